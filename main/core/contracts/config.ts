@@ -1,0 +1,97 @@
+// The configuration schema: every key, its type, its default (the reference layout of DESIGN.md) and its doc line.
+import { z } from 'zod';
+
+const ifaceName = z
+  .string()
+  .regex(/^[a-zA-Z0-9_=+.-]{1,15}$/, 'an interface name is 1-15 characters of letters, digits and _=+.-');
+const ipv4 = z.ipv4({ message: 'expected an IPv4 address such as 10.0.0.2' });
+const cidr4 = z.cidrv4({ message: 'expected an IPv4 CIDR such as 10.0.0.1/24' });
+const port = z.number().int().min(1).max(65535);
+const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' });
+
+export const ConfigSchema = z.strictObject({
+  tunnel: z
+    .strictObject({
+      interface: ifaceName.default('jett0'),
+      address: cidr4.default('10.0.0.1/24'),
+      peerAddress: ipv4.default('10.0.0.2'),
+      endpoint: z
+        .string()
+        .regex(/^$|^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected HOST:PORT, e.g. vps.example.org:51820')
+        .default(''),
+      listenPort: port.default(51820),
+      keepalive: z.number().int().min(0).max(65535).default(25),
+      pollSeconds: z.number().int().min(1).max(300).default(5),
+    })
+    .prefault({}),
+  postgres: z
+    .strictObject({
+      host: z.string().min(1).default('10.0.0.2'),
+      port: port.default(5432),
+      database: z.string().min(1).default('jett'),
+      user: z.string().min(1).default('jett'),
+    })
+    .prefault({}),
+  heartbeat: z
+    .strictObject({
+      url: httpUrl.default('http://10.0.0.2:5678/webhook/heartbeat'),
+      intervalS: z.number().int().min(5).max(3600).default(60),
+    })
+    .prefault({}),
+  outbox: z
+    .strictObject({
+      retentionDays: z.number().min(0).max(3650).default(7),
+    })
+    .prefault({}),
+  ollama: z
+    .strictObject({
+      host: httpUrl.default('http://127.0.0.1:11434'),
+      model: z.string().min(1).default('llama3.2:3b'),
+      keepAlive: z.string().min(1).default('30m'),
+    })
+    .prefault({}),
+  voice: z
+    .strictObject({
+      hotkey: z.string().min(1).default('Ctrl+Alt+J'),
+      inputDevice: z.string().min(1).default('default'),
+      silenceMs: z.number().int().min(100).max(5000).default(300),
+    })
+    .prefault({}),
+  models: z
+    .strictObject({
+      dir: z.string().default(''),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+/** What a config file may hold: any subset of the keys. */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** One line per dotted key, for `jett config` and the README table (a test keeps the three in step). */
+export const CONFIG_DOCS = {
+  'tunnel.interface': 'WireGuard interface name on the desktop',
+  'tunnel.address': 'desktop tunnel address with prefix',
+  'tunnel.peerAddress': 'VPS tunnel address (probed for health)',
+  'tunnel.endpoint': 'VPS public HOST:PORT (set by `jett tunnel peer`)',
+  'tunnel.listenPort': 'UDP port WireGuard listens on at the VPS',
+  'tunnel.keepalive': 'PersistentKeepalive in seconds (the desktop is behind NAT)',
+  'tunnel.pollSeconds': 'seconds between tunnel health probes',
+  'postgres.host': 'VPS PostgreSQL host (tunnel address)',
+  'postgres.port': 'VPS PostgreSQL port',
+  'postgres.database': 'VPS database name',
+  'postgres.user': 'VPS database user (password: secret `postgres.password`)',
+  'heartbeat.url': 'n8n webhook that receives heartbeats',
+  'heartbeat.intervalS': 'seconds between heartbeats',
+  'outbox.retentionDays': 'days that sent outbox rows are kept locally',
+  'ollama.host': 'Ollama server URL',
+  'ollama.model': 'Ollama model for replies',
+  'ollama.keepAlive': 'how long Ollama keeps the model loaded',
+  'voice.hotkey': 'global hotkey that starts a voice turn',
+  'voice.inputDevice': 'microphone (sox/arecord device name, or "default")',
+  'voice.silenceMs': 'silence that ends a turn, in ms',
+  'models.dir': 'folder with model weights (empty: JETT_HOME/models)',
+} as const satisfies Record<string, string>;
+
+export type ConfigKey = keyof typeof CONFIG_DOCS;
+export const CONFIG_KEYS = Object.keys(CONFIG_DOCS) as ConfigKey[];

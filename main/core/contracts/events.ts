@@ -1,0 +1,14 @@
+// The event map: every state change the agent publishes on its bus, with the payload each one carries.
+import type { StatusSnapshot, TunnelState, VoiceState } from './status.js';
+
+export interface JettEvents {
+  'tunnel.state': { from: TunnelState; to: TunnelState; reason: string; at: string };
+  'outbox.counts': StatusSnapshot['outbox'];
+  'inbox.counts': StatusSnapshot['inbox'];
+  'heartbeat.result': { ok: boolean; at: string; error: string | null };
+  'voice.state': { state: VoiceState; at: string };
+  'service.state': { service: string; state: 'starting' | 'running' | 'failed' | 'stopped'; error: string | null };
+  notification: { title: string; body: string };
+}
+
+export type JettEventName = keyof JettEvents;

@@ -1,0 +1,6 @@
+// The shared contracts, in one import for core, preload and renderer alike.
+export * from './config.js';
+export * from './secrets.js';
+export * from './status.js';
+export * from './events.js';
+export * from './doctor.js';

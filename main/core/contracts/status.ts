@@ -1,0 +1,38 @@
+// The status snapshot: what the tray, the window, `jett agent` and the heartbeat all read the agent's state from.
+import { z } from 'zod';
+
+export const TunnelStateSchema = z.enum(['down', 'connecting', 'up', 'degraded', 'lost']);
+export type TunnelState = z.infer<typeof TunnelStateSchema>;
+
+export const VoiceStateSchema = z.enum(['off', 'idle', 'listening', 'thinking', 'speaking', 'error']);
+export type VoiceState = z.infer<typeof VoiceStateSchema>;
+
+export const StatusSnapshotSchema = z.object({
+  agent: z.object({
+    pid: z.number().int(),
+    version: z.string(),
+    startedAt: z.string(),
+  }),
+  tunnel: z.object({
+    state: TunnelStateSchema,
+    reason: z.string(),
+    handshakeAgeS: z.number().nullable(),
+    rxBytes: z.number().nullable(),
+    txBytes: z.number().nullable(),
+    probeRttMs: z.number().nullable(),
+    endpoint: z.string().nullable(),
+  }),
+  outbox: z.object({
+    pending: z.number().int(),
+    oldestPendingAgeS: z.number().nullable(),
+    dead: z.number().int(),
+    lastSuccessAt: z.string().nullable(),
+  }),
+  inbox: z.object({ pending: z.number().int() }),
+  heartbeat: z.object({
+    lastSentAt: z.string().nullable(),
+    failures: z.number().int(),
+  }),
+  voice: z.object({ state: VoiceStateSchema }),
+});
+export type StatusSnapshot = z.infer<typeof StatusSnapshotSchema>;

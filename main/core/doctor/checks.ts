@@ -1,0 +1,142 @@
+// `jett doctor`: each check inspects one thing the desktop needs and says ok, warn or fail, with the fix.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../contracts/config.js';
+import type { DoctorCheck, DoctorReport } from '../contracts/doctor.js';
+import { JettError } from '../errors.js';
+import type { SecretStore } from '../secrets/store.js';
+
+export interface DoctorDeps {
+  platform: NodeJS.Platform;
+  loadConfig: () => Config;
+  configFile: string;
+  secrets: SecretStore;
+  resolveBinary: (name: string) => string | null;
+  fetch: typeof fetch;
+  /** Loads onnxruntime-node and lists its backends; throws when the native module cannot load. */
+  loadOnnxRuntime: () => Promise<{ backends: { name: string; bundled: boolean }[]; libDir: string | null }>;
+  modelsDir: (config: Config) => string;
+}
+
+const ok = (name: string, detail: string): DoctorCheck => ({ name, status: 'ok', detail, fix: null });
+const warn = (name: string, detail: string, fix: string): DoctorCheck => ({ name, status: 'warn', detail, fix });
+const fail = (name: string, detail: string, fix: string): DoctorCheck => ({ name, status: 'fail', detail, fix });
+
+function checkConfig(deps: DoctorDeps): { check: DoctorCheck; config: Config | null } {
+  try {
+    const config = deps.loadConfig();
+    return { check: ok('config', `${deps.configFile} is valid`), config };
+  } catch (err) {
+    const fix = err instanceof JettError ? err.fix : 'check the config file';
+    return { check: fail('config', (err as Error).message, fix), config: null };
+  }
+}
+
+async function checkSecrets(deps: DoctorDeps): Promise<DoctorCheck> {
+  try {
+    const names = await deps.secrets.list();
+    return ok('secret-store', `${deps.secrets.kind} store at ${deps.secrets.location}; ${names.length} secret(s) set`);
+  } catch (err) {
+    return fail('secret-store', (err as Error).message, err instanceof JettError ? err.fix : 'check the secret store file');
+  }
+}
+
+function checkWireGuard(deps: DoctorDeps): DoctorCheck {
+  if (deps.platform === 'win32') {
+    const exe = deps.resolveBinary('wireguard.exe');
+    const wg = deps.resolveBinary('wg.exe');
+    if (exe && wg) return ok('wireguard', `wireguard.exe at ${exe}, wg.exe at ${wg}`);
+    return fail('wireguard', 'WireGuard for Windows is not installed', 'install WireGuard for Windows from wireguard.com/install, then run `jett tunnel install` as administrator');
+  }
+  const wg = deps.resolveBinary('wg');
+  const quick = deps.resolveBinary('wg-quick');
+  if (!wg || !quick) {
+    return fail('wireguard', `missing: ${[!wg && 'wg', !quick && 'wg-quick'].filter(Boolean).join(', ')}`, 'install wireguard-tools (Debian/Ubuntu: `sudo apt install wireguard-tools`, or `npm run setup:linux`)');
+  }
+  const kernel = deps.platform === 'linux' && fs.existsSync('/sys/module/wireguard');
+  if (kernel) return ok('wireguard', `wg at ${wg}, wg-quick at ${quick}, kernel module loaded`);
+  const userspace = deps.resolveBinary('wireguard-go');
+  if (userspace) return ok('wireguard', `wg at ${wg}, wg-quick at ${quick}; no kernel module, wireguard-go fallback at ${userspace}`);
+  return fail('wireguard', 'no WireGuard kernel module and no wireguard-go', 'load the kernel module (`sudo modprobe wireguard`) or install wireguard-go');
+}
+
+function checkSox(deps: DoctorDeps): DoctorCheck {
+  const sox = deps.resolveBinary(deps.platform === 'win32' ? 'sox.exe' : 'sox');
+  if (sox) return ok('sox', `sox at ${sox} (node-record-lpcm16 runs the first sox on PATH)`);
+  return fail(
+    'sox',
+    'sox was not found: the microphone cannot be recorded',
+    deps.platform === 'win32' ? 'install SoX (sox.sourceforge.net) and add it to PATH' : 'install sox (Debian/Ubuntu: `sudo apt install sox libsox-fmt-alsa`)',
+  );
+}
+
+async function checkOllama(deps: DoctorDeps, config: Config | null): Promise<DoctorCheck> {
+  if (!config) return warn('ollama', 'skipped: the config is invalid', 'fix the config first');
+  const { host, model } = config.ollama;
+  let res: Response;
+  try {
+    res = await deps.fetch(new URL('/api/tags', host), { signal: AbortSignal.timeout(2000) });
+  } catch {
+    return fail('ollama', `Ollama is not running at ${host}`, `start it (\`ollama serve\`), or set ollama.host`);
+  }
+  if (!res.ok) return fail('ollama', `${host}/api/tags answered HTTP ${res.status}`, 'check that ollama.host points at an Ollama server');
+  const body = (await res.json().catch(() => null)) as { models?: { name?: string; model?: string }[] } | null;
+  const names = (body?.models ?? []).flatMap((m) => [m.name, m.model]).filter((n): n is string => typeof n === 'string');
+  const wanted = model.includes(':') ? model : `${model}:latest`;
+  if (names.includes(model) || names.includes(wanted)) return ok('ollama', `Ollama at ${host} has ${model}`);
+  return fail('ollama', `Ollama at ${host} does not have ${model}`, `run \`ollama pull ${model}\`, or set ollama.model`);
+}
+
+async function checkOnnx(deps: DoctorDeps): Promise<DoctorCheck> {
+  let info: Awaited<ReturnType<DoctorDeps['loadOnnxRuntime']>>;
+  try {
+    info = await deps.loadOnnxRuntime();
+  } catch (err) {
+    return fail('onnxruntime', `onnxruntime-node does not load: ${(err as Error).message.split('\n')[0]}`, 'run `npm ci` again; two onnxruntime-node versions in one tree cannot load together');
+  }
+  const usable = info.backends.filter((b) => b.bundled || (b.name === 'cuda' && hasCudaProvider(info.libDir)));
+  const names = usable.map((b) => b.name);
+  const detail = `execution providers: ${names.join(', ')}`;
+  if (deps.platform === 'win32') {
+    return names.includes('dml') ? ok('onnxruntime', detail) : warn('onnxruntime', `${detail}; DirectML missing`, 'reinstall onnxruntime-node (its Windows build carries DirectML)');
+  }
+  if (deps.platform === 'linux' && !names.includes('cuda')) {
+    return warn(
+      'onnxruntime',
+      `${detail}; CUDA not installed (models run on the CPU)`,
+      'with an NVIDIA GPU and a network: `ONNXRUNTIME_NODE_INSTALL=true ONNXRUNTIME_NODE_INSTALL_CUDA=v12 npm rebuild onnxruntime-node` (README: GPU on Linux)',
+    );
+  }
+  return ok('onnxruntime', detail);
+}
+
+function hasCudaProvider(libDir: string | null): boolean {
+  return !!libDir && fs.existsSync(path.join(libDir, 'libonnxruntime_providers_cuda.so'));
+}
+
+function checkModels(deps: DoctorDeps, config: Config | null): DoctorCheck {
+  if (!config) return warn('models', 'skipped: the config is invalid', 'fix the config first');
+  const dir = deps.modelsDir(config);
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync(dir).filter((e) => !e.startsWith('.'));
+  } catch {
+    return warn('models', `no models folder at ${dir}`, `put model folders under ${dir}, or set models.dir`);
+  }
+  if (entries.length === 0) return warn('models', `the models folder ${dir} is empty`, `put model folders under ${dir}, or set models.dir`);
+  return ok('models', `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} in ${dir}: ${entries.slice(0, 5).join(', ')}`);
+}
+
+export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
+  const { check: configCheck, config } = checkConfig(deps);
+  const checks: DoctorCheck[] = [
+    configCheck,
+    await checkSecrets(deps),
+    checkWireGuard(deps),
+    checkSox(deps),
+    await checkOllama(deps, config),
+    await checkOnnx(deps),
+    checkModels(deps, config),
+  ];
+  return { checks };
+}
