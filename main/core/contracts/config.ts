@@ -19,6 +19,10 @@ export const ConfigSchema = z.strictObject({
         .string()
         .regex(/^$|^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected HOST:PORT, e.g. vps.example.org:51820')
         .default(''),
+      peerPublicKey: z
+        .string()
+        .regex(/^$|^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'expected a WireGuard public key: base64 of 32 bytes')
+        .default(''),
       listenPort: port.default(51820),
       keepalive: z.number().int().min(0).max(65535).default(25),
       pollSeconds: z.number().int().min(1).max(300).default(5),
@@ -74,6 +78,7 @@ export const CONFIG_DOCS = {
   'tunnel.address': 'desktop tunnel address with prefix',
   'tunnel.peerAddress': 'VPS tunnel address (probed for health)',
   'tunnel.endpoint': 'VPS public HOST:PORT (set by `jett tunnel peer`)',
+  'tunnel.peerPublicKey': 'VPS WireGuard public key (set by `jett tunnel peer`)',
   'tunnel.listenPort': 'UDP port WireGuard listens on at the VPS',
   'tunnel.keepalive': 'PersistentKeepalive in seconds (the desktop is behind NAT)',
   'tunnel.pollSeconds': 'seconds between tunnel health probes',
