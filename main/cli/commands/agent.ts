@@ -29,12 +29,23 @@ export function registerAgent(program: Command, ctx: CliContext): void {
     .description('run the headless agent in the foreground (Ctrl-C to stop)')
     .option('--json', 'print the status and events as JSON lines')
     .action(async (opts: { json?: boolean }) => {
+      // Listen for signals before anything is printed: a supervisor may stop us the moment it sees output.
+      const stopped = untilSignal();
       const runtime = ctx.runtime();
       const agent = new Agent({ runtime, config: runtime.config.load() });
       await agent.start();
-      const print = () => ctx.out(opts.json ? JSON.stringify({ type: 'status', status: agent.status() }) : statusLine(agent.status()));
+      // Print the status when it changes; the timer also keeps the process alive until a signal arrives.
+      let last = '';
+      const print = () => {
+        const line = opts.json ? JSON.stringify({ type: 'status', status: agent.status() }) : statusLine(agent.status());
+        const key = opts.json ? JSON.stringify({ ...agent.status(), agent: null }) : line;
+        if (key !== last) ctx.out(line);
+        last = key;
+      };
       print();
-      const sig = await untilSignal();
+      const timer = setInterval(print, 1000);
+      const sig = await stopped;
+      clearInterval(timer);
       await agent.stop();
       ctx.out(opts.json ? JSON.stringify({ type: 'stopped', signal: sig }) : `stopped (${sig})`);
     });
