@@ -1,0 +1,26 @@
+// The control endpoint's wire format: newline-delimited JSON requests and replies over the owner-only socket.
+import { z } from 'zod';
+
+/** The largest line either side accepts; anything longer is refused, never buffered without bound. */
+export const CONTROL_MAX_LINE_BYTES = 1024 * 1024;
+
+export const CONTROL_METHODS = ['status', 'sync.once', 'tunnel.up', 'tunnel.down', 'outbox.status', 'events.subscribe'] as const;
+export const ControlMethodSchema = z.enum(CONTROL_METHODS);
+export type ControlMethod = z.infer<typeof ControlMethodSchema>;
+
+export const ControlRequestSchema = z.strictObject({
+  id: z.number().int().nonnegative(),
+  method: ControlMethodSchema,
+});
+export type ControlRequest = z.infer<typeof ControlRequestSchema>;
+
+export const ControlErrorSchema = z.object({ name: z.string(), message: z.string(), fix: z.string() });
+
+export const ControlReplySchema = z.union([
+  z.object({ id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ id: z.number().int().nullable(), ok: z.literal(false), error: ControlErrorSchema }),
+]);
+export type ControlReply = z.infer<typeof ControlReplySchema>;
+
+/** Pushed to a connection after `events.subscribe`. */
+export const ControlEventSchema = z.object({ event: z.string(), payload: z.unknown() });

@@ -1,0 +1,112 @@
+// The running agent's control endpoint: an owner-only Unix socket (a named pipe on Windows) speaking JSON lines.
+import fs from 'node:fs';
+import net from 'node:net';
+import {
+  CONTROL_MAX_LINE_BYTES,
+  ControlRequestSchema,
+  type ControlMethod,
+  type ControlReply,
+} from '../contracts/control.js';
+import type { JettEventName } from '../contracts/events.js';
+import { JettError } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../log/logger.js';
+
+export type ControlHandlers = Record<Exclude<ControlMethod, 'events.subscribe'>, () => Promise<unknown>>;
+
+/** Events a subscriber receives; what the tray and `jett agent --json` show. */
+const FORWARDED: JettEventName[] = ['tunnel.state', 'outbox.counts', 'inbox.counts', 'heartbeat.result', 'voice.state', 'service.state', 'notification'];
+
+function errorReply(id: number | null, err: unknown): ControlReply {
+  if (err instanceof JettError) return { id, ok: false, error: { name: err.name, message: err.message, fix: err.fix } };
+  return { id, ok: false, error: { name: 'Error', message: err instanceof Error ? err.message : String(err), fix: 'see the agent log in JETT_HOME/logs' } };
+}
+
+export class ControlServer {
+  private server: net.Server | null = null;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(
+    private readonly path: string,
+    private readonly handlers: ControlHandlers,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {}
+
+  async listen(): Promise<void> {
+    if (process.platform !== 'win32') {
+      // A socket left by a crashed agent: the instance lock already proved nobody serves it.
+      fs.rmSync(this.path, { force: true });
+    }
+    const server = net.createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.path, () => resolve());
+    });
+    if (process.platform !== 'win32') fs.chmodSync(this.path, 0o600);
+    this.server = server;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((r) => server.close(() => r()));
+    if (process.platform !== 'win32') fs.rmSync(this.path, { force: true });
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    const unsubscribe: (() => void)[] = [];
+    let buffered = '';
+    const send = (obj: unknown) => {
+      if (!socket.destroyed) socket.write(`${JSON.stringify(obj)}\n`);
+    };
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      if (buffered.length > CONTROL_MAX_LINE_BYTES && !buffered.includes('\n')) {
+        send(errorReply(null, new JettError(`request longer than ${CONTROL_MAX_LINE_BYTES} bytes`, 'send one short JSON request per line')));
+        socket.destroy();
+        return;
+      }
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        void this.handleLine(line, send, unsubscribe);
+      }
+    });
+    const cleanup = () => {
+      this.sockets.delete(socket);
+      for (const u of unsubscribe) u();
+    };
+    socket.on('close', cleanup);
+    socket.on('error', cleanup);
+  }
+
+  private async handleLine(line: string, send: (obj: unknown) => void, unsubscribe: (() => void)[]): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      return send(errorReply(null, new JettError('the request is not JSON', 'send {"id":1,"method":"status"}')));
+    }
+    const parsed = ControlRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
+      return send(errorReply(id, new JettError(`invalid request: ${parsed.error.issues[0]!.message}`, 'see main/core/contracts/control.ts for the methods')));
+    }
+    const { id, method } = parsed.data;
+    if (method === 'events.subscribe') {
+      for (const name of FORWARDED) unsubscribe.push(this.bus.on(name, (payload) => send({ event: name, payload })));
+      return send({ id, ok: true, result: { subscribed: FORWARDED } });
+    }
+    try {
+      send({ id, ok: true, result: await this.handlers[method]() });
+    } catch (err) {
+      this.logger.warn('control request failed', { method, error: err });
+      send(errorReply(id, err));
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// The control endpoint on a real Unix socket: owner-only, answers its methods, refuses hostile input, streams events.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ControlClient } from '../../../main/core/control/client.js';
+import { ControlServer } from '../../../main/core/control/server.js';
+import { CONTROL_MAX_LINE_BYTES } from '../../../main/core/contracts/control.js';
+import { JettError } from '../../../main/core/errors.js';
+import { EventBus } from '../../../main/core/events/bus.js';
+import { createLogger } from '../../../main/core/log/logger.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const servers: ControlServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
+
+async function start() {
+  const sock = path.join(tempDir(), 'control.sock');
+  const bus = new EventBus();
+  const server = new ControlServer(
+    sock,
+    {
+      status: async () => ({ tunnel: 'up' }),
+      'sync.once': async () => ({ pushed: 3 }),
+      'tunnel.up': async () => {
+        throw new JettError('wg-quick up failed: interface name "jett0" is in use', 'run `jett tunnel down` first');
+      },
+      'tunnel.down': async () => ({}),
+      'outbox.status': async () => ({ pending: 0 }),
+    },
+    bus,
+    createLogger({ sink: () => {}, format: 'json' }),
+  );
+  await server.listen();
+  servers.push(server);
+  return { sock, bus };
+}
+
+function rawExchange(sock: string, payload: string): Promise<string> {
+  return new Promise((resolve) => {
+    const c = net.connect(sock, () => c.write(payload));
+    let got = '';
+    c.setEncoding('utf8');
+    c.on('data', (d: string) => {
+      got += d;
+      if (got.includes('\n')) c.destroy();
+    });
+    c.on('close', () => resolve(got));
+  });
+}
+
+describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', () => {
+  it('serve on a socket only the owner may use', async () => {
+    const { sock } = await start();
+    expect(fs.statSync(sock).mode & 0o777).toBe(0o600);
+  });
+
+  it('answer a method, and turn an agent error into a JettError with its fix', async () => {
+    const { sock } = await start();
+    const client = (await ControlClient.connect(sock))!;
+    expect(await client.call('status')).toEqual({ tunnel: 'up' });
+    expect(await client.call('sync.once')).toEqual({ pushed: 3 });
+    await expect(client.call('tunnel.up')).rejects.toMatchObject({ message: expect.stringContaining('in use'), fix: 'run `jett tunnel down` first' });
+    client.close();
+  });
+
+  it('say null when no agent listens', async () => {
+    expect(await ControlClient.connect(path.join(tempDir(), 'none.sock'))).toBeNull();
+  });
+
+  it('refuse malformed, unknown and oversized requests with a clear error', async () => {
+    const { sock } = await start();
+    expect(JSON.parse(await rawExchange(sock, 'not json\n'))).toMatchObject({ ok: false, error: { message: 'the request is not JSON' } });
+    expect(JSON.parse(await rawExchange(sock, '{"id":7,"method":"rm -rf"}\n'))).toMatchObject({ id: 7, ok: false });
+    expect(JSON.parse(await rawExchange(sock, '{"id":8,"method":"status","extra":{"__proto__":1}}\n'))).toMatchObject({ id: 8, ok: false });
+    const huge = await rawExchange(sock, 'x'.repeat(CONTROL_MAX_LINE_BYTES + 10));
+    expect(JSON.parse(huge)).toMatchObject({ ok: false, error: { message: expect.stringContaining('longer than') } });
+  });
+
+  it('stream bus events to a subscriber', async () => {
+    const { sock, bus } = await start();
+    const client = (await ControlClient.connect(sock))!;
+    const got: { event: string; payload: unknown }[] = [];
+    await client.subscribe((event, payload) => got.push({ event, payload }));
+    bus.emit('tunnel.state', { from: 'up', to: 'degraded', reason: '2 probes failed', at: 'now' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(got).toEqual([{ event: 'tunnel.state', payload: { from: 'up', to: 'degraded', reason: '2 probes failed', at: 'now' } }]);
+    client.close();
+  });
+});
