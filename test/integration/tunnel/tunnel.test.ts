@@ -1,0 +1,147 @@
+// The tunnel on a real WireGuard pair (wireguard-go in two namespaces): our controller brings the desktop up, the
+// probe crosses, status shows handshake and traffic; a cut link goes Degraded then Lost, a restored one comes back Up.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { JettEvents } from '../../../main/core/contracts/events.js';
+import { EventBus } from '../../../main/core/events/bus.js';
+import { resolveBinary } from '../../../main/core/process/binaries.js';
+import { createTunnelControl, type TunnelControl } from '../../../main/core/tunnel/control.js';
+import { TunnelError } from '../../../main/core/tunnel/errors.js';
+import { TunnelMonitor } from '../../../main/core/tunnel/health.js';
+import { pingProbe } from '../../../main/core/tunnel/probe.js';
+import { binary, describeWith, root } from '../../helpers/requirements.js';
+import { createNetnsPair, startVpsTunnel, TUNNEL, type NetnsPair, type VpsTunnel } from '../../helpers/netns.js';
+
+type StateEvent = JettEvents['tunnel.state'];
+
+/** Resolves when `pred` holds for an event, or rejects after `ms` with the events seen (a deadline, not a timing goal). */
+function waitForEvent(events: StateEvent[], bus: EventBus, pred: (e: StateEvent) => boolean, ms: number): Promise<StateEvent> {
+  return new Promise((resolve, reject) => {
+    const hit = events.find(pred);
+    if (hit) return resolve(hit);
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no matching tunnel.state event within ${ms} ms; saw ${JSON.stringify(events.map((e) => `${e.from}->${e.to}`))}`));
+    }, ms);
+    const off = bus.on('tunnel.state', (e) => {
+      if (!pred(e)) return;
+      clearTimeout(timer);
+      off();
+      resolve(e);
+    });
+  });
+}
+
+describeWith([root, binary('wg'), binary('wg-quick'), binary('wireguard-go'), binary('ip'), binary('ping'), binary('iptables')], 'tunnel on a real namespace pair', () => {
+  let pair: NetnsPair;
+  let vps: VpsTunnel;
+  let control: TunnelControl;
+  let privateDir: string;
+
+  beforeAll(async () => {
+    pair = await createNetnsPair();
+    vps = await startVpsTunnel(pair);
+    privateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jett-tunnel-it-'));
+    control = createTunnelControl({ iface: vps.desktopIface, runner: pair.runner('desktop'), privateDir, mode: 'direct', platform: 'linux' });
+  });
+
+  afterAll(async () => {
+    await pair?.destroy();
+    if (privateDir) fs.rmSync(privateDir, { recursive: true, force: true });
+  });
+
+  const probe = () => pingProbe({ runner: pair.runner('desktop'), ping: resolveBinary('ping')!, address: TUNNEL.vps });
+
+  it('reports the interface as absent before it is up', async () => {
+    expect(await control.show()).toBeNull();
+  });
+
+  it('brings the desktop up: the probe crosses and status shows handshake, rx and tx', async () => {
+    await control.up(vps.desktopConfigText);
+    // The config file with the private key existed only while wg-quick ran.
+    expect(fs.readdirSync(privateDir)).toEqual([]);
+    const result = await probe()();
+    expect(result.ok).toBe(true);
+    expect(result.rttMs).toBeGreaterThan(0);
+    const status = await control.show();
+    expect(status?.peers).toHaveLength(1);
+    const peer = status!.peers[0]!;
+    expect(peer.publicKey).toBe(vps.vpsKeys.publicKey);
+    expect(peer.endpoint).toBe(`${pair.underlay.vps}:${TUNNEL.port}`);
+    expect(peer.allowedIPs).toEqual([`${TUNNEL.vps}/32`]);
+    expect(peer.latestHandshake).toBeGreaterThan(0);
+    expect(peer.rxBytes).toBeGreaterThan(0);
+    expect(peer.txBytes).toBeGreaterThan(0);
+    expect(peer.keepalive).toBe(25);
+  });
+
+  it('says the interface name is in use when it is already up', async () => {
+    const err = await control.up(vps.desktopConfigText).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TunnelError);
+    expect((err as TunnelError).message).toBe(`wg-quick up failed: interface name "${vps.desktopIface}" is in use`);
+    expect((err as TunnelError).fix).toMatch(/jett tunnel down/);
+  });
+
+  it('goes Up, then Degraded and Lost when the link is cut, and back to Up when it is restored', async () => {
+    const bus = new EventBus();
+    const events: StateEvent[] = [];
+    bus.on('tunnel.state', (e) => events.push(e));
+    const repairs: string[] = [];
+    const monitor = new TunnelMonitor({
+      iface: vps.desktopIface,
+      status: () => control.show(),
+      probe: probe(),
+      bus,
+      repairs: {
+        reresolve: async () => {
+          repairs.push('reresolve');
+          await control.setEndpoint(vps.vpsKeys.publicKey, vps.desktopInput.endpoint);
+        },
+        restart: async () => {
+          repairs.push('restart');
+          await control.down();
+          await control.up(vps.desktopConfigText);
+        },
+      },
+      options: { pollMs: 1000, retryMs: 500, lostAfter: 4, repairBackoffMs: [0, 3000] },
+    });
+    monitor.start();
+    try {
+      await waitForEvent(events, bus, (e) => e.to === 'up', 20_000);
+      expect(monitor.snapshot()).toMatchObject({ state: 'up', endpoint: `${pair.underlay.vps}:${TUNNEL.port}` });
+      expect(monitor.snapshot().probeRttMs).toBeGreaterThan(0);
+      expect(monitor.snapshot().handshakeAgeS).not.toBeNull();
+
+      await pair.cut('link');
+      const degraded = await waitForEvent(events, bus, (e) => e.to === 'degraded', 30_000);
+      expect(degraded.from).toBe('up');
+      expect(degraded.reason).toMatch(/2 probes in a row failed/);
+      const lost = await waitForEvent(events, bus, (e) => e.to === 'lost', 30_000);
+      expect(lost.from).toBe('degraded');
+      // Lost triggers the repairs: the endpoint first, then a restart after the backoff.
+      await waitForEvent(events, bus, () => repairs.includes('restart'), 30_000).catch(() => undefined);
+      expect(repairs.slice(0, 2)).toEqual(['reresolve', 'restart']);
+
+      const mark = events.length;
+      await pair.restore();
+      const back = await waitForEvent(events.slice(mark), bus, (e) => e.to === 'up', 60_000);
+      expect(back.from).toBe('lost');
+      expect(back.reason).toMatch(/probe answered again/);
+      expect(monitor.snapshot().state).toBe('up');
+      for (const e of events) expect(Number.isNaN(Date.parse(e.at))).toBe(false);
+    } finally {
+      await monitor.stop();
+    }
+  }, 180_000);
+
+  it('takes the desktop down, and the monitor then reads Down', async () => {
+    expect(await control.down()).toBe(true);
+    expect(await control.down()).toBe(false);
+    const bus = new EventBus();
+    const monitor = new TunnelMonitor({ iface: vps.desktopIface, status: () => control.show(), probe: probe(), bus });
+    expect(await monitor.tick()).toBe('down');
+    expect(monitor.snapshot().reason).toBe(`interface ${vps.desktopIface} is not up`);
+  });
+});
