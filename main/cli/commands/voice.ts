@@ -1,0 +1,140 @@
+// `jett voice`: one turn from a file through the configured (or test) engines, the microphone, and the device list.
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import type { Command } from 'commander';
+import type { Config } from '../../core/contracts/config.js';
+import { VoiceDevicesOutputSchema, VoiceRunOutputSchema, type VoiceTurnRecord } from '../../core/contracts/voice.js';
+import { UsageError } from '../../core/errors.js';
+import { resolveBinary } from '../../core/process/binaries.js';
+import type { Runtime } from '../../core/runtime.js';
+import { listInputDevices } from '../../core/voice/devices.js';
+import { readAudioFile, PcmSource } from '../../core/voice/file-source.js';
+import { MemorySink } from '../../core/voice/playback.js';
+import { buildPipeline, configuredEngines } from '../../core/voice/setup.js';
+import type { CliContext } from '../context.js';
+import { untilSignal } from './agent.js';
+
+interface RunOptions {
+  input?: string;
+  json?: boolean;
+  testEngines?: boolean;
+  output?: string;
+}
+
+function openDb(rt: Runtime): Database.Database {
+  fs.mkdirSync(rt.paths.home, { recursive: true, mode: 0o700 });
+  const db = new Database(rt.paths.database);
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+function describeTurn(t: VoiceTurnRecord, testEngines: boolean): string[] {
+  const l = t.latencies;
+  const f = (v: number | null) => (v === null ? '-' : `${v.toFixed(0)} ms`);
+  return [
+    ...(testEngines ? ['engines: TEST ENGINES (scripted, not models), timed like an RTX 3070'] : []),
+    `engines: stt ${t.engines.stt ?? '-'} | llm ${t.engines.llm ?? '-'} | tts ${t.engines.tts}`,
+    `outcome: ${t.outcome}${t.reason ? ` (${t.reason})` : ''}`,
+    `transcript: ${t.transcript || '-'}`,
+    `reply: ${t.reply || '-'}`,
+    `latency from the end-of-turn decision: speech end ${f(l.speech_end_ms)}, stt final ${f(l.stt_final_ms)}, llm first token ${f(l.llm_first_token_ms)}, first fragment ${f(l.first_fragment_ms)}, tts first audio ${f(l.tts_first_audio_ms)}, playback start ${f(l.playback_start_ms)}`,
+    `speech end -> first audio: ${f(l.speech_end_to_audio_ms)}`,
+  ];
+}
+
+function writeWav(file: string, pcm: Int16Array, rate: number): void {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + pcm.byteLength, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(pcm.byteLength, 40);
+  fs.writeFileSync(file, Buffer.concat([header, Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength)]));
+}
+
+export function registerVoice(program: Command, ctx: CliContext): void {
+  const which = (name: string) => resolveBinary(name, { env: ctx.env });
+  const setup = async (config: Config, rt: Runtime, opts: { testEngines?: boolean }) =>
+    configuredEngines(config, { resolveBinary: which, modelsDir: config.models.dir || rt.paths.models, testEngines: opts.testEngines ?? false });
+
+  const voice = program
+    .command('voice')
+    .description('run one voice turn from a file (--input), listen to the microphone (listen), or list microphones (devices)')
+    .option('--input <file>', 'audio file with one spoken turn (WAV; other formats through sox)')
+    .option('--json', 'print {"input","test_engines","turn":{transcript, reply, latencies...}}')
+    .option('--test-engines', 'use the deterministic TEST engines (not models), timed like an RTX 3070: shows every stage before any model is installed')
+    .option('--output <file>', 'write the spoken reply to this WAV instead of playing it')
+    .action(async (opts: RunOptions) => {
+      if (!opts.input) throw new UsageError('jett voice needs --input FILE (or a subcommand: listen, devices)', 'run `jett voice --input question.wav`, or `jett voice --help`');
+      const rt = ctx.runtime();
+      const config = rt.config.load();
+      const pcm = await readAudioFile(opts.input, which);
+      const engines = await setup(config, rt, opts);
+      const db = openDb(rt);
+      const sink = opts.output ? new MemorySink() : undefined;
+      try {
+        const pipeline = await buildPipeline({ config, engines, logger: rt.logger, resolveBinary: which, db, ...(sink ? { sink } : {}) });
+        const warm = await pipeline.start();
+        if (warm[0]) throw warm[0];
+        const turn = await pipeline.runTurn(new PcmSource(opts.input, pcm));
+        await pipeline.stop();
+        if (sink && opts.output) writeWav(opts.output, sink.samples(), sink.sampleRate || engines.tts.sampleRate);
+        if (turn.outcome === 'failed') ctx.exitCode = 1;
+        const out = VoiceRunOutputSchema.parse({ input: opts.input, test_engines: opts.testEngines ?? false, turn });
+        if (opts.json) ctx.out(JSON.stringify(out));
+        else for (const line of describeTurn(turn, opts.testEngines ?? false)) ctx.out(line);
+      } finally {
+        db.close();
+      }
+    });
+
+  voice
+    .command('listen')
+    .description('listen to the microphone and answer each turn until Ctrl-C (--once: one turn)')
+    .option('--json', 'print each turn record as a JSON line')
+    .option('--once', 'stop after the first turn')
+    .option('--test-engines', 'use the deterministic TEST engines (not models)')
+    .action(async (opts: { json?: boolean; once?: boolean; testEngines?: boolean }) => {
+      const rt = ctx.runtime();
+      const loaded = rt.config.load();
+      // The terminal has no hotkey: listening runs hands-free, or for exactly one turn with --once.
+      const config: Config = { ...loaded, voice: { ...loaded.voice, activation: opts.once ? 'hotkey' : 'handsFree' } };
+      const engines = await setup(config, rt, opts);
+      const db = openDb(rt);
+      try {
+        const pipeline = await buildPipeline({ config, engines, logger: rt.logger, resolveBinary: which, db });
+        const firstTurn = new Promise<VoiceTurnRecord>((resolve) => pipeline.onTurn(resolve));
+        pipeline.onTurn((t) => (opts.json ? ctx.out(JSON.stringify(t)) : describeTurn(t, opts.testEngines ?? false).forEach((l) => ctx.out(l))));
+        if (!opts.json) pipeline.onState((s) => ctx.err(`voice: ${s}`));
+        const warm = await pipeline.start();
+        for (const w of warm) ctx.err(`warning: ${w.message}\n  fix: ${w.fix}`);
+        await pipeline.startListening();
+        const stopped = pipeline.lastCaptureError;
+        if (stopped) throw stopped;
+        await (opts.once ? Promise.race([firstTurn, untilSignal()]) : untilSignal());
+        await pipeline.stop();
+        if (pipeline.lastCaptureError) throw pipeline.lastCaptureError;
+      } finally {
+        db.close();
+      }
+    });
+
+  voice
+    .command('devices')
+    .description('list the microphones the platform can name')
+    .option('--json', 'print {"supported","devices":[{"name","description"}],"note"}')
+    .action(async (opts: { json?: boolean }) => {
+      const list = VoiceDevicesOutputSchema.parse(await listInputDevices({ platform: process.platform, resolveBinary: which, env: ctx.env }));
+      if (opts.json) return ctx.out(JSON.stringify(list));
+      if (list.note) ctx.out(list.note);
+      for (const d of list.devices) ctx.out(`${d.name.padEnd(28)} ${d.description}`);
+    });
+  for (const cmd of voice.commands) cmd.exitOverride().configureOutput(program.configureOutput());
+}

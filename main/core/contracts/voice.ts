@@ -1,0 +1,89 @@
+// The voice pipeline's shapes: the per-turn record (transcript, reply, latencies) that goes to jett.db and the
+// outbox, `jett voice --json`, `jett voice devices --json`, and `npm run bench:voice -- --json`.
+import { z } from 'zod';
+
+export const VoiceActivationSchema = z.enum(['hotkey', 'handsFree', 'pushToTalk']);
+export type VoiceActivation = z.infer<typeof VoiceActivationSchema>;
+
+export const BargeInSchema = z.enum(['off', 'on']);
+export const RecorderSchema = z.enum(['sox', 'arecord']);
+
+const ms = z.number().nullable();
+
+/**
+ * Stage times of one turn in ms, relative to the end-of-turn decision (turn_end_ms is 0). speech_end_ms is the
+ * pipeline's estimate of the end of speech, from the audio clock (negative: it precedes the decision). A stage
+ * that did not happen (no speech-to-text for a typed `ask`, a cancel before audio) is null.
+ */
+export const VoiceLatenciesSchema = z.object({
+  speech_end_ms: ms,
+  turn_end_ms: z.literal(0),
+  stt_final_ms: ms,
+  llm_first_token_ms: ms,
+  first_fragment_ms: ms,
+  tts_first_audio_ms: ms,
+  playback_start_ms: ms,
+  /** speech_end -> playback_start: what the user waits. */
+  speech_end_to_audio_ms: ms,
+});
+export type VoiceLatencies = z.infer<typeof VoiceLatenciesSchema>;
+
+export const VoiceTurnSourceSchema = z.enum(['microphone', 'file', 'ask', 'speak']);
+export const VoiceTurnOutcomeSchema = z.enum(['answered', 'cancelled', 'failed', 'no-speech']);
+
+export const VoiceTurnRecordSchema = z.object({
+  id: z.string(),
+  /** Wall-clock time of the end-of-turn decision. */
+  at: z.string(),
+  source: VoiceTurnSourceSchema,
+  transcript: z.string(),
+  reply: z.string(),
+  fragments: z.number().int(),
+  outcome: VoiceTurnOutcomeSchema,
+  /** Why it failed or was cancelled (barge-in, stop), else null. */
+  reason: z.string().nullable(),
+  engines: z.object({ stt: z.string().nullable(), llm: z.string().nullable(), tts: z.string() }),
+  /** Positions on the audio clock (samples at 16 kHz) for turns that came from audio. */
+  audio: z
+    .object({ speech_start: z.number().int(), speech_end: z.number().int(), turn_end: z.number().int(), end_reason: z.string() })
+    .nullable(),
+  latencies: VoiceLatenciesSchema,
+});
+export type VoiceTurnRecord = z.infer<typeof VoiceTurnRecordSchema>;
+
+/** The outbox kind under which the agent appends each turn. */
+export const VOICE_TURN_KIND = 'voice.turn';
+
+/** `jett voice --input FILE --json`. */
+export const VoiceRunOutputSchema = z.object({
+  input: z.string(),
+  test_engines: z.boolean(),
+  turn: VoiceTurnRecordSchema,
+});
+export type VoiceRunOutput = z.infer<typeof VoiceRunOutputSchema>;
+
+/** `jett voice devices --json`. */
+export const VoiceDevicesOutputSchema = z.object({
+  supported: z.boolean(),
+  devices: z.array(z.object({ name: z.string(), description: z.string() })),
+  note: z.string().nullable(),
+});
+
+/** The last line of `npm run bench:voice -- --json`. */
+export const VoiceBenchSchema = z.object({
+  clips: z.number().int(),
+  vad_ms_per_chunk: z.number(),
+  raw_ort_ms_per_chunk: z.number(),
+  vad_ratio: z.number(),
+  silence_ms: z.number(),
+  vad_lag_ms_p50: z.number(),
+  endpoint_delay_ms_p50: z.number(),
+  endpoint_delay_ms_p95: z.number(),
+  false_endpoints: z.number().int(),
+  overhead_ms_p95: z.number(),
+  first_audio_ms_p50: z.number(),
+  first_audio_ms_p95: z.number(),
+  speech_end_to_audio_ms_p50: z.number(),
+  speech_end_to_audio_ms_p95: z.number(),
+});
+export type VoiceBench = z.infer<typeof VoiceBenchSchema>;

@@ -1,0 +1,149 @@
+// Microphone capture through node-record-lpcm16 (sox, or arecord on Linux): a 16 kHz mono S16LE stream whose
+// child process never outlives stop(), a failure, or the process itself.
+import type { ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { Readable } from 'node:stream';
+import { terminate, track } from './children.js';
+import { CaptureError } from './errors.js';
+import { SAMPLE_RATE } from './vad.js';
+
+const require = createRequire(import.meta.url);
+const recordLib = require('node-record-lpcm16') as {
+  record(options: Record<string, unknown>): { process: ChildProcess; stream(): Readable };
+};
+
+export type RecorderKind = 'sox' | 'arecord';
+
+/** A source of 16 kHz mono audio: the microphone, or a file for `jett voice --input`. */
+export interface AudioSource {
+  readonly name: string;
+  /** The audio, chunk by chunk, until stop() or the end of the source. Throws a CaptureError on failure. */
+  chunks(): AsyncIterable<Int16Array>;
+  stop(): Promise<void>;
+}
+
+export interface MicrophoneOptions {
+  recorder: RecorderKind;
+  /** sox/arecord device name; 'default' uses the system default. */
+  device: string;
+  platform?: NodeJS.Platform;
+  resolveBinary: (name: string) => string | null;
+}
+
+const INSTALL_HINT: Partial<Record<NodeJS.Platform, string>> = {
+  win32: 'install SoX (https://sourceforge.net/projects/sox/) and add its folder to PATH, then restart Jett',
+  darwin: 'run `brew install sox`',
+  linux: 'run `sudo apt-get install sox libsox-fmt-alsa` (or `npm run setup:linux`)',
+};
+/** After this much audio of exact zeros Windows is almost certainly blocking the microphone. */
+const ZERO_SAMPLES_LIMIT = 2 * SAMPLE_RATE;
+
+/** Turns what sox or arecord printed before dying into an error that says what to do. */
+export function captureFailure(opts: { recorder: RecorderKind; device: string; stderr: string; code: number | null; platform: NodeJS.Platform }): CaptureError {
+  const { recorder, device, stderr, platform } = opts;
+  const said = stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300);
+  const which = device === 'default' ? 'the default microphone' : `microphone "${device}"`;
+  if (/busy|in use|MMSYSERR_ALLOCATED/i.test(stderr)) {
+    return new CaptureError(`${which} is busy: another program holds it (${recorder}: ${said})`, 'close the program using the microphone (a call or a recorder), or pick another one with `jett config set voice.inputDevice NAME` (`jett voice devices` lists them)');
+  }
+  if (platform === 'win32' && /access|denied|permission|MMSYSERR_NODRIVER|BADDEVICEID/i.test(stderr)) {
+    return new CaptureError(`${which} could not be opened: Windows may be blocking microphone access (${said})`, 'open Settings > Privacy & security > Microphone and turn on "Let desktop apps access your microphone"');
+  }
+  if (/no default audio device|can't open input|cannot open|no such|not found|unknown pcm|cannot find card|invalid/i.test(stderr)) {
+    return new CaptureError(`${which} is absent: ${recorder} could not open it (${said})`, 'plug in a microphone, or pick one with `jett config set voice.inputDevice NAME` (`jett voice devices` lists them)');
+  }
+  return new CaptureError(`${recorder} stopped recording from ${which} (exit code ${opts.code ?? 'signal'}): ${said || 'no message'}`, 'run `jett doctor`, then try `jett voice devices` and another voice.inputDevice');
+}
+
+export class MicrophoneSource implements AudioSource {
+  readonly name: string;
+  private child: ChildProcess | null = null;
+  private stopping = false;
+  private readonly platform: NodeJS.Platform;
+
+  constructor(private readonly opts: MicrophoneOptions) {
+    this.platform = opts.platform ?? process.platform;
+    this.name = `${opts.recorder}:${opts.device}`;
+  }
+
+  async *chunks(): AsyncIterable<Int16Array> {
+    const { recorder, device } = this.opts;
+    if (recorder === 'arecord' && this.platform !== 'linux') {
+      throw new CaptureError('arecord exists on Linux only', 'run `jett config set voice.recorder sox`');
+    }
+    if (!this.opts.resolveBinary(recorder)) {
+      throw new CaptureError(`${recorder} is not installed, so Jett cannot record the microphone`, INSTALL_HINT[this.platform] ?? 'install sox and put it on PATH');
+    }
+    this.stopping = false;
+    const rec = recordLib.record({
+      sampleRate: SAMPLE_RATE,
+      channels: 1,
+      recorder,
+      audioType: 'raw',
+      ...(device === 'default' ? {} : { device }),
+    });
+    const child = rec.process;
+    this.child = child;
+    track(child);
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    const exited = new Promise<{ code: number | null; spawnError: Error | null }>((resolve) => {
+      child.once('error', (err) => resolve({ code: null, spawnError: err }));
+      child.once('close', (code) => resolve({ code, spawnError: null }));
+    });
+    const stream = rec.stream();
+    // node-record-lpcm16 reports a non-zero exit as a string 'error' on the stream; the exit is handled below.
+    stream.on('error', () => undefined);
+    let carry: Buffer | null = null;
+    let zeros = 0;
+    try {
+      for await (const data of stream as AsyncIterable<Buffer>) {
+        let buf: Buffer = carry ? Buffer.concat([carry, data]) : data;
+        const usable: number = buf.length - (buf.length % 2);
+        carry = usable < buf.length ? buf.subarray(usable) : null;
+        buf = buf.subarray(0, usable);
+        if (buf.length === 0) continue;
+        const pcm = new Int16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+        if (this.platform === 'win32' && zeros >= 0) {
+          zeros = pcm.every((s) => s === 0) ? zeros + pcm.length : -1;
+          if (zeros >= ZERO_SAMPLES_LIMIT) {
+            throw new CaptureError(`${this.name} delivers only digital silence: Windows is probably blocking microphone access`, 'open Settings > Privacy & security > Microphone and turn on "Let desktop apps access your microphone", or pick another voice.inputDevice');
+          }
+        }
+        yield pcm;
+      }
+      const end = await exited;
+      if (!this.stopping) {
+        if (end.spawnError) throw new CaptureError(`${recorder} could not be started: ${end.spawnError.message}`, INSTALL_HINT[this.platform] ?? 'install sox');
+        throw captureFailure({ recorder, device, stderr, code: end.code, platform: this.platform });
+      }
+    } finally {
+      this.child = null;
+      await terminate(child);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (child) await terminate(child);
+  }
+}
+
+export interface InputDevice {
+  name: string;
+  description: string;
+}
+
+/** `arecord -L` output: a device name at the start of a line, its description indented below. */
+export function parseArecordList(text: string): InputDevice[] {
+  const devices: InputDevice[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    if (/^\s/.test(line)) {
+      const last = devices[devices.length - 1];
+      if (last) last.description = last.description ? `${last.description} - ${line.trim()}` : line.trim();
+    } else devices.push({ name: line.trim(), description: '' });
+  }
+  return devices.filter((d) => d.name !== 'null');
+}

@@ -1,0 +1,111 @@
+// End-of-turn decisions from per-frame speech probabilities, on the audio's own clock (sample indices), so the
+// same audio gives the same decisions however loaded the machine is.
+import { FRAME_SAMPLES, SAMPLE_RATE } from './vad.js';
+
+export interface EndpointOptions {
+  /** A frame at or above this probability is speech. */
+  startThreshold: number;
+  /** Once speaking, a frame below this starts the end-of-turn silence; between the two nothing changes. */
+  stopThreshold: number;
+  /** Speech shorter than this (a cough, a click, a burst of noise) never starts a turn. */
+  minSpeechMs: number;
+  /** Silence that ends the turn, counted from the first frame below the stop threshold. */
+  silenceMs: number;
+  /** Audio kept from before the detected start, so the first syllable reaches speech-to-text. */
+  preRollMs: number;
+  /** A turn that never pauses is ended here. */
+  maxTurnMs: number;
+}
+
+export const DEFAULT_ENDPOINT: EndpointOptions = {
+  startThreshold: 0.5,
+  stopThreshold: 0.35,
+  minSpeechMs: 160,
+  silenceMs: 300,
+  preRollMs: 300,
+  maxTurnMs: 30_000,
+};
+
+export const msToSamples = (ms: number): number => Math.round((ms * SAMPLE_RATE) / 1000);
+export const samplesToMs = (samples: number): number => (samples * 1000) / SAMPLE_RATE;
+
+export type EndpointEvent =
+  | { type: 'speech-start'; /** first sample of the first speech frame */ sample: number }
+  | {
+      type: 'turn-end';
+      speechStart: number;
+      /** The pipeline's estimate of the end of speech: the start of the first frame below the stop threshold. */
+      speechEnd: number;
+      /** Where the decision was taken: the end of the frame that completed the silence. */
+      sample: number;
+      reason: 'silence' | 'max-length';
+    };
+
+type State =
+  | { kind: 'idle'; candidateStart: number | null; candidateFrames: number }
+  | { kind: 'speech'; start: number; silenceStart: number | null };
+
+export class Endpointer {
+  private state: State = { kind: 'idle', candidateStart: null, candidateFrames: 0 };
+  private readonly minSpeechFrames: number;
+  private readonly silenceSamples: number;
+  private readonly maxTurnSamples: number;
+
+  constructor(readonly options: EndpointOptions = DEFAULT_ENDPOINT) {
+    if (!(options.stopThreshold <= options.startThreshold)) throw new RangeError('the stop threshold must not exceed the start threshold');
+    this.minSpeechFrames = Math.max(1, Math.ceil(msToSamples(options.minSpeechMs) / FRAME_SAMPLES));
+    this.silenceSamples = msToSamples(options.silenceMs);
+    this.maxTurnSamples = msToSamples(options.maxTurnMs);
+  }
+
+  get speaking(): boolean {
+    return this.state.kind === 'speech';
+  }
+
+  /** Feeds the probability of the frame that starts at `frameStart`; returns what that frame decided, if anything. */
+  push(probability: number, frameStart: number): EndpointEvent | null {
+    const frameEnd = frameStart + FRAME_SAMPLES;
+    const s = this.state;
+    if (s.kind === 'idle') {
+      if (probability < this.options.startThreshold) {
+        // A frame in the hysteresis band neither confirms nor cancels a candidate: Silero dips inside words.
+        if (probability < this.options.stopThreshold) this.state = { kind: 'idle', candidateStart: null, candidateFrames: 0 };
+        return null;
+      }
+      const start = s.candidateStart ?? frameStart;
+      const frames = s.candidateFrames + 1;
+      if (frames < this.minSpeechFrames) {
+        this.state = { kind: 'idle', candidateStart: start, candidateFrames: frames };
+        return null;
+      }
+      this.state = { kind: 'speech', start, silenceStart: null };
+      return { type: 'speech-start', sample: start };
+    }
+    if (probability >= this.options.startThreshold) s.silenceStart = null;
+    else if (probability < this.options.stopThreshold && s.silenceStart === null) s.silenceStart = frameStart;
+    if (s.silenceStart !== null && frameEnd - s.silenceStart >= this.silenceSamples) {
+      return this.end(s.start, s.silenceStart, frameEnd, 'silence');
+    }
+    if (frameEnd - s.start >= this.maxTurnSamples) return this.end(s.start, s.silenceStart ?? frameEnd, frameEnd, 'max-length');
+    return null;
+  }
+
+  /** Ends the turn now (push-to-talk release); null when no speech had started. */
+  forceEnd(sample: number): EndpointEvent | null {
+    const s = this.state;
+    if (s.kind !== 'speech') {
+      this.reset();
+      return null;
+    }
+    return this.end(s.start, s.silenceStart ?? sample, sample, 'silence');
+  }
+
+  reset(): void {
+    this.state = { kind: 'idle', candidateStart: null, candidateFrames: 0 };
+  }
+
+  private end(speechStart: number, speechEnd: number, sample: number, reason: 'silence' | 'max-length'): EndpointEvent {
+    this.reset();
+    return { type: 'turn-end', speechStart, speechEnd, sample, reason };
+  }
+}

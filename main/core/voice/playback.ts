@@ -1,0 +1,100 @@
+// Reply audio through sox `play` from a raw stream: a small buffer so a stop takes effect within one buffer,
+// and a killed child so no sound follows a cancel.
+import { execa, type ResultPromise } from 'execa';
+import { terminate, track } from './children.js';
+import type { AudioSink } from './engines.js';
+import { EngineError } from './errors.js';
+
+/** sox's output buffer in bytes: 2048 bytes is 46 ms at 22.05 kHz, the most a stop can let through. */
+export const PLAY_BUFFER_BYTES = 2048;
+
+export class SoxPlayer implements AudioSink {
+  readonly name = 'sox play';
+  private child: ResultPromise | null = null;
+  private stopped = false;
+
+  constructor(private readonly opts: { resolveBinary: (name: string) => string | null; env?: NodeJS.ProcessEnv }) {}
+
+  async open(sampleRate: number): Promise<void> {
+    const play = this.opts.resolveBinary('play');
+    if (!play) throw new EngineError('sox `play` is not installed, so Jett cannot speak', 'install sox (Linux: `sudo apt-get install sox libsox-fmt-alsa`; Windows: SoX on PATH)');
+    this.stopped = false;
+    const args = ['-q', '--buffer', String(PLAY_BUFFER_BYTES), '-t', 'raw', '-r', String(sampleRate), '-e', 'signed-integer', '-b', '16', '-c', '1', '-'];
+    const child = execa(play, args, { stdin: 'pipe', stdout: 'ignore', stderr: 'pipe', reject: false, ...(this.opts.env ? { env: this.opts.env, extendEnv: false } : {}) });
+    track(child);
+    // An EPIPE after a stop is expected: the child was killed on purpose.
+    child.stdin?.on('error', () => undefined);
+    this.child = child;
+  }
+
+  async write(pcm: Int16Array): Promise<void> {
+    const child = this.child;
+    if (!child || this.stopped || !child.stdin || child.stdin.destroyed) return;
+    const ok = child.stdin.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+    if (!ok) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          child.stdin?.off('drain', done);
+          child.stdin?.off('close', done);
+          resolve();
+        };
+        child.stdin?.once('drain', done);
+        child.stdin?.once('close', done);
+      });
+    }
+  }
+
+  async drain(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    child.stdin?.end();
+    const res = await child;
+    this.child = null;
+    if (!this.stopped && res.exitCode !== 0) {
+      throw new EngineError(`sox play failed (exit ${res.exitCode}): ${String(res.stderr).trim().slice(0, 300)}`, 'check the speakers with `play -n synth 1 sine 440`, then run `jett doctor`');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const child = this.child;
+    this.child = null;
+    if (child) {
+      child.stdin?.destroy();
+      await terminate(child, 100);
+    }
+  }
+}
+
+/** Keeps reply audio in memory (tests, the benchmark, and `jett voice --output`). */
+export class MemorySink implements AudioSink {
+  readonly name = 'memory';
+  sampleRate = 0;
+  chunks: Int16Array[] = [];
+  stopped = false;
+
+  async open(sampleRate: number): Promise<void> {
+    this.sampleRate = sampleRate;
+    this.stopped = false;
+  }
+
+  async write(pcm: Int16Array): Promise<void> {
+    if (!this.stopped) this.chunks.push(pcm);
+  }
+
+  async drain(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+  }
+
+  samples(): Int16Array {
+    const out = new Int16Array(this.chunks.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+}

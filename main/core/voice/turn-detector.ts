@@ -1,0 +1,148 @@
+// Cuts a stream of PCM chunks into 32 ms frames, runs the VAD and the endpointer on them, and hands back each
+// turn's audio (with its pre-roll) together with its sample positions.
+import { Endpointer, msToSamples, type EndpointEvent, type EndpointOptions } from './endpointer.js';
+import { FRAME_SAMPLES, toFloatFrame, type FrameClassifier } from './vad.js';
+
+export interface DetectedTurn {
+  /** Audio from the pre-roll before the speech start up to the turn-end decision. */
+  audio: Int16Array;
+  /** Sample index of audio[0]. */
+  audioStart: number;
+  speechStart: number;
+  speechEnd: number;
+  turnEnd: number;
+  reason: 'silence' | 'max-length' | 'released';
+}
+
+export type DetectorEvent = { type: 'speech-start'; sample: number } | { type: 'turn-end'; turn: DetectedTurn };
+
+export class TurnDetector {
+  private readonly endpointer: Endpointer;
+  private readonly frame = new Int16Array(FRAME_SAMPLES);
+  private readonly floatFrame = new Float32Array(FRAME_SAMPLES);
+  private frameFill = 0;
+  /** Samples consumed since the stream began: the pipeline's clock. */
+  private clock = 0;
+  private readonly preRoll: number;
+  /** Recent audio (pre-roll) while idle; the whole turn so far while speaking. */
+  private chunks: Int16Array[] = [];
+  private bufferedStart = 0;
+  private bufferedLength = 0;
+
+  constructor(
+    private readonly vad: FrameClassifier,
+    options: EndpointOptions,
+  ) {
+    this.endpointer = new Endpointer(options);
+    this.preRoll = msToSamples(options.preRollMs);
+  }
+
+  /** The sample count so far: where the next sample will sit on the pipeline's clock. */
+  get now(): number {
+    return this.clock;
+  }
+
+  get speaking(): boolean {
+    return this.endpointer.speaking;
+  }
+
+  /** Feeds captured audio; returns the events it caused, in order. */
+  async push(pcm: Int16Array): Promise<DetectorEvent[]> {
+    const events: DetectorEvent[] = [];
+    let offset = 0;
+    while (offset < pcm.length) {
+      const take = Math.min(FRAME_SAMPLES - this.frameFill, pcm.length - offset);
+      this.frame.set(pcm.subarray(offset, offset + take), this.frameFill);
+      this.frameFill += take;
+      offset += take;
+      if (this.frameFill < FRAME_SAMPLES) break;
+      this.frameFill = 0;
+      const frameStart = this.clock;
+      this.clock += FRAME_SAMPLES;
+      this.keep(this.frame.slice());
+      const p = await this.vad.probability(toFloatFrame(this.frame, this.floatFrame));
+      const ev = this.endpointer.push(p, frameStart);
+      if (ev) events.push(this.toDetectorEvent(ev));
+    }
+    return events;
+  }
+
+  /** Advances the clock over audio that is not analysed (the assistant's own voice while barge-in is off). */
+  skip(samples: number): void {
+    // Samples of a partial frame were received but not yet counted: count them with the skipped ones.
+    this.clock += this.frameFill + samples;
+    this.frameFill = 0;
+    this.endpointer.reset();
+    this.chunks = [];
+    this.bufferedStart = this.clock;
+    this.bufferedLength = 0;
+  }
+
+  /** Audio of the turn in progress (for partial transcripts), or null when nobody is speaking. */
+  currentAudio(): Int16Array | null {
+    return this.endpointer.speaking ? this.joined() : null;
+  }
+
+  /** Ends the turn at the current sample (push-to-talk release); null when no speech was heard. */
+  release(): DetectedTurn | null {
+    const ev = this.endpointer.forceEnd(this.clock);
+    if (!ev || ev.type !== 'turn-end') {
+      this.trimToPreRoll();
+      return null;
+    }
+    return { ...(this.toDetectorEvent(ev) as { turn: DetectedTurn }).turn, reason: 'released' };
+  }
+
+  /** Forgets the turn in progress and the model's state (after playback without barge-in, or a new stream). */
+  reset(): void {
+    this.endpointer.reset();
+    this.vad.reset();
+    this.chunks = [];
+    this.bufferedStart = this.clock;
+    this.bufferedLength = 0;
+  }
+
+  private toDetectorEvent(ev: EndpointEvent): DetectorEvent {
+    if (ev.type === 'speech-start') {
+      // Drop what lies before the pre-roll; from here on the buffer grows with the turn.
+      this.dropBefore(ev.sample - this.preRoll);
+      return ev;
+    }
+    const audio = this.joined();
+    const turn: DetectedTurn = { audio, audioStart: this.bufferedStart, speechStart: ev.speechStart, speechEnd: ev.speechEnd, turnEnd: ev.sample, reason: ev.reason };
+    this.chunks = [];
+    this.bufferedStart = this.clock;
+    this.bufferedLength = 0;
+    return { type: 'turn-end', turn };
+  }
+
+  private keep(frame: Int16Array): void {
+    this.chunks.push(frame);
+    this.bufferedLength += frame.length;
+    if (!this.endpointer.speaking) this.trimToPreRoll();
+  }
+
+  private trimToPreRoll(): void {
+    // While idle only the pre-roll plus the frames of a start candidate matter (at most a few hundred ms).
+    const keep = this.preRoll + msToSamples(this.endpointer.options.minSpeechMs) + FRAME_SAMPLES;
+    this.dropBefore(this.clock - keep);
+  }
+
+  private dropBefore(sample: number): void {
+    while (this.chunks.length > 0 && this.bufferedStart + (this.chunks[0] as Int16Array).length <= sample) {
+      const first = this.chunks.shift() as Int16Array;
+      this.bufferedStart += first.length;
+      this.bufferedLength -= first.length;
+    }
+  }
+
+  private joined(): Int16Array {
+    const out = new Int16Array(this.bufferedLength);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,247 @@
+// The pipeline's control flow with deterministic parts: a loudness "VAD", scripted audio and the test engines.
+// Turn order, states on the bus, latency records in SQLite, memory, barge-in, push-to-talk, cancel and failure.
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { VoiceStateSchema, VoiceTurnRecordSchema, type VoiceTurnRecord } from '../../../main/core/contracts/index.js';
+import { EventBus } from '../../../main/core/events/bus.js';
+import { createLogger } from '../../../main/core/log/logger.js';
+import type { AudioSource } from '../../../main/core/voice/capture.js';
+import { DEFAULT_ENDPOINT } from '../../../main/core/voice/endpointer.js';
+import type { AudioSink, LanguageModel } from '../../../main/core/voice/engines.js';
+import { EngineError } from '../../../main/core/voice/errors.js';
+import { VoicePipeline, type VoicePipelineOptions } from '../../../main/core/voice/pipeline.js';
+import { AsyncQueue } from '../../../main/core/voice/queue.js';
+import { VoiceStore } from '../../../main/core/voice/store.js';
+import { ScriptedLanguageModel, ScriptedSpeechToText, ToneTextToSpeech } from '../../../main/core/voice/test-engines.js';
+import type { FrameClassifier } from '../../../main/core/voice/vad.js';
+
+/** Speech probability from loudness: enough to drive the control flow without the model. */
+const loudness: FrameClassifier = {
+  probability: async (f) => (f.reduce((m, x) => Math.max(m, Math.abs(x)), 0) > 0.1 ? 0.95 : 0.02),
+  reset: () => undefined,
+};
+
+const speech = (ms: number) => new Int16Array((ms * 16_000) / 1000).fill(8000);
+const silence = (ms: number) => new Int16Array((ms * 16_000) / 1000);
+
+/** A microphone the test talks into, chunk by chunk. */
+class ScriptedMic implements AudioSource {
+  readonly name = 'scripted';
+  readonly queue = new AsyncQueue<Int16Array>();
+  stopped = false;
+  say(...parts: Int16Array[]): void {
+    for (const p of parts) for (let at = 0; at < p.length; at += 512) this.queue.push(p.subarray(at, at + 512));
+  }
+  chunks(): AsyncIterable<Int16Array> {
+    return this.queue;
+  }
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.queue.close(true);
+  }
+}
+
+/** Records writes, and any write that comes after a stop (there must be none). */
+class CheckingSink implements AudioSink {
+  readonly name = 'checking';
+  writes = 0;
+  writesAfterStop = 0;
+  stops = 0;
+  private stopped = false;
+  onWrite: (() => void) | null = null;
+  async open(): Promise<void> {
+    this.stopped = false;
+  }
+  async write(): Promise<void> {
+    if (this.stopped) this.writesAfterStop++;
+    this.writes++;
+    this.onWrite?.();
+    // Real playback takes time: 20 ms chunks played at 10x speed.
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  async drain(): Promise<void> {}
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stops++;
+  }
+}
+
+const logger = createLogger({ sink: () => undefined, format: 'json' });
+
+function build(opts: Partial<VoicePipelineOptions> & { llm?: LanguageModel; ttsMsPerWord?: number } = {}) {
+  const mic = new ScriptedMic();
+  const mics: ScriptedMic[] = [];
+  const sink = new CheckingSink();
+  const bus = new EventBus();
+  const states: string[] = [];
+  bus.on('voice.state', (e) => states.push(VoiceStateSchema.parse(e.state)));
+  const busTurns: VoiceTurnRecord[] = [];
+  bus.on('voice.turn', (t) => busTurns.push(t));
+  const db = new Database(':memory:');
+  const llm = opts.llm ?? new ScriptedLanguageModel({ reply: 'The lights are on now. Anything else?' });
+  const tts = new ToneTextToSpeech({ msPerWord: opts.ttsMsPerWord ?? 60 });
+  const pipeline = new VoicePipeline({
+    engines: { stt: new ScriptedSpeechToText({ text: () => 'turn on the lights' }), llm, tts },
+    sink,
+    vad: loudness,
+    openSource: () => {
+      const m = mics.length === 0 ? mic : new ScriptedMic();
+      mics.push(m);
+      return m;
+    },
+    logger,
+    bus,
+    store: new VoiceStore(db),
+    options: { activation: 'hotkey', bargeIn: 'off', endpoint: DEFAULT_ENDPOINT, memoryTurns: 4, systemPrompt: 'be brief', ...opts },
+  });
+  const turns: VoiceTurnRecord[] = [];
+  pipeline.onTurn((t) => turns.push(VoiceTurnRecordSchema.parse(t)));
+  const nextTurn = () => new Promise<VoiceTurnRecord>((resolve) => pipeline.onTurn(resolve));
+  return { pipeline, mic, mics, sink, states, busTurns, turns, nextTurn, llm, tts, db };
+}
+
+let cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanup) await c();
+  cleanup = [];
+});
+
+describe('VoicePipeline', () => {
+  it('answers a hotkey turn, publishes each state and keeps the record with every stage in order', async () => {
+    const t = build();
+    cleanup.push(() => t.pipeline.stop());
+    await t.pipeline.start();
+    await t.pipeline.startListening();
+    const done = t.nextTurn();
+    t.mic.say(silence(200), speech(800), silence(600));
+    const turn = await done;
+    expect(turn.outcome).toBe('answered');
+    expect(turn.transcript).toBe('turn on the lights');
+    expect(turn.reply).toBe('The lights are on now. Anything else?');
+    expect(turn.fragments).toBe(3);
+    const l = turn.latencies;
+    const order = [l.stt_final_ms, l.llm_first_token_ms, l.first_fragment_ms, l.tts_first_audio_ms, l.playback_start_ms] as number[];
+    expect(order.every((v) => typeof v === 'number')).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // Measured on the audio clock in 512-sample frames: speech from sample 3200 to 16000 lies in the frames
+    // 3072..16384, and 300 ms (4800 samples, rounded up to whole frames) of silence ended the turn.
+    expect(turn.audio).toEqual({ speech_start: 3072, speech_end: 16384, turn_end: 16384 + 5120, end_reason: 'silence' });
+    expect(l.speech_end_ms).toBe(-320);
+    expect(t.states).toEqual(['idle', 'listening', 'thinking', 'speaking', 'idle']);
+    expect(t.mic.stopped).toBe(true);
+    expect(t.busTurns.map((b) => b.id)).toEqual([turn.id]);
+    expect(new VoiceStore(t.db).recent(5).map((r) => r.id)).toEqual([turn.id]);
+  });
+
+  it('sends the last turns from SQLite as memory with the next question', async () => {
+    const llm = new ScriptedLanguageModel({ reply: 'Done.' });
+    const t = build({ llm });
+    cleanup.push(() => t.pipeline.stop());
+    await t.pipeline.start();
+    await t.pipeline.ask('first question');
+    await t.pipeline.ask('second question');
+    expect(llm.lastMessages).toEqual([
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'first question' },
+      { role: 'assistant', content: 'Done.' },
+      { role: 'user', content: 'second question' },
+    ]);
+  });
+
+  it('speak() says a text without the LLM, ask() answers one without speech-to-text', async () => {
+    const t = build();
+    cleanup.push(() => t.pipeline.stop());
+    await t.pipeline.start();
+    const spoken = await t.pipeline.speak('Your build finished. It took four minutes.');
+    expect(spoken).toMatchObject({ source: 'speak', outcome: 'answered', fragments: 2, engines: { llm: null, stt: null } });
+    expect(t.tts.fragments.slice(0, 2)).toEqual(['Your build finished.', 'It took four minutes.']);
+    const asked = await t.pipeline.ask('is it raining');
+    expect(asked).toMatchObject({ source: 'ask', outcome: 'answered', transcript: 'is it raining' });
+    expect(asked.latencies.stt_final_ms).toBeNull();
+    expect(asked.latencies.playback_start_ms).not.toBeNull();
+  });
+
+  it('push-to-talk: releasing the key ends the turn while the user still sounds', async () => {
+    const t = build({ activation: 'pushToTalk' });
+    cleanup.push(() => t.pipeline.stop());
+    await t.pipeline.start();
+    await t.pipeline.startListening();
+    const done = t.nextTurn();
+    t.mic.say(speech(700));
+    while (t.mic.queue[Symbol.asyncIterator] && t.pipeline.currentState !== 'listening') await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    await t.pipeline.stopListening();
+    const turn = await done;
+    expect(turn.outcome).toBe('answered');
+    expect(turn.audio?.end_reason).toBe('released');
+    expect(t.mic.stopped).toBe(true);
+  });
+
+  it('barge-in on: speech during the reply stops playback, cancels the reply and answers the new turn', async () => {
+    const t = build({ activation: 'handsFree', bargeIn: 'on', ttsMsPerWord: 400 });
+    cleanup.push(() => t.pipeline.stop());
+    await t.pipeline.start();
+    const first = t.nextTurn();
+    t.mic.say(speech(600), silence(500));
+    let spoke = false;
+    t.sink.onWrite = () => {
+      if (spoke) return;
+      spoke = true;
+      t.mic.say(speech(600), silence(500));
+    };
+    const cancelled = await first;
+    expect(cancelled.outcome).toBe('cancelled');
+    expect(cancelled.reason).toBe('barge-in');
+    const second = await t.nextTurn();
+    expect(second.outcome).toBe('answered');
+    expect(t.sink.writesAfterStop).toBe(0);
+    expect(t.turns.map((x) => x.outcome)).toEqual(['cancelled', 'answered']);
+  });
+
+  it('barge-in off: the assistant does not hear itself, and no turn starts during the reply', async () => {
+    const t = build({ activation: 'handsFree', bargeIn: 'off', ttsMsPerWord: 100 });
+    cleanup.push(() => t.pipeline.stop());
+    await t.pipeline.start();
+    const first = t.nextTurn();
+    t.mic.say(speech(600), silence(500));
+    let spoke = false;
+    t.sink.onWrite = () => {
+      if (spoke) return;
+      spoke = true;
+      t.mic.say(speech(600), silence(500));
+    };
+    expect((await first).outcome).toBe('answered');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(t.turns.map((x) => x.outcome)).toEqual(['answered']);
+  });
+
+  it('stop() during a reply cancels it: no audio after the stop, the state is off', async () => {
+    const t = build({ ttsMsPerWord: 400 });
+    await t.pipeline.start();
+    t.sink.onWrite = () => void t.pipeline.stop();
+    const turn = await t.pipeline.ask('tell me a long story');
+    expect(turn.outcome).toBe('cancelled');
+    expect(turn.reason).toBe('stopped');
+    await t.pipeline.stop();
+    expect(t.sink.writesAfterStop).toBe(0);
+    expect(t.pipeline.currentState).toBe('off');
+  });
+
+  it('an engine failure is a failed turn with the fix, an error state and a notification', async () => {
+    const broken: LanguageModel = {
+      name: 'broken',
+      // eslint-disable-next-line require-yield
+      async *stream() {
+        throw new EngineError('Ollama is not running at http://127.0.0.1:9', 'start Ollama');
+      },
+    };
+    const t = build({ llm: broken });
+    cleanup.push(() => t.pipeline.stop());
+    await t.pipeline.start();
+    const turn = await t.pipeline.ask('hello');
+    expect(turn.outcome).toBe('failed');
+    expect(turn.reason).toContain('Ollama is not running');
+    expect(turn.reason).toContain('fix: start Ollama');
+    expect(t.pipeline.currentState).toBe('error');
+  });
+});
