@@ -6,6 +6,7 @@ import { registerAgent } from './commands/agent.js';
 import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerSecret } from './commands/secret.js';
+import { registerVoice } from './commands/voice.js';
 import { createContext, type CliIo } from './context.js';
 
 export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
@@ -22,6 +23,7 @@ export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
   registerSecret(program, ctx);
   registerDoctor(program, ctx);
   registerAgent(program, ctx);
+  registerVoice(program, ctx);
   // Subcommands inherit the error handling and output streams of the root.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   return program;

@@ -59,6 +59,11 @@ export const ConfigSchema = z.strictObject({
       hotkey: z.string().min(1).default('Ctrl+Alt+J'),
       inputDevice: z.string().min(1).default('default'),
       silenceMs: z.number().int().min(100).max(5000).default(300),
+      activation: z.enum(['hotkey', 'handsFree', 'pushToTalk']).default('hotkey'),
+      bargeIn: z.enum(['off', 'on']).default('off'),
+      recorder: z.enum(['sox', 'arecord']).default('sox'),
+      memoryTurns: z.number().int().min(0).max(50).default(6),
+      systemPrompt: z.string().min(1).default('You are Jett, a voice assistant. Answer in one to three short spoken sentences, without markdown.'),
     })
     .prefault({}),
   models: z
@@ -95,6 +100,11 @@ export const CONFIG_DOCS = {
   'voice.hotkey': 'global hotkey that starts a voice turn',
   'voice.inputDevice': 'microphone (sox/arecord device name, or "default")',
   'voice.silenceMs': 'silence that ends a turn, in ms',
+  'voice.activation': 'hotkey (toggle), handsFree (always listening) or pushToTalk',
+  'voice.bargeIn': 'on: speech during a reply interrupts it (needs echo cancellation or headphones)',
+  'voice.recorder': 'sox, or arecord (Linux only)',
+  'voice.memoryTurns': 'earlier turns sent to the LLM as memory',
+  'voice.systemPrompt': 'system prompt of the voice assistant',
   'models.dir': 'folder with model weights (empty: JETT_HOME/models)',
 } as const satisfies Record<string, string>;
 

@@ -1,5 +1,6 @@
 // The event map: every state change the agent publishes on its bus, with the payload each one carries.
 import type { StatusSnapshot, TunnelState, VoiceState } from './status.js';
+import type { VoiceTurnRecord } from './voice.js';
 
 export interface JettEvents {
   'tunnel.state': { from: TunnelState; to: TunnelState; reason: string; at: string };
@@ -7,6 +8,8 @@ export interface JettEvents {
   'inbox.counts': StatusSnapshot['inbox'];
   'heartbeat.result': { ok: boolean; at: string; error: string | null };
   'voice.state': { state: VoiceState; at: string };
+  /** A finished voice turn (answered, cancelled or failed): the agent appends it to the outbox. */
+  'voice.turn': VoiceTurnRecord;
   'service.state': { service: string; state: 'starting' | 'running' | 'failed' | 'stopped'; error: string | null };
   notification: { title: string; body: string };
 }
