@@ -4,6 +4,7 @@ export * from './secrets.js';
 export * from './status.js';
 export * from './events.js';
 export * from './doctor.js';
+export * from './tunnel.js';
 export * from './voice.js';
 export * from './heartbeat.js';
 export * from './control.js';

@@ -1,0 +1,64 @@
+// The tunnel's --json shapes: `jett keys show|generate`, `jett tunnel peer|status|watch|install`, `bench:tunnel`.
+import { z } from 'zod';
+import { TunnelStateSchema } from './status.js';
+
+const wgKey = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/);
+
+export const KeysShowSchema = z.object({
+  publicKey: wgKey,
+  fingerprint: z.string().regex(/^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/),
+  presharedKey: z.boolean(),
+});
+export type KeysShow = z.infer<typeof KeysShowSchema>;
+
+export const TunnelPeerResultSchema = z.object({
+  peerPublicKey: wgKey,
+  peerFingerprint: z.string(),
+  endpoint: z.string(),
+  warnings: z.array(z.string()),
+});
+export type TunnelPeerResult = z.infer<typeof TunnelPeerResultSchema>;
+
+export const TunnelStatusSchema = z.object({
+  interface: z.string(),
+  state: TunnelStateSchema,
+  reason: z.string(),
+  handshakeAgeS: z.number().nullable(),
+  rxBytes: z.number().nullable(),
+  txBytes: z.number().nullable(),
+  probeRttMs: z.number().nullable(),
+  endpoint: z.string().nullable(),
+  peerPublicKey: z.string().nullable(),
+});
+export type TunnelStatus = z.infer<typeof TunnelStatusSchema>;
+
+/** One line of `jett tunnel watch --json`: a transition, or the periodic status. */
+export const TunnelWatchLineSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), from: TunnelStateSchema, to: TunnelStateSchema, reason: z.string(), at: z.string() }),
+  z.object({ type: z.literal('status'), status: TunnelStatusSchema }),
+]);
+export type TunnelWatchLine = z.infer<typeof TunnelWatchLineSchema>;
+
+export const TunnelInstallResultSchema = z.object({
+  platform: z.enum(['linux', 'win32']),
+  installed: z.boolean(),
+  files: z.array(z.object({ path: z.string(), mode: z.string() })),
+  commands: z.array(z.array(z.string())),
+});
+export type TunnelInstallResult = z.infer<typeof TunnelInstallResultSchema>;
+
+export const TunnelBenchResultSchema = z.object({
+  poll_s: z.number(),
+  keepalive_s: z.number(),
+  idle_s: z.number(),
+  false_transitions: z.number().int(),
+  probe_rtt_ms_p50: z.number().nullable(),
+  cut_s: z.number(),
+  detect_s: z.number().nullable(),
+  recover_s: z.number().nullable(),
+  cut_mode: z.enum(['link', 'drop']),
+  handshake_age_max_s: z.number(),
+  states_during_cut: z.array(TunnelStateSchema),
+  goals_met: z.boolean(),
+});
+export type TunnelBenchResult = z.infer<typeof TunnelBenchResultSchema>;
