@@ -140,21 +140,26 @@ export interface FakeMicrophone {
 
 /**
  * An ALSA default device that records `pcm` and writes whatever is played to a file. The `plug` layer fixes the
- * slave at 16 kHz mono S16 so the file is read at the rate it was written in; sox opens the device in stereo
- * and mixes back to mono, which keeps every sample's position (the pipeline's clock). After the file ends the
- * device delivers silence. The `null` slave is not paced, so capture runs faster than real time.
+ * slave at 16 kHz S16, and the file must have the channel count the recorder asks for, because the `file`
+ * plugin loses blocks of samples when `plug` converts channels on capture (seen here): sox opens the default
+ * device in stereo (the file then holds each sample twice, and sox mixes it back to the same mono samples),
+ * arecord -c 1 in mono. Every sample keeps its position: the pipeline's clock. After the file ends the device
+ * delivers silence. The `null` slave is not paced, so capture runs faster than real time.
  */
-export function fakeMicrophone(dir: string, pcm: Int16Array): FakeMicrophone {
+export function fakeMicrophone(dir: string, pcm: Int16Array, opts: { recorder?: 'sox' | 'arecord' } = {}): FakeMicrophone {
   fs.mkdirSync(dir, { recursive: true });
+  const channels = opts.recorder === 'arecord' ? 1 : 2;
   const infile = path.join(dir, 'mic.raw');
   const playedFile = path.join(dir, 'played.raw');
-  fs.writeFileSync(infile, toBuffer(pcm));
+  const frames = new Int16Array(pcm.length * channels);
+  for (let i = 0; i < pcm.length; i++) for (let c = 0; c < channels; c++) frames[i * channels + c] = pcm[i] as number;
+  fs.writeFileSync(infile, toBuffer(frames));
   fs.writeFileSync(
     path.join(dir, '.asoundrc'),
     [
       'pcm.!default {',
       '  type plug',
-      '  slave { pcm "jettfile"; format S16_LE; rate 16000; channels 1 }',
+      `  slave { pcm "jettfile"; format S16_LE; rate 16000; channels ${channels} }`,
       '}',
       'pcm.jettfile {',
       '  type file',
