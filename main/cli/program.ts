@@ -3,9 +3,11 @@ import { Command, CommanderError } from 'commander';
 import { formatError, JettError } from '../core/errors.js';
 import { APP_VERSION } from '../core/version.js';
 import { registerAgent } from './commands/agent.js';
+import { registerAudit } from './commands/audit.js';
 import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerSecret } from './commands/secret.js';
+import { registerVps } from './commands/vps.js';
 import { registerVoice } from './commands/voice.js';
 import { createContext, type CliIo } from './context.js';
 
@@ -23,6 +25,8 @@ export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
   registerSecret(program, ctx);
   registerDoctor(program, ctx);
   registerAgent(program, ctx);
+  registerVps(program, ctx);
+  registerAudit(program, ctx);
   registerVoice(program, ctx);
   // Subcommands inherit the error handling and output streams of the root.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());

@@ -204,7 +204,7 @@ export function readComposeText(text: string, file: string): ComposeDoc {
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const where = e.linePos?.[0] ? `line ${e.linePos[0].line}` : 'somewhere';
+    const where = `line ${lc.linePos(e.pos[0]).line}`;
     throw new ComposeError(
       `${file}: not valid YAML (${where}: ${e.message.split('\n')[0]})`,
       'fix the YAML at that line (indentation, an unclosed quote or a duplicate key), then run the audit again',

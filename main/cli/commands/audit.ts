@@ -1,0 +1,81 @@
+// `jett audit compose FILE` and `jett audit live`: the VPS stack's hardening, on paper and on the running system.
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { ComposeAuditReport, LiveAuditReport } from '../../core/contracts/vps.js';
+import { UsageError } from '../../core/errors.js';
+import { createTunnelControl } from '../../core/tunnel/control.js';
+import { execaRunner } from '../../core/tunnel/runner.js';
+import { parseEndpoint } from '../../core/tunnel/wg-config.js';
+import { auditComposeFile } from '../../core/vps/audit-compose.js';
+import { SERVICE_PORTS } from '../../core/vps/compose-model.js';
+import { auditLive, tcpConnect } from '../../core/vps/live-audit.js';
+import type { CliContext } from '../context.js';
+
+function printCompose(ctx: CliContext, r: ComposeAuditReport): void {
+  for (const f of r.findings) {
+    ctx.out(`${f.severity.padEnd(6)} ${r.file}:${f.line} ${f.service ?? '(file)'}: ${f.rule}: ${f.message}`);
+    ctx.out(`       fix: ${f.fix}`);
+  }
+  const { high, medium, low } = r.counts;
+  ctx.out(r.findings.length === 0 ? `${r.file}: ${r.services.length} services, no findings` : `${r.file}: ${high} high, ${medium} medium, ${low} low`);
+}
+
+function printLive(ctx: CliContext, r: LiveAuditReport): void {
+  for (const c of r.checks) {
+    ctx.out(`${c.status.padEnd(7)} ${c.name}: ${c.detail}`);
+    if (c.fix) ctx.out(`        fix: ${c.fix}`);
+  }
+  ctx.out(r.passed ? 'live audit passed' : 'live audit FAILED');
+}
+
+function positiveInt(text: string, flag: string): number {
+  if (!/^\d{1,6}$/.test(text) || Number(text) < 1) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a positive whole number`, `e.g. ${flag} 2000`);
+  return Number(text);
+}
+
+export function registerAudit(program: Command, ctx: CliContext): void {
+  const audit = program.command('audit').description('check the VPS stack: a compose file, or the running system from the desktop');
+
+  audit
+    .command('compose')
+    .argument('<file>', 'a docker-compose.yml, e.g. the bundle\'s')
+    .description('check each service against the hardening rules; exit 1 when anything high is found')
+    .option('--tunnel-address <ip>', 'the address ports must be bound to (default: tunnel.peerAddress)')
+    .option('--json', 'print {"file","tunnelAddress","services","findings":[{"service","rule","severity","line","message","fix"}],"counts"}')
+    .action((file: string, opts: { json?: boolean; tunnelAddress?: string }) => {
+      const tunnelAddress = opts.tunnelAddress ?? ctx.runtime().config.load().tunnel.peerAddress;
+      const report = auditComposeFile(file, { tunnelAddress });
+      if (report.counts.high > 0) ctx.exitCode = 1;
+      if (opts.json) return ctx.out(JSON.stringify(report));
+      printCompose(ctx, report);
+    });
+
+  audit
+    .command('live')
+    .description('from the desktop: services answer on the tunnel address, none on the public one, the handshake is fresh')
+    .option('--public-address <host>', "the VPS's public address (default: the host of tunnel.endpoint)")
+    .option('--tunnel-address <ip>', 'the VPS tunnel address (default: tunnel.peerAddress)')
+    .option('--interface <name>', 'the desktop WireGuard interface (default: tunnel.interface)')
+    .option('--timeout-ms <n>', 'how long each TCP connect may take', '2000')
+    .option('--json', 'print {"tunnelAddress","publicAddress","interface","checks":[{"kind","name","status","detail","fix"}],"passed"}')
+    .action(async (opts: { json?: boolean; publicAddress?: string; tunnelAddress?: string; interface?: string; timeoutMs: string }) => {
+      const rt = ctx.runtime();
+      const tunnel = rt.config.load().tunnel;
+      const timeoutMs = positiveInt(opts.timeoutMs, '--timeout-ms');
+      const iface = opts.interface ?? tunnel.interface;
+      const control = createTunnelControl({ iface, runner: execaRunner, privateDir: path.join(rt.paths.home, 'run') });
+      const report = await auditLive({
+        tunnelAddress: opts.tunnelAddress ?? tunnel.peerAddress,
+        publicAddress: opts.publicAddress ?? parseEndpoint(tunnel.endpoint)?.host ?? null,
+        iface,
+        services: Object.entries(SERVICE_PORTS).map(([name, port]) => ({ name, port })),
+        connect: (host, port) => tcpConnect(host, port, timeoutMs),
+        show: () => control.show(),
+        nowS: () => Date.now() / 1000,
+        maxHandshakeAgeS: 180,
+      });
+      if (!report.passed) ctx.exitCode = 1;
+      if (opts.json) return ctx.out(JSON.stringify(report));
+      printLive(ctx, report);
+    });
+}

@@ -1,0 +1,64 @@
+// `jett vps bundle --out DIR`: writes the hardened VPS side (compose, env files, wg0.conf, scripts) for /opt/jett.
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import { writeVpsBundle } from '../../core/vps/bundle.js';
+import type { CliContext } from '../context.js';
+
+const PLACEHOLDER_N8N = 'n8n.example.org';
+const PLACEHOLDER_PORTAINER = 'portainer.example.org';
+
+function wholeNumber(text: string, flag: string): number {
+  if (!/^\d{1,5}$/.test(text)) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a whole number`, `e.g. ${flag} 24`);
+  return Number(text);
+}
+
+interface BundleFlags {
+  out: string;
+  force?: boolean;
+  json?: boolean;
+  n8nHostname: string;
+  portainerHostname: string;
+  timezone?: string;
+  backupHours: string;
+  backupDays: string;
+}
+
+export function registerVps(program: Command, ctx: CliContext): void {
+  const vps = program.command('vps').description('the VPS side: n8n, PostgreSQL, Qdrant and Portainer behind WireGuard');
+
+  vps
+    .command('bundle')
+    .description('write the folder for /opt/jett on the VPS (compose, env files, wg0.conf, install.sh, ...)')
+    .requiredOption('--out <dir>', 'folder to write (new or empty; --force rewrites one, keeping its passwords)')
+    .option('--force', 'rewrite a folder that already has files')
+    .option('--n8n-hostname <host>', 'public hostname of n8n behind the Cloudflare Tunnel', PLACEHOLDER_N8N)
+    .option('--portainer-hostname <host>', 'public hostname of Portainer behind the Cloudflare Tunnel', PLACEHOLDER_PORTAINER)
+    .option('--timezone <tz>', 'time zone of the services (default: this machine\'s)')
+    .option('--backup-hours <n>', 'hours between database dumps', '24')
+    .option('--backup-days <n>', 'days dumps are kept', '14')
+    .option('--json', 'print {"dir","files","vpsAddress","desktopPublicKey","images","storedSecrets"}')
+    .action(async (opts: BundleFlags) => {
+      const timezone = opts.timezone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+      if (!/^[A-Za-z0-9_+\-/]{1,64}$/.test(timezone)) throw new UsageError(`--timezone ${JSON.stringify(timezone)} is not a time zone name`, 'e.g. --timezone Europe/Berlin or --timezone UTC');
+      const rt = ctx.runtime();
+      const report = await writeVpsBundle({
+        outDir: opts.out,
+        force: opts.force ?? false,
+        config: rt.config.load(),
+        secrets: rt.secrets,
+        n8nHostname: opts.n8nHostname,
+        portainerHostname: opts.portainerHostname,
+        timezone,
+        backup: { intervalHours: wholeNumber(opts.backupHours, '--backup-hours'), keepDays: wholeNumber(opts.backupDays, '--backup-days') },
+      });
+      if (opts.json) return ctx.out(JSON.stringify(report));
+      ctx.out(`wrote ${report.files.length} files to ${report.dir} (VPS tunnel address ${report.vpsAddress})`);
+      ctx.out(`the VPS will accept this desktop's public key ${report.desktopPublicKey}`);
+      if (report.storedSecrets.length) ctx.out(`stored the sync's database password as secret ${report.storedSecrets.join(', ')}`);
+      if (opts.n8nHostname === PLACEHOLDER_N8N || opts.portainerHostname === PLACEHOLDER_PORTAINER) {
+        ctx.out('note: the Cloudflare hostnames are placeholders: run again with --force --n8n-hostname and --portainer-hostname');
+      }
+      ctx.out(`next: copy the folder to the VPS (it holds passwords; see its README.md) and run \`sudo bash /opt/jett/install.sh\` there`);
+      ctx.out('then: `jett audit compose` on its docker-compose.yml, and `jett audit live` once the tunnel is up');
+    });
+}

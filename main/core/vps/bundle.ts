@@ -1,0 +1,169 @@
+// `jett vps bundle --out DIR`: writes the folder for /opt/jett on the VPS. The desktop's private key never goes in
+// it: the VPS makes its own key on install, and wg0.conf names the desktop by its public key only.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../contracts/config.js';
+import type { VpsBundleReport } from '../contracts/vps.js';
+import { JettError } from '../errors.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
+import type { SecretStore } from '../secrets/store.js';
+import { desktopHostOf, renderVpsWg0Conf, vpsAddressOf } from '../tunnel/config.js';
+import { publicKeyOf } from '../tunnel/keys.js';
+import { PINNED_IMAGES, renderCompose, type ComposeModelInput } from './compose-model.js';
+import { composeDotEnv, serviceEnvFiles, stackSecrets } from './env-files.js';
+
+export class VpsBundleError extends JettError {}
+
+export interface BundleOptions {
+  outDir: string;
+  /** Write into a folder that already has files (an earlier bundle's passwords are kept). */
+  force: boolean;
+  config: Config;
+  secrets: SecretStore;
+  n8nHostname: string;
+  portainerHostname: string;
+  timezone: string;
+  backup: ComposeModelInput['backup'];
+  /** resources/vps and resources/migrations/server; found beside the code when not given. */
+  resourcesDir?: string;
+  migrationsDir?: string;
+}
+
+/** The project's resources/ folder, found by walking up from this file (main/core/vps in source, dist/... built). */
+export function resourcesRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (fs.existsSync(path.join(dir, 'resources', 'vps', 'install.sh'))) return path.join(dir, 'resources');
+    dir = path.dirname(dir);
+  }
+  throw new VpsBundleError('resources/vps not found beside the Jett code', 'the installation is incomplete: reinstall Jett (or run from a full checkout)');
+}
+
+/** Replaces every @@NAME@@; a token without a value is a bug in the template, caught here rather than on the VPS. */
+export function fillTemplate(text: string, values: Record<string, string>, name: string): string {
+  return text.replace(/@@([A-Z0-9_]+)@@/g, (_m, key: string) => {
+    const v = values[key];
+    if (v === undefined) throw new VpsBundleError(`template ${name} uses @@${key}@@, which the bundle does not define`, 'this is a bug in Jett: report it with the template name');
+    return v;
+  });
+}
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+
+function checkInputs(opts: BundleOptions): void {
+  for (const [flag, host] of [['--n8n-hostname', opts.n8nHostname], ['--portainer-hostname', opts.portainerHostname]] as const) {
+    if (!HOSTNAME.test(host)) throw new VpsBundleError(`${flag} ${JSON.stringify(host)} is not a host name`, `pass a name in a zone on Cloudflare, e.g. ${flag} n8n.example.org`);
+  }
+  const { user, database } = opts.config.postgres;
+  for (const [key, v] of [['postgres.user', user], ['postgres.database', database]] as const) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(v) || ['postgres', 'n8n'].includes(v)) {
+      throw new VpsBundleError(`${key} ${JSON.stringify(v)} cannot name the sync's PostgreSQL role or database`, `use lower-case letters, digits and _ other than "postgres" and "n8n": \`jett config set ${key} jett\``);
+    }
+  }
+  if (!Number.isInteger(opts.backup.intervalHours) || opts.backup.intervalHours < 1 || opts.backup.intervalHours > 168) {
+    throw new VpsBundleError('--backup-hours must be a whole number from 1 to 168', 'e.g. --backup-hours 24');
+  }
+  if (!Number.isInteger(opts.backup.keepDays) || opts.backup.keepDays < 1 || opts.backup.keepDays > 3650) {
+    throw new VpsBundleError('--backup-days must be a whole number from 1 to 3650', 'e.g. --backup-days 14');
+  }
+}
+
+function prepareOutDir(dir: string, force: boolean): void {
+  if (fs.existsSync(dir)) {
+    if (!fs.statSync(dir).isDirectory()) throw new VpsBundleError(`${dir} exists and is not a folder`, 'pass --out with a new folder name');
+    if (fs.readdirSync(dir).length > 0 && !force) {
+      throw new VpsBundleError(`${dir} is not empty`, 'pass a new folder, or --force to rewrite it (its passwords are kept, so a running stack still matches)');
+    }
+  }
+  // The folder holds passwords: owner only.
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+}
+
+export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleReport> {
+  checkInputs(opts);
+  const privateKey = await opts.secrets.get('tunnel.privateKey');
+  if (!privateKey) throw new VpsBundleError('the desktop has no WireGuard key yet, so the VPS cannot name it as its peer', 'run `jett keys generate`, then `jett vps bundle` again');
+  const desktopPublicKey = publicKeyOf(privateKey);
+  const presharedKey = await opts.secrets.get('tunnel.presharedKey');
+  const tunnel = opts.config.tunnel;
+  const vpsCidr = vpsAddressOf(tunnel);
+  const wg0 = renderVpsWg0Conf({
+    desktopPublicKey,
+    desktopTunnelAddress: desktopHostOf(tunnel),
+    address: vpsCidr,
+    listenPort: tunnel.listenPort,
+    presharedKey,
+  });
+
+  const root = opts.resourcesDir ? path.dirname(opts.resourcesDir) : resourcesRoot();
+  const vpsRes = opts.resourcesDir ?? path.join(root, 'vps');
+  const migrationsRes = opts.migrationsDir ?? path.join(root, 'migrations', 'server');
+  const out = path.resolve(opts.outDir);
+  prepareOutDir(out, opts.force);
+
+  const written: string[] = [];
+  // Folders the containers read through bind mounts (backup/, postgres/init/, n8n/) must be readable by their uids.
+  const ensureDir = (rel: string, mode: number) => {
+    fs.mkdirSync(path.join(out, rel), { recursive: true, mode });
+    fs.chmodSync(path.join(out, rel), mode);
+  };
+  for (const [rel, mode] of [['env', 0o700], ['wireguard', 0o700], ['backup', 0o755], ['postgres', 0o755], ['postgres/init', 0o755], ['cloudflared', 0o755], ['migrations', 0o755], ['n8n', 0o755]] as const) {
+    ensureDir(rel, mode);
+  }
+  const write = (rel: string, text: string, mode: number) => {
+    const file = path.join(out, rel);
+    writeFileAtomic(file, text, mode);
+    // writeFileAtomic keeps an existing file's folder; a rewrite must still end with the mode asked for.
+    fs.chmodSync(file, mode);
+    written.push(rel);
+  };
+  const copyDir = (from: string, to: string, pattern: RegExp, mode: number) => {
+    if (!fs.existsSync(from)) return;
+    for (const name of fs.readdirSync(from).sort()) {
+      if (pattern.test(name) && fs.statSync(path.join(from, name)).isFile()) write(path.join(to, name), fs.readFileSync(path.join(from, name), 'utf8'), mode);
+    }
+  };
+
+  const storedJett = await opts.secrets.get('postgres.password');
+  const secrets = stackSecrets(out, storedJett);
+  const vpsAddress = tunnel.peerAddress;
+  const values: Record<string, string> = {
+    VPS_ADDRESS: vpsAddress,
+    VPS_CIDR: vpsCidr,
+    DESKTOP_ADDRESS: desktopHostOf(tunnel),
+    LISTEN_PORT: String(tunnel.listenPort),
+    N8N_HOSTNAME: opts.n8nHostname,
+    PORTAINER_HOSTNAME: opts.portainerHostname,
+    PG_DATABASE: opts.config.postgres.database,
+    BACKUP_HOURS: String(opts.backup.intervalHours),
+    BACKUP_DAYS: String(opts.backup.keepDays),
+  };
+  const template = (rel: string, mode: number) => write(rel, fillTemplate(fs.readFileSync(path.join(vpsRes, rel), 'utf8'), values, rel), mode);
+
+  write('docker-compose.yml', renderCompose({ tunnelAddress: vpsAddress, n8nHostname: opts.n8nHostname, timezone: opts.timezone, backup: opts.backup }), 0o644);
+  write('.env', composeDotEnv(), 0o600);
+  for (const [name, text] of Object.entries(serviceEnvFiles(secrets, opts.config.postgres))) write(path.join('env', name), text, 0o600);
+  // It may hold the preshared key: root-only on the VPS too (install.sh installs it 0600).
+  write(path.join('wireguard', 'wg0.conf'), wg0, 0o600);
+  for (const script of ['install.sh', 'ufw.sh', 'restore.sh', 'apply-migrations.sh', 'backup/backup.sh', 'postgres/init/10-jett-roles.sh']) template(script, 0o755);
+  template('cloudflared/config.yml', 0o644);
+  template('README.md', 0o644);
+  copyDir(migrationsRes, 'migrations', /^\d{4}_[a-z0-9_]+\.sql$/, 0o644);
+  copyDir(path.join(vpsRes, 'n8n'), 'n8n', /\.json$/, 0o644);
+
+  const storedSecrets: string[] = [];
+  if (storedJett !== secrets.jettDbPassword) {
+    await opts.secrets.set('postgres.password', secrets.jettDbPassword);
+    storedSecrets.push('postgres.password');
+  }
+  return {
+    dir: out,
+    files: written.sort(),
+    vpsAddress,
+    desktopPublicKey,
+    images: { ...PINNED_IMAGES },
+    storedSecrets,
+  };
+}

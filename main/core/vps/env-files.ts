@@ -1,0 +1,89 @@
+// The bundle's secrets: generated passwords, one env file per service (each gets only what it uses), and the
+// reading back of an earlier bundle's files so that regenerating keeps the passwords a running stack already has.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface StackSecrets {
+  postgresPassword: string;
+  jettDbPassword: string;
+  n8nDbPassword: string;
+  n8nEncryptionKey: string;
+  qdrantApiKey: string;
+}
+
+/** 32 random bytes as base64url: no character that an env file, a URL or a shell would treat specially. */
+export function generatePassword(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function parseEnvFile(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (m) out.set(m[1]!, m[2]!);
+  }
+  return out;
+}
+
+function readEnv(dir: string, file: string): Map<string, string> {
+  try {
+    return parseEnvFile(fs.readFileSync(path.join(dir, 'env', file), 'utf8'));
+  } catch {
+    return new Map();
+  }
+}
+
+/**
+ * The secrets of the stack: those of an existing bundle in `dir` are kept (the database was initialised with them),
+ * the sync's password comes from the desktop's secret store when it has one, and the rest are generated.
+ */
+export function stackSecrets(dir: string, storedJettPassword: string | null): StackSecrets {
+  const pg = readEnv(dir, 'postgres.env');
+  const n8n = readEnv(dir, 'n8n.env');
+  const qdrant = readEnv(dir, 'qdrant.env');
+  return {
+    postgresPassword: pg.get('POSTGRES_PASSWORD') || generatePassword(),
+    jettDbPassword: storedJettPassword || pg.get('JETT_DB_PASSWORD') || generatePassword(),
+    n8nDbPassword: pg.get('N8N_DB_PASSWORD') || n8n.get('DB_POSTGRESDB_PASSWORD') || generatePassword(),
+    n8nEncryptionKey: n8n.get('N8N_ENCRYPTION_KEY') || generatePassword(),
+    qdrantApiKey: qdrant.get('QDRANT__SERVICE__API_KEY') || generatePassword(),
+  };
+}
+
+function envText(header: string, entries: Record<string, string>): string {
+  return `# ${header}\n${Object.entries(entries)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
+}
+
+/** env/NAME.env for each service; every file is written 0600. */
+export function serviceEnvFiles(s: StackSecrets, db: { user: string; database: string }): Record<string, string> {
+  return {
+    'postgres.env': envText('postgres: its superuser, and the roles postgres/init creates on the first start', {
+      POSTGRES_PASSWORD: s.postgresPassword,
+      JETT_DB_USER: db.user,
+      JETT_DB_NAME: db.database,
+      JETT_DB_PASSWORD: s.jettDbPassword,
+      N8N_DB_PASSWORD: s.n8nDbPassword,
+    }),
+    'n8n.env': envText("n8n: its database password and the key that encrypts its stored credentials (keep a copy)", {
+      DB_POSTGRESDB_PASSWORD: s.n8nDbPassword,
+      N8N_ENCRYPTION_KEY: s.n8nEncryptionKey,
+    }),
+    'qdrant.env': envText('qdrant: the API key every client sends (api-key header)', { QDRANT__SERVICE__API_KEY: s.qdrantApiKey }),
+    'backup.env': envText('backup: pg_dump connects as the superuser', { PGPASSWORD: s.postgresPassword }),
+  };
+}
+
+/** .env: the variables docker compose substitutes; install.sh sets DOCKER_GID and JETT_DATA for the host. */
+export function composeDotEnv(): string {
+  return [
+    '# Variables docker compose substitutes in docker-compose.yml. install.sh rewrites DOCKER_GID (the docker group of',
+    '# this host, which the socket proxy needs) and JETT_DATA (where the data folders live).',
+    'COMPOSE_PROJECT_NAME=jett',
+    'DOCKER_GID=999',
+    'JETT_DATA=/opt/jett/data',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Jett VPS installer: WireGuard (key made here), UFW, data folders, the Docker stack, the database schema and
+# the n8n workflows, all from this bundle. Run as root from the bundle folder (/opt/jett). Safe to run again.
+set -euo pipefail
+
+BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$BUNDLE_DIR"
+
+VPS_KEY=/etc/wireguard/jett-vps.key
+WG_CONF=/etc/wireguard/wg0.conf
+
+say() { printf 'install: %s\n' "$*"; }
+die() {
+  printf 'install: error: %s\n' "$*" >&2
+  exit 1
+}
+
+# --- 1. prerequisites -------------------------------------------------------------------------------------------
+[[ $(id -u) -eq 0 ]] || die "run as root: sudo ./install.sh"
+missing=()
+for cmd in docker wg wg-quick ufw systemctl getent install cmp; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
+done
+((${#missing[@]} == 0)) || die "missing ${missing[*]}: apt-get install wireguard-tools ufw, and Docker Engine (https://docs.docker.com/engine/install/)"
+if docker compose version >/dev/null 2>&1; then
+  COMPOSE=(docker compose)
+elif command -v docker-compose >/dev/null 2>&1; then
+  COMPOSE=(docker-compose)
+else
+  die "Docker Compose is missing: apt-get install docker-compose-plugin"
+fi
+docker info >/dev/null 2>&1 || die "the Docker daemon is not running: systemctl enable --now docker"
+for f in docker-compose.yml .env env/postgres.env env/n8n.env env/qdrant.env env/backup.env wireguard/wg0.conf \
+  ufw.sh restore.sh apply-migrations.sh backup/backup.sh postgres/init/10-jett-roles.sh; do
+  [[ -f $f ]] || die "bundle file $f is missing: copy the whole folder that \`jett vps bundle\` wrote"
+done
+DOCKER_GID=$(getent group docker | cut -d: -f3)
+[[ -n $DOCKER_GID ]] || die "no docker group on this host: reinstall Docker Engine"
+
+conf_value() { # KEY: the value of "KEY = VALUE" in the bundle's wg0.conf
+  local line
+  while IFS= read -r line; do
+    if [[ $line =~ ^$1[[:space:]]*=[[:space:]]*(.+)$ ]]; then
+      printf '%s\n' "${BASH_REMATCH[1]}"
+      return 0
+    fi
+  done <wireguard/wg0.conf
+  return 1
+}
+WG_PORT=$(conf_value ListenPort) || die "wireguard/wg0.conf has no ListenPort"
+VPS_CIDR=$(conf_value Address) || die "wireguard/wg0.conf has no Address"
+VPS_IP=${VPS_CIDR%%/*}
+
+# --- 2. files and secrets ---------------------------------------------------------------------------------------
+chmod 700 env
+chmod 600 .env env/*.env
+chmod 755 install.sh ufw.sh restore.sh apply-migrations.sh backup/backup.sh postgres/init/10-jett-roles.sh
+
+set_env() { # KEY VALUE: sets KEY in .env (compose's variables), keeping the other lines
+  local tmp
+  tmp=$(mktemp "$BUNDLE_DIR/.env.XXXXXX")
+  grep -v "^$1=" .env >"$tmp" || true
+  printf '%s=%s\n' "$1" "$2" >>"$tmp"
+  chmod 600 "$tmp"
+  mv "$tmp" .env
+}
+set_env DOCKER_GID "$DOCKER_GID"
+set_env JETT_DATA "$BUNDLE_DIR/data"
+
+# Each data folder belongs to the uid its image runs as (postgres alpine 70, n8n/qdrant/portainer 1000).
+install -d -m 755 data
+install -d -m 700 -o 70 -g 70 data/postgres data/backups
+install -d -m 700 -o 1000 -g 1000 data/n8n data/qdrant-storage data/qdrant-snapshots data/portainer
+
+# --- 3. WireGuard -----------------------------------------------------------------------------------------------
+install -d -m 700 /etc/wireguard
+if [[ ! -s $VPS_KEY ]]; then
+  (umask 077 && wg genkey >"$VPS_KEY")
+  say "made the VPS WireGuard key $VPS_KEY (it never leaves this machine)"
+fi
+chmod 600 "$VPS_KEY"
+wg_changed=0
+if ! cmp -s wireguard/wg0.conf "$WG_CONF"; then
+  install -m 600 wireguard/wg0.conf "$WG_CONF"
+  wg_changed=1
+fi
+systemctl enable wg-quick@wg0 >/dev/null 2>&1
+if ! systemctl is-active --quiet wg-quick@wg0; then
+  systemctl start wg-quick@wg0
+elif ((wg_changed)); then
+  systemctl restart wg-quick@wg0
+fi
+# Ports are published on the tunnel address, which exists only while wg0 is up: Docker must start after it.
+install -d -m 755 /etc/systemd/system/docker.service.d
+dropin=/etc/systemd/system/docker.service.d/jett-wireguard.conf
+want=$'[Unit]\nWants=wg-quick@wg0.service\nAfter=wg-quick@wg0.service'
+if [[ ! -f $dropin || $(<"$dropin") != "$want" ]]; then
+  printf '%s\n' "$want" >"$dropin"
+  systemctl daemon-reload
+fi
+
+# --- 4. firewall ------------------------------------------------------------------------------------------------
+WG_PORT=$WG_PORT ./ufw.sh
+
+# --- 5. the stack -----------------------------------------------------------------------------------------------
+say "starting the stack (first run pulls the images)"
+"${COMPOSE[@]}" pull --quiet
+"${COMPOSE[@]}" up -d --remove-orphans
+
+wait_healthy() { # SERVICE...: waits up to 5 minutes for each container's healthcheck to pass
+  local svc id status deadline=$((SECONDS + 300))
+  for svc in "$@"; do
+    while :; do
+      id=$("${COMPOSE[@]}" ps -q "$svc")
+      status=$(docker inspect -f '{{.State.Health.Status}}' "$id" 2>/dev/null || echo starting)
+      [[ $status == healthy ]] && break
+      ((SECONDS < deadline)) || die "$svc is $status after 5 minutes: see \`${COMPOSE[*]} logs $svc\`"
+      sleep 3
+    done
+    say "$svc is healthy"
+  done
+}
+wait_healthy postgres qdrant n8n socket-proxy portainer
+
+# --- 6. database schema (the same files the desktop's sync applies; each records itself) ------------------------
+jett_db_user=$(grep '^JETT_DB_USER=' env/postgres.env | cut -d= -f2-)
+jett_db_name=$(grep '^JETT_DB_NAME=' env/postgres.env | cut -d= -f2-)
+# Inside the container the local socket trusts its own roles, so no password crosses a command line.
+./apply-migrations.sh migrations "${COMPOSE[@]}" exec -T postgres psql -U "$jett_db_user" -d "$jett_db_name" ||
+  die "the database schema could not be applied: see the psql message above"
+
+# --- 7. n8n workflows -------------------------------------------------------------------------------------------
+if compgen -G 'n8n/*.json' >/dev/null; then
+  "${COMPOSE[@]}" exec -T n8n n8n import:workflow --separate --input=/opt/jett-workflows ||
+    die "importing the n8n workflows failed: see the message above"
+  say "n8n workflows imported"
+fi
+
+# --- 8. Cloudflare Tunnel (optional: needs cloudflared and the tunnel's credentials) ----------------------------
+if command -v cloudflared >/dev/null 2>&1 && [[ -f /etc/cloudflared/jett.json ]]; then
+  install -d -m 755 /etc/cloudflared
+  if ! cmp -s cloudflared/config.yml /etc/cloudflared/config.yml; then
+    install -m 644 cloudflared/config.yml /etc/cloudflared/config.yml
+    systemctl list-unit-files cloudflared.service >/dev/null 2>&1 || cloudflared service install
+    systemctl restart cloudflared
+  fi
+  say "cloudflared serves the hostnames in /etc/cloudflared/config.yml"
+else
+  say "cloudflared skipped: see \"Cloudflare Tunnel\" in README.md to expose webhooks"
+fi
+
+# --- done -------------------------------------------------------------------------------------------------------
+VPS_PUB=$(wg pubkey <"$VPS_KEY")
+GUESS_IP=$(ip -4 route get 192.0.2.1 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p')
+say "done: the stack listens on $VPS_IP (WireGuard UDP $WG_PORT) only"
+say "on the desktop, run:"
+printf '\n  jett tunnel peer --public-key %s --endpoint %s:%s\n\n' "$VPS_PUB" "${GUESS_IP:-THIS_VPS_PUBLIC_IP}" "$WG_PORT"
