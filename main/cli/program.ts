@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { formatError, JettError } from '../core/errors.js';
 import { APP_VERSION } from '../core/version.js';
 import { registerAgent } from './commands/agent.js';
+import { registerKeys } from './commands/keys.js';
+import { registerTunnel } from './commands/tunnel.js';
 import { registerAudit } from './commands/audit.js';
 import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
@@ -25,6 +27,8 @@ export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
   registerSecret(program, ctx);
   registerDoctor(program, ctx);
   registerAgent(program, ctx);
+  registerKeys(program, ctx);
+  registerTunnel(program, ctx);
   registerVps(program, ctx);
   registerAudit(program, ctx);
   registerVoice(program, ctx);

@@ -27,7 +27,11 @@ export interface ControlOptions {
   privateDir: string;
   platform?: NodeJS.Platform;
   resolve?: (name: string) => string | null;
-  /** Linux: 'direct' runs wg-quick as root; 'helper' runs the installed helper through `sudo -n`. Default: by uid. */
+  /**
+   * 'direct' runs wg-quick (Linux, as root) or installs the tunnel service (Windows, as administrator); 'helper'
+   * uses what `jett tunnel install` set up: the sudo helper on Linux, the operator-startable service on Windows.
+   * Default: direct for root on Linux, helper otherwise.
+   */
   mode?: 'direct' | 'helper';
   helperPath?: string;
 }
@@ -229,11 +233,59 @@ class WindowsControl implements TunnelControl {
   }
 }
 
+/**
+ * The Windows everyday user's path: the tunnel service that `jett tunnel install` created, started and stopped
+ * with the rights that limited-operator mode gave Network Configuration Operators.
+ */
+class WindowsOperatorControl implements TunnelControl {
+  constructor(
+    readonly iface: string,
+    private readonly o: Required<Pick<ControlOptions, 'runner' | 'resolve'>>,
+  ) {}
+
+  private async sc(verb: 'start' | 'stop'): Promise<RunResult> {
+    const sc = need(this.o.resolve, 'sc.exe', 'sc.exe ships with Windows: check that C:\\Windows\\System32 is on PATH');
+    return this.o.runner.run(sc, [verb, `WireGuardTunnel$${this.iface}`]);
+  }
+
+  async up(): Promise<void> {
+    const r = await this.sc('start');
+    // 1056: already running; 1060: no such service.
+    if (r.exitCode === 0) return;
+    if (/1056/.test(r.stdout)) throw inUse(this.iface);
+    throw new TunnelError(`starting the tunnel service failed: ${detail(r)}`, 'run `jett tunnel install` once as administrator');
+  }
+
+  async down(): Promise<boolean> {
+    const r = await this.sc('stop');
+    if (r.exitCode === 0) return true;
+    if (/1062/.test(r.stdout)) return false;
+    throw new TunnelError(`stopping the tunnel service failed: ${detail(r)}`, 'run `jett tunnel install` once as administrator');
+  }
+
+  async show(): Promise<InterfaceStatus | null> {
+    const wg = need(this.o.resolve, 'wg.exe', WINDOWS_TOOLS_FIX);
+    const r = await this.o.runner.run(wg, ['show', this.iface, 'dump']);
+    if (r.exitCode !== 0) {
+      if (isMissingInterface(r)) return null;
+      throw new TunnelError(`wg.exe show ${this.iface} failed: ${detail(r)}`, 'status needs an administrator on Windows; the probe still tells whether packets flow');
+    }
+    return parseWgDump(this.iface, r.stdout);
+  }
+
+  async setEndpoint(): Promise<void> {
+    throw new TunnelError('re-setting the endpoint needs an administrator on Windows', 'restart the tunnel instead: `jett tunnel down` then `jett tunnel up`');
+  }
+}
+
 export function createTunnelControl(opts: ControlOptions): TunnelControl {
   assertInterfaceName(opts.iface);
   const platform = opts.platform ?? process.platform;
   const resolve = opts.resolve ?? ((name: string) => resolveBinary(name, { platform }));
-  if (platform === 'win32') return new WindowsControl(opts.iface, { runner: opts.runner, privateDir: opts.privateDir, resolve });
+  if (platform === 'win32') {
+    if (opts.mode === 'direct') return new WindowsControl(opts.iface, { runner: opts.runner, privateDir: opts.privateDir, resolve });
+    return new WindowsOperatorControl(opts.iface, { runner: opts.runner, resolve });
+  }
   const mode = opts.mode ?? (process.getuid?.() === 0 ? 'direct' : 'helper');
   if (mode === 'helper') return new LinuxHelperControl(opts.iface, { runner: opts.runner, resolve, helper: opts.helperPath ?? LINUX_HELPER_PATH });
   return new LinuxDirectControl(opts.iface, { runner: opts.runner, privateDir: opts.privateDir, resolve });

@@ -1,0 +1,241 @@
+// `jett tunnel peer|config|up|down|status|watch|install`: the WireGuard link to the VPS, from the command line.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ConfigStore } from '../../core/config/store.js';
+import { jettHome, jettPaths } from '../../core/config/paths.js';
+import type { Config } from '../../core/contracts/config.js';
+import type { TunnelInstallResult, TunnelPeerResult, TunnelStatus } from '../../core/contracts/tunnel.js';
+import { UsageError } from '../../core/errors.js';
+import { EventBus } from '../../core/events/bus.js';
+import { writeFileAtomic } from '../../core/fs/atomic-write.js';
+import { resolveBinary } from '../../core/process/binaries.js';
+import { FileSecretStore } from '../../core/secrets/file-store.js';
+import { desktopHostOf, renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
+import type { TunnelControl } from '../../core/tunnel/control.js';
+import { TunnelConfigError, TunnelError } from '../../core/tunnel/errors.js';
+import type { TunnelMonitor } from '../../core/tunnel/health.js';
+import { linuxInstallFiles, windowsInstallCommands, writeInstallFiles, type InstallFile } from '../../core/tunnel/install.js';
+import { assertDistinctPeer, decodeKey, fingerprint, publicKeyOf } from '../../core/tunnel/keys.js';
+import { execaRunner } from '../../core/tunnel/runner.js';
+import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/setup.js';
+import { parseEndpoint } from '../../core/tunnel/wg-config.js';
+import type { CliContext } from '../context.js';
+import { untilSignal } from './agent.js';
+
+// What stdout shows instead of a secret; the usable file comes only from --out, created 0600.
+const HIDDEN = '(hidden: write a usable file with --out FILE, created with mode 0600)';
+
+function hideSecrets(text: string): string {
+  return text.replace(/^((?:PrivateKey|PresharedKey) = ).*$/gm, `$1${HIDDEN}`);
+}
+
+function statusOf(iface: string, monitor: TunnelMonitor, peerPublicKey: string): TunnelStatus {
+  return { interface: iface, ...monitor.snapshot(), peerPublicKey: peerPublicKey || null };
+}
+
+function statusLine(s: TunnelStatus): string {
+  const hs = s.handshakeAgeS === null ? 'never' : `${s.handshakeAgeS} s ago`;
+  const rtt = s.probeRttMs === null ? '-' : `${s.probeRttMs.toFixed(1)} ms`;
+  return `${s.interface} ${s.state}: ${s.reason} | handshake ${hs} | rx ${s.rxBytes ?? '-'} tx ${s.txBytes ?? '-'} | probe ${rtt} | endpoint ${s.endpoint ?? '-'}`;
+}
+
+/** Polls until the state settles (up or down) or the monitor calls it lost: a one-shot answer without an agent. */
+async function settle(monitor: TunnelMonitor, maxTicks = 5, gapMs = 1000): Promise<void> {
+  for (let i = 0; i < maxTicks; i++) {
+    const state = await monitor.tick();
+    if (state === 'up' || state === 'down' || state === 'lost') return;
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+}
+
+/** A user's JETT_HOME when `sudo jett tunnel install` runs as root for them (sudo points HOME at root's). */
+function homeForInstall(ctx: CliContext, user: string): string {
+  if (ctx.env.JETT_HOME || !ctx.env.SUDO_USER) return jettHome(ctx.env);
+  const line = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.split(':')[0] === user);
+  const home = line?.split(':')[5];
+  if (!home) throw new TunnelError(`cannot find the home folder of ${user}`, 'run with JETT_HOME=/home/USER/.config/Jett set');
+  return jettHome({ HOME: home, XDG_CONFIG_HOME: ctx.env.XDG_CONFIG_HOME }, 'linux');
+}
+
+export function registerTunnel(program: Command, ctx: CliContext): void {
+  const tunnel = program.command('tunnel').description('the WireGuard tunnel to the VPS: peer, config, up, down, status, watch, install');
+
+  const settings = (): Config['tunnel'] => ctx.runtime().config.load().tunnel;
+  const control = (): TunnelControl => controlFor({ settings: settings(), home: ctx.runtime().paths.home, env: ctx.env });
+  const monitor = (c: TunnelControl, bus = new EventBus(), withRepairs = false): TunnelMonitor => {
+    const rt = ctx.runtime();
+    return monitorFor({ settings: settings(), home: rt.paths.home, env: ctx.env, control: c, secrets: rt.secrets, bus, logger: rt.logger.child({ component: 'tunnel' }), repairs: withRepairs });
+  };
+
+  tunnel
+    .command('peer')
+    .description("take in the VPS's public key and public address")
+    .requiredOption('--public-key <key>', "the VPS's WireGuard public key (on the VPS: `wg show wg0 public-key`)")
+    .requiredOption('--endpoint <host:port>', "the VPS's public address, e.g. vps.example.org:51820")
+    .option('--json', 'print {"peerPublicKey","peerFingerprint","endpoint","warnings"}')
+    .action(async (opts: { publicKey: string; endpoint: string; json?: boolean }) => {
+      const rt = ctx.runtime();
+      decodeKey(opts.publicKey, 'the VPS public key');
+      if (!parseEndpoint(opts.endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(opts.endpoint)} is not HOST:PORT`, 'e.g. --endpoint vps.example.org:51820 or --endpoint 203.0.113.7:51820');
+      const own = await rt.secrets.get('tunnel.privateKey');
+      if (own) assertDistinctPeer(publicKeyOf(own), opts.publicKey);
+      rt.config.set('tunnel.peerPublicKey', opts.publicKey.trim());
+      const next = rt.config.set('tunnel.endpoint', opts.endpoint.trim());
+      const warnings = next.tunnel.keepalive === 0 ? ['tunnel.keepalive is 0: behind NAT the VPS cannot reach the desktop; `jett config set tunnel.keepalive 25`'] : [];
+      if (!own) warnings.push('no desktop key yet: run `jett keys generate`');
+      const result: TunnelPeerResult = { peerPublicKey: next.tunnel.peerPublicKey, peerFingerprint: fingerprint(next.tunnel.peerPublicKey), endpoint: next.tunnel.endpoint, warnings };
+      if (opts.json) return ctx.out(JSON.stringify(result));
+      ctx.out(`VPS peer ${result.peerFingerprint} at ${result.endpoint}`);
+      for (const w of warnings) ctx.err(`warning: ${w}`);
+    });
+
+  tunnel
+    .command('config')
+    .description('print the wg-quick config of one side (secrets hidden unless written with --out)')
+    .requiredOption('--side <side>', 'desktop or vps')
+    .option('--out <file>', 'write a usable file, created with mode 0600')
+    .option('--peer-block', "with --side vps: only the desktop's [Peer] block, to paste into an existing wg0.conf")
+    .action(async (opts: { side: string; out?: string; peerBlock?: boolean }) => {
+      const rt = ctx.runtime();
+      const s = settings();
+      let text: string;
+      if (opts.side === 'desktop') {
+        const loaded = await loadDesktopConfig(s, rt.secrets);
+        for (const w of loaded.warnings) ctx.err(`warning: ${w}`);
+        text = loaded.text;
+      } else if (opts.side === 'vps') {
+        const privateKey = await rt.secrets.get('tunnel.privateKey');
+        if (!privateKey) throw new TunnelConfigError('this desktop has no WireGuard key yet', 'run `jett keys generate`');
+        const input = { desktopPublicKey: publicKeyOf(privateKey), desktopTunnelAddress: desktopHostOf(s), presharedKey: await rt.secrets.get('tunnel.presharedKey') };
+        text = opts.peerBlock ? renderVpsPeerBlock(input) : renderVpsWg0Conf({ ...input, address: vpsAddressOf(s), listenPort: s.listenPort });
+      } else {
+        throw new UsageError(`--side ${JSON.stringify(opts.side)} is not desktop or vps`, 'use --side desktop or --side vps');
+      }
+      if (!opts.out) return void ctx.stdout.write(hideSecrets(text));
+      writeFileAtomic(path.resolve(opts.out), text, 0o600);
+      ctx.out(`wrote ${path.resolve(opts.out)} (mode 0600)`);
+    });
+
+  tunnel
+    .command('up')
+    .description('bring the tunnel up, then wait for the first answer from the VPS')
+    .option('--json', 'print the status as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const rt = ctx.runtime();
+      const loaded = await loadDesktopConfig(settings(), rt.secrets);
+      for (const w of loaded.warnings) ctx.err(`warning: ${w}`);
+      const c = control();
+      await c.up(loaded.text);
+      rt.logger.info('tunnel up requested', { iface: c.iface });
+      const m = monitor(c);
+      await settle(m);
+      const s = statusOf(c.iface, m, loaded.peerPublicKey);
+      if (s.state !== 'up') ctx.exitCode = 1;
+      ctx.out(opts.json ? JSON.stringify(s) : statusLine(s));
+    });
+
+  tunnel
+    .command('down')
+    .description('take the tunnel down')
+    .action(async () => {
+      const c = control();
+      ctx.out((await c.down()) ? `${c.iface} down` : `${c.iface} was not up`);
+    });
+
+  tunnel
+    .command('status')
+    .description('probe the VPS and print handshake, traffic and state (exit 1 unless up)')
+    .option('--json', 'print {"interface","state","reason","handshakeAgeS","rxBytes","txBytes","probeRttMs","endpoint","peerPublicKey"}')
+    .action(async (opts: { json?: boolean }) => {
+      const c = control();
+      const m = monitor(c);
+      await settle(m);
+      const s = statusOf(c.iface, m, settings().peerPublicKey);
+      if (s.state !== 'up') ctx.exitCode = 1;
+      ctx.out(opts.json ? JSON.stringify(s) : statusLine(s));
+    });
+
+  tunnel
+    .command('watch')
+    .description('follow the tunnel state, repairing it when lost, until Ctrl-C')
+    .option('--json', 'print JSON lines: {"type":"state",...} on each transition, {"type":"status",...} each poll')
+    .action(async (opts: { json?: boolean }) => {
+      const c = control();
+      const bus = new EventBus();
+      const m = monitor(c, bus, true);
+      const peer = settings().peerPublicKey;
+      bus.on('tunnel.state', (e) => ctx.out(opts.json ? JSON.stringify({ type: 'state', ...e }) : `${e.at} ${e.from} -> ${e.to}: ${e.reason}`));
+      const timer = setInterval(() => {
+        const s = statusOf(c.iface, m, peer);
+        ctx.out(opts.json ? JSON.stringify({ type: 'status', status: s }) : statusLine(s));
+      }, settings().pollSeconds * 1000);
+      m.start();
+      await untilSignal();
+      clearInterval(timer);
+      await m.stop();
+    });
+
+  tunnel
+    .command('install')
+    .description('one-time privileged setup (root / administrator) so your user can bring the tunnel up and down')
+    .option('--user <name>', 'the desktop user (default: SUDO_USER, or the current user)')
+    .option('--root <dir>', 'write the files under DIR instead of / (to inspect them; needs no root)')
+    .option('--dry-run', 'print what would be written and run, change nothing')
+    .option('--json', 'print {"platform","installed","files","commands"}')
+    .action(async (opts: { user?: string; root?: string; dryRun?: boolean; json?: boolean }) => {
+      const platform = process.platform === 'win32' ? 'win32' : 'linux';
+      const user = opts.user ?? ctx.env.SUDO_USER ?? ctx.env.USER ?? ctx.env.USERNAME ?? '';
+      const home = homeForInstall(ctx, user);
+      const paths = jettPaths(home);
+      // Read-only access to the user's config and secrets: running as root must not leave root-owned files there.
+      const s = new ConfigStore(paths.config).load().tunnel;
+      const loaded = await loadDesktopConfig(s, new FileSecretStore(paths.secrets));
+      const result: TunnelInstallResult = { platform, installed: false, files: [], commands: [] };
+      if (platform === 'win32') {
+        const wireguardExe = resolveBinary('wireguard.exe', { env: ctx.env, platform });
+        if (!wireguardExe) throw new TunnelError('wireguard.exe not found', 'install WireGuard for Windows from wireguard.com/install');
+        const dataDir = path.win32.join(ctx.env.ProgramData ?? 'C:\\ProgramData', 'Jett');
+        const configPath = path.win32.join(dataDir, `${s.interface}.conf`);
+        result.files = [{ path: configPath, mode: 'Administrators and SYSTEM only' }];
+        result.commands = windowsInstallCommands({ iface: s.interface, configPath, user, wireguardExe });
+        if (!opts.dryRun) {
+          writeInstallFiles([{ path: configPath, mode: 0o600, content: loaded.text }], '');
+          for (const cmd of result.commands) {
+            const r = await execaRunner.run(cmd[0]!, cmd.slice(1));
+            if (r.exitCode !== 0) throw new TunnelError(`${cmd[0]} ${cmd[1]} failed: ${r.stderr.trim() || r.stdout.trim()}`, 'run `jett tunnel install` from a terminal opened as administrator');
+          }
+          result.installed = true;
+        }
+      } else {
+        const need = (name: string) => {
+          const found = resolveBinary(name, { env: ctx.env });
+          if (!found) throw new TunnelError(`${name} not found`, 'install wireguard-tools: `sudo apt install wireguard-tools wireguard-go`');
+          return found;
+        };
+        const files: InstallFile[] = linuxInstallFiles({ user, iface: s.interface, configText: loaded.text, endpoint: loaded.endpoint, wgQuick: need('wg-quick'), wg: need('wg'), bash: need('bash') });
+        result.files = files.map((f) => ({ path: opts.root ? path.join(opts.root, f.path) : f.path, mode: f.mode.toString(8).padStart(4, '0') }));
+        if (!opts.dryRun) {
+          if (!opts.root && process.getuid?.() !== 0) throw new TunnelError('`jett tunnel install` writes to /etc and needs root', 'run `sudo jett tunnel install` (once), or add --root DIR to write the files elsewhere for inspection');
+          writeInstallFiles(files, opts.root ?? '/');
+          const visudo = resolveBinary('visudo', { env: ctx.env });
+          if (visudo) {
+            const sudoers = path.join(opts.root ?? '/', files[2]!.path);
+            const r = await execaRunner.run(visudo, ['-c', '-q', '-f', sudoers]);
+            if (r.exitCode !== 0) {
+              fs.rmSync(sudoers, { force: true });
+              throw new TunnelError(`visudo rejected ${sudoers}; it was removed`, 'report this as a bug in Jett');
+            }
+          }
+          result.installed = true;
+        }
+      }
+      if (opts.json) return ctx.out(JSON.stringify(result));
+      for (const f of result.files) ctx.out(`${opts.dryRun ? 'would write' : 'wrote'} ${f.path} (${f.mode})`);
+      for (const cmd of result.commands) ctx.out(`${opts.dryRun ? 'would run' : 'ran'} ${cmd.join(' ')}`);
+      if (platform === 'linux') ctx.out(`${user} may now run \`jett tunnel up\` and \`jett tunnel down\`; run this again after \`jett keys generate --force\` or \`jett tunnel peer\``);
+    });
+}
