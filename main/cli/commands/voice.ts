@@ -97,11 +97,11 @@ export function registerVoice(program: Command, ctx: CliContext): void {
 
   voice
     .command('listen')
-    .description('listen to the microphone and answer each turn until Ctrl-C (--once: one turn)')
-    .option('--json', 'print each turn record as a JSON line')
+    .description('listen to the microphone and answer each turn until Ctrl-C (--once: one turn; --json: one JSON line per turn; --test-engines)')
     .option('--once', 'stop after the first turn')
-    .option('--test-engines', 'use the deterministic TEST engines (not models)')
-    .action(async (opts: { json?: boolean; once?: boolean; testEngines?: boolean }) => {
+    // --json and --test-engines are the parent's options: commander hands them to `voice`, not to its subcommands.
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ json?: boolean; once?: boolean; testEngines?: boolean }>();
       const rt = ctx.runtime();
       const loaded = rt.config.load();
       // The terminal has no hotkey: listening runs hands-free, or for exactly one turn with --once.
@@ -128,9 +128,9 @@ export function registerVoice(program: Command, ctx: CliContext): void {
 
   voice
     .command('devices')
-    .description('list the microphones the platform can name')
-    .option('--json', 'print {"supported","devices":[{"name","description"}],"note"}')
-    .action(async (opts: { json?: boolean }) => {
+    .description('list the microphones the platform can name (--json: {"supported","devices":[{"name","description"}],"note"})')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ json?: boolean }>();
       const list = VoiceDevicesOutputSchema.parse(await listInputDevices({ platform: process.platform, resolveBinary: which, env: ctx.env }));
       if (opts.json) return ctx.out(JSON.stringify(list));
       if (list.note) ctx.out(list.note);

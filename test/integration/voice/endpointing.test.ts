@@ -1,5 +1,5 @@
 // Real endpointing: espeak-ng speech with an exactly known end, the real Silero model, asserted in samples.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_ENDPOINT, msToSamples } from '../../../main/core/voice/endpointer.js';
 import { TurnDetector, type DetectorEvent } from '../../../main/core/voice/turn-detector.js';
 import { SileroVad } from '../../../main/core/voice/vad.js';

@@ -230,7 +230,6 @@ describe('VoicePipeline', () => {
   it('an engine failure is a failed turn with the fix, an error state and a notification', async () => {
     const broken: LanguageModel = {
       name: 'broken',
-      // eslint-disable-next-line require-yield
       async *stream() {
         throw new EngineError('Ollama is not running at http://127.0.0.1:9', 'start Ollama');
       },
