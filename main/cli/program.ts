@@ -9,6 +9,8 @@ import { registerAudit } from './commands/audit.js';
 import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerSecret } from './commands/secret.js';
+import { registerOutbox } from './commands/outbox.js';
+import { registerSync } from './commands/sync.js';
 import { registerVps } from './commands/vps.js';
 import { registerVoice } from './commands/voice.js';
 import { createContext, type CliIo } from './context.js';
@@ -27,6 +29,8 @@ export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
   registerSecret(program, ctx);
   registerDoctor(program, ctx);
   registerAgent(program, ctx);
+  registerOutbox(program, ctx);
+  registerSync(program, ctx);
   registerKeys(program, ctx);
   registerTunnel(program, ctx);
   registerVps(program, ctx);

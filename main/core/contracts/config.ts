@@ -47,6 +47,13 @@ export const ConfigSchema = z.strictObject({
       retentionDays: z.number().min(0).max(3650).default(7),
     })
     .prefault({}),
+  sync: z
+    .strictObject({
+      batchRows: z.number().int().min(1).max(5000).default(5000),
+      batchBytes: z.number().int().min(1024).max(8_388_608).default(1_048_576),
+      pollSeconds: z.number().int().min(1).max(3600).default(30),
+    })
+    .prefault({}),
   ollama: z
     .strictObject({
       host: httpUrl.default('http://127.0.0.1:11434'),
@@ -94,6 +101,9 @@ export const CONFIG_DOCS = {
   'heartbeat.url': 'n8n webhook that receives heartbeats',
   'heartbeat.intervalS': 'seconds between heartbeats',
   'outbox.retentionDays': 'days that sent outbox rows are kept locally',
+  'sync.batchRows': 'most outbox rows sent in one push (one transaction)',
+  'sync.batchBytes': 'about how many payload bytes go in one push',
+  'sync.pollSeconds': 'seconds between polls of the VPS inbox (LISTEN/NOTIFY rings sooner)',
   'ollama.host': 'Ollama server URL',
   'ollama.model': 'Ollama model for replies',
   'ollama.keepAlive': 'how long Ollama keeps the model loaded',

@@ -4,6 +4,8 @@ export * from './secrets.js';
 export * from './status.js';
 export * from './events.js';
 export * from './doctor.js';
+export * from './outbox.js';
+export * from './sync.js';
 export * from './tunnel.js';
 export * from './voice.js';
 export * from './heartbeat.js';

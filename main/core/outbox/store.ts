@@ -1,0 +1,208 @@
+// The durable local outbox: append returns once the row is on disk; rows go pending -> sent | dead, in seq order.
+import type { StatusSnapshot } from '../contracts/status.js';
+import type { LocalDb, SqliteDb } from '../db/local-db.js';
+import { OutboxError } from './errors.js';
+import { uuidv7 } from './uuid7.js';
+
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+const KIND = /^[a-z][a-z0-9_.-]{0,63}$/;
+// Per-row bytes on the wire besides the payload: seq, uuid, kind, timestamp and array punctuation.
+const ROW_OVERHEAD_BYTES = 64;
+
+export type OutboxCounts = StatusSnapshot['outbox'];
+
+export interface OutboxRow {
+  seq: number;
+  eventId: string;
+  kind: string;
+  /** The payload as JSON text, exactly as stored and sent. */
+  payload: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+export interface Appended {
+  seq: number;
+  eventId: string;
+}
+
+export interface Rejection {
+  seq: number;
+  sqlstate: string;
+  error: string;
+}
+
+/** What the server answered for one push: everything up to lastSeq is applied, except the rejected rows. */
+export interface PushOutcome {
+  lastSeq: number;
+  rejected: Rejection[];
+}
+
+export interface BatchLimits {
+  maxRows: number;
+  maxBytes: number;
+}
+
+export interface OutboxDetail extends OutboxCounts {
+  sent: number;
+  lastError: string | null;
+}
+
+/** Bytes a row takes in a push, for sizing batches. */
+export function rowBytes(row: Pick<OutboxRow, 'kind' | 'payload'>): number {
+  return Buffer.byteLength(row.payload) + row.kind.length + ROW_OVERHEAD_BYTES;
+}
+
+function serialise(kind: string, payload: unknown): string {
+  if (!KIND.test(kind)) {
+    throw new OutboxError(`outbox: kind ${JSON.stringify(kind)} is not valid`, 'use 1-64 characters of a-z, 0-9 and ._- starting with a letter, e.g. "voice.transcript"');
+  }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(payload);
+  } catch (err) {
+    throw new OutboxError(`outbox: the ${kind} payload is not JSON-serialisable (${(err as Error).message})`, 'pass plain data: no cycles, BigInt, functions or class instances with cycles', { cause: err });
+  }
+  if (text === undefined) {
+    throw new OutboxError(`outbox: the ${kind} payload is not JSON-serialisable (${typeof payload})`, 'pass an object, array, string, number, boolean or null');
+  }
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_PAYLOAD_BYTES) {
+    throw new OutboxError(`outbox: the ${kind} payload is ${bytes} bytes, over the 1 MiB limit`, 'store large data elsewhere (a file, Qdrant) and put a reference in the event');
+  }
+  return text;
+}
+
+export class Outbox {
+  readonly clientId: string;
+  private readonly db: SqliteDb;
+  private readonly clock: () => Date;
+  private readonly listeners = new Set<(a: Appended) => void>();
+  private readonly stmts;
+
+  constructor(local: LocalDb, opts: { clock?: () => Date } = {}) {
+    this.db = local.db;
+    this.clientId = local.clientId;
+    this.clock = opts.clock ?? (() => new Date());
+    const db = this.db;
+    this.stmts = {
+      insert: db.prepare(`INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`),
+      batch: db.prepare(`SELECT seq, event_id AS eventId, kind, payload, created_at AS createdAt FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`),
+      markDead: db.prepare(`UPDATE outbox SET state = 'dead', last_error = ?, attempts = attempts + 1 WHERE seq = ? AND state = 'pending'`),
+      markSent: db.prepare(`UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE state = 'pending' AND seq <= ?`),
+      setMeta: db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+      failure: db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?`),
+      counts: db.prepare(`SELECT
+          (SELECT count(*) FROM outbox WHERE state = 'pending') AS pending,
+          (SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1) AS oldest,
+          (SELECT last_error FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1) AS lastError,
+          (SELECT count(*) FROM outbox WHERE state = 'dead') AS dead,
+          (SELECT count(*) FROM outbox WHERE state = 'sent') AS sent,
+          (SELECT value FROM meta WHERE key = 'last_success_at') AS lastSuccess`),
+      dead: db.prepare(`SELECT seq, event_id AS eventId, kind, payload, created_at AS createdAt FROM outbox WHERE state = 'dead' ORDER BY seq`),
+      deleteSeq: db.prepare(`DELETE FROM outbox WHERE seq = ?`),
+      requeue: db.prepare(`INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`),
+      prune: db.prepare(`DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?`),
+    };
+  }
+
+  /**
+   * Appends one event and returns once it is durable (one autocommitted INSERT; WAL with synchronous=FULL
+   * syncs the log before the commit returns). Inside a caller's transaction it commits with that transaction.
+   */
+  append(kind: string, payload: unknown): Appended {
+    const text = serialise(kind, payload);
+    const now = this.clock().getTime();
+    const eventId = uuidv7(now);
+    const seq = Number(this.stmts.insert.run(eventId, kind, text, now).lastInsertRowid);
+    const appended = { seq, eventId };
+    for (const fn of this.listeners) fn(appended);
+    return appended;
+  }
+
+  /** Calls fn after every append (and every re-queued row); returns the unsubscribe function. */
+  onAppend(fn: (a: Appended) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Runs fn in one local transaction (an inbox result and its bookkeeping commit together). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /**
+   * The oldest pending rows after `afterSeq`, in seq order, up to maxRows and about maxBytes (at least one row).
+   * afterSeq lets the next batch be read while the previous one is still in flight.
+   */
+  nextBatch(limits: BatchLimits, afterSeq = 0): OutboxRow[] {
+    const rows: OutboxRow[] = [];
+    let bytes = 0;
+    for (const row of this.stmts.batch.iterate(afterSeq, limits.maxRows) as IterableIterator<OutboxRow>) {
+      const size = rowBytes(row);
+      if (rows.length > 0 && bytes + size > limits.maxBytes) break;
+      rows.push(row);
+      bytes += size;
+    }
+    return rows;
+  }
+
+  /**
+   * Records a push's outcome in one local transaction: rejected rows become dead, every other pending row up to
+   * lastSeq becomes sent. `during` runs between the two (a test failpoint that kills the process mid-transaction).
+   */
+  markPushed(outcome: PushOutcome, at: Date, during?: () => void): { sent: number; dead: number } {
+    return this.db.transaction(() => {
+      let dead = 0;
+      for (const r of outcome.rejected) dead += this.stmts.markDead.run(`${r.sqlstate}: ${r.error}`, r.seq).changes;
+      during?.();
+      const sent = this.stmts.markSent.run(at.getTime(), outcome.lastSeq).changes;
+      this.stmts.setMeta.run('last_success_at', at.toISOString());
+      return { sent, dead };
+    })();
+  }
+
+  /** Notes a failed push on the head row, for `jett outbox status`. */
+  recordFailure(seq: number, error: string, nextAttemptAt: Date): void {
+    this.stmts.failure.run(nextAttemptAt.getTime(), error, seq);
+  }
+
+  counts(now: Date = this.clock()): OutboxCounts {
+    const d = this.detail(now);
+    return { pending: d.pending, oldestPendingAgeS: d.oldestPendingAgeS, dead: d.dead, lastSuccessAt: d.lastSuccessAt };
+  }
+
+  detail(now: Date = this.clock()): OutboxDetail {
+    const r = this.stmts.counts.get() as { pending: number; oldest: number | null; lastError: string | null; dead: number; sent: number; lastSuccess: string | null };
+    return {
+      pending: r.pending,
+      oldestPendingAgeS: r.oldest === null ? null : Math.max(0, (now.getTime() - r.oldest) / 1000),
+      dead: r.dead,
+      lastSuccessAt: r.lastSuccess,
+      sent: r.sent,
+      lastError: r.lastError,
+    };
+  }
+
+  /**
+   * Re-queues every dead row under a new seq with its old event_id: the server applies an event_id at most once,
+   * so a row that did reach it is not applied twice. Returns how many rows were re-queued.
+   */
+  retryDead(): number {
+    const rows = this.db.transaction(() => {
+      const dead = this.stmts.dead.all() as OutboxRow[];
+      return dead.map((r) => {
+        this.stmts.deleteSeq.run(r.seq);
+        const seq = Number(this.stmts.requeue.run(r.eventId, r.kind, r.payload, r.createdAt).lastInsertRowid);
+        return { seq, eventId: r.eventId };
+      });
+    })();
+    for (const a of rows) for (const fn of this.listeners) fn(a);
+    return rows.length;
+  }
+
+  /** Deletes sent rows older than the retention; returns how many. */
+  prune(retentionDays: number, now: Date = this.clock()): number {
+    return this.stmts.prune.run(now.getTime() - retentionDays * 86_400_000).changes;
+  }
+}

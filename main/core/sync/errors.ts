@@ -1,0 +1,59 @@
+// Sync errors and the classification of a failed push or pull: what backs off, what is a gap, what needs the user.
+import { JettError } from '../errors.js';
+
+export class SyncError extends JettError {}
+
+export type FailureKind = 'transient' | 'gap' | 'setup';
+
+export interface Failure {
+  kind: FailureKind;
+  /** SQLSTATE or Node error code, when there is one. */
+  code: string | null;
+  message: string;
+}
+
+// Serialization failure, deadlock, admin shutdown, crash shutdown, cannot connect now, statement timeout, lock timeout.
+const TRANSIENT_CODES = new Set(['40001', '40P01', '57P01', '57P02', '57P03', '57014', '55P03']);
+// Connection exceptions (08), insufficient resources (53), system errors (58).
+const TRANSIENT_CLASSES = new Set(['08', '53', '58']);
+
+function sqlstate(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
+}
+
+/**
+ * A failure of a whole push or pull call. Rows the server refuses for good (22xxx, 23xxx, 42501) never get here:
+ * the server function rejects them one by one. A call that fails with a SQLSTATE outside the transient list
+ * (wrong password, missing schema, no permission to run the function) needs the user, but it is retried with the
+ * same backoff, so the queue resumes by itself once it is fixed.
+ */
+export function classifyFailure(err: unknown): Failure {
+  const message = err instanceof Error ? err.message : String(err);
+  const state = sqlstate(err);
+  if (state === 'JT001') return { kind: 'gap', code: state, message };
+  if (state) {
+    const transient = TRANSIENT_CODES.has(state) || TRANSIENT_CLASSES.has(state.slice(0, 2));
+    return { kind: transient ? 'transient' : 'setup', code: state, message };
+  }
+  // No SQLSTATE: the connection failed, was reset or timed out (ECONNREFUSED, ECONNRESET, "Connection terminated", ...).
+  const code = (err as { code?: unknown } | null)?.code;
+  return { kind: err instanceof JettError ? 'setup' : 'transient', code: typeof code === 'string' ? code : null, message };
+}
+
+export function fixFor(f: Failure): string {
+  switch (f.kind) {
+    case 'gap':
+      return 'the server is missing events this desktop already pruned (was the VPS database restored?); see the README section on sync';
+    case 'setup':
+      return 'check postgres.host/port/database/user (`jett config list`), the secret postgres.password, and `jett doctor`';
+    case 'transient':
+      return 'it is retried automatically; check the tunnel if it persists';
+  }
+}
+
+/** Full-jitter exponential backoff: a uniform delay in [0, min(cap, base * 2^(failures-1))). */
+export function backoffDelayMs(failures: number, baseMs: number, capMs: number, random: () => number): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, failures - 1));
+  return Math.floor(random() * ceiling);
+}

@@ -1,0 +1,59 @@
+// The three calls the desktop makes to the VPS database: push a batch, claim inbox requests, acknowledge them.
+import type pg from 'pg';
+import type { OutboxRow, PushOutcome, Rejection } from '../outbox/store.js';
+import type { PulledRequest } from './inbox-store.js';
+
+/** Runs fn on one pooled connection; a connection that failed is destroyed rather than reused. */
+export async function withClient<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  // A checked-out client has no error listener of the pool's, and a reset link emits 'error' besides failing the
+  // query: without this, that event would crash the process.
+  let broken: Error | null = null;
+  const onError = (err: Error) => void (broken ??= err);
+  client.on('error', onError);
+  try {
+    const out = await fn(client);
+    client.off('error', onError);
+    client.release(broken ?? undefined);
+    return out;
+  } catch (err) {
+    client.off('error', onError);
+    client.release(broken ?? (err instanceof Error ? err : new Error(String(err))));
+    throw err;
+  }
+}
+
+/** One push, one round trip: jett_push applies the batch in one transaction and answers the new last_seq. */
+export async function pushBatch(client: pg.ClientBase, clientId: string, rows: OutboxRow[]): Promise<PushOutcome> {
+  const n = rows.length;
+  const seqs = new Array<number>(n);
+  const ids = new Array<string>(n);
+  const kinds = new Array<string>(n);
+  const payloads = new Array<string>(n);
+  const created = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    seqs[i] = r.seq;
+    ids[i] = r.eventId;
+    kinds[i] = r.kind;
+    payloads[i] = r.payload;
+    created[i] = r.createdAt;
+  }
+  const res = await client.query<{ r: { last_seq: number; rejected: Rejection[] } }>({
+    name: 'jett_push',
+    text: 'SELECT jett_push($1, $2, $3, $4, $5, $6) AS r',
+    values: [clientId, seqs, ids, kinds, payloads, created],
+  });
+  const r = res.rows[0]!.r;
+  return { lastSeq: Number(r.last_seq), rejected: r.rejected.map((x) => ({ seq: Number(x.seq), sqlstate: x.sqlstate, error: x.error })) };
+}
+
+export async function claimInbox(client: pg.ClientBase, limit: number, leaseS: number): Promise<PulledRequest[]> {
+  const res = await client.query<{ request_id: string; kind: string; payload: unknown }>('SELECT request_id, kind, payload FROM jett_inbox_claim($1, $2)', [limit, leaseS]);
+  return res.rows.map((r) => ({ requestId: r.request_id, kind: r.kind, payload: r.payload }));
+}
+
+export async function ackInbox(client: pg.ClientBase, requestIds: string[]): Promise<number> {
+  const res = await client.query<{ n: number }>('SELECT jett_inbox_ack($1) AS n', [requestIds]);
+  return res.rows[0]!.n;
+}

@@ -1,0 +1,80 @@
+// Test harness: a real PostgreSQL 15 cluster with the Jett schema, on a random port, stopped after the test file.
+// The cluster code itself lives in main/core/db/pg-cluster.ts (the demo uses it too); this adds cleanup and helpers.
+import pg from 'pg';
+import { startPgCluster, type PgCluster, type PgClusterOptions, type PgDatabase } from '../../main/core/db/pg-cluster.js';
+import { poolConfig, type PgTimeouts } from '../../main/core/sync/pg-pool.js';
+import { provisionJettDatabase } from '../../main/core/sync/provision.js';
+
+export interface TestPostgres {
+  cluster: PgCluster;
+  /** The app role's database (role and database `jett` unless told otherwise), server schema applied. */
+  db: PgDatabase;
+  /** Connection settings as the app role; host/port may be overridden (a fault proxy in between). */
+  connection(over?: { host?: string; port?: number }): pg.ClientConfig;
+  /** A pool as the agent builds it (same timeouts unless given). */
+  pool(over?: { host?: string; port?: number }, timeouts?: PgTimeouts): pg.Pool;
+  /** A superuser client over the Unix socket, connected to the app database. */
+  admin(): Promise<pg.Client>;
+  /** Runs one query as superuser on the app database. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  stop(): Promise<void>;
+}
+
+const live = new Set<PgCluster>();
+let exitHookInstalled = false;
+
+/** If a test process dies without stopping its clusters, take the servers down with it (SIGQUIT: immediate stop). */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const c of live) {
+      try {
+        process.kill(c.pid, 'SIGQUIT');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+}
+
+export async function startPostgres(opts: PgClusterOptions & { database?: string; user?: string } = {}): Promise<TestPostgres> {
+  installExitHook();
+  const cluster = await startPgCluster(opts);
+  live.add(cluster);
+  let db: PgDatabase;
+  try {
+    db = await provisionJettDatabase(cluster, { database: opts.database, user: opts.user });
+  } catch (err) {
+    live.delete(cluster);
+    await cluster.stop();
+    throw err;
+  }
+  const connection = (over: { host?: string; port?: number } = {}): pg.ClientConfig => ({
+    host: over.host ?? db.host,
+    port: over.port ?? db.port,
+    database: db.database,
+    user: db.user,
+    password: db.password,
+  });
+  const admin = () => cluster.adminClient(db.database);
+  return {
+    cluster,
+    db,
+    connection,
+    pool: (over, timeouts) => new pg.Pool(poolConfig(connection(over), timeouts)),
+    admin,
+    async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]) {
+      const c = await admin();
+      try {
+        return await c.query<R>(text, values);
+      } finally {
+        await c.end();
+      }
+    },
+    async stop() {
+      live.delete(cluster);
+      await cluster.stop();
+    },
+  };
+}
