@@ -1,0 +1,179 @@
+// `npm run bench:voice -- --json`: VAD cost against bare onnxruntime on the same frames, endpointing delay on
+// clips with a known end, the pipeline's own overhead (zero-delay engines), and the time to first audio with
+// test engines set to an RTX 3070 budget. Progress lines, then one JSON object as the last line.
+import * as ort from 'onnxruntime-node';
+import { VoiceBenchSchema, type VoiceBench } from '../../main/core/contracts/voice.js';
+import { createLogger } from '../../main/core/log/logger.js';
+import { DEFAULT_ENDPOINT, samplesToMs } from '../../main/core/voice/endpointer.js';
+import type { VoiceEngines } from '../../main/core/voice/engines.js';
+import { PcmSource } from '../../main/core/voice/file-source.js';
+import { VoicePipeline } from '../../main/core/voice/pipeline.js';
+import { MemorySink } from '../../main/core/voice/playback.js';
+import { RTX3070_BUDGET } from '../../main/core/voice/setup.js';
+import { ScriptedLanguageModel, ScriptedSpeechToText, ToneTextToSpeech } from '../../main/core/voice/test-engines.js';
+import { TurnDetector } from '../../main/core/voice/turn-detector.js';
+import { CONTEXT_SAMPLES, DEFAULT_VAD_MODEL, FRAME_SAMPLES, SileroVad, toFloatFrame } from '../../main/core/voice/vad.js';
+import { generateClips, type BenchClip } from './voice-clips.js';
+
+const SILENCE_MS = 300;
+const json = process.argv.includes('--json');
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
+}
+const r1 = (v: number) => Math.round(v * 10) / 10;
+const r3 = (v: number) => Math.round(v * 1000) / 1000;
+
+function frames(clips: BenchClip[]): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (const c of clips) for (let at = 0; at + FRAME_SAMPLES <= c.pcm.length; at += FRAME_SAMPLES) out.push(toFloatFrame(c.pcm.subarray(at, at + FRAME_SAMPLES)));
+  return out;
+}
+
+/** Bare onnxruntime: the same model, session options and 64-sample context, with nothing around it. */
+async function bareOrt(): Promise<(frame: Float32Array) => Promise<number>> {
+  const session = await ort.InferenceSession.create(DEFAULT_VAD_MODEL, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const sr = new ort.Tensor('int64', BigInt64Array.from([16000n]), []);
+  let state = new ort.Tensor('float32', new Float32Array(256), [2, 1, 128]);
+  const input = new Float32Array(CONTEXT_SAMPLES + FRAME_SAMPLES);
+  return async (frame) => {
+    input.copyWithin(0, FRAME_SAMPLES);
+    input.set(frame, CONTEXT_SAMPLES);
+    const out = await session.run({ input: new ort.Tensor('float32', input, [1, input.length]), state, sr });
+    state = out.stateN as ort.Tensor;
+    return (out.output as ort.Tensor).data[0] as number;
+  };
+}
+
+async function timeVad(all: Float32Array[]): Promise<{ vad: number; raw: number }> {
+  const vad = await SileroVad.load();
+  const raw = await bareOrt();
+  const vadRuns: number[] = [];
+  const rawRuns: number[] = [];
+  // Alternating rounds on the same frames, so drift on a shared machine hits both sides alike.
+  for (let round = 0; round < 5; round++) {
+    let t = performance.now();
+    for (const f of all) await vad.probability(f);
+    vadRuns.push((performance.now() - t) / all.length);
+    t = performance.now();
+    for (const f of all) await raw(f);
+    rawRuns.push((performance.now() - t) / all.length);
+  }
+  await vad.close();
+  return { vad: pct(vadRuns, 50), raw: pct(rawRuns, 50) };
+}
+
+interface EndpointResult {
+  lagMs: number;
+  delayMs: number;
+  falseEndpoint: boolean;
+}
+
+async function endpoint(vad: SileroVad, clip: BenchClip): Promise<EndpointResult> {
+  const detector = new TurnDetector(vad, { ...DEFAULT_ENDPOINT, silenceMs: SILENCE_MS });
+  detector.reset();
+  const ends: Array<{ speechEnd: number; turnEnd: number }> = [];
+  for (let at = 0; at < clip.pcm.length; at += 2048) {
+    for (const ev of await detector.push(clip.pcm.subarray(at, at + 2048))) if (ev.type === 'turn-end') ends.push(ev.turn);
+  }
+  const first = ends[0];
+  // A false endpoint: a turn ended before the true end (inside a pause), a second turn, or no turn at all.
+  const falseEndpoint = !first || ends.length !== 1 || first.turnEnd < clip.speechEnd;
+  return {
+    lagMs: first ? samplesToMs(first.speechEnd - clip.speechEnd) : NaN,
+    delayMs: first ? samplesToMs(first.turnEnd - clip.speechEnd) : NaN,
+    falseEndpoint,
+  };
+}
+
+async function firstAudio(vad: SileroVad, engines: () => VoiceEngines, clips: BenchClip[]): Promise<Array<{ firstAudio: number; fromSpeechEnd: number }>> {
+  const out: Array<{ firstAudio: number; fromSpeechEnd: number }> = [];
+  const logger = createLogger({ sink: () => undefined, format: 'json' });
+  for (const clip of clips) {
+    const pipeline = new VoicePipeline({
+      engines: engines(),
+      sink: new MemorySink(),
+      vad,
+      openSource: () => new PcmSource('clip', clip.pcm),
+      logger,
+      options: { activation: 'hotkey', bargeIn: 'off', endpoint: { ...DEFAULT_ENDPOINT, silenceMs: SILENCE_MS }, memoryTurns: 0, systemPrompt: 'be brief' },
+    });
+    await pipeline.start();
+    const turn = await pipeline.runTurn(new PcmSource('clip', clip.pcm, 0));
+    await pipeline.stop();
+    const l = turn.latencies;
+    if (turn.outcome !== 'answered' || l.playback_start_ms === null || !turn.audio) throw new Error(`turn on "${clip.text}" was ${turn.outcome}: ${turn.reason}`);
+    out.push({ firstAudio: l.playback_start_ms, fromSpeechEnd: samplesToMs(turn.audio.turn_end - clip.speechEnd) + l.playback_start_ms });
+  }
+  return out;
+}
+
+const started = performance.now();
+say('voice bench: generating clips with espeak-ng (true end of speech known to the sample)');
+const clips = await generateClips(42);
+say(`  ${clips.length} clips, ${clips.filter((c) => c.pauses.length > 0).length} with a 150-250 ms pause mid-sentence`);
+
+const all = frames(clips);
+say(`VAD cost on ${all.length} frames of 32 ms, Jett's SileroVad against bare onnxruntime, 5 alternating rounds`);
+const cost = await timeVad(all);
+say(`  vad ${r3(cost.vad)} ms/chunk, raw onnxruntime ${r3(cost.raw)} ms/chunk, ratio ${r3(cost.vad / cost.raw)}`);
+
+say(`endpointing at ${SILENCE_MS} ms of silence (audio clock)`);
+const vad = await SileroVad.load();
+const ep: EndpointResult[] = [];
+for (const c of clips) ep.push(await endpoint(vad, c));
+const ok = ep.filter((e) => !Number.isNaN(e.delayMs));
+say(`  vad lag p50 ${r1(pct(ok.map((e) => e.lagMs), 50))} ms, endpoint delay p50 ${r1(pct(ok.map((e) => e.delayMs), 50))} ms, p95 ${r1(pct(ok.map((e) => e.delayMs), 95))} ms, false endpoints ${ep.filter((e) => e.falseEndpoint).length}`);
+
+say('pipeline overhead: zero-delay test engines, end-of-turn decision -> first audio to the sink');
+const zero = await firstAudio(vad, () => ({ stt: new ScriptedSpeechToText(), llm: new ScriptedLanguageModel(), tts: new ToneTextToSpeech() }), clips);
+say(`  overhead p50 ${r1(pct(zero.map((z) => z.firstAudio), 50))} ms, p95 ${r1(pct(zero.map((z) => z.firstAudio), 95))} ms`);
+
+const b = RTX3070_BUDGET;
+say(`first audio with test engines at an RTX 3070 budget: STT ${b.sttMs} ms, LLM first token ${b.llmFirstTokenMs} ms then ${b.tokensPerSecond} tokens/s, TTS ${b.ttsMsPerFragment} ms per fragment`);
+const budget = await firstAudio(
+  vad,
+  () => ({
+    stt: new ScriptedSpeechToText({ delayMs: b.sttMs }),
+    llm: new ScriptedLanguageModel({ firstTokenMs: b.llmFirstTokenMs, tokensPerSecond: b.tokensPerSecond }),
+    tts: new ToneTextToSpeech({ msPerFragment: b.ttsMsPerFragment }),
+  }),
+  clips,
+);
+await vad.close();
+say(`  first audio p50 ${r1(pct(budget.map((x) => x.firstAudio), 50))} ms, p95 ${r1(pct(budget.map((x) => x.firstAudio), 95))} ms; true end of speech -> audio p50 ${r1(pct(budget.map((x) => x.fromSpeechEnd), 50))} ms, p95 ${r1(pct(budget.map((x) => x.fromSpeechEnd), 95))} ms`);
+
+const result: VoiceBench = VoiceBenchSchema.parse({
+  clips: clips.length,
+  vad_ms_per_chunk: r3(cost.vad),
+  raw_ort_ms_per_chunk: r3(cost.raw),
+  vad_ratio: r3(cost.vad / cost.raw),
+  silence_ms: SILENCE_MS,
+  vad_lag_ms_p50: r1(pct(ok.map((e) => e.lagMs), 50)),
+  endpoint_delay_ms_p50: r1(pct(ok.map((e) => e.delayMs), 50)),
+  endpoint_delay_ms_p95: r1(pct(ok.map((e) => e.delayMs), 95)),
+  false_endpoints: ep.filter((e) => e.falseEndpoint).length,
+  overhead_ms_p95: r1(pct(zero.map((z) => z.firstAudio), 95)),
+  first_audio_ms_p50: r1(pct(budget.map((x) => x.firstAudio), 50)),
+  first_audio_ms_p95: r1(pct(budget.map((x) => x.firstAudio), 95)),
+  speech_end_to_audio_ms_p50: r1(pct(budget.map((x) => x.fromSpeechEnd), 50)),
+  speech_end_to_audio_ms_p95: r1(pct(budget.map((x) => x.fromSpeechEnd), 95)),
+});
+
+const goals: Array<[string, boolean]> = [
+  [`vad_ratio ${result.vad_ratio} <= 1.3`, result.vad_ratio <= 1.3],
+  [`endpoint_delay_ms_p95 ${result.endpoint_delay_ms_p95} <= 550`, result.endpoint_delay_ms_p95 <= 550],
+  [`false_endpoints ${result.false_endpoints} = 0`, result.false_endpoints === 0],
+  [`overhead_ms_p95 ${result.overhead_ms_p95} <= 15`, result.overhead_ms_p95 <= 15],
+  [`first_audio_ms_p95 ${result.first_audio_ms_p95} <= 300`, result.first_audio_ms_p95 <= 300],
+  [`speech_end_to_audio_ms_p95 ${result.speech_end_to_audio_ms_p95} <= 850`, result.speech_end_to_audio_ms_p95 <= 850],
+];
+for (const [text, met] of goals) say(`  goal ${met ? 'met   ' : 'MISSED'} ${text}`);
+say(`  the product's promise, 500 ms from the true end of speech to first audio: p50 ${result.speech_end_to_audio_ms_p50} ms, p95 ${result.speech_end_to_audio_ms_p95} ms`);
+say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+if (json) say(JSON.stringify(result));
+else say(JSON.stringify(result, null, 2));
+if (goals.some(([, met]) => !met)) process.exitCode = 1;
