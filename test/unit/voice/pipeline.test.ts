@@ -7,7 +7,7 @@ import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';
 import type { AudioSource } from '../../../main/core/voice/capture.js';
 import { DEFAULT_ENDPOINT } from '../../../main/core/voice/endpointer.js';
-import type { AudioSink, LanguageModel } from '../../../main/core/voice/engines.js';
+import type { AudioSink, LanguageModel, SpeechToText } from '../../../main/core/voice/engines.js';
 import { EngineError } from '../../../main/core/voice/errors.js';
 import { VoicePipeline, type VoicePipelineOptions } from '../../../main/core/voice/pipeline.js';
 import { AsyncQueue } from '../../../main/core/voice/queue.js';
@@ -68,7 +68,7 @@ class CheckingSink implements AudioSink {
 
 const logger = createLogger({ sink: () => undefined, format: 'json' });
 
-function build(opts: Partial<VoicePipelineOptions> & { llm?: LanguageModel; ttsMsPerWord?: number } = {}) {
+function build(opts: Partial<VoicePipelineOptions> & { llm?: LanguageModel; stt?: SpeechToText; ttsMsPerWord?: number } = {}) {
   const mic = new ScriptedMic();
   const mics: ScriptedMic[] = [];
   const sink = new CheckingSink();
@@ -81,7 +81,7 @@ function build(opts: Partial<VoicePipelineOptions> & { llm?: LanguageModel; ttsM
   const llm = opts.llm ?? new ScriptedLanguageModel({ reply: 'The lights are on now. Anything else?' });
   const tts = new ToneTextToSpeech({ msPerWord: opts.ttsMsPerWord ?? 60 });
   const pipeline = new VoicePipeline({
-    engines: { stt: new ScriptedSpeechToText({ text: () => 'turn on the lights' }), llm, tts },
+    engines: { stt: opts.stt ?? new ScriptedSpeechToText({ text: () => 'turn on the lights' }), llm, tts },
     sink,
     vad: loudness,
     openSource: () => {
@@ -225,6 +225,31 @@ describe('VoicePipeline', () => {
     await t.pipeline.stop();
     expect(t.sink.writesAfterStop).toBe(0);
     expect(t.pipeline.currentState).toBe('off');
+  });
+
+  it('asks for partial transcripts while the user speaks, when the engine offers them', async () => {
+    const partialAudio: number[] = [];
+    const stt: SpeechToText = {
+      name: 'streaming test stt',
+      transcribe: async (audio) => ({ text: `heard ${audio.length} samples` }),
+      partial: async (audio) => {
+        partialAudio.push(audio.length);
+        return { text: `partial ${audio.length}` };
+      },
+    };
+    const t = build({ activation: 'handsFree', partialEveryMs: 500, stt });
+    cleanup.push(() => t.pipeline.stop());
+    const partials: string[] = [];
+    t.pipeline.onPartial((p) => partials.push(p));
+    await t.pipeline.start();
+    const done = t.nextTurn();
+    t.mic.say(speech(1600), silence(600));
+    const turn = await done;
+    expect(turn.outcome).toBe('answered');
+    // 1.6 s of speech: partials at 0.5, 1.0 and 1.5 s of it, each on the audio so far (growing).
+    expect(partialAudio.length).toBeGreaterThanOrEqual(2);
+    expect([...partialAudio].sort((a, b) => a - b)).toEqual(partialAudio);
+    expect(partials[0]).toMatch(/^partial \d+$/);
   });
 
   it('an engine failure is a failed turn with the fix, an error state and a notification', async () => {

@@ -1,0 +1,58 @@
+// The end-of-turn rules on synthetic probabilities, in samples: minimum speech, hysteresis, silence counted
+// from the first frame below the stop threshold, the maximum turn length and a push-to-talk release.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ENDPOINT, Endpointer, type EndpointEvent } from '../../../main/core/voice/endpointer.js';
+
+const F = 512;
+
+function feed(probs: number[], opts = DEFAULT_ENDPOINT): Array<EndpointEvent & { frame: number }> {
+  const e = new Endpointer(opts);
+  const out: Array<EndpointEvent & { frame: number }> = [];
+  probs.forEach((p, i) => {
+    const ev = e.push(p, i * F);
+    if (ev) out.push({ ...ev, frame: i });
+  });
+  return out;
+}
+
+const run = (p: number, n: number) => Array<number>(n).fill(p);
+
+describe('Endpointer', () => {
+  it('starts a turn only after the minimum speech length, at the first speech frame', () => {
+    // 160 ms is 5 frames of 32 ms.
+    expect(feed([...run(0, 3), ...run(0.9, 4), ...run(0, 20)])).toEqual([]);
+    expect(feed([...run(0, 3), ...run(0.9, 5)])).toEqual([{ type: 'speech-start', sample: 3 * F, frame: 7 }]);
+  });
+
+  it('ends the turn 300 ms after the first frame below the stop threshold, not counting the band above it', () => {
+    // Speech frames 0-9, then 0.4 (between the thresholds: still speech), then silence from frame 12.
+    const events = feed([...run(0.9, 10), 0.4, 0.45, ...run(0.1, 20)]);
+    const end = events.find((e) => e.type === 'turn-end');
+    // 300 ms = 4800 samples = 9.375 frames: the decision is at the end of the 10th silent frame.
+    expect(end).toMatchObject({ type: 'turn-end', speechStart: 0, speechEnd: 12 * F, sample: 22 * F, reason: 'silence' });
+  });
+
+  it('keeps the turn through a short pause and a dip inside a word', () => {
+    const events = feed([...run(0.9, 10), ...run(0.1, 6), ...run(0.9, 10), 0.2, ...run(0.9, 5), ...run(0.1, 12)]);
+    expect(events.filter((e) => e.type === 'turn-end')).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ type: 'turn-end', speechEnd: 32 * F });
+  });
+
+  it('ends a turn that never pauses at the maximum length', () => {
+    const events = feed(run(0.9, 40), { ...DEFAULT_ENDPOINT, maxTurnMs: 1000 });
+    expect(events.find((e) => e.type === 'turn-end')).toMatchObject({ reason: 'max-length', sample: 32 * F });
+    // Speech that goes on starts the next turn.
+    expect(events.at(-1)).toMatchObject({ type: 'speech-start', sample: 32 * F });
+  });
+
+  it('a push-to-talk release ends the turn where it is, and is nothing without speech', () => {
+    const e = new Endpointer();
+    for (let i = 0; i < 8; i++) e.push(0.9, i * F);
+    expect(e.forceEnd(8 * F + 100)).toMatchObject({ type: 'turn-end', speechEnd: 8 * F + 100, sample: 8 * F + 100 });
+    expect(new Endpointer().forceEnd(1000)).toBeNull();
+  });
+
+  it('refuses a stop threshold above the start threshold', () => {
+    expect(() => new Endpointer({ ...DEFAULT_ENDPOINT, stopThreshold: 0.6, startThreshold: 0.5 })).toThrow(RangeError);
+  });
+});
