@@ -8,5 +8,6 @@ export * from './outbox.js';
 export * from './sync.js';
 export * from './tunnel.js';
 export * from './voice.js';
+export * from './models.js';
 export * from './heartbeat.js';
 export * from './control.js';

@@ -1,5 +1,6 @@
 // The status snapshot: what the tray, the window, `jett agent` and the heartbeat all read the agent's state from.
 import { z } from 'zod';
+import { ModelsStatusSchema } from './models.js';
 
 export const TunnelStateSchema = z.enum(['down', 'connecting', 'up', 'degraded', 'lost']);
 export type TunnelState = z.infer<typeof TunnelStateSchema>;
@@ -34,5 +35,7 @@ export const StatusSnapshotSchema = z.object({
     failures: z.number().int(),
   }),
   voice: z.object({ state: VoiceStateSchema }),
+  /** Where the model engines run (execution provider, CPU fallback and why); absent until the voice engines load. */
+  models: ModelsStatusSchema.optional(),
 });
 export type StatusSnapshot = z.infer<typeof StatusSnapshotSchema>;
