@@ -11,6 +11,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerSecret } from './commands/secret.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerSync } from './commands/sync.js';
+import { registerVps } from './commands/vps.js';
 import { registerModels } from './commands/models.js';
 import { registerVoice } from './commands/voice.js';
 import { createContext, type CliIo } from './context.js';
@@ -36,8 +37,8 @@ export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
   registerVps(program, ctx);
   registerAudit(program, ctx);
   registerVoice(program, ctx);
-  // Subcommands inherit the error handling and output streams of the root.
   registerModels(program, ctx);
+  // Subcommands inherit the error handling and output streams of the root.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   return program;
 }
