@@ -24,7 +24,7 @@ for file in "$dir"/[0-9][0-9][0-9][0-9]_*.sql; do
   version=$((10#${name%%_*}))
   {
     cat <<SQL
-SELECT pg_advisory_lock($MIGRATION_LOCK);
+SELECT pg_advisory_lock($MIGRATION_LOCK) AS locked \gset
 SELECT to_regclass('jett_schema_migrations') IS NOT NULL AS has_table \gset
 \if :has_table
 SELECT EXISTS (SELECT 1 FROM jett_schema_migrations WHERE version = $version) AS done \gset

@@ -1,0 +1,133 @@
+// The bundle's database scripts on a real PostgreSQL 15: the first-start role script, the migration script (in
+// step with the desktop's own runner) and the backup loop with its retention, whose dumps restore.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { PG_BIN_DIR, startPgCluster, type PgCluster } from '../../../main/core/db/pg-cluster.js';
+import { FileSecretStore } from '../../../main/core/secrets/file-store.js';
+import { applyServerMigrations } from '../../../main/core/sync/server-schema.js';
+import { parseEnvFile } from '../../../main/core/vps/env-files.js';
+import { binary, describeWith } from '../../helpers/requirements.js';
+import { tempDir } from '../../helpers/tmp.js';
+import { makeBundle, type MadeBundle } from './make-bundle.js';
+
+describeWith([binary(`${PG_BIN_DIR}/postgres`), binary('psql'), binary('bash')], 'bundle database scripts on PostgreSQL 15', () => {
+  let cluster: PgCluster;
+  let bundle: MadeBundle;
+  let pgEnv: Map<string, string>;
+  const PATH = `${PG_BIN_DIR}:${process.env.PATH ?? '/usr/bin:/bin'}`;
+
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+    bundle = await makeBundle();
+    pgEnv = parseEnvFile(fs.readFileSync(path.join(bundle.dir, 'env/postgres.env'), 'utf8'));
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  const socketEnv = () => ({ PATH, PGHOST: cluster.socketDir, PGPORT: String(cluster.port) });
+  const tcpClient = (user: string, password: string, database: string) => new pg.Client({ host: cluster.host, port: cluster.port, user, password, database });
+
+  it('postgres/init creates the sync role and n8n\'s, with the bundle\'s passwords, each owning only its database', async () => {
+    const r = await execa('bash', [path.join(bundle.dir, 'postgres/init/10-jett-roles.sh')], {
+      reject: false,
+      env: { ...socketEnv(), POSTGRES_USER: 'postgres', POSTGRES_DB: 'postgres', ...Object.fromEntries(pgEnv) },
+    });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    // The desktop's stored password is the one the VPS role got.
+    const stored = await new FileSecretStore(path.join(bundle.home, 'secrets.json')).get('postgres.password');
+    expect(stored).toBe(pgEnv.get('JETT_DB_PASSWORD'));
+    const jett = tcpClient('jett', stored!, 'jett');
+    await jett.connect();
+    expect((await jett.query('SELECT current_user AS u')).rows).toEqual([{ u: 'jett' }]);
+    await jett.end();
+    const wrong = tcpClient('jett', 'not-the-password', 'jett');
+    await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
+    const n8nIntoJett = tcpClient('n8n', pgEnv.get('N8N_DB_PASSWORD')!, 'jett');
+    await expect(n8nIntoJett.connect()).rejects.toThrow(/permission denied for database/);
+  });
+
+  it('apply-migrations.sh applies the schema once, and the desktop\'s runner then finds nothing to do', async () => {
+    const run = () =>
+      execa('bash', [path.join(bundle.dir, 'apply-migrations.sh'), path.join(bundle.dir, 'migrations'), 'psql', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'jett', '-d', 'jett'], {
+        reject: false,
+        env: { PATH },
+      });
+    const files = fs.readdirSync(path.join(bundle.dir, 'migrations')).filter((f) => f.endsWith('.sql')).sort();
+    expect(files.length).toBeGreaterThan(0);
+    const first = await run();
+    expect(first.exitCode).toBe(0);
+    expect(first.stdout.trim().split('\n')).toEqual(files.map((f) => `${f.replace(/\.sql$/, '')}: applied`));
+    const second = await run();
+    expect(second.exitCode).toBe(0);
+    expect(second.stdout.trim().split('\n')).toEqual(files.map((f) => `${f.replace(/\.sql$/, '')}: already applied`));
+
+    const jett = tcpClient('jett', pgEnv.get('JETT_DB_PASSWORD')!, 'jett');
+    await jett.connect();
+    try {
+      const owners = await jett.query<{ tableowner: string }>("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'");
+      expect(owners.rows).toEqual([{ tableowner: 'jett' }]);
+      expect((await applyServerMigrations(jett)).applied).toEqual([]);
+    } finally {
+      await jett.end();
+    }
+  });
+
+  it('apply-migrations.sh stops at a failing migration and leaves it unrecorded', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, '0001_broken.sql'), 'CREATE TABLE broken_one (id int);\nSELECT no_such_function();\n');
+    const r = await execa('bash', [path.join(bundle.dir, 'apply-migrations.sh'), dir, 'psql', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-d', 'postgres'], { reject: false, env: { PATH } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('apply-migrations: 0001_broken failed');
+    const admin = await cluster.adminClient();
+    try {
+      expect((await admin.query("SELECT to_regclass('broken_one') AS t")).rows).toEqual([{ t: null }]);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('the backup loop dumps each database, drops dumps past retention, stops on TERM, and its dumps restore', async () => {
+    const backups = tempDir();
+    const old = path.join(backups, 'jett-20200101T000000Z.dump');
+    const recent = path.join(backups, 'jett-20200102T000000Z.dump');
+    for (const f of [old, recent]) fs.writeFileSync(f, 'x');
+    const now = Date.now() / 1000;
+    fs.utimesSync(old, now - 20 * 86400, now - 20 * 86400);
+    fs.utimesSync(recent, now - 2 * 86400, now - 2 * 86400);
+
+    const child = execa('sh', [path.join(bundle.dir, 'backup/backup.sh')], {
+      reject: false,
+      env: { ...socketEnv(), PGUSER: 'postgres', BACKUP_DATABASES: 'jett postgres', BACKUP_INTERVAL_S: '3600', BACKUP_KEEP_DAYS: '14', BACKUP_DIR: backups },
+    });
+    const made = () => fs.readdirSync(backups).filter((f) => /^(jett|postgres)-\d{8}T\d{6}Z\.dump$/.test(f) && !['jett-20200102T000000Z.dump'].includes(f));
+    const deadline = Date.now() + 60_000;
+    while ((made().length < 2 || fs.existsSync(old)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGTERM');
+    const done = await child;
+    expect(done.exitCode).toBe(0);
+    expect(made().map((f) => f.split('-')[0]).sort()).toEqual(['jett', 'postgres']);
+    expect(fs.existsSync(old)).toBe(false);
+    expect(fs.existsSync(recent)).toBe(true);
+    expect(fs.readdirSync(backups).some((f) => f.endsWith('.partial'))).toBe(false);
+
+    // Restore the way restore.sh does (pg_restore in one transaction, objects owned by the sync role).
+    const dump = path.join(backups, made().find((f) => f.startsWith('jett-'))!);
+    const jett = tcpClient('jett', pgEnv.get('JETT_DB_PASSWORD')!, 'jett');
+    await jett.connect();
+    try {
+      const before = (await jett.query<{ n: string }>('SELECT count(*) AS n FROM jett_schema_migrations')).rows[0]!.n;
+      await jett.query('DELETE FROM jett_schema_migrations');
+      const r = await execa('pg_restore', ['--single-transaction', '--clean', '--if-exists', '--no-owner', '--role=jett', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-d', 'jett', dump], { reject: false, env: { PATH } });
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+      expect((await jett.query<{ n: string }>('SELECT count(*) AS n FROM jett_schema_migrations')).rows[0]!.n).toBe(before);
+    } finally {
+      await jett.end();
+    }
+  });
+});
