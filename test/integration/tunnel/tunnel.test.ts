@@ -10,7 +10,9 @@ import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { createTunnelControl, type TunnelControl } from '../../../main/core/tunnel/control.js';
 import { TunnelError } from '../../../main/core/tunnel/errors.js';
 import { TunnelMonitor } from '../../../main/core/tunnel/health.js';
+import { renderLinuxHelper } from '../../../main/core/tunnel/install.js';
 import { pingProbe } from '../../../main/core/tunnel/probe.js';
+import { TunnelStatusSchema } from '../../../main/core/contracts/tunnel.js';
 import { binary, describeWith, root } from '../../helpers/requirements.js';
 import { createNetnsPair, startVpsTunnel, TUNNEL, type NetnsPair, type VpsTunnel } from '../../helpers/netns.js';
 
@@ -34,7 +36,7 @@ function waitForEvent(events: StateEvent[], bus: EventBus, pred: (e: StateEvent)
   });
 }
 
-describeWith([root, binary('wg'), binary('wg-quick'), binary('wireguard-go'), binary('ip'), binary('ping'), binary('iptables')], 'tunnel on a real namespace pair', () => {
+describeWith([root, binary('wg'), binary('wg-quick'), binary('wireguard-go'), binary('ip'), binary('ping'), binary('iptables'), binary('sudo')], 'tunnel on a real namespace pair', () => {
   let pair: NetnsPair;
   let vps: VpsTunnel;
   let control: TunnelControl;
@@ -144,4 +146,63 @@ describeWith([root, binary('wg'), binary('wg-quick'), binary('wireguard-go'), bi
     expect(await monitor.tick()).toBe('down');
     expect(monitor.snapshot().reason).toBe(`interface ${vps.desktopIface} is not up`);
   });
+
+  // Root runs the helper through the real `sudo -n`, as the desktop user would after `jett tunnel install`.
+  it('runs the installed helper on the real tunnel: up, status without the private key, reresolve, down', async () => {
+    const iface = pair.ifaceName('h');
+    const dir = fs.mkdtempSync(path.join(privateDir, 'etc-'));
+    const conf = path.join(dir, `${iface}.conf`);
+    fs.writeFileSync(conf, vps.desktopConfigText, { mode: 0o600, flag: 'wx' });
+    const helper = path.join(dir, 'jett-tunnel');
+    fs.writeFileSync(helper, renderLinuxHelper({ iface, endpoint: vps.desktopInput.endpoint, wgQuick: resolveBinary('wg-quick')!, wg: resolveBinary('wg')!, bash: resolveBinary('bash')! }, conf), { mode: 0o755 });
+    const helperControl = createTunnelControl({ iface, runner: pair.runner('desktop'), privateDir, mode: 'helper', helperPath: helper, platform: 'linux' });
+    try {
+      await helperControl.up('');
+      expect((await probe()()).ok).toBe(true);
+      const status = await helperControl.show();
+      expect(status?.peers[0]).toMatchObject({ publicKey: vps.vpsKeys.publicKey, endpoint: vps.desktopInput.endpoint });
+      const raw = await pair.exec('desktop', helper, ['status']);
+      expect(raw.stdout).not.toContain(vps.desktopKeys.privateKey);
+      await helperControl.setEndpoint('', '');
+    } finally {
+      expect(await helperControl.down()).toBe(true);
+    }
+    expect(await helperControl.show()).toBeNull();
+  });
+
+  it('drives the real jett CLI inside the desktop namespace: peer, up, status, a cut, down', async () => {
+    const home = fs.mkdtempSync(path.join(privateDir, 'home-'));
+    const iface = pair.ifaceName('c');
+    const jettIn = (args: string[], input?: string) =>
+      pair.runner('desktop').run(resolveBinary('env')!, [`JETT_HOME=${home}`, process.execPath, path.resolve('bin/jett.mjs'), ...args], { ...(input ? { input } : {}), timeoutMs: 60_000 });
+    expect((await jettIn(['secret', 'set', 'tunnel.privateKey'], vps.desktopKeys.privateKey)).exitCode).toBe(0);
+    for (const [k, v] of [['tunnel.interface', iface], ['tunnel.address', `${TUNNEL.desktop}/24`], ['tunnel.peerAddress', TUNNEL.vps], ['tunnel.pollSeconds', '1']]) {
+      expect((await jettIn(['config', 'set', k!, v!])).exitCode).toBe(0);
+    }
+    expect((await jettIn(['tunnel', 'peer', '--public-key', vps.vpsKeys.publicKey, '--endpoint', vps.desktopInput.endpoint])).exitCode).toBe(0);
+    try {
+      const up = await jettIn(['tunnel', 'up', '--json']);
+      expect(up.exitCode, up.stderr).toBe(0);
+      expect(TunnelStatusSchema.parse(JSON.parse(up.stdout))).toMatchObject({ interface: iface, state: 'up' });
+      const st = await jettIn(['tunnel', 'status', '--json']);
+      expect(st.exitCode, st.stderr).toBe(0);
+      const status = TunnelStatusSchema.parse(JSON.parse(st.stdout));
+      expect(status).toMatchObject({ state: 'up', endpoint: vps.desktopInput.endpoint, peerPublicKey: vps.vpsKeys.publicKey });
+      expect(status.handshakeAgeS).not.toBeNull();
+      expect(status.rxBytes).toBeGreaterThan(0);
+      expect(status.txBytes).toBeGreaterThan(0);
+      expect(status.probeRttMs).toBeGreaterThan(0);
+      await pair.cut('drop');
+      const cut = await jettIn(['tunnel', 'status', '--json']);
+      expect(cut.exitCode).toBe(1);
+      expect(TunnelStatusSchema.parse(JSON.parse(cut.stdout)).state).toBe('lost');
+      await pair.restore();
+    } finally {
+      if (pair.isCut) await pair.restore();
+      const down = await jettIn(['tunnel', 'down']);
+      expect(down.stdout).toBe(`${iface} down\n`);
+    }
+    const logs = fs.readdirSync(path.join(home, 'logs')).map((f) => fs.readFileSync(path.join(home, 'logs', f), 'utf8')).join('');
+    expect(logs).not.toContain(vps.desktopKeys.privateKey);
+  }, 120_000);
 });
