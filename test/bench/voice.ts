@@ -37,7 +37,7 @@ function frames(clips: BenchClip[]): Float32Array[] {
 async function bareOrt(): Promise<(frame: Float32Array) => Promise<number>> {
   const session = await ort.InferenceSession.create(DEFAULT_VAD_MODEL, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
   const sr = new ort.Tensor('int64', BigInt64Array.from([16000n]), []);
-  let state = new ort.Tensor('float32', new Float32Array(256), [2, 1, 128]);
+  let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(256), [2, 1, 128]);
   const input = new Float32Array(CONTEXT_SAMPLES + FRAME_SAMPLES);
   return async (frame) => {
     input.copyWithin(0, FRAME_SAMPLES);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Fragmenter } from '../../../main/core/voice/fragmenter.js';
 
-function run(text: string, tokens = text.match(/\s*\S+/g) ?? []): string[] {
+function run(text: string, tokens: string[] = text.match(/\s*\S+/g) ?? []): string[] {
   const f = new Fragmenter();
   const out: string[] = [];
   for (const t of tokens) out.push(...f.push(t));
