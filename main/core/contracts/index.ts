@@ -11,3 +11,4 @@ export * from './voice.js';
 export * from './models.js';
 export * from './heartbeat.js';
 export * from './control.js';
+export * from './vps.js';
