@@ -1,7 +1,7 @@
 // `jett models list|pull|verify|remove`: the Whisper and Kokoro catalogue, resumable downloads with a progress bar,
 // checksum verification, removal.
 import type { Command } from 'commander';
-import { ModelsListOutputSchema, ModelsPullOutputSchema, ModelsVerifyOutputSchema, type ModelProgress } from '../../core/contracts/models.js';
+import { ModelsListOutputSchema, ModelsPullOutputSchema, ModelsVerifyOutputSchema, type ModelDownloadProgress } from '../../core/contracts/models.js';
 import { loadCatalogue } from '../../core/voice/models/catalogue.js';
 import { ModelManager } from '../../core/voice/models/manager.js';
 import type { CliContext } from '../context.js';
@@ -9,7 +9,7 @@ import type { CliContext } from '../context.js';
 const mb = (n: number) => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
 
 /** A bar that redraws in place on a terminal, and prints a line per tenth otherwise (logs, CI). */
-function progressPrinter(ctx: CliContext): (p: ModelProgress) => void {
+function progressPrinter(ctx: CliContext): (p: ModelDownloadProgress) => void {
   const tty = (ctx.stderr as { isTTY?: boolean }).isTTY === true;
   let lastTenth = -1;
   let lastDraw = 0;
@@ -26,7 +26,8 @@ function progressPrinter(ctx: CliContext): (p: ModelProgress) => void {
       ctx.stderr.write(`\r${p.name} ${bar}${amount}  ${what}`.padEnd(100).slice(0, 120) + (p.phase === 'done' ? '\n' : ''));
       return;
     }
-    const tenth = frac === null ? -1 : Math.floor(frac * 10);
+    // Without a known total, one line per file; with one, a line per tenth.
+    const tenth = frac === null ? p.fileIndex : Math.floor(frac * 10);
     if (p.phase === 'done' || tenth > lastTenth) {
       lastTenth = tenth;
       ctx.err(`${p.name}: ${frac === null ? '' : `${(frac * 100).toFixed(0)}% `}${amount} ${what}`);
@@ -35,7 +36,7 @@ function progressPrinter(ctx: CliContext): (p: ModelProgress) => void {
 }
 
 export function registerModels(program: Command, ctx: CliContext): void {
-  const manager = (onProgress?: (p: ModelProgress) => void) => {
+  const manager = (onProgress?: (p: ModelDownloadProgress) => void) => {
     const rt = ctx.runtime();
     const config = rt.config.load();
     return new ModelManager({

@@ -1,7 +1,7 @@
 // The event map: every state change the agent publishes on its bus, with the payload each one carries.
 import type { StatusSnapshot, TunnelState, VoiceState } from './status.js';
 import type { VoiceTurnRecord } from './voice.js';
-import type { ExecutionProviderChoice, ModelProgress } from './models.js';
+import type { ExecutionProviderChoice, ModelDownloadProgress } from './models.js';
 
 export interface JettEvents {
   'tunnel.state': { from: TunnelState; to: TunnelState; reason: string; at: string };
@@ -14,7 +14,7 @@ export interface JettEvents {
   'service.state': { service: string; state: 'starting' | 'running' | 'failed' | 'stopped'; error: string | null };
   notification: { title: string; body: string };
   /** A model download moved on (the window's progress bar). */
-  'models.progress': ModelProgress;
+  'models.progress': ModelDownloadProgress;
   /** A model engine loaded on this execution provider, or fell back to the CPU, and why. */
   'models.executionProvider': ExecutionProviderChoice;
 }

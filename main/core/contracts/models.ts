@@ -111,7 +111,7 @@ export const ModelsVerifyOutputSchema = z.object({
 export type ModelsVerifyOutput = z.infer<typeof ModelsVerifyOutputSchema>;
 
 /** Download progress for the window (event `models.progress`) and the terminal bar. */
-export const ModelProgressSchema = z.object({
+export const ModelDownloadProgressSchema = z.object({
   name: z.string(),
   file: z.string(),
   fileIndex: z.number().int(),
@@ -121,7 +121,7 @@ export const ModelProgressSchema = z.object({
   totalBytes: z.number().int().nullable(),
   phase: z.enum(['download', 'verify', 'done']),
 });
-export type ModelProgress = z.infer<typeof ModelProgressSchema>;
+export type ModelDownloadProgress = z.infer<typeof ModelDownloadProgressSchema>;
 
 export const ExecutionProviderSchema = z.enum(['dml', 'cuda', 'cpu']);
 export type ExecutionProvider = z.infer<typeof ExecutionProviderSchema>;

@@ -179,7 +179,7 @@ async function streamBody(req: DownloadRequest, res: Response, controller: Abort
       throw new DiskSpaceError(`the disk filled up while writing ${req.label} (${received} bytes written)`, `free some space on ${path.dirname(req.partFile)}, then ${req.resumeHint}: it resumes`, { cause: err });
     }
     if (stalled) {
-      throw new DownloadError(`no data for ${Math.round(stallMs / 1000)} s while fetching ${req.label} (${received} bytes so far)`, `the server is too slow or stalled: ${req.resumeHint} resumes from ${received} bytes`, { cause: err });
+      throw new DownloadError(`no data for ${stallMs >= 1000 ? `${Math.round(stallMs / 1000)} s` : `${stallMs} ms`} while fetching ${req.label} (${received} bytes so far)`, `the server is too slow or stalled: ${req.resumeHint} resumes from ${received} bytes`, { cause: err });
     }
     if (req.signal?.aborted) throw err;
     throw new DownloadError(`the transfer of ${req.label} was interrupted after ${received} bytes: ${networkReason(err)}`, `${req.resumeHint} resumes from ${received} bytes`, { cause: err });

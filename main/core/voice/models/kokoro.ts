@@ -30,7 +30,7 @@ export function checkVoice(voice: string): VoiceId {
 }
 
 export function checkSpeed(speed: number): number {
-  if (!Number.isFinite(speed) || speed < 0.5 || speed > 2) throw new EngineError(`Kokoro speed ${speed} is out of range`, 'set models.ttsSpeed between 0.5 and 2 (1 is normal)');
+  if (!Number.isFinite(speed) || speed < 0.5 || speed > 2) throw new EngineError(`Kokoro speed ${speed} is outside 0.5-2`, 'set models.ttsSpeed between 0.5 and 2 (1 is normal)');
   return speed;
 }
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { InstalledRecordSchema, type Catalogue, type CatalogueEntry, type InstalledRecord, type ModelProgress, type ModelsListOutput, type ModelsPullOutput, type ModelsVerifyOutput } from '../../contracts/models.js';
+import { InstalledRecordSchema, type Catalogue, type CatalogueEntry, type InstalledRecord, type ModelDownloadProgress, type ModelsListOutput, type ModelsPullOutput, type ModelsVerifyOutput } from '../../contracts/models.js';
 import { entryBytes, findEntry, isVerified } from './catalogue.js';
 import { downloadFile } from './download.js';
 import { DiskSpaceError, ModelError } from './errors.js';
@@ -30,7 +30,7 @@ export interface ModelManagerOptions {
   /** Free bytes on the file system of `dir`; statfs unless a test says otherwise. */
   freeBytes?: (dir: string) => number;
   stallTimeoutMs?: number;
-  onProgress?: (p: ModelProgress) => void;
+  onProgress?: (p: ModelDownloadProgress) => void;
 }
 
 export type VerifyResult = ModelsVerifyOutput['results'][number];
@@ -157,7 +157,7 @@ export class ModelManager {
     for (const [index, file] of entry.files.entries()) {
       if (state.done[file.path]) continue;
       const base = doneBytes();
-      const progress = (received: number, phase: ModelProgress['phase']) =>
+      const progress = (received: number, phase: ModelDownloadProgress['phase']) =>
         this.opts.onProgress?.({ name, file: file.path, fileIndex: index, fileCount: entry.files.length, receivedBytes: base + received, totalBytes: total.exact ? total.bytes : null, phase });
       const finalFile = path.join(staging, file.path);
       const result = await downloadFile({
