@@ -10,6 +10,8 @@ export interface Failure {
   /** SQLSTATE or Node error code, when there is one. */
   code: string | null;
   message: string;
+  /** The fix a JettError (a missing secret, a failed migration) already names. */
+  fix?: string;
 }
 
 // Serialization failure, deadlock, admin shutdown, crash shutdown, cannot connect now, statement timeout, lock timeout.
@@ -36,12 +38,14 @@ export function classifyFailure(err: unknown): Failure {
     const transient = TRANSIENT_CODES.has(state) || TRANSIENT_CLASSES.has(state.slice(0, 2));
     return { kind: transient ? 'transient' : 'setup', code: state, message };
   }
+  if (err instanceof JettError) return { kind: 'setup', code: null, message, fix: err.fix };
   // No SQLSTATE: the connection failed, was reset or timed out (ECONNREFUSED, ECONNRESET, "Connection terminated", ...).
   const code = (err as { code?: unknown } | null)?.code;
-  return { kind: err instanceof JettError ? 'setup' : 'transient', code: typeof code === 'string' ? code : null, message };
+  return { kind: 'transient', code: typeof code === 'string' ? code : null, message };
 }
 
 export function fixFor(f: Failure): string {
+  if (f.fix) return f.fix;
   switch (f.kind) {
     case 'gap':
       return 'the server is missing events this desktop already pruned (was the VPS database restored?); see the README section on sync';

@@ -91,6 +91,7 @@ DECLARE
   v_state   text;
   v_msg     text;
   v_new     bigint;
+  v_lo      bigint := p_seqs[1];
 BEGIN
   INSERT INTO sync_clients (client_id) VALUES (p_client) ON CONFLICT (client_id) DO NOTHING;
   SELECT last_seq INTO v_last FROM sync_clients WHERE client_id = p_client FOR UPDATE;
@@ -106,14 +107,24 @@ BEGIN
         USING ERRCODE = 'JT001', DETAIL = v_last::text;
     END IF;
 
+    -- Drop the rows applied before (only after a lost answer); slicing copies the arrays, so only then.
+    IF v_first > 1 THEN
+      p_seqs := p_seqs[v_first:];
+      p_ids := p_ids[v_first:];
+      p_kinds := p_kinds[v_first:];
+      p_payloads := p_payloads[v_first:];
+      p_created := p_created[v_first:];
+      v_n := v_n - v_first + 1;
+    END IF;
+
     BEGIN
       INSERT INTO events (client_id, seq, event_id, kind, payload, created_at)
       SELECT p_client, s, e, k, p::jsonb, to_timestamp(c / 1000.0)
-        FROM unnest(p_seqs[v_first:], p_ids[v_first:], p_kinds[v_first:], p_payloads[v_first:], p_created[v_first:]) AS u(s, e, k, p, c)
+        FROM unnest(p_seqs, p_ids, p_kinds, p_payloads, p_created) AS u(s, e, k, p, c)
       ON CONFLICT DO NOTHING;
     EXCEPTION WHEN data_exception OR integrity_constraint_violation OR insufficient_privilege THEN
       -- Slow path, only when the batch holds a bad row: find it (them) one row at a time.
-      FOR i IN v_first .. v_n LOOP
+      FOR i IN 1 .. v_n LOOP
         BEGIN
           INSERT INTO events (client_id, seq, event_id, kind, payload, created_at)
           VALUES (p_client, p_seqs[i], p_ids[i], p_kinds[i], p_payloads[i]::jsonb, to_timestamp(p_created[i] / 1000.0))
@@ -132,11 +143,11 @@ BEGIN
     v_last := v_new;
 
     -- Results of inbox requests close the request on the server in the same transaction.
-    IF 'inbox.result' = ANY (p_kinds[v_first:]) THEN
+    IF 'inbox.result' = ANY (p_kinds) THEN
       UPDATE desktop_inbox d
          SET state = 'answered', answered_at = now(), result = e.payload
         FROM events e
-       WHERE e.client_id = p_client AND e.seq BETWEEN p_seqs[v_first] AND v_new
+       WHERE e.client_id = p_client AND e.seq BETWEEN p_seqs[1] AND v_new
          AND e.kind = 'inbox.result' AND d.request_id = e.payload ->> 'request_id';
     END IF;
   END IF;
@@ -145,7 +156,7 @@ BEGIN
     'last_seq', v_last,
     'rejected', (SELECT coalesce(jsonb_agg(jsonb_build_object('seq', r.seq, 'sqlstate', r.sqlstate, 'error', r.error) ORDER BY r.seq), '[]'::jsonb)
                    FROM events_rejected r
-                  WHERE r.client_id = p_client AND r.seq BETWEEN p_seqs[1] AND v_last));
+                  WHERE r.client_id = p_client AND r.seq BETWEEN v_lo AND v_last));
 END $$;
 
 -- Claims up to p_limit ready requests for p_lease_s seconds; an expired lease makes a request ready again.
