@@ -24,4 +24,5 @@ export const DOCTOR_CHECK_NAMES = [
   'ollama',
   'onnxruntime',
   'models',
+  'execution-provider',
 ] as const;

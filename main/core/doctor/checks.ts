@@ -5,6 +5,7 @@ import type { Config } from '../contracts/config.js';
 import type { DoctorCheck, DoctorReport } from '../contracts/doctor.js';
 import { JettError } from '../errors.js';
 import type { SecretStore } from '../secrets/store.js';
+import { chooseExecutionProvider, CUDA_INSTALL_COMMAND } from '../voice/models/execution-provider.js';
 
 export interface DoctorDeps {
   platform: NodeJS.Platform;
@@ -104,7 +105,7 @@ async function checkOnnx(deps: DoctorDeps): Promise<DoctorCheck> {
     return warn(
       'onnxruntime',
       `${detail}; CUDA not installed (models run on the CPU)`,
-      'with an NVIDIA GPU and a network: `ONNXRUNTIME_NODE_INSTALL=true ONNXRUNTIME_NODE_INSTALL_CUDA=v12 npm rebuild onnxruntime-node` (README: GPU on Linux)',
+      `with an NVIDIA GPU and a network: \`${CUDA_INSTALL_COMMAND}\` (README: GPU on Linux)`,
     );
   }
   return ok('onnxruntime', detail);
@@ -121,10 +122,30 @@ function checkModels(deps: DoctorDeps, config: Config | null): DoctorCheck {
   try {
     entries = fs.readdirSync(dir).filter((e) => !e.startsWith('.'));
   } catch {
-    return warn('models', `no models folder at ${dir}`, `put model folders under ${dir}, or set models.dir`);
+    return warn('models', `no models folder at ${dir}`, `download the speech models: \`jett models pull ${config.models.stt}\`${config.models.tts ? ` and \`jett models pull ${config.models.tts}\`` : ''} (or set models.dir)`);
   }
-  if (entries.length === 0) return warn('models', `the models folder ${dir} is empty`, `put model folders under ${dir}, or set models.dir`);
+  if (entries.length === 0) return warn('models', `the models folder ${dir} is empty`, `download the speech models: \`jett models pull ${config.models.stt}\`${config.models.tts ? ` and \`jett models pull ${config.models.tts}\`` : ''} (or set models.dir)`);
   return ok('models', `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} in ${dir}: ${entries.slice(0, 5).join(', ')}`);
+}
+
+/** Where the Whisper and Kokoro engines will run, by the same choice the engines make, and why. */
+async function checkExecutionProvider(deps: DoctorDeps, config: Config | null): Promise<DoctorCheck> {
+  const name = 'execution-provider';
+  if (!config) return warn(name, 'skipped: the config is invalid', 'fix the config first');
+  let info: Awaited<ReturnType<DoctorDeps['loadOnnxRuntime']>>;
+  try {
+    info = await deps.loadOnnxRuntime();
+  } catch {
+    return fail(name, 'onnxruntime-node does not load, so the speech models cannot run', 'see the onnxruntime check');
+  }
+  try {
+    const c = chooseExecutionProvider('speech models', config.models.executionProvider, { platform: deps.platform, arch: process.arch, backends: info.backends, libDir: info.libDir });
+    if (!c.fallback) return ok(name, `speech models run on ${c.ep} (models.executionProvider ${c.requested}): ${c.reason}`);
+    const fix = deps.platform === 'linux' ? `with an NVIDIA GPU: \`${CUDA_INSTALL_COMMAND}\`; or set models.executionProvider to cpu to accept the CPU` : 'set models.executionProvider to cpu to accept the CPU';
+    return warn(name, `speech models run on the CPU (fallback from a GPU): ${c.reason}`, fix);
+  } catch (err) {
+    return fail(name, (err as Error).message, err instanceof JettError ? err.fix : 'set models.executionProvider to auto');
+  }
 }
 
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
@@ -137,6 +158,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     await checkOllama(deps, config),
     await checkOnnx(deps),
     checkModels(deps, config),
+    await checkExecutionProvider(deps, config),
   ];
   return { checks };
 }
