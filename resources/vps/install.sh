@@ -6,8 +6,10 @@ set -euo pipefail
 BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$BUNDLE_DIR"
 
-VPS_KEY=/etc/wireguard/jett-vps.key
-WG_CONF=/etc/wireguard/wg0.conf
+# JETT_INSTALL_ROOT puts the /etc files under another root (the tests' sandbox); it is empty on a real VPS.
+ETC=${JETT_INSTALL_ROOT:-}/etc
+VPS_KEY=$ETC/wireguard/jett-vps.key
+WG_CONF=$ETC/wireguard/wg0.conf
 
 say() { printf 'install: %s\n' "$*"; }
 die() {
@@ -73,7 +75,7 @@ install -d -m 700 -o 70 -g 70 data/postgres data/backups
 install -d -m 700 -o 1000 -g 1000 data/n8n data/qdrant-storage data/qdrant-snapshots data/portainer
 
 # --- 3. WireGuard -----------------------------------------------------------------------------------------------
-install -d -m 700 /etc/wireguard
+install -d -m 700 "$ETC/wireguard"
 if [[ ! -s $VPS_KEY ]]; then
   (umask 077 && wg genkey >"$VPS_KEY")
   say "made the VPS WireGuard key $VPS_KEY (it never leaves this machine)"
@@ -91,8 +93,8 @@ elif ((wg_changed)); then
   systemctl restart wg-quick@wg0
 fi
 # Ports are published on the tunnel address, which exists only while wg0 is up: Docker must start after it.
-install -d -m 755 /etc/systemd/system/docker.service.d
-dropin=/etc/systemd/system/docker.service.d/jett-wireguard.conf
+install -d -m 755 "$ETC/systemd/system/docker.service.d"
+dropin=$ETC/systemd/system/docker.service.d/jett-wireguard.conf
 want=$'[Unit]\nWants=wg-quick@wg0.service\nAfter=wg-quick@wg0.service'
 if [[ ! -f $dropin || $(<"$dropin") != "$want" ]]; then
   printf '%s\n' "$want" >"$dropin"
@@ -137,10 +139,9 @@ if compgen -G 'n8n/*.json' >/dev/null; then
 fi
 
 # --- 8. Cloudflare Tunnel (optional: needs cloudflared and the tunnel's credentials) ----------------------------
-if command -v cloudflared >/dev/null 2>&1 && [[ -f /etc/cloudflared/jett.json ]]; then
-  install -d -m 755 /etc/cloudflared
-  if ! cmp -s cloudflared/config.yml /etc/cloudflared/config.yml; then
-    install -m 644 cloudflared/config.yml /etc/cloudflared/config.yml
+if command -v cloudflared >/dev/null 2>&1 && [[ -f $ETC/cloudflared/jett.json ]]; then
+  if ! cmp -s cloudflared/config.yml "$ETC/cloudflared/config.yml"; then
+    install -m 644 cloudflared/config.yml "$ETC/cloudflared/config.yml"
     systemctl list-unit-files cloudflared.service >/dev/null 2>&1 || cloudflared service install
     systemctl restart cloudflared
   fi

@@ -1,0 +1,137 @@
+// The bundle's install.sh run for real (bash, install, cmp, chown) inside a sandbox root, with recording stubs for
+// what a test machine must not touch (docker, wg, systemctl, ufw): it installs, prints the desktop's next command,
+// and a second run changes nothing. A missing prerequisite stops it before any change.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, expect, it } from 'vitest';
+import { resolveBinary } from '../../../main/core/process/binaries.js';
+import { generateKeyPair } from '../../../main/core/tunnel/keys.js';
+import { binary, describeWith, root } from '../../helpers/requirements.js';
+import { tempDir } from '../../helpers/tmp.js';
+import { makeBundle, type MadeBundle } from './make-bundle.js';
+
+const vpsKeys = generateKeyPair();
+
+/** Stub programs: each appends its argv to LOG; systemctl keeps wg-quick@wg0's state in a file. */
+function stubs(dir: string, log: string): Record<string, string> {
+  return {
+    docker: `#!/bin/bash
+echo "docker $*" >>"${log}"
+case "$*" in
+  "compose ps -q "*) echo "id-\${*: -1}" ;;
+  "inspect "*) echo healthy ;;
+  "compose exec -T postgres psql"*) cat >/dev/null; echo "0001_sync: applied" ;;
+esac
+exit 0
+`,
+    wg: `#!/bin/bash
+echo "wg $*" >>"${log}"
+case "$1" in
+  genkey) echo "${vpsKeys.privateKey}" ;;
+  pubkey) cat >/dev/null; echo "${vpsKeys.publicKey}" ;;
+esac
+`,
+    'wg-quick': `#!/bin/bash\necho "wg-quick $*" >>"${log}"\n`,
+    ufw: `#!/bin/bash\necho "ufw $*" >>"${log}"\n`,
+    getent: `#!/bin/bash\n[[ "$*" == "group docker" ]] && echo "docker:x:998:" \n`,
+    ip: `#!/bin/bash\necho "192.0.2.1 via 203.0.113.1 dev eth0 src 203.0.113.9 uid 0"\n`,
+    systemctl: `#!/bin/bash
+echo "systemctl $*" >>"${log}"
+state="${dir}/wg-active"
+case "$*" in
+  "is-active --quiet wg-quick@wg0") [[ -f $state ]] ;;
+  "start wg-quick@wg0"|"restart wg-quick@wg0") touch "$state" ;;
+esac
+`,
+  };
+}
+
+describeWith([root, binary('bash'), binary('install'), binary('cmp')], 'install.sh in a sandbox root', () => {
+  let bundle: MadeBundle;
+  let sandbox: string;
+  let bin: string;
+  let log: string;
+
+  beforeAll(async () => {
+    bundle = await makeBundle();
+    sandbox = tempDir('jett-install-');
+    bin = path.join(sandbox, 'bin');
+    log = path.join(sandbox, 'calls.log');
+    fs.mkdirSync(bin);
+    for (const [name, text] of Object.entries(stubs(sandbox, log))) fs.writeFileSync(path.join(bin, name), text, { mode: 0o755 });
+  });
+
+  const run = (pathDirs = `${bin}:/usr/sbin:/usr/bin:/sbin:/bin`) =>
+    execa(resolveBinary('bash')!, [path.join(bundle.dir, 'install.sh')], { reject: false, env: { PATH: pathDirs, JETT_INSTALL_ROOT: path.join(sandbox, 'root') }, extendEnv: false });
+  const calls = () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : []);
+  const etc = (rel: string) => path.join(sandbox, 'root', 'etc', rel);
+  const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
+  it('a missing prerequisite stops it before anything changes', async () => {
+    // PATH: the stubs without ufw, and only the few system programs the script runs before its check.
+    const noUfw = path.join(sandbox, 'bin-no-ufw');
+    fs.mkdirSync(noUfw);
+    for (const f of fs.readdirSync(bin).filter((f) => f !== 'ufw')) fs.copyFileSync(path.join(bin, f), path.join(noUfw, f));
+    for (const f of fs.readdirSync(noUfw)) fs.chmodSync(path.join(noUfw, f), 0o755);
+    for (const tool of ['dirname', 'id', 'install', 'cmp']) fs.symlinkSync(resolveBinary(tool)!, path.join(noUfw, tool));
+    const r = await run(noUfw);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe('install: error: missing ufw: apt-get install wireguard-tools ufw, and Docker Engine (https://docs.docker.com/engine/install/)');
+    expect(fs.existsSync(etc('wireguard'))).toBe(false);
+    expect(calls()).toEqual([]);
+  });
+
+  it('installs: VPS key made on the VPS, wg0.conf 0600, firewall, data folders per uid, stack, schema, workflows', async () => {
+    const r = await run();
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('made the VPS WireGuard key');
+    expect(r.stdout).toContain(`jett tunnel peer --public-key ${vpsKeys.publicKey} --endpoint 203.0.113.9:51820`);
+
+    expect(fs.readFileSync(etc('wireguard/jett-vps.key'), 'utf8').trim()).toBe(vpsKeys.privateKey);
+    expect(mode(etc('wireguard/jett-vps.key'))).toBe(0o600);
+    expect(fs.readFileSync(etc('wireguard/wg0.conf'), 'utf8')).toBe(fs.readFileSync(path.join(bundle.dir, 'wireguard/wg0.conf'), 'utf8'));
+    expect(mode(etc('wireguard/wg0.conf'))).toBe(0o600);
+    expect(fs.readFileSync(etc('systemd/system/docker.service.d/jett-wireguard.conf'), 'utf8')).toContain('After=wg-quick@wg0.service');
+
+    const env = fs.readFileSync(path.join(bundle.dir, '.env'), 'utf8');
+    expect(env.match(/^DOCKER_GID=.*$/gm)).toEqual(['DOCKER_GID=998']);
+    expect(env.match(/^JETT_DATA=.*$/gm)).toEqual([`JETT_DATA=${bundle.dir}/data`]);
+    expect(mode(path.join(bundle.dir, '.env'))).toBe(0o600);
+    const owner = (d: string) => fs.statSync(path.join(bundle.dir, 'data', d)).uid;
+    expect([owner('postgres'), owner('backups'), owner('n8n'), owner('qdrant-storage'), owner('qdrant-snapshots'), owner('portainer')]).toEqual([70, 70, 1000, 1000, 1000, 1000]);
+
+    const c = calls();
+    expect(c).toEqual(expect.arrayContaining(['systemctl enable wg-quick@wg0', 'systemctl start wg-quick@wg0', 'systemctl daemon-reload']));
+    expect(c).toEqual(expect.arrayContaining(['ufw default deny incoming', 'ufw default allow outgoing', "ufw limit 22/tcp comment SSH (rate-limited)", 'ufw allow 51820/udp comment WireGuard', 'ufw --force enable']));
+    expect(c).toEqual(expect.arrayContaining(['docker compose pull --quiet', 'docker compose up -d --remove-orphans']));
+    expect(c.some((l) => l.startsWith('docker compose exec -T postgres psql -U jett -d jett'))).toBe(true);
+    const workflows = fs.readdirSync(path.join(bundle.dir, 'n8n')).filter((f) => f.endsWith('.json'));
+    expect(c.includes('docker compose exec -T n8n n8n import:workflow --separate --input=/opt/jett-workflows')).toBe(workflows.length > 0);
+    // The private key never reaches a command line.
+    expect(c.join('\n')).not.toContain(vpsKeys.privateKey);
+  });
+
+  it('is safe to run twice: same key, no restart, no duplicate settings', async () => {
+    fs.writeFileSync(log, '');
+    const r = await run();
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).not.toContain('made the VPS WireGuard key');
+    expect(fs.readFileSync(etc('wireguard/jett-vps.key'), 'utf8').trim()).toBe(vpsKeys.privateKey);
+    const c = calls();
+    expect(c.filter((l) => /^systemctl (start|restart|daemon-reload)/.test(l))).toEqual([]);
+    expect(c.filter((l) => l.startsWith('wg genkey'))).toEqual([]);
+    expect(fs.readFileSync(path.join(bundle.dir, '.env'), 'utf8').match(/^DOCKER_GID=/gm)).toHaveLength(1);
+  });
+
+  it('restarts the tunnel when the bundle brings a changed wg0.conf', async () => {
+    fs.writeFileSync(log, '');
+    const conf = path.join(bundle.dir, 'wireguard/wg0.conf');
+    fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace('ListenPort = 51820', 'ListenPort = 51821'));
+    const r = await run();
+    expect(r.exitCode).toBe(0);
+    expect(calls()).toEqual(expect.arrayContaining(['systemctl restart wg-quick@wg0', 'ufw allow 51821/udp comment WireGuard']));
+    expect(fs.readFileSync(etc('wireguard/wg0.conf'), 'utf8')).toContain('ListenPort = 51821');
+  });
+});
