@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { VpsBundleReportSchema, type VpsBundleReport } from '../../../main/core/contracts/vps.js';
 import { FileSecretStore } from '../../../main/core/secrets/file-store.js';
+import { VPS_PRIVATE_KEY_FILE } from '../../../main/core/tunnel/config.js';
 import { parseWgConfig } from '../../../main/core/tunnel/wg-config.js';
 import { generateKeyPair, generatePresharedKey } from '../../../main/core/tunnel/keys.js';
 import { auditComposeFile } from '../../../main/core/vps/audit-compose.js';
@@ -102,7 +103,9 @@ describe('jett vps bundle', () => {
     expect(wg.interface.listenPort).toBe(51820);
     expect(wg.interface.postUp).toEqual(['wg set %i private-key /etc/wireguard/jett-vps.key']);
     expect(wg.peers).toEqual([{ publicKey: keys.publicKey, presharedKey: null, allowedIPs: ['10.0.0.1/32'], endpoint: null, persistentKeepalive: null }]);
-    expect(fs.readFileSync(path.join(out, 'install.sh'), 'utf8')).toContain('VPS_KEY=/etc/wireguard/jett-vps.key');
+    // install.sh makes the key where the PostUp line (the tunnel module's VPS_PRIVATE_KEY_FILE) loads it from.
+    expect(VPS_PRIVATE_KEY_FILE).toBe('/etc/wireguard/jett-vps.key');
+    expect(fs.readFileSync(path.join(out, 'install.sh'), 'utf8')).toContain('VPS_KEY=$ETC/wireguard/jett-vps.key');
   });
 
   it('generates distinct random passwords and stores the sync\'s as secret postgres.password', async () => {
