@@ -69,7 +69,8 @@ export function composeModel(input: ComposeModelInput): Record<string, unknown> 
         image: PINNED_IMAGES.n8n,
         user: '1000:1000',
         ...HARDENED,
-        tmpfs: [TMP],
+        // n8n exits at start when it cannot create ~/.cache.
+        tmpfs: [TMP, '/home/node/.cache:rw,noexec,nosuid,nodev,size=64m'],
         env_file: ['env/n8n.env'],
         environment: {
           DB_TYPE: 'postgresdb',

@@ -87,7 +87,11 @@ export function imageProfile(ref: ImageRef): ImageProfile | null {
         name: 'n8n',
         defaultUid: 1000,
         expectedUid: { uid: 1000, names: ['node'] },
-        writablePaths: (env) => [env.get('N8N_USER_FOLDER') ? `${env.get('N8N_USER_FOLDER')}/.n8n` : '/home/node/.n8n'],
+        // n8n also creates ~/.cache at start and exits when it cannot (n8n-io/n8n#8367).
+        writablePaths: (env) => {
+          const home = env.get('N8N_USER_FOLDER') ?? '/home/node';
+          return [`${home}/.n8n`, '/home/node/.cache'];
+        },
         tools: [...BUSYBOX, 'node', 'n8n'],
         shell: true,
         obsoleteEnv: [
