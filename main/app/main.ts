@@ -1,9 +1,10 @@
-// Electron main-process entry: hands the real `electron` module to the shell (tests hand it a mock instead).
-import { app } from 'electron';
+// Electron main-process entry: starts the shell; a failed start says why in a dialog and quits.
+import { app, dialog } from 'electron';
 import { formatError } from '../core/errors.js';
 import { startShell } from './shell.js';
 
 startShell({ app }).catch((err: unknown) => {
   process.stderr.write(`${formatError(err)}\n`);
+  dialog.showErrorBox('Jett could not start', formatError(err));
   app.quit();
 });

@@ -11,6 +11,8 @@ export interface Runtime {
   config: ConfigStore;
   secrets: SecretStore;
   logger: Logger;
+  /** Scrubs known secret values from log lines; a secret store other than the file one feeds it too. */
+  redactor: Redactor;
 }
 
 export interface RuntimeOptions {
@@ -24,5 +26,5 @@ export function openRuntime(opts: RuntimeOptions = {}): Runtime {
   const redactor = new Redactor();
   const secrets = new FileSecretStore(paths.secrets, (v) => redactor.addSecret(v));
   const logger = teeLogger({ logsDir: paths.logs, redactor, stderr: opts.logToStderr ?? false });
-  return { paths, config: new ConfigStore(paths.config), secrets, logger };
+  return { paths, config: new ConfigStore(paths.config), secrets, logger, redactor };
 }

@@ -1,29 +1,145 @@
-// The Electron shell's start-up, against the mocked electron module: one instance, one folder, the agent running.
+// The Electron shell against the mocked electron module: one instance, one folder, the agent running, tray and
+// hotkey wired, OS events passed on, and IPC answering our window only.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { app } from 'electron';
-import { startShell } from '../../../main/app/shell.js';
+import { startShell, type ShellApp } from '../../../main/app/shell.js';
+import { IpcErrorViewSchema, SettingsViewSchema } from '../../../main/core/contracts/ipc.js';
+import * as electron from '../../mocks/electron.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { eventFrom, FakeAgent, snapshot } from './helpers.js';
 
-type MockApp = typeof app & { singleInstance: boolean; paths: Map<string, string>; removeAllListeners(): void };
-const mock = app as MockApp;
+const { app, ipcMain, globalShortcut, powerMonitor, Tray, BrowserWindow, Notification, MockWebContents, session } = electron;
+
+// The mock implements what the shell uses of Electron's App, not all of its overloads.
+const shellApp = electron.app as unknown as ShellApp;
+const dirs = { preload: '/app/dist/preload/index.cjs', renderer: '/app/dist/renderer', icons: '/app/resources/tray' };
 
 beforeEach(() => {
-  mock.singleInstance = true;
-  mock.paths.clear();
-  mock.removeAllListeners();
+  app.singleInstance = true;
+  app.paths.clear();
+  app.removeAllListeners();
+  ipcMain.handlers.clear();
+  globalShortcut.handlers.clear();
+  globalShortcut.heldElsewhere.clear();
+  powerMonitor.removeAllListeners();
+  Tray.instances.length = 0;
+  BrowserWindow.instances.length = 0;
+  Notification.shown.length = 0;
+  electron.safeStorage.backend = 'gnome_libsecret';
 });
 
 describe('startShell', () => {
-  it('puts Electron userData in JETT_HOME and starts the agent', async () => {
+  it('puts Electron userData in JETT_HOME and starts the agent in-process', async () => {
     const home = tempDir();
-    const shell = await startShell({ app: mock, env: { JETT_HOME: home } });
-    expect(mock.paths.get('userData')).toBe(home);
-    expect(shell?.agent.status().agent.pid).toBe(process.pid);
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: home }, attach: async () => null, dirs, platform: 'linux' });
+    expect(app.paths.get('userData')).toBe(home);
+    expect(shell!.agent.mode).toBe('in-process');
+    expect((await shell!.agent.status()).agent.pid).toBe(process.pid);
+    await shell!.stop();
   });
 
   it('quits when another instance holds the lock', async () => {
-    mock.singleInstance = false;
-    expect(await startShell({ app: mock, env: { JETT_HOME: tempDir() } })).toBeNull();
-    expect(mock.quit).toHaveBeenCalled();
+    app.singleInstance = false;
+    expect(await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, dirs })).toBeNull();
+    expect(app.quit).toHaveBeenCalled();
+  });
+
+  it('attaches to an agent that already runs instead of starting a second one', async () => {
+    const agent = new FakeAgent();
+    agent.current = snapshot({ tunnel: { state: 'up', handshakeAgeS: 14 } });
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => agent, dirs, platform: 'linux' });
+    expect(shell!.agent).toBe(agent);
+    const tray = Tray.instances.at(-1)!;
+    expect(tray.tooltip).toContain('Tunnel up, handshake 14 s ago');
+    expect((tray.image as { path: string }).path).toBe('/app/resources/tray/tunnel-up-idle.png');
+    await shell!.stop();
+    expect(agent.calls).toContain('close');
+  });
+
+  it('follows the agent: tray icon and a notification when the tunnel is lost, not on every poll', async () => {
+    const agent = new FakeAgent();
+    agent.current = snapshot({ tunnel: { state: 'up', handshakeAgeS: 3 } });
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => agent, dirs, platform: 'linux' });
+    agent.current = snapshot({ tunnel: { state: 'lost', reason: 'the VPS stopped answering probes' }, voice: { state: 'listening' } });
+    agent.bus.emit('tunnel.state', { from: 'up', to: 'lost', reason: 'probe timeout', at: new Date().toISOString() });
+    await shell!.refresh();
+    await shell!.refresh();
+    const tray = Tray.instances.at(-1)!;
+    expect((tray.image as { path: string }).path).toBe('/app/resources/tray/tunnel-down-listening.png');
+    expect(Notification.shown.filter((n) => n.title === 'Jett: tunnel lost')).toHaveLength(1);
+    await shell!.stop();
+  });
+
+  it('registers the hotkey, which toggles a voice turn through the agent', async () => {
+    const agent = new FakeAgent();
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => agent, dirs, platform: 'linux' });
+    globalShortcut.press('Ctrl+Alt+J');
+    await Promise.resolve();
+    expect(agent.calls).toContain('voiceToggle');
+    await shell!.stop();
+    expect(globalShortcut.handlers.size).toBe(0);
+  });
+
+  it('reports a hotkey another program holds in the tray and to the window', async () => {
+    globalShortcut.heldElsewhere.add('Ctrl+Alt+J');
+    const agent = new FakeAgent();
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => agent, dirs, platform: 'linux' });
+    const labels = Tray.instances.at(-1)!.menu!.items.map((i) => i.label);
+    expect(labels).toContain('Hotkey unavailable: Ctrl+Alt+J is held by another program; close it or choose another hotkey under Voice');
+    const view = await shell!.refresh();
+    expect(view.hotkey).toEqual({ accelerator: 'Ctrl+Alt+J', registered: false, error: expect.stringContaining('held by another program') });
+    await shell!.stop();
+  });
+
+  it('passes suspend, resume and unlock to the agent', async () => {
+    const agent = new FakeAgent();
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => agent, dirs, platform: 'linux' });
+    powerMonitor.emit('suspend');
+    powerMonitor.emit('resume');
+    powerMonitor.emit('unlock-screen');
+    expect(agent.systemEvents).toEqual(['suspend', 'resume', 'resume']);
+    await shell!.stop();
+    powerMonitor.emit('resume');
+    expect(agent.systemEvents).toHaveLength(3);
+  });
+
+  it('answers the settings window it opened, and no other webContents', async () => {
+    const agent = new FakeAgent();
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => agent, dirs, platform: 'linux' });
+    const win = shell!.openSettings() as unknown as InstanceType<typeof BrowserWindow>;
+    expect(win.loadedURL).toBe('jett://app/index.html');
+    const ok = (await ipcMain.invoke('settings:get', eventFrom(win.webContents))) as { ok: boolean; value: unknown };
+    expect(ok.ok).toBe(true);
+    expect(SettingsViewSchema.parse(ok.value).secretStore.kind).toBe('safeStorage');
+    const foreign = (await ipcMain.invoke('settings:get', eventFrom(new MockWebContents()))) as { ok: boolean; error: unknown };
+    expect(foreign.ok).toBe(false);
+    expect(IpcErrorViewSchema.parse(foreign.error).message).toBe('settings:get: refused: the message did not come from a Jett window');
+    // A closed window's id is trusted no more.
+    win.close();
+    const closed = (await ipcMain.invoke('settings:get', eventFrom(win.webContents))) as { ok: boolean };
+    expect(closed.ok).toBe(false);
+    await shell!.stop();
+  });
+
+  it('denies permissions for the whole session and guards every webContents ever created', async () => {
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => new FakeAgent(), dirs, platform: 'linux' });
+    const granted: boolean[] = [];
+    session.defaultSession.permissionRequestHandler!(null, 'media', (g) => granted.push(g), {});
+    expect(granted).toEqual([false]);
+    expect(session.defaultSession.permissionCheckHandler!(null, 'clipboard-read', 'jett://app', {})).toBe(false);
+    const contents = new MockWebContents();
+    app.emit('web-contents-created', {}, contents);
+    let prevented = 0;
+    contents.emit('will-navigate', { preventDefault: () => prevented++ }, 'https://evil.example/');
+    contents.emit('will-attach-webview', { preventDefault: () => prevented++ });
+    expect(prevented).toBe(2);
+    expect(contents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    await shell!.stop();
+  });
+
+  it('notifies, and keeps running, when Linux offers only the basic_text secret backend', async () => {
+    electron.safeStorage.backend = 'basic_text';
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => new FakeAgent(), dirs, platform: 'linux' });
+    expect(Notification.shown.find((n) => n.title === 'Jett cannot store secrets')?.body).toMatch(/keyring/);
+    await shell!.stop();
   });
 });

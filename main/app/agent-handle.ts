@@ -1,0 +1,59 @@
+// What the shell needs from an agent, whether it runs in this process or is reached through the control endpoint:
+// its status, its events, and the few actions the tray and the window trigger.
+import type { JettEventName, JettEvents } from '../core/contracts/events.js';
+import { StatusSnapshotSchema, type StatusSnapshot } from '../core/contracts/status.js';
+import type { Agent } from '../core/agent.js';
+import type { ControlClient } from '../core/control/client.js';
+import { EventBus } from '../core/events/bus.js';
+
+export type SystemEventKind = 'suspend' | 'resume' | 'network-change';
+
+export interface AgentHandle {
+  /** "in-process": this app started the agent; "attached": one was already running and this app talks to it. */
+  readonly mode: 'in-process' | 'attached';
+  status(): Promise<StatusSnapshot>;
+  on<K extends JettEventName>(name: K, listener: (payload: JettEvents[K]) => void): () => void;
+  tunnelUp(): Promise<void>;
+  tunnelDown(): Promise<void>;
+  syncOnce(): Promise<void>;
+  /** Starts a voice turn, or ends the one in progress (the hotkey and the tray's menu item). */
+  voiceToggle(): Promise<void>;
+  /** The OS suspended, resumed or changed networks: the tunnel's health is probed at once. */
+  systemEvent(kind: SystemEventKind): void;
+  /** Stops the agent if this app started it; detaches otherwise. */
+  close(): Promise<void>;
+}
+
+export function inProcessHandle(agent: Agent): AgentHandle {
+  return {
+    mode: 'in-process',
+    status: async () => agent.status(),
+    on: (name, listener) => agent.bus.on(name, listener),
+    tunnelUp: () => agent.tunnelUp(),
+    tunnelDown: () => agent.tunnelDown(),
+    syncOnce: async () => void (await agent.syncOnce()),
+    voiceToggle: () => agent.voiceToggle(),
+    systemEvent: (kind) => agent.systemEvent(kind),
+    close: () => agent.stop(),
+  };
+}
+
+/** A running agent reached through its control endpoint; its events arrive on a local bus. */
+export async function attachedHandle(client: ControlClient): Promise<AgentHandle> {
+  const bus = new EventBus();
+  await client.subscribe((event, payload) => bus.emit(event as JettEventName, payload as never));
+  return {
+    mode: 'attached',
+    status: async () => StatusSnapshotSchema.parse(await client.call('status')),
+    on: (name, listener) => bus.on(name, listener),
+    tunnelUp: async () => void (await client.call('tunnel.up')),
+    tunnelDown: async () => void (await client.call('tunnel.down')),
+    syncOnce: async () => void (await client.call('sync.once')),
+    voiceToggle: async () => void (await client.call('voice.toggle')),
+    // Fire and forget: a nudge that fails changes nothing, the agent's own poll still probes.
+    systemEvent: (kind) => {
+      if (kind !== 'suspend') client.call('tunnel.nudge').catch(() => {});
+    },
+    close: async () => client.close(),
+  };
+}

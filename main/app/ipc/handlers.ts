@@ -1,0 +1,103 @@
+// What main answers on each channel of the IPC contract. Everything here runs after register.ts has checked the
+// sender and the argument; replies carry public data only (the contract's strict schemas enforce it again).
+import type { Config } from '../../core/contracts/config.js';
+import type { ExternalTarget, ModelProgress, SettingsView, StatusView } from '../../core/contracts/ipc.js';
+import type { ConfigStore } from '../../core/config/store.js';
+import type { SecretStore } from '../../core/secrets/store.js';
+import { TunnelConfigError } from '../../core/tunnel/errors.js';
+import type { AgentHandle } from '../agent-handle.js';
+import { applyConfigValues, type ConfigValues } from '../config-edits.js';
+import type { ModelService } from '../models.js';
+import type { OpenResult } from '../security/open-external.js';
+import { generateKeys, importConf, keysView, peerBlocks, qrRows } from '../tunnel-settings.js';
+import type { Handlers } from './register.js';
+
+export interface HandlerDeps {
+  config: ConfigStore;
+  secrets: SecretStore;
+  /** Which runner reads this store, in words. */
+  secretStoreNote: string;
+  agent: AgentHandle;
+  statusView(): Promise<StatusView>;
+  /** After a save: rebind the hotkey, refresh the tray. */
+  onConfigChanged(config: Config): void;
+  /** Shows the OS file dialog; the chosen path or null. */
+  chooseConfFile(): Promise<string | null>;
+  readConfFile(path: string): Promise<string>;
+  writeClipboard(text: string): void;
+  openExternal(target: ExternalTarget): Promise<OpenResult>;
+  models: ModelService;
+  sendModelProgress(progress: ModelProgress): void;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const settingsView = async (): Promise<SettingsView> => ({
+    config: deps.config.load(),
+    storedSecrets: await deps.secrets.list(),
+    secretStore: { kind: deps.secrets.kind, location: deps.secrets.location, note: deps.secretStoreNote },
+    keys: await keysView(deps.secrets),
+  });
+  const tunnelDeps = { secrets: deps.secrets, config: deps.config };
+  return {
+    'status:get': () => deps.statusView(),
+    'settings:get': settingsView,
+    'settings:save': async ({ section, values }) => {
+      const dotted: ConfigValues = {};
+      for (const [key, value] of Object.entries(values)) dotted[`${section}.${key}`] = value;
+      deps.onConfigChanged(applyConfigValues(deps.config, dotted));
+      return settingsView();
+    },
+    'secret:set': async ({ name, value }) => {
+      await deps.secrets.set(name, value);
+      return settingsView();
+    },
+    'secret:clear': async ({ name }) => {
+      await deps.secrets.delete(name);
+      return settingsView();
+    },
+    'tunnel:generateKeys': async ({ replace }) => {
+      await generateKeys(tunnelDeps, replace);
+      return settingsView();
+    },
+    'tunnel:importConf': async () => {
+      const file = await deps.chooseConfFile();
+      if (file === null) return { canceled: true as const };
+      const imported = await importConf(tunnelDeps, file, await deps.readConfFile(file));
+      deps.onConfigChanged(deps.config.load());
+      return { canceled: false as const, imported, settings: await settingsView() };
+    },
+    'tunnel:peerBlock': async () => {
+      const blocks = await peerBlocks(tunnelDeps);
+      return { text: blocks.shown, presharedKeyOmitted: blocks.presharedKeyOmitted, qr: qrRows(blocks.shown) };
+    },
+    'tunnel:copyPublicKey': async () => {
+      const keys = await keysView(deps.secrets);
+      if (!keys) throw new TunnelConfigError('there are no tunnel keys yet', 'generate keys or import a .conf first');
+      deps.writeClipboard(keys.publicKey);
+      return { copied: true as const };
+    },
+    'tunnel:copyPeerBlock': async () => {
+      const blocks = await peerBlocks(tunnelDeps);
+      deps.writeClipboard(blocks.full);
+      return { copied: true as const, presharedKeyIncluded: blocks.presharedKeyOmitted };
+    },
+    'tunnel:up': async () => {
+      await deps.agent.tunnelUp();
+      return deps.statusView();
+    },
+    'tunnel:down': async () => {
+      await deps.agent.tunnelDown();
+      return deps.statusView();
+    },
+    'voice:toggle': async () => {
+      await deps.agent.voiceToggle();
+      return deps.statusView();
+    },
+    'models:list': () => deps.models.list(),
+    'models:pull': async ({ name }) => {
+      void deps.models.pull(name, deps.sendModelProgress);
+      return { started: true as const };
+    },
+    'links:open': ({ target }) => deps.openExternal(target),
+  };
+}

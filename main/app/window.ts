@@ -1,0 +1,53 @@
+// The settings and status window: one at a time, served from jett://app, with the webPreferences DESIGN.md
+// requires written out literally (electronegativity and the tests read them here) and every escape route closed.
+import { BrowserWindow } from 'electron';
+import { APP_ORIGIN } from '../core/contracts/ipc.js';
+import { createNavigationPolicy, createWebviewPolicy, createWindowOpenPolicy, type PolicyLog } from './security/web-policies.js';
+
+export interface WindowDeps {
+  preloadPath: string;
+  log: PolicyLog;
+  /** Called with each window's webContents id, so the IPC wrapper trusts exactly these. */
+  onCreated(window: BrowserWindow): void;
+}
+
+export function createSettingsWindow(deps: WindowDeps): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 980,
+    height: 720,
+    minWidth: 720,
+    minHeight: 520,
+    show: false,
+    title: 'Jett',
+    autoHideMenuBar: true,
+    webPreferences: {
+      // electronegativity review (PRELOAD_JS_CHECK): the preload is ours (preload/index.ts), runs sandboxed and
+      // exposes one frozen task-level API through contextBridge, never ipcRenderer or a generic invoke.
+      preload: deps.preloadPath,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      disableBlinkFeatures: 'Auxclick',
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+    },
+  });
+  const contents = win.webContents;
+  const navigation = createNavigationPolicy(deps.log);
+  // electronegativity review (LIMIT_NAVIGATION_JS_CHECK): both handlers deny every navigation and window.
+  contents.on('will-navigate', navigation);
+  contents.on('will-redirect', navigation);
+  contents.on('will-attach-webview', createWebviewPolicy(deps.log));
+  contents.setWindowOpenHandler(createWindowOpenPolicy(deps.log));
+  win.once('ready-to-show', () => win.show());
+  deps.onCreated(win);
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}

@@ -1,0 +1,226 @@
+// The IPC contract between the settings window and main (GitHub Desktop's typed channel map, plus a zod schema per
+// channel): main validates every argument and every reply with it, preload and the renderer's fake bridge use it too.
+import { z } from 'zod';
+import { ConfigSchema } from './config.js';
+import { SecretNameSchema } from './secrets.js';
+import { StatusSnapshotSchema } from './status.js';
+
+/** A message larger than this (its JSON) is refused before it is parsed: the renderer never needs more. */
+export const IPC_MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** The origin the window is served from (a custom protocol; see main/app/security/protocol.ts). */
+export const APP_SCHEME = 'jett';
+export const APP_ORIGIN = `${APP_SCHEME}://app`;
+
+const NoArgs = z.undefined();
+
+const PublicKeySchema = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, 'expected a WireGuard public key');
+
+/** What the window may know about the tunnel keys: never the private key, only that it is stored. */
+export const TunnelKeysViewSchema = z.strictObject({
+  publicKey: PublicKeySchema,
+  fingerprint: z.string().regex(/^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/),
+  privateKeyStored: z.literal(true),
+  presharedKeyStored: z.boolean(),
+});
+export type TunnelKeysView = z.infer<typeof TunnelKeysViewSchema>;
+
+/** The secrets the window may set (write-only); the tunnel keys come only from "generate" or "import". */
+export const WINDOW_SECRET_NAMES = ['postgres.password', 'heartbeat.token', 'n8n.apiKey'] as const;
+export const WindowSecretNameSchema = z.enum(WINDOW_SECRET_NAMES);
+export type WindowSecretName = (typeof WINDOW_SECRET_NAMES)[number];
+
+export const SecretStoreViewSchema = z.strictObject({
+  kind: z.enum(['file', 'safeStorage']),
+  location: z.string(),
+  /** Which runner reads this store, in words, shown in the window. */
+  note: z.string(),
+});
+
+export const SettingsViewSchema = z.strictObject({
+  config: ConfigSchema,
+  /** Names of the secrets that are set, never their values. */
+  storedSecrets: z.array(SecretNameSchema),
+  secretStore: SecretStoreViewSchema,
+  keys: TunnelKeysViewSchema.nullable(),
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+/** The config keys the window edits, by section; anything else is refused. */
+export const EDITABLE_KEYS = {
+  tunnel: ['endpoint', 'address', 'peerAddress', 'peerPublicKey', 'keepalive', 'listenPort'],
+  postgres: ['host', 'port', 'database', 'user'],
+  heartbeat: ['url', 'intervalS'],
+  voice: ['hotkey', 'inputDevice', 'silenceMs', 'activation', 'bargeIn', 'recorder'],
+  ollama: ['host', 'model'],
+} as const;
+export type EditableSection = keyof typeof EDITABLE_KEYS;
+const EDITABLE_SECTIONS = Object.keys(EDITABLE_KEYS) as [EditableSection, ...EditableSection[]];
+
+export const SettingsSaveArgsSchema = z
+  .strictObject({
+    section: z.enum(EDITABLE_SECTIONS),
+    values: z.record(z.string().max(64), z.union([z.string().max(2048), z.number(), z.boolean()])),
+  })
+  .superRefine((arg, ctx) => {
+    const allowed: readonly string[] = EDITABLE_KEYS[arg.section];
+    for (const key of Object.keys(arg.values)) {
+      if (!allowed.includes(key)) ctx.addIssue({ code: 'custom', path: ['values', key], message: `${arg.section}.${key} cannot be set from the window` });
+    }
+  });
+export type SettingsSaveArgs = z.infer<typeof SettingsSaveArgsSchema>;
+
+export const HotkeyViewSchema = z.strictObject({
+  accelerator: z.string(),
+  registered: z.boolean(),
+  /** Why it is not registered (e.g. another program holds it), else null. */
+  error: z.string().nullable(),
+});
+export type HotkeyView = z.infer<typeof HotkeyViewSchema>;
+
+export const TurnLatencySchema = z.strictObject({
+  at: z.string(),
+  /** End of speech to the first reply audio, in ms; null when the turn produced no audio. */
+  speechEndToAudioMs: z.number().nullable(),
+});
+
+export const StatusViewSchema = z.strictObject({
+  snapshot: StatusSnapshotSchema,
+  hotkey: HotkeyViewSchema,
+  /** The last turns, oldest first (at most 20). */
+  turns: z.array(TurnLatencySchema).max(20),
+});
+export type StatusView = z.infer<typeof StatusViewSchema>;
+
+/** Public fields of an imported wg-quick file: the private and preshared keys stay in main. */
+export const ImportedConfViewSchema = z.strictObject({
+  file: z.string(),
+  address: z.string(),
+  peerPublicKey: PublicKeySchema,
+  peerAddress: z.string(),
+  endpoint: z.string(),
+  keepalive: z.number().int().nullable(),
+  warnings: z.array(z.string()),
+});
+
+export const ImportResultSchema = z.discriminatedUnion('canceled', [
+  z.strictObject({ canceled: z.literal(true) }),
+  z.strictObject({ canceled: z.literal(false), imported: ImportedConfViewSchema, settings: SettingsViewSchema }),
+]);
+export type ImportResult = z.infer<typeof ImportResultSchema>;
+
+export const PeerBlockViewSchema = z.strictObject({
+  /** The VPS-side [Peer] block naming this desktop, without any preshared key. */
+  text: z.string(),
+  /** True when a preshared key exists: it is left out of `text` and the QR code, and copied only by main. */
+  presharedKeyOmitted: z.boolean(),
+  /** The QR code of `text` as rows of "0"/"1" modules. */
+  qr: z.strictObject({ size: z.number().int().positive(), rows: z.array(z.string().regex(/^[01]+$/)) }),
+});
+export type PeerBlockView = z.infer<typeof PeerBlockViewSchema>;
+
+export const ModelsViewSchema = z.strictObject({
+  models: z.array(z.strictObject({ name: z.string(), sizeBytes: z.number().nullable() })),
+  /** Why the list could not be had (Ollama not running), else null. */
+  error: z.string().nullable(),
+});
+export type ModelsView = z.infer<typeof ModelsViewSchema>;
+
+export const ModelProgressSchema = z.strictObject({
+  name: z.string(),
+  status: z.string(),
+  completedBytes: z.number().nullable(),
+  totalBytes: z.number().nullable(),
+  done: z.boolean(),
+  error: z.string().nullable(),
+});
+export type ModelProgress = z.infer<typeof ModelProgressSchema>;
+
+const ModelNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'a model name such as llama3.2:3b');
+
+export const ExternalTargetSchema = z.enum(['n8n', 'portainer']);
+export type ExternalTarget = z.infer<typeof ExternalTargetSchema>;
+
+/** Every invoke channel: its argument (at most one) and its reply. */
+export const INVOKE_CHANNELS = {
+  'status:get': { args: NoArgs, result: StatusViewSchema },
+  'settings:get': { args: NoArgs, result: SettingsViewSchema },
+  'settings:save': { args: SettingsSaveArgsSchema, result: SettingsViewSchema },
+  'secret:set': { args: z.strictObject({ name: WindowSecretNameSchema, value: z.string().min(1).max(4096) }), result: SettingsViewSchema },
+  'secret:clear': { args: z.strictObject({ name: WindowSecretNameSchema }), result: SettingsViewSchema },
+  'tunnel:generateKeys': { args: z.strictObject({ replace: z.boolean() }), result: SettingsViewSchema },
+  'tunnel:importConf': { args: NoArgs, result: ImportResultSchema },
+  'tunnel:peerBlock': { args: NoArgs, result: PeerBlockViewSchema },
+  'tunnel:copyPublicKey': { args: NoArgs, result: z.strictObject({ copied: z.literal(true) }) },
+  'tunnel:copyPeerBlock': { args: NoArgs, result: z.strictObject({ copied: z.literal(true), presharedKeyIncluded: z.boolean() }) },
+  'tunnel:up': { args: NoArgs, result: StatusViewSchema },
+  'tunnel:down': { args: NoArgs, result: StatusViewSchema },
+  'voice:toggle': { args: NoArgs, result: StatusViewSchema },
+  'models:list': { args: NoArgs, result: ModelsViewSchema },
+  'models:pull': { args: z.strictObject({ name: ModelNameSchema }), result: z.strictObject({ started: z.literal(true) }) },
+  'links:open': { args: z.strictObject({ target: ExternalTargetSchema }), result: z.strictObject({ opened: z.boolean(), reason: z.string().nullable() }) },
+} as const;
+
+/** Every event main pushes to the window. */
+export const EVENT_CHANNELS = {
+  'status:changed': StatusViewSchema,
+  'models:progress': ModelProgressSchema,
+} as const;
+
+export type InvokeChannel = keyof typeof INVOKE_CHANNELS;
+export type EventChannel = keyof typeof EVENT_CHANNELS;
+export type InvokeArgs<C extends InvokeChannel> = z.input<(typeof INVOKE_CHANNELS)[C]['args']>;
+export type InvokeResult<C extends InvokeChannel> = z.infer<(typeof INVOKE_CHANNELS)[C]['result']>;
+export type EventPayload<C extends EventChannel> = z.infer<(typeof EVENT_CHANNELS)[C]>;
+
+/** An error as the window sees it: what failed, what to do, and which fields were wrong. */
+export const IpcErrorViewSchema = z.strictObject({
+  name: z.string(),
+  message: z.string(),
+  fix: z.string(),
+  issues: z.array(z.strictObject({ path: z.string(), message: z.string() })),
+});
+export type IpcErrorView = z.infer<typeof IpcErrorViewSchema>;
+
+/** Every reply is an envelope, so the window gets the error's `fix` and not Electron's wrapped message. */
+export type IpcReply<T> = { ok: true; value: T } | { ok: false; error: IpcErrorView };
+
+type Reply<T> = Promise<IpcReply<T>>;
+
+/**
+ * The API preload exposes as `window.jett`: task-level methods, never a channel name. Each method resolves to a
+ * reply envelope (errors keep their `fix` and `issues`, which an Error thrown across contextBridge would lose);
+ * each `on*` returns the function that unsubscribes.
+ */
+export interface JettApi {
+  status: {
+    get(): Reply<StatusView>;
+    onChange(listener: (status: StatusView) => void): () => void;
+  };
+  settings: {
+    get(): Reply<SettingsView>;
+    save(section: EditableSection, values: Record<string, string | number | boolean>): Reply<SettingsView>;
+    setSecret(name: WindowSecretName, value: string): Reply<SettingsView>;
+    clearSecret(name: WindowSecretName): Reply<SettingsView>;
+  };
+  tunnel: {
+    generateKeys(replace: boolean): Reply<SettingsView>;
+    importConf(): Reply<ImportResult>;
+    peerBlock(): Reply<PeerBlockView>;
+    copyPublicKey(): Reply<{ copied: true }>;
+    copyPeerBlock(): Reply<InvokeResult<'tunnel:copyPeerBlock'>>;
+    up(): Reply<StatusView>;
+    down(): Reply<StatusView>;
+  };
+  voice: {
+    toggle(): Reply<StatusView>;
+  };
+  models: {
+    list(): Reply<ModelsView>;
+    pull(name: string): Reply<{ started: true }>;
+    onProgress(listener: (progress: ModelProgress) => void): () => void;
+  };
+  links: {
+    open(target: ExternalTarget): Reply<{ opened: boolean; reason: string | null }>;
+  };
+}

@@ -1,0 +1,24 @@
+// Numbers as people read them: ages, byte counts, milliseconds.
+export function ago(seconds: number | null): string {
+  if (seconds === null) return 'never';
+  if (seconds < 120) return `${Math.round(seconds)} s ago`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min ago`;
+  return `${Math.round(seconds / 3600)} h ago`;
+}
+
+export function bytes(n: number | null): string {
+  if (n === null) return '–';
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+export function ms(n: number | null): string {
+  return n === null ? '–' : `${Math.round(n)} ms`;
+}

@@ -1,0 +1,127 @@
+// Status: live tunnel stats, outbox and inbox, heartbeat, voice and hotkey, and the last turns' latencies.
+import type { StatusView } from '../../../main/core/contracts/ipc.js';
+import { api, unwrap } from '../bridge.js';
+import { h, svg } from '../dom.js';
+import { ago, bytes, ms } from '../format.js';
+import type { Store } from '../state.js';
+import { fail, say } from '../toast.js';
+
+const TUNNEL_WORDS: Record<StatusView['snapshot']['tunnel']['state'], string> = {
+  up: 'Up',
+  degraded: 'Degraded',
+  connecting: 'Connecting',
+  lost: 'Lost',
+  down: 'Down',
+};
+
+function row(label: string, value: string, id?: string): HTMLElement {
+  return h('div', { class: 'kv' }, h('span', { class: 'k' }, label), h('span', { class: 'v', id }, value));
+}
+
+/** A bar per turn, with the 500 ms goal drawn across. */
+export function latencyChart(turns: StatusView['turns']): Element {
+  const width = 560;
+  const height = 140;
+  const goal = 500;
+  const values = turns.map((t) => t.speechEndToAudioMs);
+  const top = Math.max(goal * 1.4, ...values.map((v) => v ?? 0));
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', id: 'latency-chart', role: 'img', 'aria-label': 'latency of the last turns' });
+  const slot = width / Math.max(values.length, 10);
+  values.forEach((v, i) => {
+    const barH = v === null ? 4 : Math.max(2, (v / top) * (height - 20));
+    chart.append(
+      svg('rect', {
+        x: i * slot + slot * 0.15,
+        y: height - barH,
+        width: slot * 0.7,
+        height: barH,
+        class: v === null ? 'bar none' : v <= goal ? 'bar good' : 'bar slow',
+      }),
+    );
+  });
+  const gy = height - (goal / top) * (height - 20);
+  chart.append(svg('line', { x1: 0, x2: width, y1: gy, y2: gy, class: 'goal' }));
+  const label = svg('text', { x: width - 4, y: gy - 4, 'text-anchor': 'end', class: 'goal-label' });
+  label.textContent = '500 ms goal';
+  chart.append(label);
+  return chart;
+}
+
+export function statusScreen(store: Store): HTMLElement {
+  const { snapshot: s, hotkey, turns } = store.state.status;
+  const t = s.tunnel;
+  const tunnelUp = t.state === 'up' || t.state === 'degraded';
+  const act = (what: string, fn: () => Promise<StatusView>) => async () => {
+    try {
+      store.setStatus(await fn());
+      say(what);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const link = (target: 'n8n' | 'portainer') => async () => {
+    try {
+      const r = await unwrap(api().links.open(target));
+      if (r.opened) say(`Opened ${target} in the browser`);
+      else fail(new Error(r.reason ?? `cannot open ${target}`));
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const last = turns.at(-1);
+  return h(
+    'section',
+    { class: 'screen', id: 'screen-status' },
+    h('h1', {}, 'Status'),
+    h(
+      'div',
+      { class: 'grid' },
+      h(
+        'div',
+        { class: 'card' },
+        h('h2', {}, 'Tunnel ', h('span', { class: `pill ${t.state}`, id: 'tunnel-state' }, TUNNEL_WORDS[t.state])),
+        row('Why', t.reason || '–'),
+        row('Endpoint', t.endpoint ?? 'not set'),
+        row('Last handshake', ago(t.handshakeAgeS), 'handshake-age'),
+        row('Probe round trip', ms(t.probeRttMs)),
+        row('Received / sent', `${bytes(t.rxBytes)} / ${bytes(t.txBytes)}`),
+        h(
+          'div',
+          { class: 'actions' },
+          t.state === 'down' || t.state === 'lost'
+            ? h('button', { class: 'primary', id: 'tunnel-up', onclick: act('Tunnel coming up', () => unwrap(api().tunnel.up())) }, 'Connect')
+            : h('button', { id: 'tunnel-down', onclick: act('Tunnel going down', () => unwrap(api().tunnel.down())) }, 'Disconnect'),
+          h('button', { id: 'open-n8n', disabled: !tunnelUp, title: tunnelUp ? '' : 'only while the tunnel is up', onclick: link('n8n') }, 'Open n8n'),
+          h('button', { id: 'open-portainer', disabled: !tunnelUp, title: tunnelUp ? '' : 'only while the tunnel is up', onclick: link('portainer') }, 'Open Portainer'),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'card' },
+        h('h2', {}, 'Outbox and inbox'),
+        row('Waiting to send', String(s.outbox.pending), 'outbox-pending'),
+        row('Oldest waiting', ago(s.outbox.oldestPendingAgeS)),
+        row('Given up (dead)', String(s.outbox.dead)),
+        row('Last sent', s.outbox.lastSuccessAt ?? 'never'),
+        row('Queued by the VPS', String(s.inbox.pending), 'inbox-pending'),
+        row('Last heartbeat', s.heartbeat.lastSentAt ?? 'never'),
+        row('Heartbeat failures', String(s.heartbeat.failures)),
+      ),
+      h(
+        'div',
+        { class: 'card wide' },
+        h('h2', {}, 'Voice ', h('span', { class: `pill voice-${s.voice.state}`, id: 'voice-state' }, s.voice.state)),
+        hotkey.registered
+          ? row('Hotkey', `${hotkey.accelerator} starts or ends a turn`, 'hotkey-state')
+          : h('div', { class: 'warning', id: 'hotkey-state' }, `Hotkey unavailable: ${hotkey.error ?? 'not registered'}`),
+        row('Last turn', last ? `${ms(last.speechEndToAudioMs)} from end of speech to reply audio` : 'no turn yet', 'last-turn'),
+        latencyChart(turns),
+        h(
+          'div',
+          { class: 'actions' },
+          h('button', { class: 'primary', id: 'voice-toggle', disabled: s.voice.state === 'off', onclick: act('Voice toggled', () => unwrap(api().voice.toggle())) }, s.voice.state === 'listening' ? 'Stop listening' : 'Start a voice turn'),
+        ),
+      ),
+    ),
+  );
+}

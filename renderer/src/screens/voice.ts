@@ -1,0 +1,46 @@
+// Voice: the hotkey (and whether the OS gave it to Jett), microphone, end-of-turn silence, activation, barge-in,
+// and the Ollama host and model the replies come from.
+import { api, unwrap } from '../bridge.js';
+import { h } from '../dom.js';
+import { sectionForm, type FieldSpec } from '../form.js';
+import type { Store } from '../state.js';
+import { fail, say } from '../toast.js';
+
+const VOICE: FieldSpec[] = [
+  { key: 'hotkey', label: 'Hotkey', kind: 'text', help: 'An Electron accelerator, e.g. Ctrl+Alt+J' },
+  { key: 'inputDevice', label: 'Microphone', kind: 'text', help: 'A sox/arecord device name, or "default"' },
+  { key: 'silenceMs', label: 'End-of-turn silence (ms)', kind: 'number', help: 'Silence that ends a turn' },
+  { key: 'activation', label: 'Activation', kind: 'select', options: ['hotkey', 'handsFree', 'pushToTalk'] },
+  { key: 'bargeIn', label: 'Barge-in', kind: 'select', options: ['off', 'on'], help: 'On: speaking during a reply interrupts it (use headphones)' },
+  { key: 'recorder', label: 'Recorder', kind: 'select', options: ['sox', 'arecord'] },
+];
+const OLLAMA: FieldSpec[] = [
+  { key: 'host', label: 'Ollama host', kind: 'text', help: 'e.g. http://127.0.0.1:11434' },
+  { key: 'model', label: 'Model', kind: 'text', help: 'See the Models tab for what is installed' },
+];
+
+export function voiceScreen(store: Store): HTMLElement {
+  const { settings, status } = store.state;
+  const hk = status.hotkey;
+  const save = (section: 'voice' | 'ollama', what: string) => async (values: Record<string, string | number | boolean>) => {
+    try {
+      store.setSettings(await unwrap(api().settings.save(section, values)));
+      store.setStatus(await unwrap(api().status.get()));
+      say(`${what} saved`);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const hotkeyNote = hk.registered
+    ? h('div', { class: 'ok-note', id: 'hotkey-note' }, `${hk.accelerator} is registered: press it anywhere to start or end a voice turn.`)
+    : h('div', { class: 'warning', id: 'hotkey-note' }, `Hotkey unavailable: ${hk.error ?? 'not registered'}`);
+  return h(
+    'section',
+    { class: 'screen', id: 'screen-voice' },
+    h('h1', {}, 'Voice'),
+    hotkeyNote,
+    sectionForm(settings.config, 'voice', VOICE, save('voice', 'Voice settings')).element,
+    h('h2', { class: 'section-title' }, 'Language model'),
+    sectionForm(settings.config, 'ollama', OLLAMA, save('ollama', 'Ollama settings')).element,
+  );
+}

@@ -1,0 +1,206 @@
+// A fake of preload's window.jett for the renderer tests: it implements the IPC contract in the browser, checking
+// every argument and reply with the same zod schemas main uses, and lets a test drive it through window.__fake.
+import '../../renderer/src/zod-csp.js';
+import { ConfigSchema, type Config } from '../../main/core/contracts/config.js';
+import {
+  INVOKE_CHANNELS,
+  type InvokeChannel,
+  type IpcReply,
+  type JettApi,
+  type ModelProgress,
+  type ModelsView,
+  type SettingsView,
+  type StatusView,
+  type TunnelKeysView,
+} from '../../main/core/contracts/ipc.js';
+import type { SecretName } from '../../main/core/contracts/secrets.js';
+
+/** What a test can steer. */
+export interface FakeControls {
+  calls: Array<{ channel: InvokeChannel; arg: unknown }>;
+  /** The file and public fields the next "Import a .conf" returns, as if chosen in the dialog and parsed in main. */
+  nextImport: { file: string; address: string; peerPublicKey: string; peerAddress: string; endpoint: string; keepalive: number | null } | null;
+  pushStatus(change: { tunnel?: Partial<StatusView['snapshot']['tunnel']>; outbox?: Partial<StatusView['snapshot']['outbox']>; voice?: StatusView['snapshot']['voice']; turnMs?: number | null }): void;
+  setHotkey(h: StatusView['hotkey']): void;
+  emitProgress(p: ModelProgress): void;
+  models: ModelsView;
+  clipboard: string;
+}
+
+declare global {
+  interface Window {
+    __fake: FakeControls;
+  }
+}
+
+// Public keys of fixed test key pairs (never a private key: the fake has none to leak).
+const KEYS = ['xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=', 'HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw='];
+
+let config: Config = ConfigSchema.parse({});
+let keys: TunnelKeysView | null = null;
+let keyIndex = 0;
+const secrets = new Set<SecretName>();
+let status: StatusView = {
+  snapshot: {
+    agent: { pid: 4242, version: '0.1.0', startedAt: '2026-11-27T09:00:00.000Z' },
+    tunnel: { state: 'down', reason: 'not started', handshakeAgeS: null, rxBytes: null, txBytes: null, probeRttMs: null, endpoint: null },
+    outbox: { pending: 0, oldestPendingAgeS: null, dead: 0, lastSuccessAt: null },
+    inbox: { pending: 0 },
+    heartbeat: { lastSentAt: null, failures: 0 },
+    voice: { state: 'idle' },
+  },
+  hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null },
+  turns: [],
+};
+const statusListeners = new Set<(s: StatusView) => void>();
+const progressListeners = new Set<(p: ModelProgress) => void>();
+
+function settingsView(): SettingsView {
+  return {
+    config,
+    storedSecrets: [...secrets],
+    secretStore: { kind: 'safeStorage', location: '/home/user/.config/Jett/secrets.safe.json', note: 'This app keeps secrets encrypted by the operating system (safeStorage). The headless agent (jett agent) cannot read them.' },
+    keys,
+  };
+}
+
+function failure(name: string, message: string, fix: string, issues: Array<{ path: string; message: string }> = []): IpcReply<never> {
+  return { ok: false, error: { name, message, fix, issues } };
+}
+
+/** Validates like register.ts does: argument in, reply out, both through the contract. */
+async function call<C extends InvokeChannel>(channel: C, arg: unknown, run: () => unknown | Promise<unknown>): Promise<IpcReply<never>> {
+  window.__fake.calls.push({ channel, arg });
+  const contract = INVOKE_CHANNELS[channel];
+  const parsed = contract.args.safeParse(arg);
+  if (!parsed.success) return failure('IpcError', `${channel}: invalid argument`, 'correct the highlighted fields', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  try {
+    const value = await run();
+    if (value && typeof value === 'object' && 'ok' in value) return value as IpcReply<never>;
+    return { ok: true, value: contract.result.parse(value) as never };
+  } catch (err) {
+    return failure('Error', (err as Error).message, 'see the test');
+  }
+}
+
+function emitStatus(): void {
+  for (const l of statusListeners) l(structuredClone(status));
+}
+
+const api: JettApi = {
+  status: {
+    get: () => call('status:get', undefined, () => status),
+    onChange: (listener) => {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+  },
+  settings: {
+    get: () => call('settings:get', undefined, settingsView),
+    save: (section, values) =>
+      call('settings:save', { section, values }, () => {
+        const merged = { ...config, [section]: { ...config[section], ...values } };
+        const result = ConfigSchema.safeParse(merged);
+        if (!result.success) {
+          const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+          return failure('IpcError', `settings not saved: ${issues[0]!.path}: ${issues[0]!.message}`, 'correct the highlighted fields and save again', issues);
+        }
+        config = result.data;
+        if (section === 'voice') status = { ...status, hotkey: { accelerator: config.voice.hotkey, registered: true, error: null } };
+        return settingsView();
+      }),
+    setSecret: (name, value) =>
+      call('secret:set', { name, value }, () => {
+        secrets.add(name);
+        return settingsView();
+      }),
+    clearSecret: (name) =>
+      call('secret:clear', { name }, () => {
+        secrets.delete(name);
+        return settingsView();
+      }),
+  },
+  tunnel: {
+    generateKeys: (replace) =>
+      call('tunnel:generateKeys', { replace }, () => {
+        if (keys && !replace) return failure('TunnelConfigError', 'a private key is already stored', 'choose "Replace keys" if you mean it');
+        const publicKey = KEYS[keyIndex++ % KEYS.length]!;
+        keys = { publicKey, fingerprint: keyIndex === 1 ? '3f2a-91c0-7be4-d812' : '8c1e-0b7d-22fa-9e40', privateKeyStored: true, presharedKeyStored: false };
+        secrets.add('tunnel.privateKey');
+        return settingsView();
+      }),
+    importConf: () =>
+      call('tunnel:importConf', undefined, () => {
+        const chosen = window.__fake.nextImport;
+        if (!chosen) return { canceled: true };
+        config = ConfigSchema.parse({ ...config, tunnel: { ...config.tunnel, address: chosen.address, peerPublicKey: chosen.peerPublicKey, peerAddress: chosen.peerAddress, endpoint: chosen.endpoint, keepalive: chosen.keepalive ?? config.tunnel.keepalive } });
+        keys = { publicKey: KEYS[1]!, fingerprint: '8c1e-0b7d-22fa-9e40', privateKeyStored: true, presharedKeyStored: true };
+        secrets.add('tunnel.privateKey');
+        secrets.add('tunnel.presharedKey');
+        return { canceled: false, imported: { ...chosen, warnings: [] }, settings: settingsView() };
+      }),
+    peerBlock: () =>
+      call('tunnel:peerBlock', undefined, () => {
+        if (!keys) return failure('TunnelConfigError', 'there are no tunnel keys yet', 'generate keys first');
+        const text = `# Jett desktop\n[Peer]\nPublicKey = ${keys.publicKey}\nAllowedIPs = ${config.tunnel.address.split('/')[0]}/32\n`;
+        // A fixed 25x25 pattern stands in for the QR code main computes with the qrcode package.
+        const rows = Array.from({ length: 25 }, (_, y) => Array.from({ length: 25 }, (_, x) => ((x * 7 + y * 13 + x * y) % 3 === 0 || (x < 7 && y < 7) || (x > 17 && y < 7) || (x < 7 && y > 17) ? '1' : '0')).join(''));
+        return { text, presharedKeyOmitted: keys.presharedKeyStored, qr: { size: 25, rows } };
+      }),
+    copyPublicKey: () =>
+      call('tunnel:copyPublicKey', undefined, () => {
+        window.__fake.clipboard = keys?.publicKey ?? '';
+        return { copied: true };
+      }),
+    copyPeerBlock: () => call('tunnel:copyPeerBlock', undefined, () => ({ copied: true, presharedKeyIncluded: keys?.presharedKeyStored ?? false })),
+    up: () =>
+      call('tunnel:up', undefined, () => {
+        status = { ...status, snapshot: { ...status.snapshot, tunnel: { ...status.snapshot.tunnel, state: 'connecting', reason: 'waiting for the first handshake' } } };
+        return status;
+      }),
+    down: () =>
+      call('tunnel:down', undefined, () => {
+        status = { ...status, snapshot: { ...status.snapshot, tunnel: { ...status.snapshot.tunnel, state: 'down', reason: 'stopped by the user' } } };
+        return status;
+      }),
+  },
+  voice: {
+    toggle: () => call('voice:toggle', undefined, () => status),
+  },
+  models: {
+    list: () => call('models:list', undefined, () => window.__fake.models),
+    pull: (name) => call('models:pull', { name }, () => ({ started: true })),
+    onProgress: (listener) => {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
+  },
+  links: {
+    open: (target) => call('links:open', { target }, () => ({ opened: false, reason: `${target} is reachable only through the tunnel, which is not up` })),
+  },
+};
+
+window.__fake = {
+  calls: [],
+  nextImport: null,
+  clipboard: '',
+  models: { models: [], error: null },
+  pushStatus(change) {
+    const s = status.snapshot;
+    status = {
+      ...status,
+      snapshot: { ...s, tunnel: { ...s.tunnel, ...change.tunnel }, outbox: { ...s.outbox, ...change.outbox }, voice: change.voice ?? s.voice },
+      turns: change.turnMs !== undefined ? [...status.turns, { at: new Date().toISOString(), speechEndToAudioMs: change.turnMs }].slice(-20) : status.turns,
+    };
+    emitStatus();
+  },
+  setHotkey(h) {
+    status = { ...status, hotkey: h };
+    emitStatus();
+  },
+  emitProgress(p) {
+    for (const l of progressListeners) l(p);
+  },
+};
+
+window.jett = Object.freeze(api);

@@ -1,0 +1,192 @@
+// The settings window in headless Chromium against a fake bridge that implements the IPC contract: each screen,
+// key generation and import, settings saved and refused, live status, and a screenshot of every screen.
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { INVOKE_CHANNELS } from '../../main/core/contracts/ipc.js';
+import { binary, describeWith } from '../helpers/requirements.js';
+import { tempDir } from '../helpers/tmp.js';
+import { buildRenderer, fakeBridgeScript, launch, openWindow, screenshot } from './page.js';
+
+const VPS_KEY = 'HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=';
+
+describeWith([binary('chromium')], 'settings window (headless Chromium, fake bridge)', () => {
+  let browser: Browser;
+  let rendererDir: string;
+  let bridge: string;
+  const problems: string[][] = [];
+
+  beforeAll(async () => {
+    rendererDir = tempDir('jett-renderer-');
+    await buildRenderer(rendererDir);
+    bridge = await fakeBridgeScript();
+    browser = await launch();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(hash = ''): Promise<Page> {
+    const opened = await openWindow(browser, rendererDir, bridge, hash);
+    problems.push(opened.problems);
+    return opened.page;
+  }
+
+  const calls = (page: Page) => page.evaluate(() => window.__fake.calls.map((c) => c.channel));
+
+  it('shows live status: tunnel state, handshake age, backlog, the latency chart', async () => {
+    const page = await open('#status');
+    await expect(page.textContent('#tunnel-state')).resolves.toBe('Down');
+    await page.evaluate(() => {
+      window.__fake.pushStatus({ tunnel: { state: 'up', reason: 'probe answered', handshakeAgeS: 12, rxBytes: 48_213, txBytes: 91_002, probeRttMs: 31, endpoint: 'vps.example.org:51820' }, outbox: { pending: 3, oldestPendingAgeS: 400 } });
+      for (const ms of [310, 420, 380, 650, null, 290]) window.__fake.pushStatus({ turnMs: ms });
+    });
+    await expect(page.textContent('#tunnel-state')).resolves.toBe('Up');
+    await expect(page.textContent('#handshake-age')).resolves.toBe('12 s ago');
+    await expect(page.textContent('#outbox-pending')).resolves.toBe('3');
+    await expect(page.textContent('#summary')).resolves.toContain('Tunnel up');
+    expect(await page.locator('#latency-chart rect').count()).toBe(6);
+    expect(await page.locator('#latency-chart rect.slow').count()).toBe(1);
+    await expect(page.textContent('#last-turn')).resolves.toContain('290 ms');
+    // The links open only while the tunnel is up; main still refuses with a reason, which the window shows.
+    await page.click('#open-n8n');
+    await expect(page.textContent('#toast')).resolves.toContain('reachable only through the tunnel');
+    await screenshot(page, 'status');
+  });
+
+  it('generates keys: shows the public key and fingerprint, never a private key', async () => {
+    const page = await open('#tunnel');
+    await expect(page.textContent('#no-keys')).resolves.toContain('No keys yet');
+    await page.click('#generate-keys');
+    await page.waitForSelector('#public-key');
+    await expect(page.textContent('#public-key')).resolves.toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    await expect(page.textContent('#fingerprint')).resolves.toMatch(/^[0-9a-f]{4}(-[0-9a-f]{4}){3}$/);
+    await expect(page.textContent('#private-key-state')).resolves.toBe('private key stored');
+    await page.click('#copy-public-key');
+    expect(await page.evaluate(() => window.__fake.clipboard)).toBe(await page.textContent('#public-key'));
+    await page.click('#show-peer');
+    await page.waitForSelector('#peer-text');
+    await expect(page.textContent('#peer-text')).resolves.toContain('[Peer]');
+    expect(await page.locator('#peer-qr').count()).toBe(1);
+    expect(await page.content()).not.toMatch(/PrivateKey|PresharedKey/);
+    await screenshot(page, 'tunnel');
+    // Replacing keys takes a second, deliberate click.
+    const before = await page.textContent('#public-key');
+    await page.click('#generate-keys');
+    await expect(page.textContent('#generate-keys')).resolves.toContain('Click again');
+    await page.click('#generate-keys');
+    await page.waitForFunction((old) => document.querySelector('#public-key')?.textContent !== old, before);
+  });
+
+  it('imports a .conf: the public fields fill the form, a preshared key is flagged but not shown', async () => {
+    const page = await open('#tunnel');
+    await page.evaluate((key) => {
+      window.__fake.nextImport = { file: '/home/user/jett.conf', address: '10.0.0.1/24', peerPublicKey: key, peerAddress: '10.0.0.2', endpoint: 'vps.example.org:51820', keepalive: 25 };
+    }, VPS_KEY);
+    await page.click('#import-conf');
+    await page.waitForSelector('#public-key');
+    await expect(page.inputValue('#tunnel-endpoint')).resolves.toBe('vps.example.org:51820');
+    await expect(page.inputValue('#tunnel-peerPublicKey')).resolves.toBe(VPS_KEY);
+    await expect(page.textContent('#toast')).resolves.toContain('Imported /home/user/jett.conf');
+    await page.click('#show-peer');
+    await page.waitForSelector('#peer-text');
+    await expect(page.textContent('#peer-area')).resolves.toContain('preshared key is set');
+    expect(await page.textContent('#peer-text')).not.toContain('PresharedKey');
+    await screenshot(page, 'tunnel-imported');
+  });
+
+  it('shows the schema\'s validation messages and saves nothing invalid', async () => {
+    const page = await open('#tunnel');
+    await page.fill('#tunnel-endpoint', 'not an endpoint');
+    await page.fill('#tunnel-keepalive', '99999999');
+    await page.click('#tunnel-save');
+    await expect(page.textContent('#tunnel-endpoint-error')).resolves.toBe('expected HOST:PORT, e.g. vps.example.org:51820');
+    await expect(page.textContent('#tunnel-keepalive-error')).resolves.toMatch(/65535/);
+    expect(await calls(page)).not.toContain('settings:save');
+    await screenshot(page, 'tunnel-validation');
+    await page.fill('#tunnel-endpoint', 'vps.example.org:51820');
+    await page.fill('#tunnel-keepalive', '25');
+    await expect(page.textContent('#tunnel-endpoint-error')).resolves.toBe('');
+    await page.click('#tunnel-save');
+    await expect(page.textContent('#toast')).resolves.toBe('Tunnel settings saved');
+    const saved = await page.evaluate(() => window.__fake.calls.find((c) => c.channel === 'settings:save')?.arg);
+    expect(INVOKE_CHANNELS['settings:save'].args.parse(saved)).toMatchObject({ section: 'tunnel', values: { endpoint: 'vps.example.org:51820', keepalive: 25 } });
+  });
+
+  it('saves VPS service settings; a password is write-only', async () => {
+    const page = await open('#services');
+    await page.fill('#postgres-database', 'jett_prod');
+    await page.click('#postgres-save');
+    await expect(page.textContent('#toast')).resolves.toBe('PostgreSQL settings saved');
+    await expect(page.inputValue('#postgres-database')).resolves.toBe('jett_prod');
+    await expect(page.textContent('#secret-postgres-password-state')).resolves.toBe('not set');
+    await page.fill('#secret-postgres-password', 'correct horse battery staple');
+    await page.click('#secret-postgres-password-set');
+    await expect(page.textContent('#secret-postgres-password-state')).resolves.toBe('stored');
+    await expect(page.inputValue('#secret-postgres-password')).resolves.toBe('');
+    expect(await page.content()).not.toContain('correct horse');
+    await page.fill('#heartbeat-url', 'ftp://example');
+    await page.click('#heartbeat-save');
+    await expect(page.textContent('#heartbeat-url-error')).resolves.toBe('expected an http:// or https:// URL');
+    await screenshot(page, 'services');
+  });
+
+  it('reports a hotkey another program holds, and validates voice settings', async () => {
+    const page = await open('#voice');
+    await expect(page.textContent('#hotkey-note')).resolves.toContain('Ctrl+Alt+J is registered');
+    await page.evaluate(() => window.__fake.setHotkey({ accelerator: 'Ctrl+Alt+J', registered: false, error: 'Ctrl+Alt+J is held by another program; close it or choose another hotkey under Voice' }));
+    await expect(page.textContent('#hotkey-note')).resolves.toContain('held by another program');
+    await expect(page.textContent('#summary')).resolves.toContain('voice idle');
+    await page.fill('#voice-silenceMs', '50');
+    await page.click('#voice-save');
+    await expect(page.textContent('#voice-silenceMs-error')).resolves.toMatch(/100/);
+    await screenshot(page, 'voice');
+    await page.fill('#voice-silenceMs', '350');
+    await page.fill('#voice-hotkey', 'Ctrl+Alt+K');
+    await page.click('#voice-save');
+    await expect(page.textContent('#hotkey-note')).resolves.toContain('Ctrl+Alt+K is registered');
+  });
+
+  it('lists models and shows pull progress', async () => {
+    const page = await open();
+    await page.evaluate(() => {
+      window.__fake.models = { models: [{ name: 'llama3.2:3b', sizeBytes: 2_019_393_189 }, { name: 'qwen2.5:7b', sizeBytes: 4_683_087_332 }], error: null };
+    });
+    await page.click('#nav-models');
+    await page.waitForSelector('table.models');
+    await expect(page.textContent('#model-list')).resolves.toContain('llama3.2:3b');
+    await expect(page.textContent('#model-list')).resolves.toContain('1.9 GiB');
+    await page.fill('#pull-name', 'phi4-mini');
+    await page.click('#pull-start');
+    await page.evaluate(() => window.__fake.emitProgress({ name: 'phi4-mini', status: 'pulling 3b8f', completedBytes: 1_000_000_000, totalBytes: 2_500_000_000, done: false, error: null }));
+    await expect(page.textContent('#pull-progress')).resolves.toContain('40% of 2.3 GiB');
+    expect(await calls(page)).toContain('models:pull');
+    await screenshot(page, 'models');
+  });
+
+  it('runs under the strict CSP: nothing was refused on any screen, inline script and fetches are', async () => {
+    // Chromium ignores COOP on the test's plain-http origin (jett:// is registered as secure in the app).
+    const coop = /Cross-Origin-Opener-Policy header has been ignored/;
+    expect(problems.flat().filter((p) => !coop.test(p)).join('\n')).toBe('');
+    const page = await open();
+    const mine = problems.at(-1)!;
+    const fetched = await page.evaluate(async () => (await fetch(location.href).catch(() => null)) !== null);
+    expect(fetched).toBe(false);
+    const ran = await page.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = 'window.__inline = 1';
+      document.body.append(s);
+      return (window as unknown as { __inline?: number }).__inline ?? null;
+    });
+    expect(ran).toBeNull();
+    expect(mine.some((p) => /Refused to connect/.test(p))).toBe(true);
+    expect(mine.some((p) => /Executing inline script violates/.test(p))).toBe(true);
+  });
+
+  it('left a screenshot of every screen', () => {
+    for (const name of ['status', 'tunnel', 'services', 'voice', 'models']) {
+      expect(fs.statSync(`test/artifacts/${name}.png`).size).toBeGreaterThan(5000);
+    }
+  });
+});

@@ -1,0 +1,51 @@
+// Shared pieces of the shell tests: a fake agent handle whose status a test sets, and IPC events from a window.
+import { EventBus } from '../../../main/core/events/bus.js';
+import type { StatusSnapshot } from '../../../main/core/contracts/status.js';
+import type { AgentHandle, SystemEventKind } from '../../../main/app/agent-handle.js';
+import { MockWebContents, MockWebFrame, type MockIpcEvent } from '../../mocks/electron.js';
+
+export function snapshot(over: { tunnel?: Partial<StatusSnapshot['tunnel']>; outbox?: Partial<StatusSnapshot['outbox']>; voice?: StatusSnapshot['voice'] } = {}): StatusSnapshot {
+  return {
+    agent: { pid: 1, version: '0.1.0', startedAt: '2026-11-27T09:00:00.000Z' },
+    tunnel: { state: 'down', reason: 'not started', handshakeAgeS: null, rxBytes: null, txBytes: null, probeRttMs: null, endpoint: null, ...over.tunnel },
+    outbox: { pending: 0, oldestPendingAgeS: null, dead: 0, lastSuccessAt: null, ...over.outbox },
+    inbox: { pending: 0 },
+    heartbeat: { lastSentAt: null, failures: 0 },
+    voice: over.voice ?? { state: 'idle' },
+  };
+}
+
+export class FakeAgent implements AgentHandle {
+  readonly mode = 'attached' as const;
+  readonly bus = new EventBus();
+  current = snapshot();
+  calls: string[] = [];
+  systemEvents: SystemEventKind[] = [];
+  async status() {
+    return this.current;
+  }
+  on: AgentHandle['on'] = (name, listener) => this.bus.on(name, listener);
+  async tunnelUp() {
+    this.calls.push('tunnelUp');
+  }
+  async tunnelDown() {
+    this.calls.push('tunnelDown');
+  }
+  async syncOnce() {
+    this.calls.push('syncOnce');
+  }
+  async voiceToggle() {
+    this.calls.push('voiceToggle');
+  }
+  systemEvent(kind: SystemEventKind) {
+    this.systemEvents.push(kind);
+  }
+  async close() {
+    this.calls.push('close');
+  }
+}
+
+/** An IPC event as Electron builds it for a message from `sender`'s `frame` (its main frame by default). */
+export function eventFrom(sender: MockWebContents, frame: MockWebFrame | null = sender.mainFrame): MockIpcEvent {
+  return { sender, senderFrame: frame };
+}
