@@ -1,25 +1,57 @@
-// `jett agent`: runs the core in the foreground without a window until Ctrl-C or SIGTERM.
-import type { Command } from 'commander';
+// `jett agent`: runs the core in the foreground without a window, with a live status line, until Ctrl-C or SIGTERM.
+import { Option, type Command } from 'commander';
 import { Agent } from '../../core/agent.js';
+import type { JettEventName } from '../../core/contracts/events.js';
 import type { StatusSnapshot } from '../../core/contracts/status.js';
 import type { CliContext } from '../context.js';
 
-export function statusLine(s: StatusSnapshot): string {
-  const t = s.tunnel;
-  const hs = t.handshakeAgeS === null ? '-' : `${Math.round(t.handshakeAgeS)}s`;
-  return `jett ${s.agent.version} | tunnel ${t.state} (handshake ${hs}) | outbox ${s.outbox.pending} pending, ${s.outbox.dead} dead | inbox ${s.inbox.pending} | voice ${s.voice.state}`;
+const EVENTS: JettEventName[] = ['tunnel.state', 'outbox.counts', 'inbox.counts', 'heartbeat.result', 'voice.state', 'service.state', 'notification'];
+
+function bytes(n: number | null): string {
+  if (n === null) return '-';
+  if (n < 1024) return `${n}B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)}KiB`;
+  return `${(n / 1024 ** 2).toFixed(1)}MiB`;
 }
 
-/** Resolves on the first SIGINT or SIGTERM, and stops listening for them. */
+function ago(iso: string | null, now: number): string {
+  return iso === null ? 'never' : `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s ago`;
+}
+
+export function statusLine(s: StatusSnapshot, now = Date.now()): string {
+  const t = s.tunnel;
+  const hs = t.handshakeAgeS === null ? '-' : `${Math.round(t.handshakeAgeS)}s`;
+  const probe = t.probeRttMs === null ? '-' : `${t.probeRttMs.toFixed(1)}ms`;
+  const oldest = s.outbox.oldestPendingAgeS === null ? '' : ` (oldest ${Math.round(s.outbox.oldestPendingAgeS)}s)`;
+  return [
+    `jett ${s.agent.version}`,
+    `tunnel ${t.state} (handshake ${hs}, probe ${probe}, rx ${bytes(t.rxBytes)} tx ${bytes(t.txBytes)})`,
+    `outbox ${s.outbox.pending} pending${oldest}, ${s.outbox.dead} dead`,
+    `inbox ${s.inbox.pending}`,
+    `heartbeat ${ago(s.heartbeat.lastSentAt, now)}${s.heartbeat.failures ? `, ${s.heartbeat.failures} failed` : ''}`,
+    `voice ${s.voice.state}`,
+  ].join(' | ');
+}
+
+/** What a non-terminal reader needs a new line for: not the ticking ages and byte counts. */
+function stableKey(s: StatusSnapshot): string {
+  return JSON.stringify([s.tunnel.state, s.outbox.pending, s.outbox.dead, s.inbox.pending, s.heartbeat.failures, s.voice.state]);
+}
+
+/**
+ * Resolves on the first SIGINT or SIGTERM; a second one forces the exit. The handlers stay installed: execa's
+ * signal-exit re-raises a signal when it finds no other listener, which would kill us in the middle of a clean stop.
+ */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const done = (sig: NodeJS.Signals) => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
+    let received = false;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (received) process.exit(130);
+      received = true;
       resolve(sig);
     };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   });
 }
 
@@ -27,26 +59,42 @@ export function registerAgent(program: Command, ctx: CliContext): void {
   program
     .command('agent')
     .description('run the headless agent in the foreground (Ctrl-C to stop)')
-    .option('--json', 'print the status and events as JSON lines')
-    .action(async (opts: { json?: boolean }) => {
+    .option('--json', 'print the status and every event as JSON lines')
+    .addOption(new Option('--produce-events <perSecond>', 'demo load: append demo.tick events at this rate').argParser(Number).hideHelp())
+    .action(async (opts: { json?: boolean; produceEvents?: number }) => {
       // Listen for signals before anything is printed: a supervisor may stop us the moment it sees output.
       const stopped = untilSignal();
       const runtime = ctx.runtime();
-      const agent = new Agent({ runtime, config: runtime.config.load() });
+      const agent = new Agent({ runtime, config: runtime.config.load(), env: ctx.env, kind: 'headless', produceEventsPerSecond: opts.produceEvents ?? 0 });
       await agent.start();
-      // Print the status when it changes; the timer also keeps the process alive until a signal arrives.
+      const tty = !opts.json && (ctx.stdout as { isTTY?: boolean }).isTTY === true;
+      const unsubscribe = opts.json
+        ? EVENTS.map((name) => agent.bus.on(name, (payload) => ctx.out(JSON.stringify({ type: 'event', event: name, payload }))))
+        : [
+            agent.bus.on('tunnel.state', (e) => ctx.out(`${tty ? '\r\x1b[2K' : ''}tunnel ${e.from} -> ${e.to}: ${e.reason}`)),
+            agent.bus.on('notification', (n) => ctx.out(`${tty ? '\r\x1b[2K' : ''}notification: ${n.title}${n.body ? ` - ${n.body}` : ''}`)),
+          ];
       let last = '';
       const print = () => {
-        const line = opts.json ? JSON.stringify({ type: 'status', status: agent.status() }) : statusLine(agent.status());
-        const key = opts.json ? JSON.stringify({ ...agent.status(), agent: null }) : line;
-        if (key !== last) ctx.out(line);
-        last = key;
+        const s = agent.status();
+        if (opts.json) {
+          const key = stableKey(s);
+          if (key !== last) ctx.out(JSON.stringify({ type: 'status', status: s }));
+          last = key;
+        } else if (tty) {
+          ctx.stdout.write(`\r\x1b[2K${statusLine(s)}`);
+        } else if (stableKey(s) !== last) {
+          last = stableKey(s);
+          ctx.out(statusLine(s));
+        }
       };
       print();
+      // The timer also keeps the process alive until a signal arrives.
       const timer = setInterval(print, 1000);
       const sig = await stopped;
       clearInterval(timer);
+      for (const u of unsubscribe) u();
       await agent.stop();
-      ctx.out(opts.json ? JSON.stringify({ type: 'stopped', signal: sig }) : `stopped (${sig})`);
+      ctx.out(opts.json ? JSON.stringify({ type: 'stopped', signal: sig }) : `${tty ? '\n' : ''}stopped (${sig})`);
     });
 }

@@ -26,6 +26,7 @@ export const ConfigSchema = z.strictObject({
       listenPort: port.default(51820),
       keepalive: z.number().int().min(0).max(65535).default(25),
       pollSeconds: z.number().int().min(1).max(300).default(5),
+      autoConnect: z.boolean().default(true),
     })
     .prefault({}),
   postgres: z
@@ -39,7 +40,7 @@ export const ConfigSchema = z.strictObject({
   heartbeat: z
     .strictObject({
       url: httpUrl.default('http://10.0.0.2:5678/webhook/heartbeat'),
-      intervalS: z.number().int().min(5).max(3600).default(60),
+      intervalS: z.number().int().min(1).max(3600).default(60),
     })
     .prefault({}),
   outbox: z
@@ -66,6 +67,7 @@ export const ConfigSchema = z.strictObject({
       hotkey: z.string().min(1).default('Ctrl+Alt+J'),
       inputDevice: z.string().min(1).default('default'),
       silenceMs: z.number().int().min(100).max(5000).default(300),
+      preemptMs: z.number().int().min(0).max(5000).default(150),
       activation: z.enum(['hotkey', 'handsFree', 'pushToTalk']).default('hotkey'),
       bargeIn: z.enum(['off', 'on']).default('off'),
       recorder: z.enum(['sox', 'arecord']).default('sox'),
@@ -100,6 +102,7 @@ export const CONFIG_DOCS = {
   'tunnel.listenPort': 'UDP port WireGuard listens on at the VPS',
   'tunnel.keepalive': 'PersistentKeepalive in seconds (the desktop is behind NAT)',
   'tunnel.pollSeconds': 'seconds between tunnel health probes',
+  'tunnel.autoConnect': 'the agent brings the tunnel up when it starts (if it is not up already)',
   'postgres.host': 'VPS PostgreSQL host (tunnel address)',
   'postgres.port': 'VPS PostgreSQL port',
   'postgres.database': 'VPS database name',
@@ -116,6 +119,7 @@ export const CONFIG_DOCS = {
   'voice.hotkey': 'global hotkey that starts a voice turn',
   'voice.inputDevice': 'microphone (sox/arecord device name, or "default")',
   'voice.silenceMs': 'silence that ends a turn, in ms',
+  'voice.preemptMs': 'silence after which the reply is prepared, before the turn ends; it plays only once the turn ends (0: off)',
   'voice.activation': 'hotkey (toggle), handsFree (always listening) or pushToTalk',
   'voice.bargeIn': 'on: speech during a reply interrupts it (needs echo cancellation or headphones)',
   'voice.recorder': 'sox, or arecord (Linux only)',

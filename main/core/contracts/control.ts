@@ -4,7 +4,16 @@ import { z } from 'zod';
 /** The largest line either side accepts; anything longer is refused, never buffered without bound. */
 export const CONTROL_MAX_LINE_BYTES = 1024 * 1024;
 
-export const CONTROL_METHODS = ['status', 'sync.once', 'tunnel.up', 'tunnel.down', 'outbox.status', 'events.subscribe'] as const;
+export const CONTROL_METHODS = [
+  'status',
+  'sync.once',
+  'tunnel.up',
+  'tunnel.down',
+  'tunnel.nudge',
+  'voice.toggle',
+  'outbox.status',
+  'events.subscribe',
+] as const;
 export const ControlMethodSchema = z.enum(CONTROL_METHODS);
 export type ControlMethod = z.infer<typeof ControlMethodSchema>;
 

@@ -28,6 +28,8 @@ async function start() {
         throw new JettError('wg-quick up failed: interface name "jett0" is in use', 'run `jett tunnel down` first');
       },
       'tunnel.down': async () => ({}),
+      'tunnel.nudge': async () => undefined,
+      'voice.toggle': async () => undefined,
       'outbox.status': async () => ({ pending: 0 }),
     },
     bus,

@@ -24,7 +24,10 @@ afterEach(() => closers.splice(0).forEach((c) => c()));
 async function receiver(handler: http.RequestListener): Promise<string> {
   const server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  closers.push(() => server.closeAllConnections() || server.close());
+  closers.push(() => {
+    server.closeAllConnections();
+    server.close();
+  });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook/heartbeat`;
 }
 

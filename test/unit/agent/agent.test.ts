@@ -1,0 +1,69 @@
+// The agent as a whole, without a VPS: one per user, a status snapshot that adds up, the control endpoint, a clean stop.
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Agent } from '../../../main/core/agent.js';
+import { AgentRunningError } from '../../../main/core/agent/instance-lock.js';
+import { ConfigSchema } from '../../../main/core/contracts/config.js';
+import { StatusSnapshotSchema } from '../../../main/core/contracts/status.js';
+import { ControlClient } from '../../../main/core/control/client.js';
+import { openRuntime } from '../../../main/core/runtime.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const running: Agent[] = [];
+afterEach(async () => {
+  for (const a of running.splice(0)) await a.stop();
+});
+
+async function startAgent(home = tempDir()) {
+  const runtime = openRuntime({ env: { JETT_HOME: home } });
+  // No VPS here: nothing to connect to, so the agent only watches.
+  const config = ConfigSchema.parse({ tunnel: { autoConnect: false }, postgres: { host: '127.0.0.1', port: 1 } });
+  const agent = new Agent({ runtime, config, env: { ...process.env, JETT_HOME: home } });
+  await agent.start();
+  running.push(agent);
+  return { agent, runtime, home };
+}
+
+describe.runIf(process.platform !== 'win32')('Agent', () => {
+  it('keeps appended events durable and counts them in its snapshot', async () => {
+    const { agent } = await startAgent();
+    agent.append('transcript', { text: 'hello' });
+    agent.append('transcript', { text: 'again' });
+    const s = StatusSnapshotSchema.parse(agent.status());
+    expect(s.outbox.pending).toBe(2);
+    expect(s.tunnel.state).toBe('down');
+    expect(s.agent.pid).toBe(process.pid);
+  });
+
+  it('refuses a second agent for the same user, naming the first', async () => {
+    const { home } = await startAgent();
+    const runtime = openRuntime({ env: { JETT_HOME: home } });
+    const second = new Agent({ runtime, config: ConfigSchema.parse({ tunnel: { autoConnect: false } }) });
+    // The lock tells processes apart, not instances: make a live process (our parent) the holder.
+    fs.writeFileSync(`${home}/agent.lock`, JSON.stringify({ pid: process.ppid, startedAt: 'earlier', kind: 'tray' }));
+    await expect(second.start()).rejects.toThrow(AgentRunningError);
+    await expect(second.start()).rejects.toThrow(`pid ${process.ppid}`);
+  });
+
+  it('answers status and outbox.status through its owner-only control endpoint', async () => {
+    const { agent, runtime } = await startAgent();
+    agent.append('note', { n: 1 });
+    expect(fs.statSync(runtime.paths.controlSocket).mode & 0o777).toBe(0o600);
+    const client = (await ControlClient.connect(runtime.paths.controlSocket))!;
+    const status = StatusSnapshotSchema.parse(await client.call('status'));
+    expect(status.outbox.pending).toBe(1);
+    expect(await client.call('outbox.status')).toMatchObject({ pending: 1, dead: 0 });
+    await expect(client.call('voice.toggle')).rejects.toThrow(/voice is not running/);
+    client.close();
+  });
+
+  it('releases the lock and the socket when it stops, so the next start works', async () => {
+    const { agent, home, runtime } = await startAgent();
+    await agent.stop();
+    running.splice(running.indexOf(agent), 1);
+    expect(fs.existsSync(`${home}/agent.lock`)).toBe(false);
+    expect(fs.existsSync(runtime.paths.controlSocket)).toBe(false);
+    const again = await startAgent(home);
+    expect(again.agent.status().outbox.pending).toBe(0);
+  });
+});
