@@ -24,13 +24,14 @@ const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     backlog: { type: 'string', default: '100000' },
-    appends: { type: 'string', default: '1500' },
+    appends: { type: 'string', default: '2000' },
   },
 });
 const BACKLOG = Number(values.backlog);
 const APPENDS = Number(values.appends);
 const PAYLOAD_BYTES = 250;
-const ROUNDS = 5;
+// Many short alternating rounds, so that load from other processes falls on both sides alike.
+const ROUNDS = 20;
 const KIND = 'voice.transcript';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -293,7 +293,8 @@ export class SyncService {
       result.rejected += m.dead;
       for (const r of outcome.rejected) this.log.error('the server rejected an event; it is dead locally (`jett outbox retry-dead` re-queues it)', { seq: r.seq, sqlstate: r.sqlstate, error: r.error });
       this.lastSeq = outcome.lastSeq;
-      this.emitCounts();
+      // Counting 100,000 pending rows after every batch of a long drain would cost more than the batch's mark.
+      this.scheduleCounts();
     };
     const markPending = () => {
       const outcome = unmarked;
@@ -327,8 +328,10 @@ export class SyncService {
       const fields = { error: failure.message, code: failure.code, failures: this.failures, retryInMs: delay };
       if (failure.kind === 'transient') this.log.warn('push failed; will retry', fields);
       else this.log.error('push failed; will retry', { ...fields, fix: fixFor(failure) });
+      this.emitCounts();
       return { ...result, failure, retryInMs: delay };
     }
+    this.emitCounts();
     return result;
   }
 
