@@ -54,6 +54,8 @@ VPS_CIDR=$(conf_value Address) || die "wireguard/wg0.conf has no Address"
 VPS_IP=${VPS_CIDR%%/*}
 
 # --- 2. files and secrets ---------------------------------------------------------------------------------------
+# Whoever unpacked it, the bundle (passwords included) belongs to root; data/ keeps each image's owner.
+find . -path ./data -prune -o -exec chown root:root {} +
 chmod 700 env
 chmod 600 .env env/*.env
 chmod 755 install.sh ufw.sh restore.sh apply-migrations.sh backup/backup.sh postgres/init/10-jett-roles.sh
