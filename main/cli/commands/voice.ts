@@ -11,6 +11,7 @@ import { listInputDevices } from '../../core/voice/devices.js';
 import { readAudioFile, PcmSource } from '../../core/voice/file-source.js';
 import { MemorySink } from '../../core/voice/playback.js';
 import { buildPipeline, configuredEngines } from '../../core/voice/setup.js';
+import { modelEngineProviders } from '../../core/voice/models/providers.js';
 import type { CliContext } from '../context.js';
 import { untilSignal } from './agent.js';
 
@@ -62,7 +63,7 @@ function writeWav(file: string, pcm: Int16Array, rate: number): void {
 export function registerVoice(program: Command, ctx: CliContext): void {
   const which = (name: string) => resolveBinary(name, { env: ctx.env });
   const setup = async (config: Config, rt: Runtime, opts: { testEngines?: boolean }) =>
-    configuredEngines(config, { resolveBinary: which, modelsDir: config.models.dir || rt.paths.models, testEngines: opts.testEngines ?? false });
+    configuredEngines(config, { resolveBinary: which, modelsDir: config.models.dir || rt.paths.models, testEngines: opts.testEngines ?? false, providers: modelEngineProviders({ logger: rt.logger }) });
 
   const voice = program
     .command('voice')

@@ -88,3 +88,39 @@ describe('jett models pull, verify, remove', () => {
     expect(res.stderr).toMatch(/no model named "whisper-huge" in the catalogue\n +fix: use one of: .*whisper-base/);
   });
 });
+
+describe('jett voice with the models', () => {
+  function wav16k(file: string, samples: number): void {
+    const data = Buffer.alloc(samples * 2);
+    const h = Buffer.alloc(44);
+    h.write('RIFF', 0);
+    h.writeUInt32LE(36 + data.length, 4);
+    h.write('WAVEfmt ', 8);
+    h.writeUInt32LE(16, 16);
+    h.writeUInt16LE(1, 20);
+    h.writeUInt16LE(1, 22);
+    h.writeUInt32LE(16000, 24);
+    h.writeUInt32LE(32000, 28);
+    h.writeUInt16LE(2, 32);
+    h.writeUInt16LE(16, 34);
+    h.write('data', 36);
+    h.writeUInt32LE(data.length, 40);
+    fs.writeFileSync(file, Buffer.concat([h, data]));
+  }
+
+  it('loads the configured Whisper from models.dir, and a damaged one is an error that names jett models verify', async () => {
+    const home = tempDir();
+    const modelsDir = path.join(home, 'my-models');
+    const entry = findEntry(catalogue, 'whisper-base');
+    for (const f of entry.files) {
+      fs.mkdirSync(path.dirname(path.join(modelsDir, entry.name, f.path)), { recursive: true });
+      fs.writeFileSync(path.join(modelsDir, entry.name, f.path), f.path === 'config.json' ? '{"model_type":"whisper"}' : 'damaged');
+    }
+    const input = path.join(home, 'turn.wav');
+    wav16k(input, 16000);
+    expect((await jett(['config', 'set', 'models.dir', modelsDir], { home })).code).toBe(0);
+    const res = await jett(['voice', '--input', input], { home });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/EngineError: cannot load whisper-base: .*\n +fix: check its files with `jett models verify whisper-base`/);
+  });
+});
