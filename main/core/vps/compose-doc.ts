@@ -54,7 +54,6 @@ export interface ServiceView {
 export interface NetworkView {
   name: string;
   internal: boolean;
-  external: boolean;
   line: number;
 }
 
@@ -260,7 +259,6 @@ export function readComposeText(text: string, file: string): ComposeDoc {
       networks.set(name, {
         name,
         internal: net.internal === true,
-        external: net.external === true || isRecord(net.external),
         line: pairKeyLine(doc, lc, ['networks', name]) ?? 1,
       });
     }

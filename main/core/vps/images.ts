@@ -156,9 +156,6 @@ export function imageProfile(ref: ImageRef): ImageProfile | null {
   }
 }
 
-/** Docker API sections (the proxy's variables) that a Portainer on one standalone host needs, and no more. */
-export const PORTAINER_PROXY_SECTIONS = ['PING', 'VERSION', 'INFO', 'EVENTS', 'CONTAINERS', 'IMAGES', 'NETWORKS', 'VOLUMES', 'POST'] as const;
-
 /** Sections that a socket proxy must keep closed for Portainer on one host: swarm, secrets, auth, exec, build, plugins. */
 export const PROXY_SECTIONS_NEVER = [
   'AUTH',

@@ -2,6 +2,7 @@
 // VPS's public address, and the WireGuard handshake must be fresh. Probes are plain TCP connects.
 import net from 'node:net';
 import type { LiveAuditReport, LiveCheck } from '../contracts/vps.js';
+import { JettError } from '../errors.js';
 import type { InterfaceStatus } from '../tunnel/dump.js';
 import { parseCidr } from '../tunnel/cidr.js';
 
@@ -89,6 +90,16 @@ function handshakeCheck(opts: LiveAuditOptions, status: InterfaceStatus | null):
   return { kind: 'handshake', name, status: 'ok', detail: `last handshake ${age} s ago`, fix: null };
 }
 
+/** The handshake check; a `wg show` that cannot run (no root, no helper) fails this check, not the whole audit. */
+async function readHandshake(opts: LiveAuditOptions): Promise<LiveCheck> {
+  try {
+    return handshakeCheck(opts, await opts.show());
+  } catch (err) {
+    if (!(err instanceof JettError)) throw err;
+    return { kind: 'handshake', name: `handshake ${opts.iface}`, status: 'fail', detail: err.message, fix: err.fix };
+  }
+}
+
 export async function auditLive(opts: LiveAuditOptions): Promise<LiveAuditReport> {
   const pub = opts.publicAddress;
   // Tunnel probes run first: their packets also refresh a handshake that an idle tunnel let age.
@@ -100,7 +111,7 @@ export async function auditLive(opts: LiveAuditOptions): Promise<LiveAuditReport
   } else {
     checks.push(...opts.services.map((s, i) => publicCheck(s, pub, publicOutcomes[i]!)));
   }
-  checks.push(handshakeCheck(opts, await opts.show()));
+  checks.push(await readHandshake(opts));
   return {
     tunnelAddress: opts.tunnelAddress,
     publicAddress: pub,

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { LiveAuditReportSchema } from '../../../main/core/contracts/vps.js';
 import type { InterfaceStatus, PeerStatus } from '../../../main/core/tunnel/dump.js';
+import { TunnelError } from '../../../main/core/tunnel/errors.js';
 import { auditLive, tcpConnect, type ConnectOutcome, type LiveAuditOptions } from '../../../main/core/vps/live-audit.js';
 
 const NOW = 1_800_000_000;
@@ -62,6 +63,12 @@ describe('auditLive', () => {
     expect((await handshake(options({ show: async () => ({ name: 'jett0', peers: [peer({ latestHandshake: 0 })] }) }))).detail).toBe('no handshake with the VPS yet');
     expect((await handshake(options({ show: async () => ({ name: 'jett0', peers: [peer({ allowedIPs: ['10.9.0.0/24'] })] }) }))).detail).toBe('no peer on jett0 routes 10.0.0.2');
     expect((await handshake(options({ show: async () => null }))).detail).toBe('interface jett0 does not exist');
+  });
+
+  it('wg show that cannot run fails the handshake check with its fix, and the port checks still report', async () => {
+    const report = await auditLive(options({ show: async () => { throw new TunnelError('tunnel control needs root, and the Jett tunnel helper is not installed', 'run `sudo jett tunnel install` once'); } }));
+    expect(report.checks.filter((c) => c.kind !== 'handshake').every((c) => c.status === 'ok')).toBe(true);
+    expect(report.checks.at(-1)).toMatchObject({ kind: 'handshake', status: 'fail', fix: 'run `sudo jett tunnel install` once' });
   });
 
   it('a peer routing a whole subnet that holds the VPS address counts', async () => {
