@@ -21,7 +21,6 @@ import { execaRunner } from '../../core/tunnel/runner.js';
 import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/setup.js';
 import { parseEndpoint } from '../../core/tunnel/wg-config.js';
 import type { CliContext } from '../context.js';
-import { untilSignal } from './agent.js';
 
 // What stdout shows instead of a secret; the usable file comes only from --out, created 0600.
 const HIDDEN = '(hidden: write a usable file with --out FILE, created with mode 0600)';
@@ -38,6 +37,25 @@ function statusLine(s: TunnelStatus): string {
   const hs = s.handshakeAgeS === null ? 'never' : `${s.handshakeAgeS} s ago`;
   const rtt = s.probeRttMs === null ? '-' : `${s.probeRttMs.toFixed(1)} ms`;
   return `${s.interface} ${s.state}: ${s.reason} | handshake ${hs} | rx ${s.rxBytes ?? '-'} tx ${s.txBytes ?? '-'} | probe ${rtt} | endpoint ${s.endpoint ?? '-'}`;
+}
+
+/**
+ * Ctrl-C / SIGTERM as a promise. The listeners stay until release(): execa's child cleanup (signal-exit) re-raises
+ * a signal that finds no other listener, which would kill us mid-shutdown while a probe is still running.
+ */
+function stopSignal(): { stopped: Promise<NodeJS.Signals>; release(): void } {
+  let resolve: (sig: NodeJS.Signals) => void = () => {};
+  const stopped = new Promise<NodeJS.Signals>((r) => (resolve = r));
+  const handler = (sig: NodeJS.Signals) => resolve(sig);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    stopped,
+    release: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }
 
 /** Polls until the state settles (up or down) or the monitor calls it lost: a one-shot answer without an agent. */
@@ -169,14 +187,23 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
       const m = monitor(c, bus, true);
       const peer = settings().peerPublicKey;
       bus.on('tunnel.state', (e) => ctx.out(opts.json ? JSON.stringify({ type: 'state', ...e }) : `${e.at} ${e.from} -> ${e.to}: ${e.reason}`));
-      const timer = setInterval(() => {
+      const print = () => {
         const s = statusOf(c.iface, m, peer);
         ctx.out(opts.json ? JSON.stringify({ type: 'status', status: s }) : statusLine(s));
-      }, settings().pollSeconds * 1000);
-      m.start();
-      await untilSignal();
-      clearInterval(timer);
-      await m.stop();
+      };
+      // Listen for Ctrl-C before the first line, so a signal that follows it at once still stops cleanly.
+      const signal = stopSignal();
+      try {
+        await m.tick();
+        print();
+        const timer = setInterval(print, settings().pollSeconds * 1000);
+        m.start();
+        await signal.stopped;
+        clearInterval(timer);
+        await m.stop();
+      } finally {
+        signal.release();
+      }
     });
 
   tunnel
