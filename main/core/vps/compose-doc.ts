@@ -200,7 +200,8 @@ function limits(svc: Record<string, unknown>): { mem: string | null; cpus: strin
 /** Parses compose YAML. Malformed YAML and files that are not compose files get a ComposeError naming the line. */
 export function readComposeText(text: string, file: string): ComposeDoc {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // merge: compose files share settings through x- anchors and "<<: *defaults" (YAML 1.1 merge keys).
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const where = `line ${lc.linePos(e.pos[0]).line}`;
