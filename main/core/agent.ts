@@ -6,6 +6,7 @@ import { InstanceLock } from './agent/instance-lock.js';
 import { Supervisor } from './agent/supervisor.js';
 import type { AgentVoice } from './agent/voice-service.js';
 import type { Config } from './contracts/config.js';
+import { OutboxAppendParamsSchema, type OutboxAppendParams } from './contracts/control.js';
 import type { HeartbeatBody } from './contracts/heartbeat.js';
 import type { StatusSnapshot, TunnelState } from './contracts/status.js';
 import { ControlServer } from './control/server.js';
@@ -31,8 +32,6 @@ export interface AgentDeps {
   kind?: 'headless' | 'tray';
   /** Builds the voice pipeline; resolves null (with the reason logged) when voice cannot run on this desktop. */
   voice?: (bus: EventBus) => Promise<AgentVoice | null>;
-  /** Demo load: appends this many `demo.tick` events a second (for `jett demo`). */
-  produceEventsPerSecond?: number;
 }
 
 const UP_STATES: TunnelState[] = ['up', 'degraded'];
@@ -51,7 +50,6 @@ export class Agent {
   private heartbeat: HeartbeatSender | null = null;
   private server: ControlServer | null = null;
   private voice: AgentVoice | null = null;
-  private producer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: AgentDeps) {
@@ -111,6 +109,7 @@ export class Agent {
         'tunnel.nudge': async () => this.systemEvent('network-change'),
         'voice.toggle': () => this.voiceToggle(),
         'outbox.status': async () => this.stack!.outbox.detail(this.clock()),
+        'outbox.append': async (params) => this.appendMany(OutboxAppendParamsSchema.parse(params)),
       },
       this.bus,
       this.logger,
@@ -122,14 +121,11 @@ export class Agent {
     this.supervisor.add({ name: 'heartbeat', start: async () => {}, stop: () => this.heartbeat!.stop() });
     if (this.deps.voice) this.supervisor.add({ name: 'voice', start: () => this.startVoice(), stop: async () => this.voice?.stop() });
     await this.supervisor.startAll();
-    this.startProducer();
     this.logger.info('agent started', { pid: process.pid, host: os.hostname(), home: runtime.paths.home, clientId: this.stack.outbox.clientId });
   }
 
   /** Stops taking work, lets the batch in flight finish (or abandons it safely), closes the database. */
   async stop(): Promise<void> {
-    if (this.producer) clearInterval(this.producer);
-    this.producer = null;
     for (const u of this.unsubscribe.splice(0)) u();
     await this.supervisor.stopAll();
     await this.stack?.close();
@@ -146,6 +142,14 @@ export class Agent {
   append(kind: string, payload: unknown): { seq: number; eventId: string } {
     if (!this.stack) throw new JettError('the agent is not running', 'start it first (`jett agent`)');
     return this.stack.outbox.append(kind, payload);
+  }
+
+  /** Appends a batch in one local transaction: all of it is durable when this returns, or none of it. */
+  appendMany({ kind, payloads }: OutboxAppendParams): { first: number; last: number } {
+    if (!this.stack) throw new JettError('the agent is not running', 'start it first (`jett agent`)');
+    const outbox = this.stack.outbox;
+    const seqs = outbox.transaction(() => payloads.map((p) => outbox.append(kind, p).seq));
+    return { first: seqs[0]!, last: seqs.at(-1)! };
   }
 
   /** The OS resumed from sleep or changed networks: probe the tunnel now instead of at the next poll. */
@@ -236,17 +240,6 @@ export class Agent {
       this.stack?.service.onTunnelDown();
       this.heartbeat?.onTunnelDown();
     }
-  }
-
-  private startProducer(): void {
-    const rate = this.deps.produceEventsPerSecond ?? 0;
-    if (rate <= 0) return;
-    let n = 0;
-    const everyMs = Math.max(10, Math.round(1000 / rate));
-    const perTick = Math.max(1, Math.round((rate * everyMs) / 1000));
-    this.producer = setInterval(() => {
-      for (let i = 0; i < perTick; i++) this.stack?.outbox.append('demo.tick', { n: ++n, at: this.clock().toISOString() });
-    }, everyMs);
   }
 
   private heartbeatBody(): HeartbeatBody {

@@ -1,5 +1,5 @@
 // `jett agent`: runs the core in the foreground without a window, with a live status line, until Ctrl-C or SIGTERM.
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { Agent } from '../../core/agent.js';
 import type { JettEventName } from '../../core/contracts/events.js';
 import type { StatusSnapshot } from '../../core/contracts/status.js';
@@ -60,12 +60,11 @@ export function registerAgent(program: Command, ctx: CliContext): void {
     .command('agent')
     .description('run the headless agent in the foreground (Ctrl-C to stop)')
     .option('--json', 'print the status and every event as JSON lines')
-    .addOption(new Option('--produce-events <perSecond>', 'demo load: append demo.tick events at this rate').argParser(Number).hideHelp())
-    .action(async (opts: { json?: boolean; produceEvents?: number }) => {
+    .action(async (opts: { json?: boolean }) => {
       // Listen for signals before anything is printed: a supervisor may stop us the moment it sees output.
       const stopped = untilSignal();
       const runtime = ctx.runtime();
-      const agent = new Agent({ runtime, config: runtime.config.load(), env: ctx.env, kind: 'headless', produceEventsPerSecond: opts.produceEvents ?? 0 });
+      const agent = new Agent({ runtime, config: runtime.config.load(), env: ctx.env, kind: 'headless' });
       await agent.start();
       const tty = !opts.json && (ctx.stdout as { isTTY?: boolean }).isTTY === true;
       const unsubscribe = opts.json

@@ -12,14 +12,26 @@ export const CONTROL_METHODS = [
   'tunnel.nudge',
   'voice.toggle',
   'outbox.status',
+  'outbox.append',
   'events.subscribe',
 ] as const;
 export const ControlMethodSchema = z.enum(CONTROL_METHODS);
 export type ControlMethod = z.infer<typeof ControlMethodSchema>;
 
+/** The most events one `outbox.append` carries; they are appended in one local transaction. */
+export const CONTROL_MAX_APPEND = 1000;
+
+/** `outbox.append`: other programs on the desktop log events to the VPS through the running agent. */
+export const OutboxAppendParamsSchema = z.strictObject({
+  kind: z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'kind is a short lowercase name such as note or automation.result'),
+  payloads: z.array(z.unknown()).min(1).max(CONTROL_MAX_APPEND),
+});
+export type OutboxAppendParams = z.infer<typeof OutboxAppendParamsSchema>;
+
 export const ControlRequestSchema = z.strictObject({
   id: z.number().int().nonnegative(),
   method: ControlMethodSchema,
+  params: z.unknown().optional(),
 });
 export type ControlRequest = z.infer<typeof ControlRequestSchema>;
 

@@ -37,11 +37,11 @@ export class ControlClient {
     });
   }
 
-  call(method: ControlMethod): Promise<unknown> {
+  call(method: ControlMethod, params?: unknown): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.socket.write(`${JSON.stringify({ id, method })}\n`);
+      this.socket.write(`${JSON.stringify(params === undefined ? { id, method } : { id, method, params })}\n`);
     });
   }
 

@@ -1,6 +1,7 @@
 // The running agent's control endpoint: an owner-only Unix socket (a named pipe on Windows) speaking JSON lines.
 import fs from 'node:fs';
 import net from 'node:net';
+import { ZodError } from 'zod';
 import {
   CONTROL_MAX_LINE_BYTES,
   ControlRequestSchema,
@@ -12,12 +13,17 @@ import { JettError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 
-export type ControlHandlers = Record<Exclude<ControlMethod, 'events.subscribe'>, () => Promise<unknown>>;
+/** Each handler validates its own params (none of them trusts the caller). */
+export type ControlHandlers = Record<Exclude<ControlMethod, 'events.subscribe'>, (params: unknown) => Promise<unknown>>;
 
 /** Events a subscriber receives; what the tray and `jett agent --json` show. */
 const FORWARDED: JettEventName[] = ['tunnel.state', 'outbox.counts', 'inbox.counts', 'heartbeat.result', 'voice.state', 'service.state', 'notification'];
 
 function errorReply(id: number | null, err: unknown): ControlReply {
+  if (err instanceof ZodError) {
+    const issue = err.issues[0]!;
+    return { id, ok: false, error: { name: 'UsageError', message: `invalid params: ${issue.path.join('.') || '(root)'}: ${issue.message}`, fix: 'see main/core/contracts/control.ts for what each method takes' } };
+  }
   if (err instanceof JettError) return { id, ok: false, error: { name: err.name, message: err.message, fix: err.fix } };
   return { id, ok: false, error: { name: 'Error', message: err instanceof Error ? err.message : String(err), fix: 'see the agent log in JETT_HOME/logs' } };
 }
@@ -97,13 +103,13 @@ export class ControlServer {
       const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
       return send(errorReply(id, new JettError(`invalid request: ${parsed.error.issues[0]!.message}`, 'see main/core/contracts/control.ts for the methods')));
     }
-    const { id, method } = parsed.data;
+    const { id, method, params } = parsed.data;
     if (method === 'events.subscribe') {
       for (const name of FORWARDED) unsubscribe.push(this.bus.on(name, (payload) => send({ event: name, payload })));
       return send({ id, ok: true, result: { subscribed: FORWARDED } });
     }
     try {
-      send({ id, ok: true, result: await this.handlers[method]() });
+      send({ id, ok: true, result: await this.handlers[method](params) });
     } catch (err) {
       this.logger.warn('control request failed', { method, error: err });
       send(errorReply(id, err));

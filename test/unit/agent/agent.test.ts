@@ -57,6 +57,16 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
     client.close();
   });
 
+  it('appends a batch from another program in one transaction, or none of it', async () => {
+    const { agent, runtime } = await startAgent();
+    const client = (await ControlClient.connect(runtime.paths.controlSocket))!;
+    expect(await client.call('outbox.append', { kind: 'automation.result', payloads: [{ ok: true }, { ok: false }] })).toEqual({ first: 1, last: 2 });
+    // One payload over the outbox's 1 MiB limit fails the whole batch (directly: the socket's line limit is 1 MiB too).
+    expect(() => agent.appendMany({ kind: 'note', payloads: [{ ok: 1 }, 'x'.repeat(1024 * 1024 + 1)] })).toThrow(/MiB/);
+    expect(agent.status().outbox.pending).toBe(2);
+    client.close();
+  });
+
   it('releases the lock and the socket when it stops, so the next start works', async () => {
     const { agent, home, runtime } = await startAgent();
     await agent.stop();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlClient } from '../../../main/core/control/client.js';
 import { ControlServer } from '../../../main/core/control/server.js';
-import { CONTROL_MAX_LINE_BYTES } from '../../../main/core/contracts/control.js';
+import { CONTROL_MAX_APPEND, CONTROL_MAX_LINE_BYTES, OutboxAppendParamsSchema } from '../../../main/core/contracts/control.js';
 import { JettError } from '../../../main/core/errors.js';
 import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';
@@ -31,6 +31,7 @@ async function start() {
       'tunnel.nudge': async () => undefined,
       'voice.toggle': async () => undefined,
       'outbox.status': async () => ({ pending: 0 }),
+      'outbox.append': async (params) => OutboxAppendParamsSchema.parse(params).payloads.length,
     },
     bus,
     createLogger({ sink: () => {}, format: 'json' }),
@@ -79,6 +80,16 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
     expect(JSON.parse(await rawExchange(sock, '{"id":8,"method":"status","extra":{"__proto__":1}}\n'))).toMatchObject({ id: 8, ok: false });
     const huge = await rawExchange(sock, 'x'.repeat(CONTROL_MAX_LINE_BYTES + 10));
     expect(JSON.parse(huge)).toMatchObject({ ok: false, error: { message: expect.stringContaining('longer than') } });
+  });
+
+  it('pass params to the method, which refuses invalid ones with the path and the rule', async () => {
+    const { sock } = await start();
+    const client = (await ControlClient.connect(sock))!;
+    expect(await client.call('outbox.append', { kind: 'note', payloads: [{ a: 1 }, { a: 2 }] })).toBe(2);
+    await expect(client.call('outbox.append', { kind: 'DROP TABLE', payloads: [1] })).rejects.toThrow(/invalid params: kind: kind is a short lowercase name/);
+    await expect(client.call('outbox.append', { kind: 'note', payloads: Array(CONTROL_MAX_APPEND + 1).fill(0) })).rejects.toThrow(/invalid params: payloads/);
+    await expect(client.call('outbox.append', { kind: 'note', payloads: [1], admin: true })).rejects.toThrow(/invalid params/);
+    client.close();
   });
 
   it('stream bus events to a subscriber', async () => {
