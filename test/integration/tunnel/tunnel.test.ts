@@ -232,5 +232,38 @@ describeWith([root, binary('wg'), binary('wg-quick'), binary('wireguard-go'), bi
     }
     const logs = fs.readdirSync(path.join(home, 'logs')).map((f) => fs.readFileSync(path.join(home, 'logs', f), 'utf8')).join('');
     expect(logs).not.toContain(vps.desktopKeys.privateKey);
-  }, 120_000);
+  }, 240_000);
+});
+
+describeWith([root, binary('wg-quick'), binary('wireguard-go'), binary('ip')], 'netns harness cleanup', () => {
+  /** Alive means running or sleeping; a zombie waiting for init to reap it is gone for our purposes. */
+  const alive = (pid: number) => {
+    try {
+      return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+
+  it('destroy() kills wireguard-go, deletes both namespaces and the UAPI sockets', async () => {
+    const pair = await createNetnsPair();
+    let vps: VpsTunnel;
+    try {
+      vps = await startVpsTunnel(pair);
+    } catch (err) {
+      await pair.destroy();
+      throw err;
+    }
+    const ip = resolveBinary('ip')!;
+    const pids = (await execa(ip, ['netns', 'pids', pair.ns.vps])).stdout.split('\n').filter(Boolean).map(Number);
+    expect(pids.length).toBeGreaterThan(0);
+    expect(fs.existsSync(`/var/run/wireguard/${vps.vpsIface}.sock`)).toBe(true);
+    await pair.destroy();
+    await pair.destroy();
+    const list = (await execa(ip, ['netns', 'list'])).stdout;
+    expect(list).not.toContain(pair.ns.desktop);
+    expect(list).not.toContain(pair.ns.vps);
+    expect(pids.filter(alive)).toEqual([]);
+    expect(fs.existsSync(`/var/run/wireguard/${vps.vpsIface}.sock`)).toBe(false);
+  });
 });
