@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = { kind: 'cut'; afterBytes: number } | { kind: 'stall'; afterBytes: number } | { kind: 'ignore-range' };
+export type Fault = { kind: 'cut'; afterBytes: number } | { kind: 'stall'; afterBytes: number } | { kind: 'ignore-range' } | { kind: 'silent' };
 
 export interface HubFile {
   repo: string;
@@ -68,6 +68,12 @@ export class FakeHub {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = decodeURIComponent(req.url ?? '');
     this.requests.push({ url, range: req.headers.range ?? null });
+    const silent = [...this.faults.entries()].find(([p, q]) => url.endsWith(`/${p}`) && q[0]?.kind === 'silent');
+    if (silent) {
+      // Accepts the request and never answers: no status line, no headers.
+      silent[1].shift();
+      return;
+    }
     const cdn = url.match(/^\/cdn\/(\d+)$/);
     if (cdn) return this.serve(this.files[Number(cdn[1])]!, req, res);
     const m = url.match(/^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/);

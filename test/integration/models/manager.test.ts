@@ -2,11 +2,12 @@
 // with Range, a wrong checksum, 404, a stalled server, a full disk (checked first, and hit while writing), an
 // unreachable server, an unpinned entry whose commit and checksums are recorded at the first pull and checked by
 // every verify. After every failure nothing is installed.
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Catalogue, type CatalogueEntry, InstalledRecordSchema, type ModelDownloadProgress } from '../../../main/core/contracts/models.js';
+import { type Catalogue, type CatalogueEntry, InstalledRecordSchema, ModelDownloadProgressSchema, type ModelDownloadProgress } from '../../../main/core/contracts/models.js';
 import { ChecksumError, DiskSpaceError, DownloadError } from '../../../main/core/voice/models/errors.js';
 import { ModelManager, RECORD_FILE } from '../../../main/core/voice/models/manager.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -71,6 +72,9 @@ describe('pull', () => {
     const record = InstalledRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(m.modelDir('whisper-test'), RECORD_FILE), 'utf8')));
     expect(record.files.map((f) => f.sha256)).toEqual(files.map((f) => sha(f.body)));
     expect(record).toMatchObject({ revision: hub.commit, pinned: true });
+    // The same objects go to the window as `models.progress` events: each one fits the contract.
+    for (const p of progress) ModelDownloadProgressSchema.parse(p);
+    expect(new Set(progress.map((p) => p.file))).toEqual(new Set([...files.map((f) => f.path), '']));
     const received = progress.map((p) => p.receivedBytes);
     expect(received).toEqual([...received].sort((a, b) => a - b));
     expect(progress.at(-1)).toMatchObject({ phase: 'done', receivedBytes: res.bytes, totalBytes: res.bytes });
@@ -144,6 +148,16 @@ describe('pull', () => {
     expect((await m.verify('whisper-test')).ok).toBe(true);
   });
 
+  it('gives up on a server that never answers, and installs nothing', async () => {
+    const m = manager(entry(), { stallTimeoutMs: 300 });
+    hub.fault('onnx/encoder_model.onnx', { kind: 'silent' });
+    const err = await m.pull('whisper-test').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect((err as DownloadError).message).toMatch(/^127\.0\.0\.1:\d+ sent no answer for whisper-test\/onnx\/encoder_model\.onnx within 300 ms$/);
+    expect(installedFiles(m)).toEqual([]);
+    expect((await m.pull('whisper-test')).alreadyInstalled).toBe(false);
+  });
+
   it('checks free disk before downloading anything', async () => {
     const m = manager(entry(), { freeBytes: 10_000_000 });
     const err = await m.pull('whisper-test').catch((e: unknown) => e);
@@ -172,6 +186,39 @@ describe('pull', () => {
     expect((err as DownloadError).message).toMatch(/cannot reach 127\.0\.0\.1:\d+ for whisper-test\/config\.json: ECONNREFUSED/);
     expect(installedFiles(m)).toEqual([]);
     hub = await new FakeHub(files).start();
+  });
+});
+
+describe('one pull at a time', () => {
+  it('refuses a second pull of the same model while one runs, and takes over the lock of a pull that died', async () => {
+    const dir = tempDir('jett-models-');
+    const m = manager(entry(), { dir, stallTimeoutMs: 2000 });
+    hub.fault('onnx/encoder_model.onnx', { kind: 'stall', afterBytes: 1000 });
+    const first = m.pull('whisper-test').catch((e: unknown) => e);
+    await expect.poll(() => hub.requests.some((r) => r.url.startsWith('/cdn/'))).toBe(true);
+    await expect(manager(entry(), { dir }).pull('whisper-test')).rejects.toThrow(`another pull of whisper-test is running (pid ${process.pid})`);
+    expect(await first).toBeInstanceOf(DownloadError);
+
+    // A lock left by a process that no longer exists does not block the next pull.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    fs.writeFileSync(path.join(dir, '.partial', 'whisper-test.lock'), String(gone));
+    expect((await manager(entry(), { dir }).pull('whisper-test')).resumedBytes).toBe(1000);
+  });
+
+  it('drops a partial download made for another pinned commit', async () => {
+    const dir = tempDir('jett-models-');
+    const other = 'b'.repeat(40);
+    const hub2 = await new FakeHub(files, [other]).start();
+    try {
+      hub2.fault('onnx/decoder_model_merged.onnx', { kind: 'cut', afterBytes: 5000 });
+      await expect(manager(entry({ revision: hub2.commit }), { dir, baseUrl: hub2.url }).pull('whisper-test')).rejects.toThrow(/interrupted after 5000 bytes/);
+      // Jett's catalogue now pins another commit: nothing of the old partial download is kept.
+      const res = await manager(entry({ revision: other }), { dir, baseUrl: hub2.url }).pull('whisper-test');
+      expect(res).toMatchObject({ resumedBytes: 0, revision: other });
+      expect(hub2.rangeRequests('onnx/decoder_model_merged.onnx')).toEqual([]);
+    } finally {
+      await hub2.stop();
+    }
   });
 });
 

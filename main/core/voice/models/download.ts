@@ -113,7 +113,7 @@ async function attempt(req: DownloadRequest, controller: AbortController, mayRes
 
   const headers: Record<string, string> = { 'user-agent': 'jett-desktop-model-manager' };
   if (have > 0) headers.range = `bytes=${have}-`;
-  const { res, revision } = await request(req.url, headers, controller.signal, req.label);
+  const { res, revision } = await answered(req, controller, () => request(req.url, headers, controller.signal, req.label));
 
   if (res.status === 416 && have > 0) {
     await res.body?.cancel();
@@ -144,6 +144,28 @@ async function attempt(req: DownloadRequest, controller: AbortController, mayRes
     return streamBody(req, res, controller, createHash('sha256'), 0, 0, revision);
   }
   return streamBody(req, res, controller, hash, have, resumedBytes, revision);
+}
+
+/** The request, given up when the server sends no answer at all within the stall time. */
+async function answered<T>(req: DownloadRequest, controller: AbortController, send: () => Promise<T>): Promise<T> {
+  const stallMs = req.stallTimeoutMs ?? DEFAULT_STALL_MS;
+  let silent = false;
+  const timer = setTimeout(() => {
+    silent = true;
+    controller.abort(new Error('no answer'));
+  }, stallMs);
+  try {
+    return await send();
+  } catch (err) {
+    if (!silent) throw err;
+    throw new DownloadError(`${new URL(req.url).host} sent no answer for ${req.label} within ${describeMs(stallMs)}`, `the server is down or far too slow: try again later (${req.resumeHint} resumes)`, { cause: err });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describeMs(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
 }
 
 async function streamBody(req: DownloadRequest, res: Response, controller: AbortController, hash: Hash, have: number, resumedBytes: number, revision: string | null): Promise<DownloadResult> {
@@ -179,7 +201,7 @@ async function streamBody(req: DownloadRequest, res: Response, controller: Abort
       throw new DiskSpaceError(`the disk filled up while writing ${req.label} (${received} bytes written)`, `free some space on ${path.dirname(req.partFile)}, then ${req.resumeHint}: it resumes`, { cause: err });
     }
     if (stalled) {
-      throw new DownloadError(`no data for ${stallMs >= 1000 ? `${Math.round(stallMs / 1000)} s` : `${stallMs} ms`} while fetching ${req.label} (${received} bytes so far)`, `the server is too slow or stalled: ${req.resumeHint} resumes from ${received} bytes`, { cause: err });
+      throw new DownloadError(`no data for ${describeMs(stallMs)} while fetching ${req.label} (${received} bytes so far)`, `the server is too slow or stalled: ${req.resumeHint} resumes from ${received} bytes`, { cause: err });
     }
     if (req.signal?.aborted) throw err;
     throw new DownloadError(`the transfer of ${req.label} was interrupted after ${received} bytes: ${networkReason(err)}`, `${req.resumeHint} resumes from ${received} bytes`, { cause: err });

@@ -54,6 +54,16 @@ function dirBytes(dir: string): number {
   return total;
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, it is just not ours to signal.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export class ModelManager {
   readonly dir: string;
   private readonly baseUrl: string;
@@ -143,9 +153,45 @@ export class ModelManager {
     }
     const staging = this.stagingDir(name);
     this.checkDisk(entry, staging);
+    const release = this.lock(name);
+    try {
+      return await this.download(entry, staging, target, opts.signal);
+    } finally {
+      release();
+    }
+  }
+
+  /** One pull of a model at a time (the CLI and the agent share the folder); a lock whose process is gone is taken over. */
+  private lock(name: string): () => void {
+    const file = path.join(this.dir, STAGING_DIR, `${name}.lock`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+        return () => fs.rmSync(file, { force: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const pid = Number(fs.readFileSync(file, 'utf8'));
+        if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
+          throw new ModelError(`another pull of ${name} is running (pid ${pid})`, 'wait for it to finish; it resumes from the same partial files if stopped');
+        }
+        fs.rmSync(file, { force: true });
+      }
+    }
+    throw new ModelError(`cannot lock ${file}`, `remove it if no \`jett models pull ${name}\` is running`);
+  }
+
+  private async download(entry: CatalogueEntry, staging: string, target: string, signal: AbortSignal | undefined): Promise<ModelsPullOutput> {
+    const name = entry.name;
     fs.mkdirSync(staging, { recursive: true });
     const stateFile = path.join(staging, PULL_STATE_FILE);
-    const state: PullState = fs.existsSync(stateFile) ? PullStateSchema.parse(JSON.parse(fs.readFileSync(stateFile, 'utf8'))) : { revision: entry.revision, done: {} };
+    let state: PullState = fs.existsSync(stateFile) ? PullStateSchema.parse(JSON.parse(fs.readFileSync(stateFile, 'utf8'))) : { revision: entry.revision, done: {} };
+    if (entry.revision !== null && state.revision !== entry.revision) {
+      // The catalogue moved to another commit since this partial download began: its files may differ.
+      fs.rmSync(staging, { recursive: true, force: true });
+      fs.mkdirSync(staging, { recursive: true });
+      state = { revision: entry.revision, done: {} };
+    }
     const saveState = () => fs.writeFileSync(stateFile, JSON.stringify(state));
 
     const total = entryBytes(entry);
@@ -168,7 +214,7 @@ export class ModelManager {
         label: `${name}/${file.path}`,
         resumeHint,
         stallTimeoutMs: this.opts.stallTimeoutMs,
-        signal: opts.signal,
+        signal,
         onBytes: (n) => progress(n, 'download'),
       });
       // An unpinned entry is fetched from `main` once; every later file comes from the commit that answered.
