@@ -210,7 +210,13 @@ export function readComposeText(text: string, file: string): ComposeDoc {
       'fix the YAML at that line (indentation, an unclosed quote or a duplicate key), then run the audit again',
     );
   }
-  const root: unknown = doc.toJS({ maxAliasCount: 100 });
+  let root: unknown;
+  try {
+    // The alias limit stops a "billion laughs" file from expanding without end.
+    root = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new ComposeError(`${file}: the YAML cannot be expanded (${(err as Error).message})`, 'use fewer nested aliases (*name); a compose file needs only a few', { cause: err });
+  }
   if (!isRecord(root) || !isRecord(root.services) || Object.keys(root.services).length === 0) {
     throw new ComposeError(
       `${file}: not a compose file (no "services:" mapping with at least one service)`,

@@ -2,11 +2,13 @@
 // DESIGN.md yields a finding per weakness it lists, and bad input gets a clear error.
 import fs from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { stringify as stringifyYaml } from 'yaml';
 import { ComposeAuditReportSchema, COMPOSE_RULE_IDS, type ComposeAuditReport } from '../../../main/core/contracts/vps.js';
 import { auditComposeFile, auditComposeText } from '../../../main/core/vps/audit-compose.js';
 import { healthcheckPrograms } from '../../../main/core/vps/audit-rules.js';
-import { parsePortText } from '../../../main/core/vps/compose-doc.js';
+import { ComposeError, parsePortText } from '../../../main/core/vps/compose-doc.js';
 import { imageProfile, parseImageRef } from '../../../main/core/vps/images.js';
 import { jett } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -134,6 +136,30 @@ describe('jett audit compose (CLI)', () => {
     const missing = await jett(['audit', 'compose', path.join(dir, 'nope.yml')], { home });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no such file');
+  });
+
+  it('an alias bomb is refused, not expanded', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`), 'services:', '  s:', '    image: *i'].join('\n');
+    expect(() => auditComposeText(bomb, 'bomb.yml', TUNNEL)).toThrow(/bomb.yml: the YAML cannot be expanded/);
+  });
+
+  it('any input gives a report or a ComposeError, never a crash', () => {
+    const service = fc.dictionary(
+      fc.constantFrom('image', 'user', 'read_only', 'ports', 'volumes', 'tmpfs', 'environment', 'healthcheck', 'networks', 'cap_drop', 'cap_add', 'security_opt', 'deploy', 'mem_limit', 'network_mode', 'privileged'),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
+    const compose = fc.record({ services: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(service, fc.jsonValue({ maxDepth: 2 }))), networks: fc.jsonValue({ maxDepth: 2 }) });
+    const text = fc.oneof(fc.string(), compose.map((c) => stringifyYaml(c)));
+    fc.assert(
+      fc.property(text, (t) => {
+        try {
+          ComposeAuditReportSchema.parse(auditComposeText(t, 'fuzz.yml', TUNNEL));
+        } catch (err) {
+          if (!(err instanceof ComposeError)) throw err;
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('duplicate keys and a service that is not a mapping are refused', () => {
