@@ -35,8 +35,9 @@ function readEnv(dir: string, file: string): Map<string, string> {
 }
 
 /**
- * The secrets of the stack: those of an existing bundle in `dir` are kept (the database was initialised with them),
- * the sync's password comes from the desktop's secret store when it has one, and the rest are generated.
+ * The secrets of the stack: those of an existing bundle in `dir` are kept (the database was initialised with them,
+ * so they win over the desktop's store, which is then brought in line); otherwise the sync's password comes from
+ * the desktop's secret store when it has one; the rest are generated.
  */
 export function stackSecrets(dir: string, storedJettPassword: string | null): StackSecrets {
   const pg = readEnv(dir, 'postgres.env');
@@ -44,7 +45,7 @@ export function stackSecrets(dir: string, storedJettPassword: string | null): St
   const qdrant = readEnv(dir, 'qdrant.env');
   return {
     postgresPassword: pg.get('POSTGRES_PASSWORD') || generatePassword(),
-    jettDbPassword: storedJettPassword || pg.get('JETT_DB_PASSWORD') || generatePassword(),
+    jettDbPassword: pg.get('JETT_DB_PASSWORD') || storedJettPassword || generatePassword(),
     n8nDbPassword: pg.get('N8N_DB_PASSWORD') || n8n.get('DB_POSTGRESDB_PASSWORD') || generatePassword(),
     n8nEncryptionKey: n8n.get('N8N_ENCRYPTION_KEY') || generatePassword(),
     qdrantApiKey: qdrant.get('QDRANT__SERVICE__API_KEY') || generatePassword(),

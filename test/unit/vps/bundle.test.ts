@@ -156,6 +156,15 @@ describe('jett vps bundle', () => {
     expect(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8')).toBe(before);
     expect(mode(path.join(out, 'env/postgres.env'))).toBe(0o600);
   });
+
+  it('on --force, the bundle\'s password (the one the VPS database has) wins and the desktop store follows it', async () => {
+    const inBundle = parseEnvFile(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8')).get('JETT_DB_PASSWORD');
+    await jett(['secret', 'set', 'postgres.password'], { home, stdin: 'a-password-the-vps-never-saw' });
+    const forced = await jett(['vps', 'bundle', '--out', out, '--force', '--json'], { home });
+    expect(VpsBundleReportSchema.parse(JSON.parse(forced.stdout)).storedSecrets).toEqual(['postgres.password']);
+    expect(parseEnvFile(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8')).get('JETT_DB_PASSWORD')).toBe(inBundle);
+    expect(await new FileSecretStore(path.join(home, 'secrets.json')).get('postgres.password')).toBe(inBundle);
+  });
 });
 
 describe('jett vps bundle: inputs', () => {
