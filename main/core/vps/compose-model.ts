@@ -78,6 +78,8 @@ export function composeModel(input: ComposeModelInput): Record<string, unknown> 
           DB_POSTGRESDB_PORT: '5432',
           DB_POSTGRESDB_DATABASE: 'n8n',
           DB_POSTGRESDB_USER: 'n8n',
+          // IPv4 inside the container: its healthcheck and the published port both reach it there.
+          N8N_LISTEN_ADDRESS: '0.0.0.0',
           N8N_PORT: String(SERVICE_PORTS.n8n),
           N8N_PROTOCOL: 'http',
           N8N_HOST: ip,
