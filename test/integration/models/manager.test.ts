@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Catalogue, type CatalogueEntry, InstalledRecordSchema, ModelDownloadProgressSchema, type ModelDownloadProgress } from '../../../main/core/contracts/models.js';
+import { EventBus } from '../../../main/core/events/bus.js';
 import { ChecksumError, DiskSpaceError, DownloadError } from '../../../main/core/voice/models/errors.js';
 import { ModelManager, RECORD_FILE } from '../../../main/core/voice/models/manager.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -45,7 +46,7 @@ function entry(over: Partial<CatalogueEntry> = {}, pinned = true): CatalogueEntr
   };
 }
 
-function manager(e: CatalogueEntry, opts: { dir?: string; freeBytes?: number; stallTimeoutMs?: number; progress?: ModelDownloadProgress[]; baseUrl?: string } = {}) {
+function manager(e: CatalogueEntry, opts: { dir?: string; freeBytes?: number; stallTimeoutMs?: number; progress?: ModelDownloadProgress[]; baseUrl?: string; bus?: EventBus } = {}) {
   const catalogue: Catalogue = { version: 1, models: [e] };
   return new ModelManager({
     dir: opts.dir ?? tempDir('jett-models-'),
@@ -54,6 +55,7 @@ function manager(e: CatalogueEntry, opts: { dir?: string; freeBytes?: number; st
     ...(opts.freeBytes !== undefined ? { freeBytes: () => opts.freeBytes! } : {}),
     ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
     ...(opts.progress ? { onProgress: (p: ModelDownloadProgress) => opts.progress!.push(p) } : {}),
+    ...(opts.bus ? { bus: opts.bus } : {}),
   });
 }
 
@@ -65,15 +67,19 @@ function installedFiles(m: ModelManager): string[] {
 describe('pull', () => {
   it('downloads every file, checks it, records it and reports progress to the end', async () => {
     const progress: ModelDownloadProgress[] = [];
-    const m = manager(entry(), { progress });
+    const bus = new EventBus();
+    const events: ModelDownloadProgress[] = [];
+    bus.on('models.progress', (p) => events.push(p));
+    const m = manager(entry(), { progress, bus });
     const res = await m.pull('whisper-test');
     expect(res).toMatchObject({ name: 'whisper-test', revision: hub.commit, bytes: 1_300_000 + files[0]!.body.length, resumedBytes: 0, alreadyInstalled: false });
     for (const f of files) expect(fs.readFileSync(path.join(m.modelDir('whisper-test'), f.path)).equals(f.body)).toBe(true);
     const record = InstalledRecordSchema.parse(JSON.parse(fs.readFileSync(path.join(m.modelDir('whisper-test'), RECORD_FILE), 'utf8')));
     expect(record.files.map((f) => f.sha256)).toEqual(files.map((f) => sha(f.body)));
     expect(record).toMatchObject({ revision: hub.commit, pinned: true });
-    // The same objects go to the window as `models.progress` events: each one fits the contract.
+    // The same steps go to the window as `models.progress` events on the bus, each fitting the contract.
     for (const p of progress) ModelDownloadProgressSchema.parse(p);
+    expect(events).toEqual(progress);
     expect(new Set(progress.map((p) => p.file))).toEqual(new Set([...files.map((f) => f.path), '']));
     const received = progress.map((p) => p.receivedBytes);
     expect(received).toEqual([...received].sort((a, b) => a - b));

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { InstalledRecordSchema, type Catalogue, type CatalogueEntry, type InstalledRecord, type ModelDownloadProgress, type ModelsListOutput, type ModelsPullOutput, type ModelsVerifyOutput } from '../../contracts/models.js';
 import { entryBytes, findEntry, isVerified } from './catalogue.js';
 import { downloadFile } from './download.js';
+import type { EventBus } from '../../events/bus.js';
 import { DiskSpaceError, ModelError } from './errors.js';
 
 export const RECORD_FILE = 'jett-model.json';
@@ -31,6 +32,8 @@ export interface ModelManagerOptions {
   freeBytes?: (dir: string) => number;
   stallTimeoutMs?: number;
   onProgress?: (p: ModelDownloadProgress) => void;
+  /** Where the window hears about downloads: each progress step is also a `models.progress` event. */
+  bus?: EventBus;
 }
 
 export type VerifyResult = ModelsVerifyOutput['results'][number];
@@ -68,8 +71,14 @@ export class ModelManager {
   readonly dir: string;
   private readonly baseUrl: string;
 
+  private readonly progress: (p: ModelDownloadProgress) => void;
+
   constructor(private readonly opts: ModelManagerOptions) {
     this.dir = opts.dir;
+    this.progress = (p) => {
+      opts.onProgress?.(p);
+      opts.bus?.emit('models.progress', p);
+    };
     this.baseUrl = (opts.baseUrl ?? 'https://huggingface.co').replace(/\/+$/, '');
   }
 
@@ -204,7 +213,7 @@ export class ModelManager {
       if (state.done[file.path]) continue;
       const base = doneBytes();
       const progress = (received: number, phase: ModelDownloadProgress['phase']) =>
-        this.opts.onProgress?.({ name, file: file.path, fileIndex: index, fileCount: entry.files.length, receivedBytes: base + received, totalBytes: total.exact ? total.bytes : null, phase });
+        this.progress({ name, file: file.path, fileIndex: index, fileCount: entry.files.length, receivedBytes: base + received, totalBytes: total.exact ? total.bytes : null, phase });
       const finalFile = path.join(staging, file.path);
       const result = await downloadFile({
         url: this.url(entry, state.revision ?? 'main', file.path),
@@ -238,7 +247,7 @@ export class ModelManager {
     fs.rmSync(stateFile, { force: true });
     fs.writeFileSync(path.join(staging, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
     this.swapIntoPlace(staging, target);
-    this.opts.onProgress?.({ name, file: '', fileIndex: entry.files.length, fileCount: entry.files.length, receivedBytes: doneBytes(), totalBytes: doneBytes(), phase: 'done' });
+    this.progress({ name, file: '', fileIndex: entry.files.length, fileCount: entry.files.length, receivedBytes: doneBytes(), totalBytes: doneBytes(), phase: 'done' });
     return { name, dir: target, revision: record.revision, bytes: doneBytes(), downloadedBytes, resumedBytes, alreadyInstalled: false };
   }
 
