@@ -15,7 +15,7 @@ import { openLocalDb, type LocalDb } from '../../main/core/db/local-db.js';
 import { loadMigrations, migrationsDir } from '../../main/core/db/resources.js';
 import { EventBus } from '../../main/core/events/bus.js';
 import { createLogger } from '../../main/core/log/logger.js';
-import { Outbox, rowBytes, type OutboxRow } from '../../main/core/outbox/store.js';
+import { Outbox, rowBytes, toBatch, type OutboxRow } from '../../main/core/outbox/store.js';
 import { InboxStore } from '../../main/core/sync/inbox-store.js';
 import { DEFAULT_SYNC_OPTIONS, SyncService } from '../../main/core/sync/service.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
@@ -117,12 +117,13 @@ async function rawInsert(pgc: TestPostgres, rows: OutboxRow[], clientId: string)
     batches.push(rows.slice(i, j));
     i = j;
   }
+  const columns = batches.map(toBatch);
   const t = performance.now();
-  for (const b of batches) {
+  for (const b of columns) {
     await client.query(
       `INSERT INTO events_raw (client_id, seq, event_id, kind, payload, created_at)
        SELECT $1, s, e, k, p, to_timestamp(c / 1000.0) FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::jsonb[], $6::float8[]) AS u(s, e, k, p, c)`,
-      [clientId, b.map((r) => r.seq), b.map((r) => r.eventId), b.map((r) => r.kind), b.map((r) => r.payload), b.map((r) => r.createdAt)],
+      [clientId, b.seqs, b.eventIds, b.kinds, b.payloads, b.createdAt],
     );
   }
   const s = (performance.now() - t) / 1000;

@@ -21,6 +21,34 @@ export interface OutboxRow {
   createdAt: number;
 }
 
+/** Pending rows in seq order, in columns: the shape a push sends (one array parameter per column). */
+export interface OutboxBatch {
+  length: number;
+  seqs: number[];
+  eventIds: string[];
+  kinds: string[];
+  payloads: string[];
+  createdAt: number[];
+  /** What the batch weighs in a push, by rowBytes. */
+  bytes: number;
+}
+
+export function batchRows(b: OutboxBatch): OutboxRow[] {
+  return b.seqs.map((seq, i) => ({ seq, eventId: b.eventIds[i]!, kind: b.kinds[i]!, payload: b.payloads[i]!, createdAt: b.createdAt[i]! }));
+}
+
+export function toBatch(rows: OutboxRow[]): OutboxBatch {
+  return {
+    length: rows.length,
+    seqs: rows.map((r) => r.seq),
+    eventIds: rows.map((r) => r.eventId),
+    kinds: rows.map((r) => r.kind),
+    payloads: rows.map((r) => r.payload),
+    createdAt: rows.map((r) => r.createdAt),
+    bytes: rows.reduce((n, r) => n + rowBytes(r), 0),
+  };
+}
+
 export interface Appended {
   seq: number;
   eventId: string;
@@ -87,7 +115,7 @@ export class Outbox {
     const db = this.db;
     this.stmts = {
       insert: db.prepare(`INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`),
-      batch: db.prepare(`SELECT seq, event_id AS eventId, kind, payload, created_at AS createdAt FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`),
+      batch: db.prepare(`SELECT seq, event_id, kind, payload, created_at FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`).raw(true),
       markDead: db.prepare(`UPDATE outbox SET state = 'dead', last_error = ?, attempts = attempts + 1 WHERE seq = ? AND state = 'pending'`),
       markSent: db.prepare(`UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE state = 'pending' AND seq <= ?`),
       setMeta: db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
@@ -97,8 +125,9 @@ export class Outbox {
           (SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1) AS oldest,
           (SELECT last_error FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1) AS lastError,
           (SELECT count(*) FROM outbox WHERE state = 'dead') AS dead,
-          (SELECT count(*) FROM outbox WHERE state = 'sent') AS sent,
           (SELECT value FROM meta WHERE key = 'last_success_at') AS lastSuccess`),
+      // Sent rows have no index (see the migration): counting them scans, so only `jett outbox status` asks.
+      sent: db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'sent'`),
       dead: db.prepare(`SELECT seq, event_id AS eventId, kind, payload, created_at AS createdAt FROM outbox WHERE state = 'dead' ORDER BY seq`),
       deleteSeq: db.prepare(`DELETE FROM outbox WHERE seq = ?`),
       requeue: db.prepare(`INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`),
@@ -135,16 +164,20 @@ export class Outbox {
    * The oldest pending rows after `afterSeq`, in seq order, up to maxRows and about maxBytes (at least one row).
    * afterSeq lets the next batch be read while the previous one is still in flight.
    */
-  nextBatch(limits: BatchLimits, afterSeq = 0): OutboxRow[] {
-    const rows: OutboxRow[] = [];
-    let bytes = 0;
-    for (const row of this.stmts.batch.iterate(afterSeq, limits.maxRows) as IterableIterator<OutboxRow>) {
-      const size = rowBytes(row);
-      if (rows.length > 0 && bytes + size > limits.maxBytes) break;
-      rows.push(row);
-      bytes += size;
+  nextBatch(limits: BatchLimits, afterSeq = 0): OutboxBatch {
+    const b: OutboxBatch = { length: 0, seqs: [], eventIds: [], kinds: [], payloads: [], createdAt: [], bytes: 0 };
+    for (const row of this.stmts.batch.iterate(afterSeq, limits.maxRows) as IterableIterator<[number, string, string, string, number]>) {
+      const size = rowBytes({ kind: row[2], payload: row[3] });
+      if (b.length > 0 && b.bytes + size > limits.maxBytes) break;
+      b.seqs.push(row[0]);
+      b.eventIds.push(row[1]);
+      b.kinds.push(row[2]);
+      b.payloads.push(row[3]);
+      b.createdAt.push(row[4]);
+      b.bytes += size;
+      b.length++;
     }
-    return rows;
+    return b;
   }
 
   /**
@@ -168,20 +201,19 @@ export class Outbox {
   }
 
   counts(now: Date = this.clock()): OutboxCounts {
-    const d = this.detail(now);
-    return { pending: d.pending, oldestPendingAgeS: d.oldestPendingAgeS, dead: d.dead, lastSuccessAt: d.lastSuccessAt };
-  }
-
-  detail(now: Date = this.clock()): OutboxDetail {
-    const r = this.stmts.counts.get() as { pending: number; oldest: number | null; lastError: string | null; dead: number; sent: number; lastSuccess: string | null };
+    const r = this.stmts.counts.get() as { pending: number; oldest: number | null; dead: number; lastSuccess: string | null };
     return {
       pending: r.pending,
       oldestPendingAgeS: r.oldest === null ? null : Math.max(0, (now.getTime() - r.oldest) / 1000),
       dead: r.dead,
       lastSuccessAt: r.lastSuccess,
-      sent: r.sent,
-      lastError: r.lastError,
     };
+  }
+
+  /** counts() plus the sent rows kept and the last error, for `jett outbox status`. */
+  detail(now: Date = this.clock()): OutboxDetail {
+    const lastError = (this.stmts.counts.get() as { lastError: string | null }).lastError;
+    return { ...this.counts(now), sent: (this.stmts.sent.get() as { n: number }).n, lastError };
   }
 
   /**

@@ -1,6 +1,6 @@
 // The three calls the desktop makes to the VPS database: push a batch, claim inbox requests, acknowledge them.
 import type pg from 'pg';
-import type { OutboxRow, PushOutcome, Rejection } from '../outbox/store.js';
+import type { OutboxBatch, PushOutcome, Rejection } from '../outbox/store.js';
 import type { PulledRequest } from './inbox-store.js';
 
 /** Runs fn on one pooled connection; a connection that failed is destroyed rather than reused. */
@@ -24,25 +24,11 @@ export async function withClient<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Pro
 }
 
 /** One push, one round trip: jett_push applies the batch in one transaction and answers the new last_seq. */
-export async function pushBatch(client: pg.ClientBase, clientId: string, rows: OutboxRow[]): Promise<PushOutcome> {
-  const n = rows.length;
-  const seqs = new Array<number>(n);
-  const ids = new Array<string>(n);
-  const kinds = new Array<string>(n);
-  const payloads = new Array<string>(n);
-  const created = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    seqs[i] = r.seq;
-    ids[i] = r.eventId;
-    kinds[i] = r.kind;
-    payloads[i] = r.payload;
-    created[i] = r.createdAt;
-  }
+export async function pushBatch(client: pg.ClientBase, clientId: string, b: OutboxBatch): Promise<PushOutcome> {
   const res = await client.query<{ r: { last_seq: number; rejected: Rejection[] } }>({
     name: 'jett_push',
     text: 'SELECT jett_push($1, $2, $3, $4, $5, $6) AS r',
-    values: [clientId, seqs, ids, kinds, payloads, created],
+    values: [clientId, b.seqs, b.eventIds, b.kinds, b.payloads, b.createdAt],
   });
   const r = res.rows[0]!.r;
   return { lastSeq: Number(r.last_seq), rejected: r.rejected.map((x) => ({ seq: Number(x.seq), sqlstate: x.sqlstate, error: x.error })) };

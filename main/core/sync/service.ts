@@ -308,12 +308,13 @@ export class SyncService {
           hooks?.at('push.before-commit');
           const inflight = pushBatch(client, outbox.clientId, batch);
           markPending();
-          const next = go() ? outbox.nextBatch(limits, batch.at(-1)!.seq) : [];
+          const next = go() ? outbox.nextBatch(limits, batch.seqs[batch.length - 1]) : null;
           const outcome = await inflight;
           hooks?.at('push.after-commit');
           unmarked = outcome;
           this.failures = 0;
           this.lastFailure = null;
+          if (!next) break;
           batch = next;
         }
       });
@@ -323,8 +324,8 @@ export class SyncService {
       this.failures++;
       this.lastFailure = failure;
       const delay = backoffDelayMs(this.failures, this.opts.backoffBaseMs, this.opts.backoffCapMs, this.random);
-      const head = outbox.nextBatch({ maxRows: 1, maxBytes: 0 })[0];
-      if (head) outbox.recordFailure(head.seq, failure.message, new Date(this.clock().getTime() + delay));
+      const head = outbox.nextBatch({ maxRows: 1, maxBytes: 0 }).seqs[0];
+      if (head !== undefined) outbox.recordFailure(head, failure.message, new Date(this.clock().getTime() + delay));
       const fields = { error: failure.message, code: failure.code, failures: this.failures, retryInMs: delay };
       if (failure.kind === 'transient') this.log.warn('push failed; will retry', fields);
       else this.log.error('push failed; will retry', { ...fields, fix: fixFor(failure) });

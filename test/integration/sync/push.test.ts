@@ -2,6 +2,7 @@
 // server refuses rejected and the queue moving on, retry-dead applying an event at most once.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { batchRows, toBatch } from '../../../main/core/outbox/store.js';
 import { pushBatch } from '../../../main/core/sync/server-api.js';
 import { describeWith } from '../../helpers/requirements.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
@@ -43,14 +44,14 @@ describeWith(needsPostgres, 'sync push (real PostgreSQL 15)', () => {
   it('applies a batch sent twice (its first answer lost) once, and answers the same last_seq', async () => {
     const d = desk();
     for (let i = 0; i < 10; i++) d.outbox.append('test.event', { i });
-    const batch = d.outbox.nextBatch({ maxRows: 100, maxBytes: 1 << 20 });
+    const batch = batchRows(d.outbox.nextBatch({ maxRows: 100, maxBytes: 1 << 20 }));
     const c = new pg.Client(pgc.connection());
     await c.connect();
     try {
-      expect(await pushBatch(c, d.outbox.clientId, batch.slice(0, 6))).toEqual({ lastSeq: 6, rejected: [] });
+      expect(await pushBatch(c, d.outbox.clientId, toBatch(batch.slice(0, 6)))).toEqual({ lastSeq: 6, rejected: [] });
       // The answer to the first push was lost: the desktop sends from the same start again, with more rows.
-      expect(await pushBatch(c, d.outbox.clientId, batch)).toEqual({ lastSeq: 10, rejected: [] });
-      expect(await pushBatch(c, d.outbox.clientId, batch)).toEqual({ lastSeq: 10, rejected: [] });
+      expect(await pushBatch(c, d.outbox.clientId, toBatch(batch))).toEqual({ lastSeq: 10, rejected: [] });
+      expect(await pushBatch(c, d.outbox.clientId, toBatch(batch))).toEqual({ lastSeq: 10, rejected: [] });
     } finally {
       await c.end();
     }
@@ -60,12 +61,12 @@ describeWith(needsPostgres, 'sync push (real PostgreSQL 15)', () => {
   it('refuses a batch that would leave a gap in the seqs, applying none of it', async () => {
     const d = desk();
     for (let i = 0; i < 5; i++) d.outbox.append('test.event', { i });
-    const batch = d.outbox.nextBatch({ maxRows: 100, maxBytes: 1 << 20 });
+    const batch = batchRows(d.outbox.nextBatch({ maxRows: 100, maxBytes: 1 << 20 }));
     const c = new pg.Client(pgc.connection());
     await c.connect();
     try {
-      await expect(pushBatch(c, d.outbox.clientId, batch.slice(2))).rejects.toMatchObject({ code: 'JT001' });
-      await expect(pushBatch(c, d.outbox.clientId, [batch[0]!, batch[2]!])).rejects.toMatchObject({ code: 'JT001' });
+      await expect(pushBatch(c, d.outbox.clientId, toBatch(batch.slice(2)))).rejects.toMatchObject({ code: 'JT001' });
+      await expect(pushBatch(c, d.outbox.clientId, toBatch([batch[0]!, batch[2]!]))).rejects.toMatchObject({ code: 'JT001' });
     } finally {
       await c.end();
     }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLocalDb, type LocalDb } from '../../../main/core/db/local-db.js';
-import { Outbox } from '../../../main/core/outbox/store.js';
+import { batchRows, Outbox } from '../../../main/core/outbox/store.js';
 
 type RowState = 'pending' | 'sent' | 'dead';
 interface ModelRow {
@@ -31,7 +31,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jett-model-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function check(m: Model, r: Real): void {
-  const pending = r.outbox.nextBatch(ALL);
+  const pending = batchRows(r.outbox.nextBatch(ALL));
   const expected = m.rows.filter((x) => x.state === 'pending');
   // Pending rows leave in append order (a re-queued row counts from its re-queue), seqs strictly increasing.
   expect(pending.map((p) => (JSON.parse(p.payload) as { n: number }).n)).toEqual(expected.map((x) => x.n));
@@ -64,7 +64,7 @@ class PushOk implements fc.Command<Model, Real> {
   ) {}
   check = (m: Readonly<Model>) => m.rows.some((x) => x.state === 'pending');
   run(m: Model, r: Real): void {
-    const batch = r.outbox.nextBatch({ maxRows: this.take, maxBytes: 1 << 30 });
+    const batch = batchRows(r.outbox.nextBatch({ maxRows: this.take, maxBytes: 1 << 30 }));
     const rejected = batch.filter((_, i) => this.rejects.includes(i)).map((b) => ({ seq: b.seq, sqlstate: '22P05', error: 'refused' }));
     r.now += 1000;
     r.outbox.markPushed({ lastSeq: batch.at(-1)!.seq, rejected }, new Date(r.now));
@@ -79,8 +79,8 @@ class PushOk implements fc.Command<Model, Real> {
 class PushFailed implements fc.Command<Model, Real> {
   check = (m: Readonly<Model>) => m.rows.some((x) => x.state === 'pending');
   run(m: Model, r: Real): void {
-    const head = r.outbox.nextBatch({ maxRows: 1, maxBytes: 0 })[0]!;
-    r.outbox.recordFailure(head.seq, 'connection reset', new Date(r.now + 500));
+    const head = r.outbox.nextBatch({ maxRows: 1, maxBytes: 0 }).seqs[0]!;
+    r.outbox.recordFailure(head, 'connection reset', new Date(r.now + 500));
     expect(r.outbox.detail().lastError).toBe('connection reset');
     check(m, r);
   }

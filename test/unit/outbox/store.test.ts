@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openLocalDb, type LocalDb } from '../../../main/core/db/local-db.js';
 import { DatabaseError } from '../../../main/core/db/errors.js';
 import { OutboxError } from '../../../main/core/outbox/errors.js';
-import { MAX_PAYLOAD_BYTES, Outbox } from '../../../main/core/outbox/store.js';
+import { batchRows, MAX_PAYLOAD_BYTES, Outbox } from '../../../main/core/outbox/store.js';
 
 const dirs: string[] = [];
 const opened: LocalDb[] = [];
@@ -96,7 +96,7 @@ describe('outbox', () => {
     expect(a.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     local.close();
     const again = open(file).outbox;
-    const rows = again.nextBatch({ maxRows: 10, maxBytes: 1 << 20 });
+    const rows = batchRows(again.nextBatch({ maxRows: 10, maxBytes: 1 << 20 }));
     expect(rows.map((r) => [r.seq, r.eventId, r.kind, JSON.parse(r.payload)])).toEqual([
       [a.seq, a.eventId, 'voice.transcript', { text: 'hello' }],
       [b.seq, b.eventId, 'voice.reply', { text: 'hi' }],
@@ -133,7 +133,7 @@ describe('outbox', () => {
     const byBytes = outbox.nextBatch({ maxRows: 5000, maxBytes: 35_000 });
     expect(byBytes).toHaveLength(3);
     expect(outbox.nextBatch({ maxRows: 5000, maxBytes: 1 })).toHaveLength(1);
-    expect(outbox.nextBatch({ maxRows: 2, maxBytes: 1 << 20 }, 48).map((r) => r.seq)).toEqual([49, 50]);
+    expect(outbox.nextBatch({ maxRows: 2, maxBytes: 1 << 20 }, 48).seqs).toEqual([49, 50]);
   });
 
   it('marks sent up to the server last_seq, rejected rows dead, and reports counts', () => {
@@ -146,7 +146,7 @@ describe('outbox', () => {
     expect(m).toEqual({ sent: 2, dead: 1 });
     const d = outbox.detail();
     expect(d).toMatchObject({ pending: 2, dead: 1, sent: 2, lastSuccessAt: '2026-01-01T00:00:10.000Z' });
-    expect(outbox.nextBatch({ maxRows: 10, maxBytes: 1 << 20 }).map((r) => r.seq)).toEqual([4, 5]);
+    expect(outbox.nextBatch({ maxRows: 10, maxBytes: 1 << 20 }).seqs).toEqual([4, 5]);
   });
 
   it('retry-dead re-queues a dead row under a new seq with its old event id, and notifies listeners', () => {
@@ -157,7 +157,7 @@ describe('outbox', () => {
     const seen: number[] = [];
     outbox.onAppend((x) => seen.push(x.seq));
     expect(outbox.retryDead()).toBe(1);
-    const rows = outbox.nextBatch({ maxRows: 10, maxBytes: 1 << 20 });
+    const rows = batchRows(outbox.nextBatch({ maxRows: 10, maxBytes: 1 << 20 }));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.eventId).toBe(a.eventId);
     expect(rows[0]!.seq).toBe(3);
