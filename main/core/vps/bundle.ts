@@ -119,10 +119,11 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
     fs.chmodSync(file, mode);
     written.push(rel);
   };
-  const copyDir = (from: string, to: string, pattern: RegExp, mode: number) => {
+  // Copied as they are, every file: the folders belong to other parts of Jett (the sync, the workflows).
+  const copyDir = (from: string, to: string) => {
     if (!fs.existsSync(from)) return;
     for (const name of fs.readdirSync(from).sort()) {
-      if (pattern.test(name) && fs.statSync(path.join(from, name)).isFile()) write(path.join(to, name), fs.readFileSync(path.join(from, name), 'utf8'), mode);
+      if (fs.statSync(path.join(from, name)).isFile()) write(path.join(to, name), fs.readFileSync(path.join(from, name), 'utf8'), 0o644);
     }
   };
 
@@ -150,8 +151,8 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   for (const script of ['install.sh', 'ufw.sh', 'restore.sh', 'apply-migrations.sh', 'backup/backup.sh', 'postgres/init/10-jett-roles.sh']) template(script, 0o755);
   template('cloudflared/config.yml', 0o644);
   template('README.md', 0o644);
-  copyDir(migrationsRes, 'migrations', /^\d{4}_[a-z0-9_]+\.sql$/, 0o644);
-  copyDir(path.join(vpsRes, 'n8n'), 'n8n', /\.json$/, 0o644);
+  copyDir(migrationsRes, 'migrations');
+  copyDir(path.join(vpsRes, 'n8n'), 'n8n');
 
   const storedSecrets: string[] = [];
   if (storedJett !== secrets.jettDbPassword) {

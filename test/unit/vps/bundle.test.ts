@@ -138,7 +138,7 @@ describe('jett vps bundle', () => {
   it('copies the server migrations and the n8n workflows as they are', () => {
     const res = resourcesRoot();
     for (const [from, to] of [[path.join(res, 'migrations', 'server'), 'migrations'], [path.join(res, 'vps', 'n8n'), 'n8n']] as const) {
-      const want = fs.existsSync(from) ? fs.readdirSync(from).filter((f) => /\.(sql|json)$/.test(f)) : [];
+      const want = fs.existsSync(from) ? fs.readdirSync(from).filter((f) => fs.statSync(path.join(from, f)).isFile()) : [];
       expect(fs.readdirSync(path.join(out, to)).sort()).toEqual(want.sort());
       for (const f of want) expect(fs.readFileSync(path.join(out, to, f), 'utf8')).toBe(fs.readFileSync(path.join(from, f), 'utf8'));
     }
