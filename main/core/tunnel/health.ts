@@ -164,11 +164,10 @@ export class TunnelMonitor {
       this.move('down', `interface ${this.deps.iface} is not up`);
       return this.state;
     }
+    // One status read per poll: through the Linux helper each read is a sudo call.
+    this.peer = status.peers[0] ?? null;
     const probe = await this.safeProbe();
     this.lastProbe = probe;
-    // Read the counters after the probe, so a successful probe shows as rx that moved.
-    const after = await this.deps.status().catch(() => status);
-    this.peer = after?.peers[0] ?? status.peers[0] ?? null;
     this.judge(probe);
     if (this.state === 'lost') await this.repair();
     return this.state;

@@ -72,11 +72,20 @@ esac
 `;
 }
 
-/** One line per verb, so sudo lets the user run the helper with exactly these arguments and no others. */
+/**
+ * Lets the user run the helper with exactly the four verbs and no other arguments. `status` runs every poll, so
+ * it is kept out of syslog and PAM session logs; up, down and reresolve are still logged.
+ */
 export function renderSudoers(user: string, helper = LINUX_HELPER_PATH): string {
   assertUserName(user);
   const cmds = HELPER_VERBS.map((v) => `${helper} ${v}`).join(', ');
-  return `# Jett: lets ${user} bring the Jett tunnel up and down (written by \`jett tunnel install\`)\n${user} ALL=(root) NOPASSWD: ${cmds}\n`;
+  return [
+    `# Jett: lets ${user} bring the Jett tunnel up and down (written by \`jett tunnel install\`)`,
+    `Cmnd_Alias JETT_TUNNEL_STATUS = ${helper} status`,
+    'Defaults!JETT_TUNNEL_STATUS !syslog, !pam_session',
+    `${user} ALL=(root) NOPASSWD: ${cmds}`,
+    '',
+  ].join('\n');
 }
 
 export function linuxInstallFiles(input: LinuxInstallInput): InstallFile[] {

@@ -76,8 +76,12 @@ describe('TunnelMonitor', () => {
     const m = make();
     expect(await m.tick()).toBe('up');
     expect(events).toEqual([{ from: 'down', to: 'up', reason: 'probe answered in 0.5 ms', at: new Date(timers.now()).toISOString() }]);
+    // Counters are read once per poll, before its probe: the next poll shows what the first probe moved.
+    expect(m.snapshot()).toMatchObject({ handshakeAgeS: null, rxBytes: 0 });
+    await timers.advance(5000);
+    await m.tick();
     const snap = m.snapshot();
-    expect(snap).toMatchObject({ state: 'up', handshakeAgeS: 0, rxBytes: 92, txBytes: 184, probeRttMs: 0.5, endpoint: '192.0.2.2:51820' });
+    expect(snap).toMatchObject({ state: 'up', handshakeAgeS: 5, rxBytes: 92, txBytes: 184, probeRttMs: 0.5, endpoint: '192.0.2.2:51820' });
     expect(StatusSnapshotSchema.shape.tunnel.parse(snap)).toEqual(snap);
   });
 

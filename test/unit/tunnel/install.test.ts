@@ -38,8 +38,9 @@ describe('Linux install files', () => {
     ]);
   });
 
-  it('lets the user run the helper with exactly the four verbs', () => {
-    expect(renderSudoers('alice').split('\n')[1]).toBe(
+  it('lets the user run the helper with exactly the four verbs, and keeps the frequent status out of syslog', () => {
+    expect(renderSudoers('alice')).toContain('Defaults!JETT_TUNNEL_STATUS !syslog, !pam_session\n');
+    expect(renderSudoers('alice').split('\n')[3]).toBe(
       'alice ALL=(root) NOPASSWD: /usr/local/libexec/jett-tunnel up, /usr/local/libexec/jett-tunnel down, /usr/local/libexec/jett-tunnel status, /usr/local/libexec/jett-tunnel reresolve',
     );
   });
