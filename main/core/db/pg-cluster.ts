@@ -23,6 +23,8 @@ export interface PgClusterOptions {
   netns?: string;
   /** Parent folder for the cluster's temp folder. */
   tmpRoot?: string;
+  /** Client networks (CIDRs) allowed to log in with a password besides loopback, e.g. the tunnel's subnet. */
+  allowFrom?: string[];
 }
 
 export interface PgDatabase {
@@ -125,6 +127,16 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
     // The superuser password only satisfies initdb; admin access goes through the owner-only socket folder.
     await run([initdb, '-D', dataDir, '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwFile}`, '--no-sync'], 'initdb');
     fs.rmSync(pwFile);
+    // initdb allows TCP from loopback only; a cluster bound to a namespace address (the demo's VPS) is reached from
+    // the desktop's address, so allow any host with a password: where it listens is what limits who can reach it.
+    fs.writeFileSync(
+      path.join(dataDir, 'pg_hba.conf'),
+      ['local all all trust', 'host all all 0.0.0.0/0 scram-sha-256', 'host all all ::/0 scram-sha-256', ''].join('\n'),
+    );
+    if (opts.allowFrom?.length) {
+      const lines = opts.allowFrom.map((cidr) => `host all all ${cidr} scram-sha-256`).join('\n');
+      fs.appendFileSync(path.join(dataDir, 'pg_hba.conf'), `\n${lines}\n`);
+    }
     const tries = opts.port ? 1 : 5;
     for (let attempt = 1; ; attempt++) {
       const port = opts.port ?? 20000 + Math.floor(Math.random() * 40000);

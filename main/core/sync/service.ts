@@ -407,8 +407,10 @@ export class SyncService {
       try {
         this.deps.inbox.complete(req.requestId, result, this.clock());
       } catch (err) {
-        if (!(err instanceof OutboxError)) throw err;
-        this.deps.inbox.complete(req.requestId, { ok: false, error: `the result was refused: ${err.message}` }, this.clock());
+        // A result the outbox refuses (too big, not JSON) must still answer the request, or it would block the rest.
+        const why = err instanceof OutboxError ? err.message : `not JSON-serialisable (${(err as Error).message})`;
+        this.log.warn('an inbox result was refused; answering the request as failed', { requestId: req.requestId, error: why });
+        this.deps.inbox.complete(req.requestId, { ok: false, error: `the result was refused: ${why}` }, this.clock());
       }
     }
     if (requests.length > 0) this.emitInbox();
