@@ -10,7 +10,6 @@ export type TunnelSettings = Config['tunnel'];
 
 /** Where the VPS keeps its own private key when the desktop never sees it (the bundle generates it there). */
 export const VPS_PRIVATE_KEY_FILE = '/etc/wireguard/jett-vps.key';
-export const VPS_INTERFACE = 'wg0';
 
 export interface DesktopConfigInput {
   privateKey: string;

@@ -38,10 +38,6 @@ export function decodeKey(text: string, what: string): Buffer {
   return Buffer.from(trimmed, 'base64');
 }
 
-export function isValidKey(text: string): boolean {
-  return KEY_BASE64.test(text.trim());
-}
-
 export function publicKeyOf(privateKey: string): string {
   const raw = decodeKey(privateKey, 'the private key');
   const priv = createPrivateKey({ key: Buffer.concat([PKCS8_X25519_PREFIX, raw]), format: 'der', type: 'pkcs8' });
