@@ -1,5 +1,6 @@
 // Draws the tray icons as PNGs (no image tools needed): a disc coloured by the tunnel's state (green up, amber
-// degraded, red down) with a mark for the voice state (ring idle, dot listening, bars speaking). 32 px and @2x.
+// degraded, red down) with a mark for the voice state (ring idle, dot listening, bars speaking). 32 px and @2x,
+// and the 512 px application icon.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +99,12 @@ export function makeTrayIcons(dir) {
   return names;
 }
 
+/** The application icon (installer, taskbar, .deb): the "up" disc at 512 px; electron-builder derives the rest. */
+export function makeAppIcon(file) {
+  fs.writeFileSync(file, png(512, painter('up', 'idle')));
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(makeTrayIcons(process.argv[2] ?? 'resources/tray').join('\n'));
+  makeAppIcon('build/icon.png');
 }

@@ -1,4 +1,5 @@
-// `npm start`: builds and launches the Electron app; where Electron cannot start, says why and runs `jett agent`.
+// `npm start`: builds the app (native modules for Electron's ABI in .electron-native/), launches Electron; where
+// Electron cannot start, says why and runs `jett agent`.
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +29,22 @@ function run(cmd, args) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
 
-const found = electronBinary();
+/** better-sqlite3 built for Electron's ABI, in its own folder (build/electron-native.mjs); node_modules keeps Node's. */
+async function electronNative() {
+  try {
+    const { ensureElectronNative, installedElectronVersion } = await import('../build/electron-native.mjs');
+    return { dir: await ensureElectronNative({ root, electronVersion: installedElectronVersion(root) }) };
+  } catch (err) {
+    return { reason: `native modules could not be built for Electron (${String(err?.message ?? err).split('\n')[0]})` };
+  }
+}
+
+let found = electronBinary();
+const native = found.binary ? await electronNative() : null;
+if (native?.reason) found = { reason: native.reason };
 if (found.binary) {
-  const built = spawnSync(process.execPath, [path.join(root, 'build', 'build-app.mjs')], { cwd: root, stdio: 'inherit' });
+  const env = { ...process.env, JETT_ELECTRON_NATIVE: native.dir };
+  const built = spawnSync(process.execPath, [path.join(root, 'build', 'build-app.mjs')], { cwd: root, stdio: 'inherit', env });
   if (built.status !== 0) process.exit(built.status ?? 1);
   run(found.binary, [path.join(root, 'dist', 'app', 'main.js')]);
 } else {

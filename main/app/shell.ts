@@ -220,7 +220,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
       return fs.readFile(file, 'utf8');
     },
     writeClipboard: (text) => clipboard.writeText(text),
-    openExternal,
+    openLink: openExternal,
     models: ollamaModels(() => runtime.config.load().ollama.host),
     sendModelProgress: (p) => send('models:progress', p),
   });

@@ -25,7 +25,7 @@ export interface HandlerDeps {
   chooseConfFile(): Promise<string | null>;
   readConfFile(path: string): Promise<string>;
   writeClipboard(text: string): void;
-  openExternal(target: ExternalTarget): Promise<OpenResult>;
+  openLink(target: ExternalTarget): Promise<OpenResult>;
   models: ModelService;
   sendModelProgress(progress: ModelProgress): void;
 }
@@ -98,6 +98,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       void deps.models.pull(name, deps.sendModelProgress);
       return { started: true as const };
     },
-    'links:open': ({ target }) => deps.openExternal(target),
+    'links:open': ({ target }) => deps.openLink(target),
   };
 }

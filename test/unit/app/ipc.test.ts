@@ -1,0 +1,123 @@
+// The one IPC wrapper: a foreign sender, a sub-frame, a page of another origin, malformed, extra and oversized
+// arguments are refused with a clear error; replies that break the contract never leave main.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { registerIpcHandlers, type Handlers } from '../../../main/app/ipc/register.js';
+import { IPC_MAX_MESSAGE_BYTES, INVOKE_CHANNELS, IpcErrorViewSchema, type InvokeChannel } from '../../../main/core/contracts/ipc.js';
+import { JettError } from '../../../main/core/errors.js';
+import { ipcMain, MockWebContents, MockWebFrame } from '../../mocks/electron.js';
+import { eventFrom, snapshot } from './helpers.js';
+
+const log = { warn: vi.fn(), error: vi.fn() };
+const statusView = { snapshot: snapshot(), hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, turns: [] };
+
+function handlers(over: Partial<Handlers> = {}): Handlers {
+  const fail = async () => {
+    throw new Error('not part of this test');
+  };
+  const all = Object.fromEntries((Object.keys(INVOKE_CHANNELS) as InvokeChannel[]).map((c) => [c, fail])) as unknown as Handlers;
+  return { ...all, 'status:get': async () => statusView, 'links:open': async () => ({ opened: false, reason: 'tunnel down' }), ...over };
+}
+
+type Reply = { ok: true; value: unknown } | { ok: false; error: unknown };
+const errorOf = (r: unknown) => IpcErrorViewSchema.parse((r as { error: unknown }).error);
+
+let win: MockWebContents;
+beforeEach(() => {
+  ipcMain.handlers.clear();
+  win = new MockWebContents();
+  win.mainFrame.url = 'jett://app/index.html';
+});
+
+describe('registerIpcHandlers', () => {
+  it('answers the top frame of a trusted window', async () => {
+    registerIpcHandlers(ipcMain, new Set([win.id]), handlers(), log);
+    expect(await ipcMain.invoke('status:get', eventFrom(win))).toEqual({ ok: true, value: statusView });
+  });
+
+  it('registers exactly the channels of the contract', () => {
+    registerIpcHandlers(ipcMain, new Set([win.id]), handlers(), log);
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(Object.keys(INVOKE_CHANNELS).sort());
+  });
+
+  it.each([
+    ['a webContents that is not ours', () => eventFrom(new MockWebContents()), 'the message did not come from a Jett window'],
+    ['a sub-frame of our window', () => eventFrom(win, new MockWebFrame('jett://app/index.html', win.mainFrame)), 'the message came from a sub-frame'],
+    ['a frame that is gone', () => eventFrom(win, null), 'the sending frame is gone'],
+  ])('refuses %s', async (_what, event, reason) => {
+    const handler = vi.fn(async () => statusView);
+    registerIpcHandlers(ipcMain, new Set([win.id]), handlers({ 'status:get': handler }), log);
+    const reply = (await ipcMain.invoke('status:get', event())) as Reply;
+    expect(reply.ok).toBe(false);
+    expect(errorOf(reply).message).toBe(`status:get: refused: ${reason}`);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it.each(['https://evil.example/', 'jett://app.evil.example/', 'file:///etc/passwd', 'jett://other/index.html'])('refuses our window once it shows %s', async (url) => {
+    registerIpcHandlers(ipcMain, new Set([win.id]), handlers(), log);
+    win.mainFrame.url = url;
+    expect(errorOf(await ipcMain.invoke('status:get', eventFrom(win))).message).toBe('status:get: refused: the sending page is not part of the app');
+  });
+
+  it('refuses malformed arguments and names the field', async () => {
+    const open = vi.fn(async () => ({ opened: true, reason: null }));
+    registerIpcHandlers(ipcMain, new Set([win.id]), handlers({ 'links:open': open }), log);
+    for (const bad of [undefined, null, 'n8n', { target: 'https://evil.example/' }, { target: 'n8n', url: 'https://evil.example/' }]) {
+      const reply = (await ipcMain.invoke('links:open', eventFrom(win), bad)) as Reply;
+      expect(reply.ok).toBe(false);
+      expect(errorOf(reply).message).toMatch(/^links:open: invalid argument: /);
+    }
+    const named = errorOf(await ipcMain.invoke('settings:save', eventFrom(win), { section: 'tunnel', values: { interface: 'eth0' } }));
+    expect(named.issues).toEqual([{ path: 'values.interface', message: 'tunnel.interface cannot be set from the window' }]);
+    expect(open).not.toHaveBeenCalled();
+  });
+
+  it('refuses an argument where none is taken, and more than one argument', async () => {
+    registerIpcHandlers(ipcMain, new Set([win.id]), handlers(), log);
+    expect(errorOf(await ipcMain.invoke('status:get', eventFrom(win), { sneaky: true })).message).toMatch(/^status:get: invalid argument/);
+    expect(errorOf(await ipcMain.invoke('links:open', eventFrom(win), { target: 'n8n' }, 'extra')).message).toBe('links:open: expected at most one argument, got 2');
+  });
+
+  it('refuses an oversized message before parsing it', async () => {
+    registerIpcHandlers(ipcMain, new Set([win.id]), handlers(), log);
+    const huge = { name: 'postgres.password', value: 'x'.repeat(IPC_MAX_MESSAGE_BYTES) };
+    const err = errorOf(await ipcMain.invoke('secret:set', eventFrom(win), huge));
+    expect(err.message).toMatch(/^secret:set: refused: the message is \d+ bytes, more than the 65536 allowed$/);
+    // The refusal does not echo the value.
+    expect(JSON.stringify(err)).not.toContain('xxxxxxxx');
+  });
+
+  it('refuses a reply that breaks the contract (a stray field could be a secret)', async () => {
+    const leaky = vi.fn(async () => ({ opened: true, reason: null, privateKey: 'oops' }));
+    registerIpcHandlers(ipcMain, new Set([win.id]), handlers({ 'links:open': leaky as unknown as Handlers['links:open'] }), log);
+    const reply = (await ipcMain.invoke('links:open', eventFrom(win), { target: 'n8n' })) as Reply;
+    expect(reply.ok).toBe(false);
+    expect(JSON.stringify(reply)).not.toContain('oops');
+    expect(errorOf(reply).message).toBe('links:open: main produced a reply that breaks the contract');
+  });
+
+  it('passes a JettError through with its fix, and hides the text of any other error', async () => {
+    registerIpcHandlers(
+      ipcMain,
+      new Set([win.id]),
+      handlers({
+        'tunnel:up': async () => {
+          throw new JettError('wg-quick up failed: interface name "jett0" is in use', 'take the other interface down');
+        },
+        'tunnel:down': async () => {
+          throw new Error('ENOENT /root/.secret-path');
+        },
+      }),
+      log,
+    );
+    expect(errorOf(await ipcMain.invoke('tunnel:up', eventFrom(win)))).toEqual({ name: 'JettError', message: 'wg-quick up failed: interface name "jett0" is in use', fix: 'take the other interface down', issues: [] });
+    const hidden = errorOf(await ipcMain.invoke('tunnel:down', eventFrom(win)));
+    expect(hidden.name).toBe('InternalError');
+    expect(JSON.stringify(hidden)).not.toContain('secret-path');
+  });
+
+  it('removes its handlers', () => {
+    const remove = registerIpcHandlers(ipcMain, new Set([win.id]), handlers(), log);
+    remove();
+    expect(ipcMain.handlers.size).toBe(0);
+  });
+});

@@ -1,0 +1,73 @@
+// The tray from status snapshots: icon per tunnel and voice state, tooltip with handshake age and backlog, and a
+// menu whose items follow the state; every icon the model can name exists as a PNG.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { trayModel, type TrayInput } from '../../../main/app/tray/model.js';
+import { snapshot } from './helpers.js';
+
+const hotkey = { accelerator: 'Ctrl+Alt+J', registered: true, error: null };
+const input = (over: Partial<TrayInput> = {}): TrayInput => ({ status: snapshot(), hotkey, openAtLogin: false, ...over });
+const item = (m: ReturnType<typeof trayModel>, label: string) => m.items.find((i) => i.label === label);
+
+describe('trayModel', () => {
+  it.each([
+    [{ tunnel: { state: 'up' as const } }, 'tunnel-up-idle'],
+    [{ tunnel: { state: 'degraded' as const } }, 'tunnel-degraded-idle'],
+    [{ tunnel: { state: 'connecting' as const } }, 'tunnel-degraded-idle'],
+    [{ tunnel: { state: 'lost' as const } }, 'tunnel-down-idle'],
+    [{ tunnel: { state: 'down' as const }, voice: { state: 'listening' as const } }, 'tunnel-down-listening'],
+    [{ tunnel: { state: 'up' as const }, voice: { state: 'speaking' as const } }, 'tunnel-up-speaking'],
+    [{ tunnel: { state: 'up' as const }, voice: { state: 'thinking' as const } }, 'tunnel-up-speaking'],
+  ])('shows %j as %s', (over, icon) => {
+    expect(trayModel(input({ status: snapshot(over) })).icon).toBe(icon);
+  });
+
+  it('tells handshake age and backlog in the tooltip', () => {
+    const m = trayModel(input({ status: snapshot({ tunnel: { state: 'up', handshakeAgeS: 42 }, outbox: { pending: 7, oldestPendingAgeS: 600 }, voice: { state: 'idle' } }) }));
+    expect(m.tooltip).toBe('Jett: Tunnel up, handshake 42 s ago; outbox 7 waiting, oldest 10 min; voice ready');
+    expect(trayModel(input({ status: snapshot({ tunnel: { state: 'lost', reason: 'no answer to probes for 30 s' } }) })).tooltip).toContain('Tunnel lost: no answer to probes for 30 s; outbox empty');
+  });
+
+  it('offers connect while down, disconnect while up, and the links only while up', () => {
+    const down = trayModel(input());
+    expect(item(down, 'Connect tunnel')?.action).toBe('connect');
+    expect(item(down, 'Disconnect tunnel')).toBeUndefined();
+    expect(item(down, 'Open n8n')?.enabled).toBe(false);
+    expect(item(down, 'Open Portainer')?.enabled).toBe(false);
+    const up = trayModel(input({ status: snapshot({ tunnel: { state: 'up' } }) }));
+    expect(item(up, 'Disconnect tunnel')?.action).toBe('disconnect');
+    expect(item(up, 'Open n8n')?.enabled).toBe(true);
+    expect(item(up, 'Open Portainer')?.enabled).toBe(true);
+  });
+
+  it('shows the hotkey on the voice item, and a failed hotkey as its own item', () => {
+    const ok = trayModel(input());
+    expect(item(ok, 'Start a voice turn')).toMatchObject({ action: 'voice-toggle', accelerator: 'Ctrl+Alt+J', enabled: true });
+    const listening = trayModel(input({ status: snapshot({ voice: { state: 'listening' } }) }));
+    expect(item(listening, 'Stop listening')?.action).toBe('voice-toggle');
+    const held = trayModel(input({ hotkey: { accelerator: 'Ctrl+Alt+J', registered: false, error: 'Ctrl+Alt+J is held by another program' } }));
+    expect(item(held, 'Start a voice turn')?.accelerator).toBeUndefined();
+    expect(item(held, 'Hotkey unavailable: Ctrl+Alt+J is held by another program')?.action).toBe('open-settings');
+    expect(item(trayModel(input({ status: snapshot({ voice: { state: 'off' } }) })), 'Start a voice turn')?.enabled).toBe(false);
+  });
+
+  it('has settings, the [Peer] block, start at login and quit', () => {
+    const m = trayModel(input({ openAtLogin: true }));
+    expect(m.items.map((i) => i.action).filter(Boolean)).toEqual(['connect', 'voice-toggle', 'open-settings', 'copy-peer-block', 'open-n8n', 'open-portainer', 'toggle-login', 'quit']);
+    expect(item(m, 'Start at login')?.checked).toBe(true);
+  });
+
+  it('names only icons that exist as 32x32 PNGs (and @2x)', () => {
+    const dir = path.resolve('resources/tray');
+    for (const tunnel of ['up', 'degraded', 'down']) {
+      for (const voice of ['idle', 'listening', 'speaking']) {
+        for (const [suffix, size] of [['', 32], ['@2x', 64]] as const) {
+          const buf = fs.readFileSync(path.join(dir, `tunnel-${tunnel}-${voice}${suffix}.png`));
+          expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+          expect([buf.readUInt32BE(16), buf.readUInt32BE(20)]).toEqual([size, size]);
+        }
+      }
+    }
+  });
+});
