@@ -65,10 +65,6 @@ export class KokoroTextToSpeech implements TextToSpeech {
     this.name = `${opts.model} ${opts.voice} (${opts.choice.ep}${opts.choice.fallback ? ', CPU fallback' : ''})`;
   }
 
-  get executionProvider(): ExecutionProviderChoice {
-    return this.opts.choice;
-  }
-
   static async load(o: KokoroLoadOptions): Promise<KokoroTextToSpeech> {
     checkVoice(o.voice);
     checkSpeed(o.speed);

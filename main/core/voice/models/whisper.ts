@@ -49,10 +49,6 @@ export class WhisperSpeechToText implements SpeechToText {
     this.name = `${opts.model} (${opts.choice.ep}${opts.choice.fallback ? ', CPU fallback' : ''})`;
   }
 
-  get executionProvider(): ExecutionProviderChoice {
-    return this.opts.choice;
-  }
-
   static async load(o: WhisperLoadOptions): Promise<WhisperSpeechToText> {
     checkModelFolder(o.modelsDir, o.entry, 'stt');
     await useLocalModelsOnly(o.modelsDir);
