@@ -9,11 +9,12 @@ import { registerAudit } from './commands/audit.js';
 import { registerConfig } from './commands/config.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerSecret } from './commands/secret.js';
+import { registerVps } from './commands/vps.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerSync } from './commands/sync.js';
-import { registerVps } from './commands/vps.js';
 import { registerModels } from './commands/models.js';
 import { registerVoice } from './commands/voice.js';
+import { registerDemo } from './commands/demo.js';
 import { createContext, type CliIo } from './context.js';
 
 export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
@@ -30,14 +31,15 @@ export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
   registerSecret(program, ctx);
   registerDoctor(program, ctx);
   registerAgent(program, ctx);
-  registerOutbox(program, ctx);
-  registerSync(program, ctx);
   registerKeys(program, ctx);
   registerTunnel(program, ctx);
   registerVps(program, ctx);
   registerAudit(program, ctx);
+  registerOutbox(program, ctx);
+  registerSync(program, ctx);
   registerVoice(program, ctx);
   registerModels(program, ctx);
+  registerDemo(program, ctx);
   // Subcommands inherit the error handling and output streams of the root.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   return program;

@@ -230,13 +230,16 @@ export class Agent {
     this.unsubscribe.push(this.voice.onTurn((record) => this.stack?.outbox.append('voice.turn', record)));
   }
 
+  /**
+   * Back to up (from lost, down, or only degraded): push, pull and beat at once rather than when a backoff ends.
+   * Lost or down: stop trying through a tunnel that carries nothing. Degraded changes nothing yet.
+   */
   private onTunnelState(from: TunnelState, to: TunnelState): void {
-    const wasUp = UP_STATES.includes(from);
-    const isUp = UP_STATES.includes(to);
-    if (isUp && !wasUp) {
+    if (to === 'up' && from !== 'up') {
       this.stack?.service.onTunnelUp();
       this.heartbeat?.onTunnelUp();
-    } else if (!isUp && wasUp) {
+      if (from === 'degraded') void this.heartbeat?.beat();
+    } else if (!UP_STATES.includes(to) && UP_STATES.includes(from)) {
       this.stack?.service.onTunnelDown();
       this.heartbeat?.onTunnelDown();
     }

@@ -21,8 +21,6 @@ export interface PgClusterOptions {
   port?: number;
   /** Run the server inside this network namespace (`ip netns exec NAME`); needs root. */
   netns?: string;
-  /** Parent folder for the cluster's temp folder. */
-  tmpRoot?: string;
   /** Client networks (CIDRs) allowed to log in with a password besides loopback, e.g. the tunnel's subnet. */
   allowFrom?: string[];
 }
@@ -104,7 +102,7 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
   const nsPrefix = opts.netns ? [required('ip'), 'netns', 'exec', opts.netns] : [];
   const host = opts.host ?? '127.0.0.1';
 
-  const dir = fs.mkdtempSync(path.join(opts.tmpRoot ?? os.tmpdir(), 'jett-pg-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jett-pg-'));
   const dataDir = path.join(dir, 'data');
   const socketDir = path.join(dir, 'sock');
   const logFile = path.join(dir, 'server.log');

@@ -1,0 +1,18 @@
+// `jett demo --ci --json`: the last line, what the whole round trip measured.
+import { z } from 'zod';
+
+export const DemoResultSchema = z.object({
+  events_sent: z.number().int(),
+  events_on_vps: z.number().int(),
+  lost: z.number().int(),
+  duplicated: z.number().int(),
+  reordered: z.number().int(),
+  heartbeat_s: z.number(),
+  cut_s: z.number(),
+  offline_detected_s: z.number().nullable(),
+  resync_s: z.number().nullable(),
+  inbox_delivered: z.number().int(),
+  inbox_answered: z.number().int(),
+  back_online: z.boolean(),
+});
+export type DemoResult = z.infer<typeof DemoResultSchema>;
