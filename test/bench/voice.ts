@@ -98,7 +98,7 @@ async function endpoint(vad: SileroVad, clip: BenchClip): Promise<EndpointResult
   };
 }
 
-async function firstAudio(vad: SileroVad, engines: () => VoiceEngines, clips: BenchClip[]): Promise<Array<{ firstAudio: number; fromSpeechEnd: number }>> {
+async function firstAudio(vad: SileroVad, engines: () => VoiceEngines, clips: BenchClip[], preemptMs: number): Promise<Array<{ firstAudio: number; fromSpeechEnd: number }>> {
   const out: Array<{ firstAudio: number; fromSpeechEnd: number }> = [];
   const logger = createLogger({ sink: () => undefined, format: 'json' });
   for (const clip of clips) {
@@ -108,10 +108,11 @@ async function firstAudio(vad: SileroVad, engines: () => VoiceEngines, clips: Be
       vad,
       openSource: () => new PcmSource('clip', clip.pcm),
       logger,
-      options: { activation: 'hotkey', bargeIn: 'off', endpoint: { ...DEFAULT_ENDPOINT, silenceMs: SILENCE_MS }, memoryTurns: 0, systemPrompt: 'be brief' },
+      options: { activation: 'hotkey', bargeIn: 'off', endpoint: { ...DEFAULT_ENDPOINT, silenceMs: SILENCE_MS, preemptMs }, memoryTurns: 0, systemPrompt: 'be brief' },
     });
     await pipeline.start();
-    const turn = await pipeline.runTurn(new PcmSource('clip', clip.pcm, 0));
+    // Real time from 200 ms before the true end: the silence that ends the turn takes as long as it would live.
+    const turn = await pipeline.runTurn(new PcmSource('clip', clip.pcm, 1500, clip.speechEnd - 3200));
     await pipeline.stop();
     const l = turn.latencies;
     if (turn.outcome !== 'answered' || l.playback_start_ms === null || !turn.audio) throw new Error(`turn on "${clip.text}" was ${turn.outcome}: ${turn.reason}`);
@@ -137,23 +138,25 @@ for (const c of clips) ep.push(await endpoint(vad, c));
 const ok = ep.filter((e) => !Number.isNaN(e.delayMs));
 say(`  vad lag p50 ${r1(pct(ok.map((e) => e.lagMs), 50))} ms, endpoint delay p50 ${r1(pct(ok.map((e) => e.delayMs), 50))} ms, p95 ${r1(pct(ok.map((e) => e.delayMs), 95))} ms, false endpoints ${ep.filter((e) => e.falseEndpoint).length}`);
 
-say('pipeline overhead: zero-delay test engines, end-of-turn decision -> first audio to the sink');
-const zero = await firstAudio(vad, () => ({ stt: new ScriptedSpeechToText(), llm: new ScriptedLanguageModel(), tts: new ToneTextToSpeech() }), clips);
+// Without preparation during the silence: with it, zero-delay engines finish before the decision and hide the cost.
+say('pipeline overhead: zero-delay test engines, end-of-turn decision -> first audio to the sink, preemptMs 0');
+const zero = await firstAudio(vad, () => ({ stt: new ScriptedSpeechToText(), llm: new ScriptedLanguageModel(), tts: new ToneTextToSpeech() }), clips, 0);
 say(`  overhead p50 ${r1(pct(zero.map((z) => z.firstAudio), 50))} ms, p95 ${r1(pct(zero.map((z) => z.firstAudio), 95))} ms`);
 
 const b = RTX3070_BUDGET;
+const budgetEngines = (): VoiceEngines => ({
+  stt: new ScriptedSpeechToText({ delayMs: b.sttMs }),
+  llm: new ScriptedLanguageModel({ firstTokenMs: b.llmFirstTokenMs, tokensPerSecond: b.tokensPerSecond }),
+  tts: new ToneTextToSpeech({ msPerFragment: b.ttsMsPerFragment }),
+});
+const summary = (runs: Array<{ firstAudio: number; fromSpeechEnd: number }>) =>
+  `first audio p50 ${r1(pct(runs.map((x) => x.firstAudio), 50))} ms, p95 ${r1(pct(runs.map((x) => x.firstAudio), 95))} ms; true end of speech -> audio p50 ${r1(pct(runs.map((x) => x.fromSpeechEnd), 50))} ms, p95 ${r1(pct(runs.map((x) => x.fromSpeechEnd), 95))} ms`;
 say(`first audio with test engines at an RTX 3070 budget: STT ${b.sttMs} ms, LLM first token ${b.llmFirstTokenMs} ms then ${b.tokensPerSecond} tokens/s, TTS ${b.ttsMsPerFragment} ms per fragment`);
-const budget = await firstAudio(
-  vad,
-  () => ({
-    stt: new ScriptedSpeechToText({ delayMs: b.sttMs }),
-    llm: new ScriptedLanguageModel({ firstTokenMs: b.llmFirstTokenMs, tokensPerSecond: b.tokensPerSecond }),
-    tts: new ToneTextToSpeech({ msPerFragment: b.ttsMsPerFragment }),
-  }),
-  clips,
-);
+const plain = await firstAudio(vad, budgetEngines, clips, 0);
+say(`  preemptMs 0 (the reply starts at the end-of-turn decision): ${summary(plain)}`);
+const budget = await firstAudio(vad, budgetEngines, clips, DEFAULT_ENDPOINT.preemptMs);
+say(`  preemptMs ${DEFAULT_ENDPOINT.preemptMs} (the default: prepared during the silence, played after the decision): ${summary(budget)}`);
 await vad.close();
-say(`  first audio p50 ${r1(pct(budget.map((x) => x.firstAudio), 50))} ms, p95 ${r1(pct(budget.map((x) => x.firstAudio), 95))} ms; true end of speech -> audio p50 ${r1(pct(budget.map((x) => x.fromSpeechEnd), 50))} ms, p95 ${r1(pct(budget.map((x) => x.fromSpeechEnd), 95))} ms`);
 
 const result: VoiceBench = VoiceBenchSchema.parse({
   clips: clips.length,

@@ -20,6 +20,7 @@ interface RunOptions {
   json?: boolean;
   testEngines?: boolean;
   output?: string;
+  realtime?: boolean;
 }
 
 function openDb(rt: Runtime): Database.Database {
@@ -72,6 +73,7 @@ export function registerVoice(program: Command, ctx: CliContext): void {
     .option('--json', 'print {"input","test_engines","turn":{transcript, reply, latencies...}}')
     .option('--test-engines', 'use the deterministic TEST engines (not models), timed like an RTX 3070: shows every stage before any model is installed')
     .option('--output <file>', 'write the spoken reply to this WAV instead of playing it')
+    .option('--realtime', 'feed the file at the pace of speech, as a microphone would (the reply is then prepared during the end-of-turn silence, as live)')
     .action(async (opts: RunOptions) => {
       if (!opts.input) throw new UsageError('jett voice needs --input FILE (or a subcommand: listen, devices)', 'run `jett voice --input question.wav`, or `jett voice --help`');
       const rt = ctx.runtime();
@@ -84,7 +86,7 @@ export function registerVoice(program: Command, ctx: CliContext): void {
         const pipeline = await buildPipeline({ config, engines, logger: rt.logger, resolveBinary: which, db, ...(sink ? { sink } : {}) });
         const warm = await pipeline.start();
         if (warm[0]) throw warm[0];
-        const turn = await pipeline.runTurn(new PcmSource(opts.input, pcm));
+        const turn = await pipeline.runTurn(new PcmSource(opts.input, pcm, 1500, opts.realtime ? 0 : Number.POSITIVE_INFINITY));
         await pipeline.stop();
         if (sink && opts.output) writeWav(opts.output, sink.samples(), sink.sampleRate || engines.tts.sampleRate);
         if (turn.outcome === 'failed') ctx.exitCode = 1;

@@ -13,7 +13,9 @@ const ms = z.number().nullable();
 /**
  * Stage times of one turn in ms, relative to the end-of-turn decision (turn_end_ms is 0). speech_end_ms is the
  * pipeline's estimate of the end of speech, from the audio clock (negative: it precedes the decision). A stage
- * that did not happen (no speech-to-text for a typed `ask`, a cancel before audio) is null.
+ * that did not happen (no speech-to-text for a typed `ask`, a cancel before audio) is null. With voice.preemptMs
+ * the reply is prepared during the end-of-turn silence, so its early stages can be negative (done before the
+ * decision); its audio still starts only after it.
  */
 export const VoiceLatenciesSchema = z.object({
   speech_end_ms: ms,

@@ -15,6 +15,11 @@ export interface EndpointOptions {
   preRollMs: number;
   /** A turn that never pauses is ended here. */
   maxTurnMs: number;
+  /**
+   * Silence after which a tentative end is announced so the answer can be prepared before the turn ends (0: off).
+   * Shorter than silenceMs; if speech resumes the tentative end is withdrawn.
+   */
+  preemptMs: number;
 }
 
 export const DEFAULT_ENDPOINT: EndpointOptions = {
@@ -24,6 +29,7 @@ export const DEFAULT_ENDPOINT: EndpointOptions = {
   silenceMs: 300,
   preRollMs: 300,
   maxTurnMs: 30_000,
+  preemptMs: 150,
 };
 
 export const msToSamples = (ms: number): number => Math.round((ms * SAMPLE_RATE) / 1000);
@@ -31,6 +37,10 @@ export const samplesToMs = (samples: number): number => (samples * 1000) / SAMPL
 
 export type EndpointEvent =
   | { type: 'speech-start'; /** first sample of the first speech frame */ sample: number }
+  /** Silence has lasted preemptMs: the turn may be ending (the turn-end or a resume follows). */
+  | { type: 'pause'; speechStart: number; speechEnd: number; sample: number }
+  /** Speech came back after a pause event: the tentative end is withdrawn. */
+  | { type: 'resume'; sample: number }
   | {
       type: 'turn-end';
       speechStart: number;
@@ -43,19 +53,21 @@ export type EndpointEvent =
 
 type State =
   | { kind: 'idle'; candidateStart: number | null; candidateFrames: number }
-  | { kind: 'speech'; start: number; silenceStart: number | null };
+  | { kind: 'speech'; start: number; silenceStart: number | null; paused: boolean };
 
 export class Endpointer {
   private state: State = { kind: 'idle', candidateStart: null, candidateFrames: 0 };
   private readonly minSpeechFrames: number;
   private readonly silenceSamples: number;
   private readonly maxTurnSamples: number;
+  private readonly preemptSamples: number;
 
   constructor(readonly options: EndpointOptions = DEFAULT_ENDPOINT) {
     if (!(options.stopThreshold <= options.startThreshold)) throw new RangeError('the stop threshold must not exceed the start threshold');
     this.minSpeechFrames = Math.max(1, Math.ceil(msToSamples(options.minSpeechMs) / FRAME_SAMPLES));
     this.silenceSamples = msToSamples(options.silenceMs);
     this.maxTurnSamples = msToSamples(options.maxTurnMs);
+    this.preemptSamples = options.preemptMs > 0 && options.preemptMs < options.silenceMs ? msToSamples(options.preemptMs) : 0;
   }
 
   get speaking(): boolean {
@@ -78,15 +90,24 @@ export class Endpointer {
         this.state = { kind: 'idle', candidateStart: start, candidateFrames: frames };
         return null;
       }
-      this.state = { kind: 'speech', start, silenceStart: null };
+      this.state = { kind: 'speech', start, silenceStart: null, paused: false };
       return { type: 'speech-start', sample: start };
     }
-    if (probability >= this.options.startThreshold) s.silenceStart = null;
-    else if (probability < this.options.stopThreshold && s.silenceStart === null) s.silenceStart = frameStart;
+    let resumed = false;
+    if (probability >= this.options.startThreshold) {
+      s.silenceStart = null;
+      resumed = s.paused;
+      s.paused = false;
+    } else if (probability < this.options.stopThreshold && s.silenceStart === null) s.silenceStart = frameStart;
     if (s.silenceStart !== null && frameEnd - s.silenceStart >= this.silenceSamples) {
       return this.end(s.start, s.silenceStart, frameEnd, 'silence');
     }
     if (frameEnd - s.start >= this.maxTurnSamples) return this.end(s.start, s.silenceStart ?? frameEnd, frameEnd, 'max-length');
+    if (resumed) return { type: 'resume', sample: frameStart };
+    if (this.preemptSamples > 0 && s.silenceStart !== null && !s.paused && frameEnd - s.silenceStart >= this.preemptSamples) {
+      s.paused = true;
+      return { type: 'pause', speechStart: s.start, speechEnd: s.silenceStart, sample: frameEnd };
+    }
     return null;
   }
 

@@ -54,13 +54,28 @@ export class PcmSource implements AudioSource {
     private readonly pcm: Int16Array,
     /** Silence appended so a file that stops right at the last word still gets its end of turn. */
     private readonly tailMs = 1500,
+    /**
+     * From this sample on, chunks come no faster than a microphone would deliver them. Before it the audio is fed
+     * at once. What the pipeline does during a silence (preparing the reply) needs the silence to take real time.
+     */
+    private readonly realTimeFrom = Number.POSITIVE_INFINITY,
   ) {}
 
   async *chunks(): AsyncIterable<Int16Array> {
-    const chunk = FRAME_SAMPLES * 4;
-    for (let at = 0; at < this.pcm.length && !this.stopped; at += chunk) yield this.pcm.slice(at, at + chunk);
-    const tail = new Int16Array(Math.round((this.tailMs * SAMPLE_RATE) / 1000));
-    for (let at = 0; at < tail.length && !this.stopped; at += chunk) yield tail.subarray(at, at + chunk);
+    const chunk = FRAME_SAMPLES;
+    const total = this.pcm.length + Math.round((this.tailMs * SAMPLE_RATE) / 1000);
+    let paceStart: number | null = null;
+    for (let at = 0; at < total && !this.stopped; at += chunk) {
+      if (at >= this.realTimeFrom) {
+        paceStart ??= performance.now() - ((at - this.realTimeFrom) * 1000) / SAMPLE_RATE;
+        const due = paceStart + ((at + chunk - this.realTimeFrom) * 1000) / SAMPLE_RATE;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      const out = new Int16Array(Math.min(chunk, total - at));
+      if (at < this.pcm.length) out.set(this.pcm.subarray(at, Math.min(this.pcm.length, at + chunk)));
+      yield out;
+    }
   }
 
   async stop(): Promise<void> {

@@ -44,8 +44,18 @@ export interface VoicePipelineDeps {
   newId?: () => string;
 }
 
+interface AudioInput {
+  kind: 'audio';
+  turn: DetectedTurn;
+  source: 'microphone' | 'file';
+  t0: number;
+  at: Date;
+  /** For a reply prepared at a tentative end: resolves with the final turn, or null when speech resumed. */
+  gate?: Promise<DetectedTurn | null>;
+}
+
 type ResponseInput =
-  | { kind: 'audio'; turn: DetectedTurn; source: 'microphone' | 'file'; t0: number; at: Date }
+  | AudioInput
   | { kind: 'ask'; text: string; t0: number; at: Date }
   | { kind: 'speak'; text: string; t0: number; at: Date };
 
@@ -55,12 +65,21 @@ interface ActiveResponse {
   ctl: AbortController;
   reason: string | null;
   done: Promise<VoiceTurnRecord>;
+  /** Prepared before the end of the turn: the user may still be speaking, so the microphone is still analysed. */
+  held: boolean;
+}
+
+/** A reply prepared from a tentative end: it plays once the turn really ends, or is dropped if speech resumes. */
+interface HeldReply {
+  open: (turn: DetectedTurn | null) => void;
+  record: Promise<VoiceTurnRecord>;
 }
 
 export class VoicePipeline {
   private state: VoiceState = 'off';
   private capture: { source: AudioSource; detector: TurnDetector; done: Promise<void> } | null = null;
   private response: ActiveResponse | null = null;
+  private held: HeldReply | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly turnListeners = new Set<(r: VoiceTurnRecord) => void>();
   private readonly partialListeners = new Set<(text: string) => void>();
@@ -133,13 +152,16 @@ export class VoicePipeline {
     this.capture = null;
     await cap.source.stop();
     await cap.done;
-    if (turn) void this.respond({ kind: 'audio', turn, source: 'microphone', t0: this.clock(), at: this.now() });
-    else this.setState(this.idleState());
+    if (turn) void this.turnEnded(turn, 'microphone');
+    else {
+      this.dropHeld();
+      this.setState(this.idleState());
+    }
   }
 
   /** The hotkey: interrupts a reply, ends a turn being spoken, or starts listening. */
   async toggle(): Promise<void> {
-    if (this.response) return this.cancel('hotkey');
+    if (this.response && !this.response.held) return this.cancel('hotkey');
     if (this.capture && this.deps.options.activation !== 'handsFree') return this.stopListening();
     return this.startListening();
   }
@@ -158,19 +180,24 @@ export class VoicePipeline {
   async runTurn(source: AudioSource, kind: 'file' | 'microphone' = 'file'): Promise<VoiceTurnRecord> {
     const detector = new TurnDetector(this.deps.vad, this.deps.options.endpoint);
     detector.reset();
-    let turn: DetectedTurn | null = null;
+    let reply: Promise<VoiceTurnRecord> | null = null;
     try {
       for await (const chunk of source.chunks()) {
-        for (const ev of await detector.push(chunk)) if (ev.type === 'turn-end') turn ??= ev.turn;
-        if (turn) break;
+        for (const ev of await detector.push(chunk)) {
+          if (ev.type === 'pause') this.paused(ev.turn, kind);
+          else if (ev.type === 'resume') this.dropHeld();
+          else if (ev.type === 'turn-end') reply ??= this.turnEnded(ev.turn, kind);
+        }
+        if (reply) break;
       }
     } finally {
       await source.stop();
     }
-    turn ??= detector.release();
-    const at = this.now();
-    if (!turn) return this.finish(this.emptyRecord(kind, at, 'no speech was heard'));
-    return this.respond({ kind: 'audio', turn, source: kind, t0: this.clock(), at });
+    if (reply) return reply;
+    const turn = detector.release();
+    if (turn) return this.turnEnded(turn, kind);
+    this.dropHeld();
+    return this.finish(this.emptyRecord(kind, this.now(), 'no speech was heard'));
   }
 
   /** Stops the reply in progress (barge-in, hotkey, stop): LLM stream, TTS and playback, at once. */
@@ -218,11 +245,19 @@ export class VoicePipeline {
         for await (const chunk of source.chunks()) {
           if (this.capture !== cap) break;
           // Without barge-in the assistant's own voice is not analysed: it would start a turn on itself.
-          if (this.response && bargeIn === 'off') {
+          if (this.response && !this.response.held && bargeIn === 'off') {
             detector.skip(chunk.length);
             continue;
           }
           for (const ev of await detector.push(chunk)) {
+            if (ev.type === 'pause') {
+              this.paused(ev.turn, 'microphone');
+              continue;
+            }
+            if (ev.type === 'resume') {
+              this.dropHeld();
+              continue;
+            }
             if (ev.type === 'speech-start') {
               partialAt = ev.sample;
               if (this.response) {
@@ -234,7 +269,7 @@ export class VoicePipeline {
             }
             partialCtl?.abort();
             partialCtl = null;
-            void this.respond({ kind: 'audio', turn: ev.turn, source: 'microphone', t0: this.clock(), at: this.now() });
+            void this.turnEnded(ev.turn, 'microphone');
             // Hotkey and push-to-talk listen for one turn; with barge-in the microphone stays open during the reply.
             if (activation !== 'handsFree' && bargeIn === 'off') return;
           }
@@ -283,6 +318,32 @@ export class VoicePipeline {
     await cap.done;
   }
 
+  /** A tentative end: prepare the reply now (speech-to-text, LLM, TTS), but hold its audio until the turn ends. */
+  private paused(turn: DetectedTurn, source: 'microphone' | 'file'): void {
+    this.dropHeld();
+    let open!: (turn: DetectedTurn | null) => void;
+    const gate = new Promise<DetectedTurn | null>((resolve) => (open = resolve));
+    this.held = { open, record: this.respond({ kind: 'audio', turn, source, t0: Number.NaN, at: this.now(), gate }) };
+  }
+
+  /** Speech resumed after a tentative end: the prepared reply is dropped without a trace in the turn log. */
+  private dropHeld(): void {
+    const held = this.held;
+    this.held = null;
+    held?.open(null);
+  }
+
+  /** The turn ended: the prepared reply plays, or a new one starts. */
+  private turnEnded(turn: DetectedTurn, source: 'microphone' | 'file'): Promise<VoiceTurnRecord> {
+    const held = this.held;
+    this.held = null;
+    if (held) {
+      held.open(turn);
+      return held.record;
+    }
+    return this.respond({ kind: 'audio', turn, source, t0: this.clock(), at: this.now() });
+  }
+
   private respond(input: ResponseInput): Promise<VoiceTurnRecord> {
     const run = this.chain.then(() => this.runResponse(input));
     this.chain = run.catch(() => undefined);
@@ -295,12 +356,34 @@ export class VoicePipeline {
     const ctl = new AbortController();
     const signal = ctl.signal;
     let resolveDone!: (r: VoiceTurnRecord) => void;
-    const active: ActiveResponse = { ctl, reason: null, done: new Promise((r) => (resolveDone = r)) };
+    const gate = input.kind === 'audio' ? input.gate : undefined;
+    const active: ActiveResponse = { ctl, reason: null, done: new Promise((r) => (resolveDone = r)), held: gate !== undefined };
     this.response = active;
+    // Stage times on the monotonic clock; made relative to the end-of-turn decision once it is known.
     const marks: Partial<Record<Stage, number>> = {};
     const mark = (stage: Stage) => {
-      marks[stage] ??= this.clock() - input.t0;
+      marks[stage] ??= this.clock();
     };
+    let dropped = false;
+    const released: Promise<boolean> = gate
+      ? Promise.race([
+          gate.then((final) => {
+            if (final === null || input.kind !== 'audio') {
+              dropped = !signal.aborted;
+              active.reason ??= 'speech resumed';
+              ctl.abort();
+              return false;
+            }
+            input.turn = final;
+            input.t0 = this.clock();
+            input.at = this.now();
+            active.held = false;
+            if (this.state !== 'speaking') this.setState('thinking');
+            return true;
+          }),
+          new Promise<boolean>((resolve) => signal.addEventListener('abort', () => resolve(false), { once: true })),
+        ])
+      : Promise.resolve(true);
     let transcript = input.kind === 'audio' ? '' : input.text;
     let reply = input.kind === 'speak' ? input.text : '';
     let fragments = 0;
@@ -310,7 +393,7 @@ export class VoicePipeline {
       if (failure === null && !signal.aborted) failure = err;
       ctl.abort();
     };
-    this.setState('thinking');
+    if (!gate) this.setState('thinking');
     // sox `play` starts while the models work, so its start-up is not on the critical path.
     const sinkOpen = sink.open(tts.sampleRate);
     sinkOpen.catch(fail);
@@ -354,6 +437,7 @@ export class VoicePipeline {
         };
         const play = async () => {
           await sinkOpen;
+          if (!(await released)) return;
           for await (const pcm of audioQueue) {
             if (signal.aborted) return;
             mark('playback_start');
@@ -392,7 +476,10 @@ export class VoicePipeline {
     const reason = outcome === 'cancelled' ? (active.reason ?? 'cancelled') : outcome === 'failed' ? formatError(failure) : outcome === 'no-speech' ? 'the transcript was empty' : null;
     const audio = input.kind === 'audio' ? input.turn : null;
     const speechEnd = audio ? -samplesToMs(audio.turnEnd - audio.speechEnd) : null;
-    const playback = marks.playback_start ?? null;
+    // A reply cancelled before its turn ended has no end-of-turn time: its stages count from the cancel.
+    const t0 = Number.isNaN(input.t0) ? this.clock() : input.t0;
+    const rel = (stage: Stage) => (marks[stage] === undefined ? null : (marks[stage] as number) - t0);
+    const playback = rel('playback_start');
     const record: VoiceTurnRecord = {
       id: (this.deps.newId ?? randomUUID)(),
       at: input.at.toISOString(),
@@ -407,14 +494,21 @@ export class VoicePipeline {
       latencies: {
         speech_end_ms: speechEnd === null ? null : round(speechEnd),
         turn_end_ms: 0,
-        stt_final_ms: round(marks.stt_final),
-        llm_first_token_ms: round(marks.llm_first_token),
-        first_fragment_ms: round(marks.first_fragment),
-        tts_first_audio_ms: round(marks.tts_first_audio),
+        stt_final_ms: round(rel('stt_final')),
+        llm_first_token_ms: round(rel('llm_first_token')),
+        first_fragment_ms: round(rel('first_fragment')),
+        tts_first_audio_ms: round(rel('tts_first_audio')),
         playback_start_ms: round(playback),
         speech_end_to_audio_ms: playback !== null && speechEnd !== null ? round(playback - speechEnd) : null,
       },
     };
+    if (dropped) {
+      // The user went on speaking: this was never a turn. The real one follows.
+      this.response = null;
+      this.log.debug('prepared reply dropped: speech resumed', { stages: Object.keys(marks) });
+      resolveDone(record);
+      return record;
+    }
     if (outcome === 'failed') {
       this.log.error('voice turn failed', { error: reason });
       this.deps.bus?.emit('notification', { title: 'Jett could not answer', body: reason ?? '' });

@@ -56,7 +56,7 @@ export function pipelineOptions(config: Config): VoicePipelineOptions {
   return {
     activation: config.voice.activation,
     bargeIn: config.voice.bargeIn,
-    endpoint: { ...DEFAULT_ENDPOINT, silenceMs: config.voice.silenceMs },
+    endpoint: { ...DEFAULT_ENDPOINT, silenceMs: config.voice.silenceMs, preemptMs: config.voice.preemptMs },
     memoryTurns: config.voice.memoryTurns,
     systemPrompt: config.voice.systemPrompt,
   };

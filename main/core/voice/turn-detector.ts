@@ -14,7 +14,12 @@ export interface DetectedTurn {
   reason: 'silence' | 'max-length' | 'released';
 }
 
-export type DetectorEvent = { type: 'speech-start'; sample: number } | { type: 'turn-end'; turn: DetectedTurn };
+export type DetectorEvent =
+  | { type: 'speech-start'; sample: number }
+  /** A tentative end (see EndpointOptions.preemptMs): the turn so far, which may still go on. */
+  | { type: 'pause'; turn: DetectedTurn }
+  | { type: 'resume'; sample: number }
+  | { type: 'turn-end'; turn: DetectedTurn };
 
 export class TurnDetector {
   private readonly endpointer: Endpointer;
@@ -107,6 +112,10 @@ export class TurnDetector {
       // Drop what lies before the pre-roll; from here on the buffer grows with the turn.
       this.dropBefore(ev.sample - this.preRoll);
       return ev;
+    }
+    if (ev.type === 'resume') return ev;
+    if (ev.type === 'pause') {
+      return { type: 'pause', turn: { audio: this.joined(), audioStart: this.bufferedStart, speechStart: ev.speechStart, speechEnd: ev.speechEnd, turnEnd: ev.sample, reason: 'silence' } };
     }
     const audio = this.joined();
     const turn: DetectedTurn = { audio, audioStart: this.bufferedStart, speechStart: ev.speechStart, speechEnd: ev.speechEnd, turnEnd: ev.sample, reason: ev.reason };

@@ -52,6 +52,16 @@ describe('Endpointer', () => {
     expect(new Endpointer().forceEnd(1000)).toBeNull();
   });
 
+  it('announces a tentative end after preemptMs of silence, and withdraws it when speech resumes', () => {
+    // 150 ms is 4800/2 = 2400 samples: the end of the 5th silent frame.
+    const events = feed([...run(0.9, 10), ...run(0.1, 6), ...run(0.9, 10), ...run(0.1, 12)], { ...DEFAULT_ENDPOINT, preemptMs: 150 });
+    expect(events.map((e) => e.type)).toEqual(['speech-start', 'pause', 'resume', 'pause', 'turn-end']);
+    expect(events[1]).toMatchObject({ type: 'pause', speechStart: 0, speechEnd: 10 * F, sample: 15 * F });
+    expect(events[2]).toMatchObject({ type: 'resume', sample: 16 * F });
+    expect(events[4]).toMatchObject({ type: 'turn-end', speechEnd: 26 * F, sample: 36 * F });
+    expect(feed([...run(0.9, 10), ...run(0.1, 12)], { ...DEFAULT_ENDPOINT, preemptMs: 0 }).map((e) => e.type)).toEqual(['speech-start', 'turn-end']);
+  });
+
   it('refuses a stop threshold above the start threshold', () => {
     expect(() => new Endpointer({ ...DEFAULT_ENDPOINT, stopThreshold: 0.6, startThreshold: 0.5 })).toThrow(RangeError);
   });

@@ -133,6 +133,30 @@ describe('VoicePipeline', () => {
     expect(new VoiceStore(t.db).recent(5).map((r) => r.id)).toEqual([turn.id]);
   });
 
+  it('prepares the reply during the silence, plays it only after the turn ends, and drops it if speech resumes', async () => {
+    const t = build({ endpoint: { ...DEFAULT_ENDPOINT, preemptMs: 150 } });
+    cleanup.push(() => t.pipeline.stop());
+    let writesAtTurnEnd = -1;
+    t.pipeline.onState((st) => {
+      if (st === 'thinking' && writesAtTurnEnd < 0) writesAtTurnEnd = t.sink.writes;
+    });
+    await t.pipeline.start();
+    await t.pipeline.startListening();
+    const done = t.nextTurn();
+    // A 200 ms pause (a tentative end that is withdrawn), then the end of the sentence and 600 ms of silence.
+    t.mic.say(speech(600), silence(200), speech(600), silence(600));
+    const turn = await done;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(t.turns).toHaveLength(1);
+    expect(turn.outcome).toBe('answered');
+    expect(turn.audio).toMatchObject({ speech_end: Math.ceil((1400 * 16) / 512) * 512 });
+    // Speech-to-text ran during the silence, before the decision; not one sample played before it.
+    expect(turn.latencies.stt_final_ms!).toBeLessThan(0);
+    expect(turn.latencies.playback_start_ms!).toBeGreaterThanOrEqual(0);
+    expect(writesAtTurnEnd).toBe(0);
+    expect(t.states).toEqual(['idle', 'listening', 'thinking', 'speaking', 'idle']);
+  });
+
   it('sends the last turns from SQLite as memory with the next question', async () => {
     const llm = new ScriptedLanguageModel({ reply: 'Done.' });
     const t = build({ llm });
