@@ -109,7 +109,8 @@ export class ControlServer {
       return send({ id, ok: true, result: { subscribed: FORWARDED } });
     }
     try {
-      send({ id, ok: true, result: await this.handlers[method](params) });
+      // A method with nothing to return still answers `result: null`: the client refuses a reply without a result.
+      send({ id, ok: true, result: (await this.handlers[method](params)) ?? null });
     } catch (err) {
       this.logger.warn('control request failed', { method, error: err });
       send(errorReply(id, err));
