@@ -1,0 +1,83 @@
+// Attaching to an agent that already runs: the shell's handle over the real control endpoint (a Unix socket in a
+// temp folder) reads status, forwards actions and nudges, and receives the agent's events.
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { attachedHandle, type AgentHandle } from '../../../main/app/agent-handle.js';
+import { ControlClient } from '../../../main/core/control/client.js';
+import { ControlServer } from '../../../main/core/control/server.js';
+import { JettError } from '../../../main/core/errors.js';
+import { EventBus } from '../../../main/core/events/bus.js';
+import { createLogger } from '../../../main/core/log/logger.js';
+import { tempDir } from '../../helpers/tmp.js';
+import { snapshot } from './helpers.js';
+
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function attach() {
+  const sock = path.join(tempDir(), 'control.sock');
+  const bus = new EventBus();
+  const calls: string[] = [];
+  const record = (name: string, result: unknown = undefined) => async () => {
+    calls.push(name);
+    return result;
+  };
+  const server = new ControlServer(
+    sock,
+    {
+      status: record('status', snapshot({ tunnel: { state: 'up', handshakeAgeS: 9 } })),
+      'sync.once': record('sync.once', { pushed: 0 }),
+      'tunnel.up': record('tunnel.up'),
+      'tunnel.down': async () => {
+        throw new JettError('wg-quick down failed: jett0 is not a WireGuard interface', 'check `jett tunnel status`');
+      },
+      'tunnel.nudge': record('tunnel.nudge'),
+      'voice.toggle': record('voice.toggle'),
+      'outbox.status': record('outbox.status', { pending: 0 }),
+      'outbox.append': record('outbox.append', 0),
+    },
+    bus,
+    createLogger({ sink: () => {}, format: 'json' }),
+  );
+  await server.listen();
+  cleanup.push(() => server.close());
+  const client = await ControlClient.connect(sock);
+  const handle: AgentHandle = await attachedHandle(client!);
+  cleanup.push(() => handle.close());
+  return { bus, calls, handle };
+}
+
+describe('attachedHandle', () => {
+  it('reads the running agent\'s status', async () => {
+    const { handle } = await attach();
+    expect(handle.mode).toBe('attached');
+    expect((await handle.status()).tunnel).toMatchObject({ state: 'up', handshakeAgeS: 9 });
+  });
+
+  it('forwards actions, and the agent\'s errors with their fix', async () => {
+    const { handle, calls } = await attach();
+    await handle.tunnelUp();
+    await handle.voiceToggle();
+    await handle.syncOnce();
+    await expect(handle.tunnelDown()).rejects.toMatchObject({ message: 'wg-quick down failed: jett0 is not a WireGuard interface', fix: 'check `jett tunnel status`' });
+    expect(calls).toEqual(['tunnel.up', 'voice.toggle', 'sync.once']);
+  });
+
+  it('nudges the tunnel probe on resume and network changes, not on suspend', async () => {
+    const { handle, calls } = await attach();
+    handle.systemEvent('suspend');
+    handle.systemEvent('resume');
+    handle.systemEvent('network-change');
+    await handle.status();
+    expect(calls.filter((c) => c === 'tunnel.nudge')).toHaveLength(2);
+  });
+
+  it('receives the agent\'s events', async () => {
+    const { handle, bus } = await attach();
+    const seen = new Promise((resolve) => handle.on('tunnel.state', resolve));
+    bus.emit('tunnel.state', { from: 'up', to: 'lost', reason: 'no answer', at: '2026-11-27T10:00:00.000Z' });
+    await expect(seen).resolves.toEqual({ from: 'up', to: 'lost', reason: 'no answer', at: '2026-11-27T10:00:00.000Z' });
+  });
+});
