@@ -84,7 +84,7 @@ function secretStoreNote(mode: AgentHandle['mode'], home: string): string {
   const file = path.join(home, 'secrets.json');
   return mode === 'in-process'
     ? `This app keeps secrets encrypted by the operating system (safeStorage). The headless agent (jett agent) cannot read them: it reads ${file} only (jett secret set NAME).`
-    : `An agent started by \`jett agent\` is running; it reads secrets from ${file} (jett secret set NAME), not from this window's store.`;
+    : `An agent started by \`jett agent\` is running, so this window edits its store: ${file} (mode 0600). Secrets set while the tray app ran its own agent stay in the OS-encrypted store.`;
 }
 
 /** Returns null when another instance already runs (this one quits; the running one opens its window). */
@@ -103,8 +103,6 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
 
   const log = base.logger.child({ component: 'shell' });
   const platform = deps.platform ?? process.platform;
-  const secrets = new SafeStorageSecretStore(path.join(base.paths.home, 'secrets.safe.json'), safeStorage, platform, (v) => base.redactor.addSecret(v));
-  const runtime: Runtime = { ...base, secrets };
   const appRoot = app.getAppPath();
   const resources = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(appRoot, 'resources');
   const dirs = deps.dirs ?? {
@@ -116,13 +114,6 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const notify = (title: string, body: string) => {
     if (Notification.isSupported()) new Notification({ title, body }).show();
   };
-  try {
-    await secrets.ensureUsable();
-  } catch (err) {
-    log.warn('secret store unavailable', { error: formatError(err) });
-    notify('Jett cannot store secrets', formatError(err));
-  }
-
   // Session-wide policies, then the same policies on every webContents that will ever exist.
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler(createPermissionRequestPolicy(log));
@@ -134,11 +125,22 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     contents.setWindowOpenHandler(createWindowOpenPolicy(log));
   });
 
-  const attached = await (deps.attach ?? attachThroughControlEndpoint)(runtime);
+  // The window edits the secrets of the agent that runs: an attached `jett agent` reads the 0600 file, an agent
+  // in this process reads the store encrypted by the OS (safeStorage).
+  const attached = await (deps.attach ?? attachThroughControlEndpoint)(base);
   let agent: AgentHandle;
+  let runtime: Runtime = base;
   if (attached) {
     agent = attached;
   } else {
+    const secrets = new SafeStorageSecretStore(path.join(base.paths.home, 'secrets.safe.json'), safeStorage, platform, (v) => base.redactor.addSecret(v));
+    try {
+      await secrets.ensureUsable();
+    } catch (err) {
+      log.warn('secret store unavailable', { error: formatError(err) });
+      notify('Jett cannot store secrets', formatError(err));
+    }
+    runtime = { ...base, secrets };
     const inProcess = new Agent({ runtime, config: runtime.config.load(), env: deps.env ?? process.env, kind: 'tray' });
     await inProcess.start();
     agent = inProcessHandle(inProcess);
@@ -201,7 +203,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
 
   const handlers = createHandlers({
     config: runtime.config,
-    secrets,
+    secrets: runtime.secrets,
     secretStoreNote: secretStoreNote(agent.mode, runtime.paths.home),
     agent,
     statusView: refresh,

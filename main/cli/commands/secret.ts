@@ -5,7 +5,10 @@ import { UsageError } from '../../core/errors.js';
 import { readAllStdin, type CliContext } from '../context.js';
 
 export function registerSecret(program: Command, ctx: CliContext): void {
-  const secret = program.command('secret').description('store secrets outside the config file');
+  // Which runner reads which store, said where users look: the tray app keeps its own (safeStorage).
+  const secret = program
+    .command('secret')
+    .description('store secrets for the headless agent (JETT_HOME/secrets.json, mode 0600); the tray app keeps its own, encrypted by the OS (set them in its window)');
 
   secret
     .command('set')

@@ -109,7 +109,8 @@ describe('startShell', () => {
     expect(win.loadedURL).toBe('jett://app/index.html');
     const ok = (await ipcMain.invoke('settings:get', eventFrom(win.webContents))) as { ok: boolean; value: unknown };
     expect(ok.ok).toBe(true);
-    expect(SettingsViewSchema.parse(ok.value).secretStore.kind).toBe('safeStorage');
+    // Attached to a `jett agent`: the window edits the store that agent reads.
+    expect(SettingsViewSchema.parse(ok.value).secretStore.kind).toBe('file');
     const foreign = (await ipcMain.invoke('settings:get', eventFrom(new MockWebContents()))) as { ok: boolean; error: unknown };
     expect(foreign.ok).toBe(false);
     expect(IpcErrorViewSchema.parse(foreign.error).message).toBe('settings:get: refused: the message did not come from a Jett window');
@@ -136,9 +137,19 @@ describe('startShell', () => {
     await shell!.stop();
   });
 
+  it('runs its own agent on the safeStorage store, and says which runner reads it', async () => {
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => null, dirs, platform: 'linux' });
+    const win = shell!.openSettings() as unknown as InstanceType<typeof BrowserWindow>;
+    const reply = (await ipcMain.invoke('settings:get', eventFrom(win.webContents))) as { value: unknown };
+    const store = SettingsViewSchema.parse(reply.value).secretStore;
+    expect(store.kind).toBe('safeStorage');
+    expect(store.note).toContain('The headless agent (jett agent) cannot read them');
+    await shell!.stop();
+  });
+
   it('notifies, and keeps running, when Linux offers only the basic_text secret backend', async () => {
     electron.safeStorage.backend = 'basic_text';
-    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => new FakeAgent(), dirs, platform: 'linux' });
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => null, dirs, platform: 'linux' });
     expect(Notification.shown.find((n) => n.title === 'Jett cannot store secrets')?.body).toMatch(/keyring/);
     await shell!.stop();
   });
