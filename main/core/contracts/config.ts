@@ -79,7 +79,7 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       dir: z.string().default(''),
       stt: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'a model name from `jett models list`').default('whisper-base'),
-      sttLanguage: z.string().regex(/^[a-z ]*$/, 'a language code or name such as en or german, or empty').default('en'),
+      sttLanguage: z.string().regex(/^[a-z][a-z ]*$/, 'a Whisper language code or name such as en or german').default('en'),
       tts: z.string().regex(/^$|^[a-z0-9][a-z0-9.-]*$/, 'a model name from `jett models list`, or empty').default('kokoro-82m'),
       ttsVoice: z.string().min(1).default('af_heart'),
       ttsSpeed: z.number().min(0.5).max(2).default(1),
@@ -127,7 +127,7 @@ export const CONFIG_DOCS = {
   'voice.systemPrompt': 'system prompt of the voice assistant',
   'models.dir': 'folder with model weights (empty: JETT_HOME/models)',
   'models.stt': 'speech-to-text model (whisper-tiny.en, whisper-base, whisper-base.en, whisper-small)',
-  'models.sttLanguage': 'language for multilingual Whisper (en, german, ...); empty: detect it each turn',
+  'models.sttLanguage': 'language spoken to multilingual Whisper (en, german, ...); transformers.js does not detect it',
   'models.tts': 'text-to-speech model (kokoro-82m); empty or not installed: espeak-ng',
   'models.ttsVoice': 'Kokoro voice (af_heart, am_michael, bf_emma, ...)',
   'models.ttsSpeed': 'Kokoro speaking speed, 0.5-2',

@@ -28,7 +28,7 @@ function recordingAsr(text = ' hello   world '): { asr: AsrPipeline; calls: { sa
 }
 
 describe('WhisperSpeechToText input', () => {
-  const whisper = (asr: AsrPipeline, multilingual = true, language = '') => new WhisperSpeechToText(asr, { model: 'whisper-base', multilingual, language, choice: cpu });
+  const whisper = (asr: AsrPipeline, multilingual = true, language = 'en') => new WhisperSpeechToText(asr, { model: 'whisper-base', multilingual, language, choice: cpu });
 
   it('gives an empty transcript for empty audio and for digital silence, without running the model', async () => {
     const { asr, calls } = recordingAsr();
@@ -42,7 +42,15 @@ describe('WhisperSpeechToText input', () => {
     const pcm = Int16Array.from([0, 16384, -32768, 32767]);
     expect(await whisper(asr).transcribe(pcm, signal())).toEqual({ text: 'hello world' });
     expect(Array.from(calls[0]!.samples)).toEqual([0, 0.5, -1, 32767 / 32768]);
-    expect(calls[0]!.options).toEqual({ return_timestamps: false });
+    expect(calls[0]!.options).toEqual({ return_timestamps: false, language: 'en', task: 'transcribe' });
+  });
+
+  it('turns a failure of the model run into an EngineError with the fix', async () => {
+    const failing: AsrPipeline = async () => Promise.reject(new Error('Language "klingon" is not supported. Must be one of: ["en"]'));
+    const err = await whisper(failing, true, 'klingon').transcribe(Int16Array.from([1, 2]), signal()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as EngineError).message).toBe('whisper-base failed to transcribe: Language "klingon" is not supported. Must be one of: ["en"]');
+    expect((err as EngineError).fix).toContain('models.sttLanguage');
   });
 
   it('sends the configured language to multilingual models only (English-only models reject one)', async () => {

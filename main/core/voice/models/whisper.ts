@@ -8,6 +8,7 @@
 // and lowers no latency. The decoder's cost does follow the utterance (tokens), so short turns stay cheap there.
 import type { CatalogueEntry, ExecutionProvider, ExecutionProviderChoice } from '../../contracts/models.js';
 import type { SpeechToText, Transcript } from '../engines.js';
+import { EngineError } from '../errors.js';
 import { checkSampleRate, int16ToFloat32, resample, WHISPER_RATE } from './audio.js';
 import { checkModelFolder } from './installed.js';
 import { loadOnProvider } from './load.js';
@@ -19,7 +20,7 @@ export type AsrPipeline = (audio: Float32Array, options: Record<string, unknown>
 export interface WhisperOptions {
   model: string;
   multilingual: boolean;
-  /** ISO code or name ("en", "german"); empty: detect. Ignored by English-only models, which reject it. */
+  /** ISO code or name ("en", "german"): transformers.js does not detect it. English-only models take none. */
   language: string;
   choice: ExecutionProviderChoice;
 }
@@ -83,10 +84,17 @@ export class WhisperSpeechToText implements SpeechToText {
 
   private async run(samples: Float32Array, signal: AbortSignal): Promise<Transcript> {
     const options: Record<string, unknown> = { return_timestamps: false };
-    if (this.opts.multilingual && this.opts.language) Object.assign(options, { language: this.opts.language, task: 'transcribe' });
+    if (this.opts.multilingual) Object.assign(options, { language: this.opts.language, task: 'transcribe' });
     // Longer than one window: the pipeline's chunking with overlap, as transformers.js documents for long audio.
     if (samples.length > MAX_WINDOW_SAMPLES) Object.assign(options, { chunk_length_s: 30, stride_length_s: 5 });
-    const out = await this.asr(samples, options);
+    let out: Awaited<ReturnType<AsrPipeline>>;
+    try {
+      out = await this.asr(samples, options);
+    } catch (err) {
+      const first = String((err as Error).message ?? err).split('\n')[0]!.slice(0, 300);
+      const fix = /language/i.test(first) ? 'set models.sttLanguage to a Whisper language code or name, such as en or german' : `check the model with \`jett models verify ${this.opts.model}\``;
+      throw new EngineError(`${this.opts.model} failed to transcribe: ${first}`, fix, { cause: err });
+    }
     signal.throwIfAborted();
     const text = (Array.isArray(out) ? out.map((o) => o.text).join(' ') : out.text).replace(/\s+/g, ' ').trim();
     return { text };
