@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { InstanceLock } from './agent/instance-lock.js';
 import { Supervisor } from './agent/supervisor.js';
+import { configuredVoice, type VoiceFactory } from './agent/voice-factory.js';
 import type { AgentVoice } from './agent/voice-service.js';
 import type { Config } from './contracts/config.js';
 import { OutboxAppendParamsSchema, type OutboxAppendParams } from './contracts/control.js';
@@ -30,8 +31,8 @@ export interface AgentDeps {
   clock?: () => Date;
   /** 'headless' for `jett agent`, 'tray' for the Electron app: named by the instance lock. */
   kind?: 'headless' | 'tray';
-  /** Builds the voice pipeline; resolves null (with the reason logged) when voice cannot run on this desktop. */
-  voice?: (bus: EventBus) => Promise<AgentVoice | null>;
+  /** Builds the voice pipeline (default: from config and the installed models); null turns voice off. */
+  voice?: VoiceFactory | null;
 }
 
 const UP_STATES: TunnelState[] = ['up', 'degraded'];
@@ -119,7 +120,8 @@ export class Agent {
     this.supervisor.add({ name: 'sync', start: async () => this.stack!.service.start(), stop: () => this.stack!.service.stop() });
     this.supervisor.add({ name: 'tunnel', start: () => this.startTunnel(), stop: () => this.monitor!.stop() });
     this.supervisor.add({ name: 'heartbeat', start: async () => {}, stop: () => this.heartbeat!.stop() });
-    if (this.deps.voice) this.supervisor.add({ name: 'voice', start: () => this.startVoice(), stop: async () => this.voice?.stop() });
+    const voice = this.deps.voice === undefined ? configuredVoice(config, { logger: runtime.logger, modelsDir: config.models.dir || runtime.paths.models, env: this.env }) : this.deps.voice;
+    if (voice) this.supervisor.add({ name: 'voice', start: () => this.startVoice(voice), stop: async () => this.voice?.stop() });
     await this.supervisor.startAll();
     this.logger.info('agent started', { pid: process.pid, host: os.hostname(), home: runtime.paths.home, clientId: this.stack.outbox.clientId });
   }
@@ -223,8 +225,8 @@ export class Agent {
     monitor.start();
   }
 
-  private async startVoice(): Promise<void> {
-    this.voice = await this.deps.voice!(this.bus);
+  private async startVoice(factory: VoiceFactory): Promise<void> {
+    this.voice = await factory({ bus: this.bus, db: this.stack!.local.db });
     if (!this.voice) return;
     // Each turn (transcript, reply, latencies) goes to the VPS's conversation log through the outbox.
     this.unsubscribe.push(this.voice.onTurn((record) => this.stack?.outbox.append('voice.turn', record)));

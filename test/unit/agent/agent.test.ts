@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../../main/core/agent.js';
+import type { VoiceFactory } from '../../../main/core/agent/voice-factory.js';
+import type { VoiceTurnRecord } from '../../../main/core/contracts/voice.js';
 import { AgentRunningError } from '../../../main/core/agent/instance-lock.js';
 import { ConfigSchema } from '../../../main/core/contracts/config.js';
 import { StatusSnapshotSchema } from '../../../main/core/contracts/status.js';
@@ -14,11 +16,11 @@ afterEach(async () => {
   for (const a of running.splice(0)) await a.stop();
 });
 
-async function startAgent(home = tempDir()) {
+async function startAgent(home = tempDir(), voice?: VoiceFactory | null) {
   const runtime = openRuntime({ env: { JETT_HOME: home } });
   // No VPS here: nothing to connect to, so the agent only watches.
   const config = ConfigSchema.parse({ tunnel: { autoConnect: false }, postgres: { host: '127.0.0.1', port: 1 } });
-  const agent = new Agent({ runtime, config, env: { ...process.env, JETT_HOME: home } });
+  const agent = new Agent({ runtime, config, env: { ...process.env, JETT_HOME: home }, ...(voice === undefined ? {} : { voice }) });
   await agent.start();
   running.push(agent);
   return { agent, runtime, home };
@@ -64,6 +66,33 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
     // One payload over the outbox's 1 MiB limit fails the whole batch (directly: the socket's line limit is 1 MiB too).
     expect(() => agent.appendMany({ kind: 'note', payloads: [{ ok: 1 }, 'x'.repeat(1024 * 1024 + 1)] })).toThrow(/MiB/);
     expect(agent.status().outbox.pending).toBe(2);
+    client.close();
+  });
+
+  it('keeps voice off, and says why, when no speech-to-text model is installed', async () => {
+    const { agent } = await startAgent();
+    expect(agent.status().voice.state).toBe('off');
+    await expect(agent.voiceToggle()).rejects.toThrow(/voice is not running/);
+  });
+
+  it('drives the voice pipeline it is given, and sends each finished turn to the outbox', async () => {
+    const turns: ((r: VoiceTurnRecord) => void)[] = [];
+    let toggles = 0;
+    const fake: VoiceFactory = async () => ({
+      state: () => 'idle',
+      toggle: async () => void toggles++,
+      speak: async () => { throw new Error('unused'); },
+      ask: async () => { throw new Error('unused'); },
+      onTurn: (l) => (turns.push(l), () => undefined),
+      stop: async () => undefined,
+    });
+    const { agent, runtime } = await startAgent(tempDir(), fake);
+    const client = (await ControlClient.connect(runtime.paths.controlSocket))!;
+    await client.call('voice.toggle');
+    expect(toggles).toBe(1);
+    expect(agent.status().voice.state).toBe('idle');
+    turns[0]!({ id: 't1' } as unknown as VoiceTurnRecord);
+    expect(agent.status().outbox.pending).toBe(1);
     client.close();
   });
 

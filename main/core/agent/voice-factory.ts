@@ -1,0 +1,43 @@
+// Builds the agent's voice pipeline from config: the model engines when installed, otherwise voice stays off and
+// the log and the status say why (no speech-to-text model yet is the usual reason), never an agent crash.
+import type { Config } from '../contracts/config.js';
+import type { SqliteDb } from '../db/local-db.js';
+import { formatError, JettError } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../log/logger.js';
+import { resolveBinary } from '../process/binaries.js';
+import { modelEngineProviders } from '../voice/models/providers.js';
+import { buildPipeline, configuredEngines } from '../voice/setup.js';
+import type { AgentVoice } from './voice-service.js';
+
+export interface VoiceContext {
+  bus: EventBus;
+  db: SqliteDb;
+}
+
+export type VoiceFactory = (ctx: VoiceContext) => Promise<AgentVoice | null>;
+
+export function configuredVoice(config: Config, opts: { logger: Logger; modelsDir: string; env: NodeJS.ProcessEnv }): VoiceFactory {
+  return async ({ bus, db }) => {
+    const which = (name: string) => resolveBinary(name, { env: opts.env });
+    const logger = opts.logger.child({ component: 'voice' });
+    try {
+      const engines = await configuredEngines(config, { resolveBinary: which, modelsDir: opts.modelsDir, providers: modelEngineProviders({ logger, bus }) });
+      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus });
+      await pipeline.start();
+      return {
+        state: () => pipeline.currentState,
+        toggle: () => pipeline.toggle(),
+        speak: (text) => pipeline.speak(text),
+        ask: (text) => pipeline.ask(text),
+        onTurn: (listener) => pipeline.onTurn(listener),
+        stop: () => pipeline.stop(),
+      };
+    } catch (err) {
+      if (!(err instanceof JettError)) throw err;
+      logger.warn('voice is off', { reason: formatError(err) });
+      bus.emit('notification', { title: 'Voice is off', body: `${err.message}. ${err.fix}` });
+      return null;
+    }
+  };
+}
