@@ -119,7 +119,6 @@ export class SyncService {
   private linkDown = false;
   private poolP: Promise<pg.Pool> | null = null;
   private failures = 0;
-  private lastFailure: Failure | null = null;
   private lastSeq: number | null = null;
   private backoffTimer: unknown = null;
   private pollTimer: unknown = null;
@@ -191,11 +190,6 @@ export class SyncService {
 
   status(): Pick<StatusSnapshot, 'outbox' | 'inbox'> {
     return { outbox: this.deps.outbox.counts(this.clock()), inbox: { pending: this.deps.inbox.pending() } };
-  }
-
-  /** The last failure of a push, or null after a success. */
-  get failure(): Failure | null {
-    return this.lastFailure;
   }
 
   /**
@@ -313,7 +307,6 @@ export class SyncService {
           hooks?.at('push.after-commit');
           unmarked = outcome;
           this.failures = 0;
-          this.lastFailure = null;
           if (!next) break;
           batch = next;
         }
@@ -322,7 +315,6 @@ export class SyncService {
     } catch (err) {
       const failure = classifyFailure(err);
       this.failures++;
-      this.lastFailure = failure;
       const delay = backoffDelayMs(this.failures, this.opts.backoffBaseMs, this.opts.backoffCapMs, this.random);
       const head = outbox.nextBatch({ maxRows: 1, maxBytes: 0 }).seqs[0];
       if (head !== undefined) outbox.recordFailure(head, failure.message, new Date(this.clock().getTime() + delay));
