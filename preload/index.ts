@@ -46,7 +46,7 @@ export const api: JettApi = deepFreeze({
   },
   models: {
     list: () => call('models:list'),
-    pull: (name) => call('models:pull', { name }),
+    pull: (kind, name) => call('models:pull', { kind, name }),
     onProgress: (listener) => subscribe('models:progress', listener),
   },
   links: {

@@ -28,7 +28,7 @@ import { attachedHandle, inProcessHandle, type AgentHandle } from './agent-handl
 import { Hotkey } from './hotkey.js';
 import { createHandlers } from './ipc/handlers.js';
 import { registerIpcHandlers } from './ipc/register.js';
-import { ollamaModels } from './models.js';
+import { catalogueModels, modelService } from './models.js';
 import { HealthNotifier } from './notifications.js';
 import { SafeStorageSecretStore } from './secrets/safe-storage-store.js';
 import { createOpenExternal } from './security/open-external.js';
@@ -223,7 +223,10 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     },
     writeClipboard: (text) => clipboard.writeText(text),
     openLink: openExternal,
-    models: ollamaModels(() => runtime.config.load().ollama.host),
+    models: modelService(
+      () => runtime.config.load().ollama.host,
+      () => catalogueModels(runtime.config.load().models.dir || runtime.paths.models, (deps.env ?? process.env).HF_ENDPOINT),
+    ),
     sendModelProgress: (p) => send('models:progress', p),
   });
   const unregisterIpc = registerIpcHandlers(ipcMain, trusted, handlers, log);

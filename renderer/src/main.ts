@@ -60,7 +60,7 @@ async function boot(root: HTMLElement): Promise<void> {
             ? servicesScreen(store)
             : current === 'voice'
               ? voiceScreen(store)
-              : modelsScreen(s.settings.config.ollama.model);
+              : modelsScreen(s.settings.config);
     main.replaceChildren(screen);
   };
   const show = (id: ScreenId) => {

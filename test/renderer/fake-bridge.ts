@@ -169,7 +169,7 @@ const api: JettApi = {
   },
   models: {
     list: () => call('models:list', undefined, () => window.__fake.models),
-    pull: (name) => call('models:pull', { name }, () => ({ started: true })),
+    pull: (kind, name) => call('models:pull', { kind, name }, () => ({ started: true })),
     onProgress: (listener) => {
       progressListeners.add(listener);
       return () => progressListeners.delete(listener);
@@ -184,7 +184,7 @@ window.__fake = {
   calls: [],
   nextImport: null,
   clipboard: '',
-  models: { models: [], error: null },
+  models: { models: [], error: null, speech: { dir: '/home/user/.config/Jett/models', models: [], error: null } },
   pushStatus(change) {
     const s = status.snapshot;
     status = {

@@ -142,6 +142,7 @@ describeWith([binary('chromium')], 'settings window (headless Chromium, fake bri
     await page.click('#voice-save');
     await expect(page.textContent('#voice-silenceMs-error')).resolves.toMatch(/100/);
     await screenshot(page, 'voice');
+    await expect(page.inputValue('#models-stt')).resolves.toBe('whisper-base');
     await page.fill('#voice-silenceMs', '350');
     await page.fill('#voice-hotkey', 'Ctrl+Alt+K');
     await page.click('#voice-save');
@@ -151,7 +152,19 @@ describeWith([binary('chromium')], 'settings window (headless Chromium, fake bri
   it('lists models and shows pull progress', async () => {
     const page = await open();
     await page.evaluate(() => {
-      window.__fake.models = { models: [{ name: 'llama3.2:3b', sizeBytes: 2_019_393_189 }, { name: 'qwen2.5:7b', sizeBytes: 4_683_087_332 }], error: null };
+      window.__fake.models = {
+        models: [{ name: 'llama3.2:3b', sizeBytes: 2_019_393_189 }, { name: 'qwen2.5:7b', sizeBytes: 4_683_087_332 }],
+        error: null,
+        speech: {
+          dir: '/home/user/.config/Jett/models',
+          models: [
+            { name: 'whisper-base', task: 'stt', sizeBytes: 290_000_000, state: 'installed' },
+            { name: 'whisper-small', task: 'stt', sizeBytes: 967_000_000, state: 'partial' },
+            { name: 'kokoro-82m', task: 'tts', sizeBytes: 330_000_000, state: 'not-installed' },
+          ],
+          error: null,
+        },
+      };
     });
     await page.click('#nav-models');
     await page.waitForSelector('table.models');
@@ -159,9 +172,14 @@ describeWith([binary('chromium')], 'settings window (headless Chromium, fake bri
     await expect(page.textContent('#model-list')).resolves.toContain('1.9 GiB');
     await page.fill('#pull-name', 'phi4-mini');
     await page.click('#pull-start');
-    await page.evaluate(() => window.__fake.emitProgress({ name: 'phi4-mini', status: 'pulling 3b8f', completedBytes: 1_000_000_000, totalBytes: 2_500_000_000, done: false, error: null }));
+    await page.evaluate(() => window.__fake.emitProgress({ kind: 'ollama', name: 'phi4-mini', status: 'pulling 3b8f', completedBytes: 1_000_000_000, totalBytes: 2_500_000_000, done: false, error: null }));
     await expect(page.textContent('#pull-progress')).resolves.toContain('40% of 2.3 GiB');
-    expect(await calls(page)).toContain('models:pull');
+    await expect(page.textContent('#speech-list')).resolves.toContain('whisper-small');
+    await page.click('#pull-speech-kokoro-82m');
+    await page.evaluate(() => window.__fake.emitProgress({ kind: 'speech', name: 'kokoro-82m', status: 'download onnx/model.onnx', completedBytes: 82_500_000, totalBytes: 330_000_000, done: false, error: null }));
+    await expect(page.textContent('#pull-progress')).resolves.toContain('25% of');
+    const pulled = await page.evaluate(() => window.__fake.calls.filter((c) => c.channel === 'models:pull').map((c) => c.arg));
+    expect(pulled).toEqual([{ kind: 'ollama', name: 'phi4-mini' }, { kind: 'speech', name: 'kokoro-82m' }]);
     await screenshot(page, 'models');
   });
 

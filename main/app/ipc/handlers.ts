@@ -94,8 +94,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return deps.statusView();
     },
     'models:list': () => deps.models.list(),
-    'models:pull': async ({ name }) => {
-      void deps.models.pull(name, deps.sendModelProgress);
+    'models:pull': async ({ kind, name }) => {
+      void deps.models.pull(kind, name, deps.sendModelProgress);
       return { started: true as const };
     },
     'links:open': ({ target }) => deps.openLink(target),

@@ -52,6 +52,7 @@ export const EDITABLE_KEYS = {
   postgres: ['host', 'port', 'database', 'user'],
   heartbeat: ['url', 'intervalS'],
   voice: ['hotkey', 'inputDevice', 'silenceMs', 'activation', 'bargeIn', 'recorder'],
+  models: ['stt', 'sttLanguage', 'tts', 'ttsVoice', 'executionProvider'],
   ollama: ['host', 'model'],
 } as const;
 export type EditableSection = keyof typeof EDITABLE_KEYS;
@@ -119,14 +120,27 @@ export const PeerBlockViewSchema = z.strictObject({
 });
 export type PeerBlockView = z.infer<typeof PeerBlockViewSchema>;
 
+export const ModelKindSchema = z.enum(['ollama', 'speech']);
+export type ModelKind = z.infer<typeof ModelKindSchema>;
+
 export const ModelsViewSchema = z.strictObject({
+  /** The LLMs the local Ollama server holds. */
   models: z.array(z.strictObject({ name: z.string(), sizeBytes: z.number().nullable() })),
-  /** Why the list could not be had (Ollama not running), else null. */
+  /** Why the Ollama list could not be had (Ollama not running), else null. */
   error: z.string().nullable(),
+  /** The speech models of the catalogue (Whisper, Kokoro) and whether they are in the models folder. */
+  speech: z.strictObject({
+    dir: z.string(),
+    models: z.array(
+      z.strictObject({ name: z.string(), task: z.enum(['stt', 'tts']), sizeBytes: z.number().nullable(), state: z.enum(['not-installed', 'installed', 'partial']) }),
+    ),
+    error: z.string().nullable(),
+  }),
 });
 export type ModelsView = z.infer<typeof ModelsViewSchema>;
 
 export const ModelProgressSchema = z.strictObject({
+  kind: ModelKindSchema,
   name: z.string(),
   status: z.string(),
   completedBytes: z.number().nullable(),
@@ -157,7 +171,7 @@ export const INVOKE_CHANNELS = {
   'tunnel:down': { args: NoArgs, result: StatusViewSchema },
   'voice:toggle': { args: NoArgs, result: StatusViewSchema },
   'models:list': { args: NoArgs, result: ModelsViewSchema },
-  'models:pull': { args: z.strictObject({ name: ModelNameSchema }), result: z.strictObject({ started: z.literal(true) }) },
+  'models:pull': { args: z.strictObject({ kind: ModelKindSchema, name: ModelNameSchema }), result: z.strictObject({ started: z.literal(true) }) },
   'links:open': { args: z.strictObject({ target: ExternalTargetSchema }), result: z.strictObject({ opened: z.boolean(), reason: z.string().nullable() }) },
 } as const;
 
@@ -217,7 +231,7 @@ export interface JettApi {
   };
   models: {
     list(): Reply<ModelsView>;
-    pull(name: string): Reply<{ started: true }>;
+    pull(kind: ModelKind, name: string): Reply<{ started: true }>;
     onProgress(listener: (progress: ModelProgress) => void): () => void;
   };
   links: {

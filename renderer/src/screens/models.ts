@@ -1,5 +1,7 @@
-// Models: what the local Ollama server holds, and pulls with live progress.
-import type { ModelProgress, ModelsView } from '../../../main/core/contracts/ipc.js';
+// Models: the LLMs the local Ollama server holds and the speech models (Whisper, Kokoro) in the models folder,
+// each with a pull and its live progress.
+import type { ModelKind, ModelProgress, ModelsView } from '../../../main/core/contracts/ipc.js';
+import type { Config } from '../../../main/core/contracts/config.js';
 import { api, unwrap } from '../bridge.js';
 import { h } from '../dom.js';
 import { bytes } from '../format.js';
@@ -10,7 +12,7 @@ const pulls = new Map<string, ModelProgress>();
 let redraw: (() => void) | null = null;
 
 export function trackPullProgress(p: ModelProgress): void {
-  pulls.set(p.name, p);
+  pulls.set(`${p.kind}:${p.name}`, p);
   redraw?.();
 }
 
@@ -21,12 +23,27 @@ function progressRow(p: ModelProgress): HTMLElement {
   return h('div', { class: `pull ${p.error ? 'failed' : ''}`, 'data-model': p.name }, h('code', {}, p.name), bar, h('span', { class: 'pull-status' }, text));
 }
 
-export function modelsScreen(currentModel: string): HTMLElement {
-  const list = h('div', { id: 'model-list' }, h('p', { class: 'help' }, 'Loading…'));
+async function startPull(kind: ModelKind, name: string): Promise<void> {
+  try {
+    await unwrap(api().models.pull(kind, name));
+    say(`Pulling ${name}`);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+function inUse(config: Config, name: string): boolean {
+  return name === config.ollama.model || name === config.models.stt || name === config.models.tts;
+}
+
+export function modelsScreen(config: Config): HTMLElement {
+  const llms = h('div', { id: 'model-list' }, h('p', { class: 'help' }, 'Loading…'));
+  const speech = h('div', { id: 'speech-list' }, h('p', { class: 'help' }, 'Loading…'));
   const progress = h('div', { id: 'pull-progress' });
+  const tag = (name: string) => (inUse(config, name) ? h('span', { class: 'pill up' }, 'in use') : '');
   const draw = (view: ModelsView | null) => {
     if (view) {
-      list.replaceChildren(
+      llms.replaceChildren(
         view.error
           ? h('div', { class: 'warning', id: 'models-error' }, view.error)
           : view.models.length === 0
@@ -35,12 +52,34 @@ export function modelsScreen(currentModel: string): HTMLElement {
                 'table',
                 { class: 'models' },
                 h('thead', {}, h('tr', {}, h('th', {}, 'Model'), h('th', {}, 'Size'), h('th', {}, ''))),
-                h(
-                  'tbody',
-                  {},
-                  ...view.models.map((m) => h('tr', {}, h('td', {}, h('code', {}, m.name)), h('td', {}, bytes(m.sizeBytes)), h('td', {}, m.name === currentModel ? h('span', { class: 'pill up' }, 'in use') : ''))),
+                h('tbody', {}, ...view.models.map((m) => h('tr', {}, h('td', {}, h('code', {}, m.name)), h('td', {}, bytes(m.sizeBytes)), h('td', {}, tag(m.name))))),
+              ),
+      );
+      const s = view.speech;
+      speech.replaceChildren(
+        s.error
+          ? h('div', { class: 'warning' }, s.error)
+          : h(
+              'table',
+              { class: 'models' },
+              h('thead', {}, h('tr', {}, h('th', {}, 'Model'), h('th', {}, 'Task'), h('th', {}, 'Size'), h('th', {}, 'State'), h('th', {}, ''))),
+              h(
+                'tbody',
+                {},
+                ...s.models.map((m) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', {}, h('code', {}, m.name), ' ', tag(m.name)),
+                    h('td', {}, m.task === 'stt' ? 'speech to text' : 'text to speech'),
+                    h('td', {}, bytes(m.sizeBytes)),
+                    h('td', {}, m.state),
+                    h('td', {}, m.state === 'installed' ? '' : h('button', { class: 'small', id: `pull-speech-${m.name}`, onclick: () => void startPull('speech', m.name) }, m.state === 'partial' ? 'Resume' : 'Pull')),
+                  ),
                 ),
               ),
+            ),
+        h('div', { class: 'help' }, `Folder: ${s.dir}`),
       );
     }
     progress.replaceChildren(...[...pulls.values()].map(progressRow));
@@ -54,21 +93,14 @@ export function modelsScreen(currentModel: string): HTMLElement {
     }
   };
   void load();
-  const name = h('input', { type: 'text', id: 'pull-name', placeholder: 'e.g. llama3.2:3b', value: currentModel, spellcheck: 'false' });
-  const pull = h('button', { class: 'primary', id: 'pull-start' }, 'Pull');
-  pull.addEventListener('click', async () => {
-    try {
-      await unwrap(api().models.pull(name.value.trim()));
-      say(`Pulling ${name.value.trim()}`);
-    } catch (err) {
-      fail(err);
-    }
-  });
+  const name = h('input', { type: 'text', id: 'pull-name', placeholder: 'e.g. llama3.2:3b', value: config.ollama.model, spellcheck: 'false' });
+  const pull = h('button', { class: 'primary', id: 'pull-start', onclick: () => void startPull('ollama', name.value.trim()) }, 'Pull');
   return h(
     'section',
     { class: 'screen', id: 'screen-models' },
     h('h1', {}, 'Models'),
-    h('div', { class: 'card' }, h('h2', {}, 'Installed in Ollama'), list, h('div', { class: 'actions' }, h('button', { id: 'models-refresh', onclick: () => void load() }, 'Refresh'))),
-    h('div', { class: 'card' }, h('h2', {}, 'Pull a model'), h('div', { class: 'inline' }, name, pull), progress),
+    h('div', { class: 'card' }, h('h2', {}, 'Language models in Ollama'), llms, h('div', { class: 'inline actions' }, name, pull, h('button', { id: 'models-refresh', onclick: () => void load() }, 'Refresh'))),
+    h('div', { class: 'card' }, h('h2', {}, 'Speech models'), speech),
+    h('div', { class: 'card' }, h('h2', {}, 'Pulls'), progress),
   );
 }

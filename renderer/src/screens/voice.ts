@@ -1,5 +1,5 @@
 // Voice: the hotkey (and whether the OS gave it to Jett), microphone, end-of-turn silence, activation, barge-in,
-// and the Ollama host and model the replies come from.
+// the speech engines, and the Ollama host and model the replies come from.
 import { api, unwrap } from '../bridge.js';
 import { h } from '../dom.js';
 import { sectionForm, type FieldSpec } from '../form.js';
@@ -14,6 +14,13 @@ const VOICE: FieldSpec[] = [
   { key: 'bargeIn', label: 'Barge-in', kind: 'select', options: ['off', 'on'], help: 'On: speaking during a reply interrupts it (use headphones)' },
   { key: 'recorder', label: 'Recorder', kind: 'select', options: ['sox', 'arecord'] },
 ];
+const ENGINES: FieldSpec[] = [
+  { key: 'stt', label: 'Speech to text', kind: 'text', help: 'A model from the Models tab, e.g. whisper-base' },
+  { key: 'sttLanguage', label: 'Spoken language', kind: 'text', help: 'For multilingual Whisper: en, german, ...' },
+  { key: 'tts', label: 'Text to speech', kind: 'text', help: 'kokoro-82m; empty: espeak-ng' },
+  { key: 'ttsVoice', label: 'Voice', kind: 'text', help: 'A Kokoro voice, e.g. af_heart' },
+  { key: 'executionProvider', label: 'Runs on', kind: 'select', options: ['auto', 'dml', 'cuda', 'cpu'], help: 'auto: DirectML on Windows, CUDA on Linux when installed, else CPU' },
+];
 const OLLAMA: FieldSpec[] = [
   { key: 'host', label: 'Ollama host', kind: 'text', help: 'e.g. http://127.0.0.1:11434' },
   { key: 'model', label: 'Model', kind: 'text', help: 'See the Models tab for what is installed' },
@@ -22,7 +29,7 @@ const OLLAMA: FieldSpec[] = [
 export function voiceScreen(store: Store): HTMLElement {
   const { settings, status } = store.state;
   const hk = status.hotkey;
-  const save = (section: 'voice' | 'ollama', what: string) => async (values: Record<string, string | number | boolean>) => {
+  const save = (section: 'voice' | 'ollama' | 'models', what: string) => async (values: Record<string, string | number | boolean>) => {
     try {
       store.setSettings(await unwrap(api().settings.save(section, values)));
       store.setStatus(await unwrap(api().status.get()));
@@ -40,6 +47,8 @@ export function voiceScreen(store: Store): HTMLElement {
     h('h1', {}, 'Voice'),
     hotkeyNote,
     sectionForm(settings.config, 'voice', VOICE, save('voice', 'Voice settings')).element,
+    h('h2', { class: 'section-title' }, 'Speech engines'),
+    sectionForm(settings.config, 'models', ENGINES, save('models', 'Engine settings')).element,
     h('h2', { class: 'section-title' }, 'Language model'),
     sectionForm(settings.config, 'ollama', OLLAMA, save('ollama', 'Ollama settings')).element,
   );

@@ -36,7 +36,10 @@ function setup() {
     readConfFile: async (f) => fs.readFileSync(f, 'utf8'),
     writeClipboard: (t) => void clipboard.push(t),
     openLink: async () => ({ opened: false, reason: 'tunnel down' }),
-    models: { list: async () => ({ models: [], error: 'Ollama is not running at http://127.0.0.1:11434' }), pull: async () => {} },
+    models: {
+      list: async () => ({ models: [], error: 'Ollama is not running at http://127.0.0.1:11434', speech: { dir: path.join(home, 'models'), models: [], error: null } }),
+      pull: async () => {},
+    },
     sendModelProgress: vi.fn(),
   });
   ipcMain.handlers.clear();
@@ -172,7 +175,7 @@ describe('the window handlers', () => {
       'settings:save': { section: 'voice', values: { silenceMs: 400 } },
       'secret:clear': { name: 'n8n.apiKey' },
       'tunnel:generateKeys': { replace: false },
-      'models:pull': { name: 'llama3.2:3b' },
+      'models:pull': { kind: 'ollama', name: 'llama3.2:3b' },
       'links:open': { target: 'n8n' },
     };
     for (const channel of Object.keys(INVOKE_CHANNELS) as InvokeChannel[]) {
