@@ -125,16 +125,10 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
     // The superuser password only satisfies initdb; admin access goes through the owner-only socket folder.
     await run([initdb, '-D', dataDir, '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${pwFile}`, '--no-sync'], 'initdb');
     fs.rmSync(pwFile);
-    // initdb allows TCP from loopback only; a cluster bound to a namespace address (the demo's VPS) is reached from
-    // the desktop's address, so allow any host with a password: where it listens is what limits who can reach it.
-    fs.writeFileSync(
-      path.join(dataDir, 'pg_hba.conf'),
-      ['local all all trust', 'host all all 0.0.0.0/0 scram-sha-256', 'host all all ::/0 scram-sha-256', ''].join('\n'),
-    );
-    if (opts.allowFrom?.length) {
-      const lines = opts.allowFrom.map((cidr) => `host all all ${cidr} scram-sha-256`).join('\n');
-      fs.appendFileSync(path.join(dataDir, 'pg_hba.conf'), `\n${lines}\n`);
-    }
+    // Password logins over TCP from loopback and the allowed networks only (a cluster bound to a namespace address,
+    // the demo's VPS, is reached from the desktop's address). Admin uses the owner-only socket.
+    const allow = ['127.0.0.1/32', '::1/128', ...(opts.allowFrom ?? [])];
+    fs.writeFileSync(path.join(dataDir, 'pg_hba.conf'), ['local all all trust', ...allow.map((cidr) => `host all all ${cidr} scram-sha-256`), ''].join('\n'));
     const tries = opts.port ? 1 : 5;
     for (let attempt = 1; ; attempt++) {
       const port = opts.port ?? 20000 + Math.floor(Math.random() * 40000);

@@ -13,7 +13,7 @@ describeWith([root, binary('ip'), ...needsPostgres], 'PostgreSQL in a network na
   it('listens on the VPS address inside its namespace only, with the Jett schema applied', async () => {
     const pair = await createNetnsPair({ prefix: 'jq' });
     try {
-      const pgc = await startPostgres({ netns: pair.ns.vps, host: UNDERLAY.vps });
+      const pgc = await startPostgres({ netns: pair.ns.vps, host: UNDERLAY.vps, allowFrom: [`${UNDERLAY.desktop}/32`] });
       try {
         expect(pgc.db.host).toBe(UNDERLAY.vps);
         const psql = path.join(PG_BIN_DIR, 'psql');
