@@ -29,6 +29,7 @@ import { Hotkey } from './hotkey.js';
 import { createHandlers } from './ipc/handlers.js';
 import { registerIpcHandlers } from './ipc/register.js';
 import { catalogueModels, modelService } from './models.js';
+import { createLoginItem } from './login-item.js';
 import { HealthNotifier } from './notifications.js';
 import { SafeStorageSecretStore } from './secrets/safe-storage-store.js';
 import { createOpenExternal } from './security/open-external.js';
@@ -161,7 +162,8 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
 
   let lastStatus: StatusSnapshot = await agent.status();
   const view = (): StatusView => ({ snapshot: lastStatus, hotkey: hotkey.view, turns: [...turns] });
-  const model = () => trayModel({ status: lastStatus, hotkey: hotkey.view, openAtLogin: app.getLoginItemSettings().openAtLogin });
+  const loginItem = createLoginItem(app, { platform, env: deps.env ?? process.env });
+  const model = () => trayModel({ status: lastStatus, hotkey: hotkey.view, openAtLogin: loginItem.get() });
 
   const openExternal = createOpenExternal({
     // electronegativity review (OPEN_EXTERNAL_JS_CHECK): the only openExternal call; createOpenExternal builds
@@ -254,7 +256,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
         return;
       }
       case 'toggle-login':
-        app.setLoginItemSettings({ openAtLogin: !app.getLoginItemSettings().openAtLogin });
+        loginItem.set(!loginItem.get());
         tray?.apply(model());
         return;
       case 'quit':

@@ -1,5 +1,7 @@
 // The settings window's webPreferences and escape routes: every security setting DESIGN.md lists, written literally,
 // and navigation, new windows, webviews and permission requests denied.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
   createNavigationPolicy,
@@ -39,6 +41,12 @@ describe('the settings window', () => {
       spellcheck: false,
       safeDialogs: true,
     });
+  });
+
+  it('is the only BrowserWindow the shell creates', () => {
+    const files = fs.readdirSync('main/app', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const creators = files.filter((f) => /new BrowserWindow\(/.test(fs.readFileSync(path.join('main/app', f), 'utf8')));
+    expect(creators).toEqual(['window.ts']);
   });
 
   it('loads the app from the custom protocol and is trusted from the start', () => {
