@@ -11,7 +11,9 @@ import type { Catalogue, CatalogueEntry, ExecutionProviderChoice } from '../../.
 import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';
 import { EngineError } from '../../../main/core/voice/errors.js';
+import { useLocalModelsOnly } from '../../../main/core/voice/models/local-only.js';
 import { modelEngineProviders } from '../../../main/core/voice/models/providers.js';
+import { windowFeatures, type WhisperPipelineParts } from '../../../main/core/voice/models/whisper-window.js';
 import { WhisperSpeechToText } from '../../../main/core/voice/models/whisper.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -76,5 +78,24 @@ describe('Whisper through transformers.js (whisper-mini stand-in)', () => {
     expect(stt?.name).toBe('whisper-mini (cpu, CPU fallback)');
     expect(events).toEqual([expect.objectContaining({ engine: 'whisper-mini', ep: 'cpu', fallback: true, reason: expect.stringContaining('cuda failed to start') })]);
     expect(await stt!.transcribe(tone(1), signal())).toEqual({ text: 'hi' });
+  });
+});
+
+describe('the features of a short turn', () => {
+  it('are the ones the library computes over the whole padded 30 s window', async () => {
+    await useLocalModelsOnly(FIXTURES);
+    const { pipeline } = await import('@huggingface/transformers');
+    const pipe = (await pipeline('automatic-speech-recognition', 'whisper-mini', { device: 'cpu', dtype: 'fp32' })) as unknown as WhisperPipelineParts;
+    for (const seconds of [0.7, 2.3, 12.01, 29.97]) {
+      const samples = new Float32Array(Math.round(seconds * 16000)).map((_, i) => 0.3 * Math.sin(i / 7) * Math.sin(i / 3000));
+      const full = (await pipe.processor.feature_extractor(samples, { max_length: 480000 })).input_features;
+      const short = await windowFeatures(pipe, samples);
+      expect(short.dims).toEqual(full.dims);
+      const a = short.data as Float32Array;
+      const b = full.data as Float32Array;
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      expect(worst, `${seconds} s`).toBeLessThan(1e-6);
+    }
   });
 });

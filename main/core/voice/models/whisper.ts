@@ -3,9 +3,10 @@
 // the folder and the input, warms the model up and returns the pipeline's text.
 //
 // Why no partial transcripts and no shorter window: these exports' encoder takes exactly 30 s of features (3000
-// frames, 1500 positions), so the pipeline pads every utterance to 30 s and the encoder's cost is the same for 1 s
-// or 29 s. A partial transcript would be a second full run whose work the final one cannot reuse: it adds GPU load
-// and lowers no latency. The decoder's cost does follow the utterance (tokens), so short turns stay cheap there.
+// frames, 1500 positions), so the encoder's cost is the same for 1 s or 29 s. A partial transcript would be a
+// second full run whose work the final one cannot reuse: it adds GPU load and lowers no latency. What a short turn
+// need not pay for is the feature extraction of 30 s of padding: see whisper-window.ts. The decoder's cost follows
+// the utterance (tokens), so short turns stay cheap there.
 import type { CatalogueEntry, ExecutionProvider, ExecutionProviderChoice } from '../../contracts/models.js';
 import type { SpeechToText, Transcript } from '../engines.js';
 import { EngineError } from '../errors.js';
@@ -13,6 +14,7 @@ import { checkSampleRate, int16ToFloat32, resample, WHISPER_RATE } from './audio
 import { checkModelFolder } from './installed.js';
 import { loadOnProvider } from './load.js';
 import { useLocalModelsOnly } from './local-only.js';
+import { shortWindow, type WhisperPipelineParts } from './whisper-window.js';
 
 /** The part of the transformers.js ASR pipeline this engine uses. */
 export type AsrPipeline = (audio: Float32Array, options: Record<string, unknown>) => Promise<{ text: string } | { text: string }[]>;
@@ -55,7 +57,7 @@ export class WhisperSpeechToText implements SpeechToText {
     await useLocalModelsOnly(o.modelsDir);
     const { pipeline } = await import('@huggingface/transformers');
     const { engine, choice } = await loadOnProvider(o.entry.name, o.choice, o.announce, async (ep: ExecutionProvider) =>
-      (await pipeline('automatic-speech-recognition', o.entry.name, { device: ep, dtype: 'fp32', local_files_only: true })) as unknown as AsrPipeline,
+      shortWindow((await pipeline('automatic-speech-recognition', o.entry.name, { device: ep, dtype: 'fp32', local_files_only: true })) as unknown as AsrPipeline & WhisperPipelineParts),
     );
     return new WhisperSpeechToText(engine, { model: o.entry.name, multilingual: o.entry.languages === 'multi', language: o.language, choice });
   }
