@@ -296,7 +296,14 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     tray?.destroy();
     await agent.close();
   };
-  app.on('will-quit', () => void stop());
+  // Quitting waits for the agent to stop (the database closed, the lock released), then quits for real.
+  app.on('before-quit', (event: { preventDefault(): void }) => {
+    if (stopped) return;
+    event.preventDefault();
+    void stop()
+      .catch((err: unknown) => log.warn('stopping failed', { error: formatError(err) }))
+      .finally(() => app.quit());
+  });
 
   return { runtime, agent, trusted, openSettings, refresh, runTrayAction, stop };
 }

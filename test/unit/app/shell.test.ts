@@ -1,6 +1,6 @@
 // The Electron shell against the mocked electron module: one instance, one folder, the agent running, tray and
 // hotkey wired, OS events passed on, and IPC answering our window only.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { startShell, type ShellApp } from '../../../main/app/shell.js';
 import { IpcErrorViewSchema, SettingsViewSchema } from '../../../main/core/contracts/ipc.js';
 import * as electron from '../../mocks/electron.js';
@@ -67,6 +67,22 @@ describe('startShell', () => {
     expect((tray.image as { path: string }).path).toBe('/app/resources/tray/tunnel-down-listening.png');
     expect(Notification.shown.filter((n) => n.title === 'Jett: tunnel lost')).toHaveLength(1);
     await shell!.stop();
+  });
+
+  it('stops the agent before quitting, then quits', async () => {
+    const agent = new FakeAgent();
+    await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => agent, dirs, platform: 'linux' });
+    app.quit.mockClear();
+    let prevented = false;
+    app.emit('before-quit', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(true);
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalled());
+    expect(agent.calls).toContain('close');
+    expect(Tray.instances.at(-1)!.destroyed).toBe(true);
+    // The second before-quit (from that quit) goes through.
+    prevented = false;
+    app.emit('before-quit', { preventDefault: () => (prevented = true) });
+    expect(prevented).toBe(false);
   });
 
   it('registers the hotkey, which toggles a voice turn through the agent', async () => {
