@@ -15,6 +15,7 @@ import { registerSync } from './commands/sync.js';
 import { registerModels } from './commands/models.js';
 import { registerVoice } from './commands/voice.js';
 import { registerDemo } from './commands/demo.js';
+import { registerStatus } from './commands/status.js';
 import { createContext, type CliIo } from './context.js';
 
 export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
@@ -31,6 +32,7 @@ export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
   registerSecret(program, ctx);
   registerDoctor(program, ctx);
   registerAgent(program, ctx);
+  registerStatus(program, ctx);
   registerKeys(program, ctx);
   registerTunnel(program, ctx);
   registerVps(program, ctx);

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ConfigStore } from '../../core/config/store.js';
 import { jettHome, jettPaths } from '../../core/config/paths.js';
 import type { Config } from '../../core/contracts/config.js';
+import { StatusSnapshotSchema } from '../../core/contracts/status.js';
 import type { TunnelInstallResult, TunnelPeerResult, TunnelStatus } from '../../core/contracts/tunnel.js';
 import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../core/events/bus.js';
@@ -20,6 +21,7 @@ import { assertDistinctPeer, decodeKey, fingerprint, publicKeyOf } from '../../c
 import { execaRunner } from '../../core/tunnel/runner.js';
 import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/setup.js';
 import { parseEndpoint } from '../../core/tunnel/wg-config.js';
+import { viaAgent } from '../agent-link.js';
 import type { CliContext } from '../context.js';
 
 // What stdout shows instead of a secret; the usable file comes only from --out, created 0600.
@@ -80,6 +82,12 @@ function homeForInstall(ctx: CliContext, user: string): string {
 }
 
 export function registerTunnel(program: Command, ctx: CliContext): void {
+  const agentStatus = async (): Promise<TunnelStatus | null> => {
+    const got = await viaAgent(ctx, (a) => a.call('status'));
+    if (!got) return null;
+    const { tunnel } = StatusSnapshotSchema.parse(got.value);
+    return { interface: settings().interface, ...tunnel, peerPublicKey: settings().peerPublicKey || null };
+  };
   const tunnel = program.command('tunnel').description('the WireGuard tunnel to the VPS: peer, config, up, down, status, watch, install');
 
   const settings = (): Config['tunnel'] => ctx.runtime().config.load().tunnel;
@@ -143,6 +151,17 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .description('bring the tunnel up, then wait for the first answer from the VPS')
     .option('--json', 'print the status as JSON')
     .action(async (opts: { json?: boolean }) => {
+      // A running agent brings it up itself, so its monitor follows at once.
+      if (await viaAgent(ctx, (a) => a.call('tunnel.up'))) {
+        let s = (await agentStatus())!;
+        // Its monitor was nudged; give the first handshake a few polls, as the in-process path does.
+        for (let i = 0; i < 10 && s.state !== 'up' && s.state !== 'lost'; i++) {
+          await new Promise((r) => setTimeout(r, 500));
+          s = (await agentStatus())!;
+        }
+        if (s.state !== 'up') ctx.exitCode = 1;
+        return ctx.out(opts.json ? JSON.stringify(s) : statusLine(s));
+      }
       const rt = ctx.runtime();
       const loaded = await loadDesktopConfig(settings(), rt.secrets);
       for (const w of loaded.warnings) ctx.err(`warning: ${w}`);
@@ -160,6 +179,7 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .command('down')
     .description('take the tunnel down')
     .action(async () => {
+      if (await viaAgent(ctx, (a) => a.call('tunnel.down'))) return ctx.out(`${settings().interface} down (through the running agent)`);
       const c = control();
       ctx.out((await c.down()) ? `${c.iface} down` : `${c.iface} was not up`);
     });
@@ -169,10 +189,13 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .description('probe the VPS and print handshake, traffic and state (exit 1 unless up)')
     .option('--json', 'print {"interface","state","reason","handshakeAgeS","rxBytes","txBytes","probeRttMs","endpoint","peerPublicKey"}')
     .action(async (opts: { json?: boolean }) => {
-      const c = control();
-      const m = monitor(c);
-      await settle(m);
-      const s = statusOf(c.iface, m, settings().peerPublicKey);
+      // The running agent's monitor knows the state already (and its history); otherwise probe now.
+      const s = (await agentStatus()) ?? (await (async () => {
+        const c = control();
+        const m = monitor(c);
+        await settle(m);
+        return statusOf(c.iface, m, settings().peerPublicKey);
+      })());
       if (s.state !== 'up') ctx.exitCode = 1;
       ctx.out(opts.json ? JSON.stringify(s) : statusLine(s));
     });

@@ -39,3 +39,10 @@ export const StatusSnapshotSchema = z.object({
   models: ModelsStatusSchema.optional(),
 });
 export type StatusSnapshot = z.infer<typeof StatusSnapshotSchema>;
+
+/** `jett status --json`: the running agent's snapshot, or why there is none. */
+export const AgentStatusOutputSchema = z.object({
+  running: z.boolean(),
+  status: StatusSnapshotSchema.nullable(),
+});
+export type AgentStatusOutput = z.infer<typeof AgentStatusOutputSchema>;
