@@ -18,7 +18,7 @@ import {
   type App,
 } from 'electron';
 import { Agent } from '../core/agent.js';
-import { APP_SCHEME, type StatusView } from '../core/contracts/ipc.js';
+import { APP_SCHEME, EVENT_CHANNELS, type EventChannel, type StatusView } from '../core/contracts/ipc.js';
 import type { StatusSnapshot } from '../core/contracts/status.js';
 import { ControlClient } from '../core/control/client.js';
 import { formatError } from '../core/errors.js';
@@ -189,8 +189,11 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     return created;
   };
 
-  const send = (channel: 'status:changed' | 'models:progress', payload: unknown) => {
-    if (window && !window.isDestroyed() && !window.webContents.isDestroyed()) window.webContents.send(channel, payload);
+  // Pushed events pass their contract too, so nothing the contract does not name reaches the window.
+  const send = (channel: EventChannel, payload: unknown) => {
+    const checked = EVENT_CHANNELS[channel].safeParse(payload);
+    if (!checked.success) return void log.error('event breaks the IPC contract', { channel });
+    if (window && !window.isDestroyed() && !window.webContents.isDestroyed()) window.webContents.send(channel, checked.data);
   };
 
   let tray: TrayView | null = null;

@@ -2,7 +2,7 @@
 // hotkey wired, OS events passed on, and IPC answering our window only.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { startShell, type ShellApp } from '../../../main/app/shell.js';
-import { IpcErrorViewSchema, SettingsViewSchema } from '../../../main/core/contracts/ipc.js';
+import { IpcErrorViewSchema, SettingsViewSchema, StatusViewSchema } from '../../../main/core/contracts/ipc.js';
 import * as electron from '../../mocks/electron.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { eventFrom, FakeAgent, snapshot } from './helpers.js';
@@ -130,6 +130,11 @@ describe('startShell', () => {
     const foreign = (await ipcMain.invoke('settings:get', eventFrom(new MockWebContents()))) as { ok: boolean; error: unknown };
     expect(foreign.ok).toBe(false);
     expect(IpcErrorViewSchema.parse(foreign.error).message).toBe('settings:get: refused: the message did not come from a Jett window');
+    // Status pushes reach the window, checked against the contract.
+    agent.current = snapshot({ tunnel: { state: 'up', handshakeAgeS: 5 } });
+    await shell!.refresh();
+    const pushed = win.webContents.sent.filter((m) => m.channel === 'status:changed').at(-1)!;
+    expect(StatusViewSchema.parse(pushed.payload).snapshot.tunnel.state).toBe('up');
     // A closed window's id is trusted no more.
     win.close();
     const closed = (await ipcMain.invoke('settings:get', eventFrom(win.webContents))) as { ok: boolean };
