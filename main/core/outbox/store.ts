@@ -132,6 +132,7 @@ export class Outbox {
       deleteSeq: db.prepare(`DELETE FROM outbox WHERE seq = ?`),
       requeue: db.prepare(`INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`),
       prune: db.prepare(`DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?`),
+      bumpSequence: db.prepare(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'outbox'`),
     };
   }
 
@@ -231,6 +232,24 @@ export class Outbox {
     })();
     for (const a of rows) for (const fn of this.listeners) fn(a);
     return rows.length;
+  }
+
+  /**
+   * Gives every pending row a new seq above `aboveSeq`, in the same order and with the same event id. For a database
+   * that went back in time (restored from a backup): the server already holds other events under its next seqs,
+   * and it applies an event id at most once, so nothing is lost and nothing doubled. Returns how many rows moved.
+   */
+  renumberPending(aboveSeq: number): number {
+    const moved = this.db.transaction(() => {
+      this.stmts.bumpSequence.run(aboveSeq);
+      const rows = batchRows(this.nextBatch({ maxRows: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER }));
+      for (const r of rows) {
+        this.stmts.deleteSeq.run(r.seq);
+        this.stmts.requeue.run(r.eventId, r.kind, r.payload, r.createdAt);
+      }
+      return rows.length;
+    })();
+    return moved;
   }
 
   /** Deletes sent rows older than the retention; returns how many. */

@@ -24,6 +24,13 @@ function sqlstate(err: unknown): string | null {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
 }
 
+/** The server's last_seq when a push was refused because this database went back in time (JT002), else null. */
+export function seqsTakenAbove(err: unknown): number | null {
+  if (sqlstate(err) !== 'JT002') return null;
+  const detail = Number((err as { detail?: unknown }).detail);
+  return Number.isSafeInteger(detail) ? detail : null;
+}
+
 /**
  * A failure of a whole push or pull call. Rows the server refuses for good (22xxx, 23xxx, 42501) never get here:
  * the server function rejects them one by one. A call that fails with a SQLSTATE outside the transient list

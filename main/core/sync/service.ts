@@ -6,7 +6,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import { OutboxError } from '../outbox/errors.js';
 import type { Outbox, PushOutcome } from '../outbox/store.js';
-import { backoffDelayMs, classifyFailure, fixFor, SyncError, type Failure } from './errors.js';
+import { backoffDelayMs, classifyFailure, fixFor, seqsTakenAbove, SyncError, type Failure } from './errors.js';
 import { realTimers, type SyncHooks, type Timers } from './hooks.js';
 import type { InboxHandler, InboxStore } from './inbox-store.js';
 import type { PgPoolFactory } from './pg-pool.js';
@@ -72,6 +72,8 @@ interface PushResult {
   rejected: number;
   failure: Failure | null;
   retryInMs: number;
+  /** The pending rows got new seqs (JT002): push again now. */
+  renumbered: boolean;
 }
 
 /** A single-flight loop: run() while wanted; a request during a run makes it go round once more. */
@@ -199,10 +201,13 @@ export class SyncService {
   async syncOnce(): Promise<SyncOnceResult> {
     await this.pushLoop.idle();
     const result: SyncOnceResult = { pushed: 0, rejected: 0, pulled: 0, handled: 0, lastSeq: null };
-    const push = await this.pushDrain(() => true);
-    if (push.failure) throw new SyncError(`push to the VPS database failed: ${push.failure.message}`, fixFor(push.failure));
-    result.pushed = push.sent;
-    result.rejected = push.rejected;
+    for (let round = 0; round < 3; round++) {
+      const push = await this.pushDrain(() => true);
+      if (push.failure) throw new SyncError(`push to the VPS database failed: ${push.failure.message}`, fixFor(push.failure));
+      result.pushed += push.sent;
+      result.rejected += push.rejected;
+      if (!push.renumbered) break;
+    }
     await this.pullLoop.idle();
     try {
       for (;;) {
@@ -277,7 +282,7 @@ export class SyncService {
   private async pushDrain(go: () => boolean): Promise<PushResult> {
     const { outbox, hooks } = this.deps;
     const limits = { maxRows: this.opts.batchRows, maxBytes: this.opts.batchBytes };
-    const result: PushResult = { sent: 0, rejected: 0, failure: null, retryInMs: 0 };
+    const result: PushResult = { sent: 0, rejected: 0, failure: null, retryInMs: 0, renumbered: false };
     let batch = outbox.nextBatch(limits);
     if (batch.length === 0) return result;
     let unmarked: PushOutcome | null = null;
@@ -313,6 +318,12 @@ export class SyncService {
       });
       markPending();
     } catch (err) {
+      const taken = seqsTakenAbove(err);
+      if (taken !== null) {
+        const moved = outbox.renumberPending(taken);
+        this.log.warn('this desktop database went back in time (restored from a backup?); its pending rows get new seqs above the server\'s', { serverLastSeq: taken, moved });
+        return { ...result, renumbered: true };
+      }
       const failure = classifyFailure(err);
       this.failures++;
       const delay = backoffDelayMs(this.failures, this.opts.backoffBaseMs, this.opts.backoffCapMs, this.random);
@@ -337,7 +348,7 @@ export class SyncService {
         this.pushLoop.request();
       }, r.retryInMs);
     }
-    return false;
+    return r.renumbered;
   }
 
   /** Claims ready requests, stores them durably, then acknowledges; a crash in between only redelivers. */

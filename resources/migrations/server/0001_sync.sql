@@ -92,6 +92,7 @@ DECLARE
   v_msg     text;
   v_new     bigint;
   v_lo      bigint := p_seqs[1];
+  v_taken   bigint;
 BEGIN
   INSERT INTO sync_clients (client_id) VALUES (p_client) ON CONFLICT (client_id) DO NOTHING;
   SELECT last_seq INTO v_last FROM sync_clients WHERE client_id = p_client FOR UPDATE;
@@ -100,6 +101,23 @@ BEGIN
   END IF;
 
   SELECT min(o)::integer INTO v_first FROM unnest(p_seqs) WITH ORDINALITY AS u(s, o) WHERE s > v_last;
+
+  -- Rows at or below last_seq are normally a resend of what was applied. If the server holds a different event
+  -- under such a seq, this desktop's database went back in time (restored from a backup, or copied): its seqs are
+  -- taken. Refuse (JT002, DETAIL = last_seq) so that it renumbers its pending rows above last_seq, keeping their
+  -- event ids; skipping them would lose them.
+  IF v_first IS DISTINCT FROM 1 THEN
+    SELECT u.s INTO v_taken
+      FROM unnest(p_seqs, p_ids) AS u(s, e)
+     WHERE u.s <= v_last
+       AND (EXISTS (SELECT 1 FROM events ev WHERE ev.client_id = p_client AND ev.seq = u.s AND ev.event_id <> u.e)
+         OR EXISTS (SELECT 1 FROM events_rejected r WHERE r.client_id = p_client AND r.seq = u.s AND r.event_id <> u.e))
+     LIMIT 1;
+    IF v_taken IS NOT NULL THEN
+      RAISE EXCEPTION 'jett_push: client % sent seq % with another event than the server has under it: the desktop database went back in time', p_client, v_taken
+        USING ERRCODE = 'JT002', DETAIL = v_last::text;
+    END IF;
+  END IF;
   IF v_first IS NOT NULL THEN
     SELECT bool_and(s = v_last + o) INTO v_ok FROM unnest(p_seqs[v_first:]) WITH ORDINALITY AS u(s, o);
     IF NOT v_ok THEN

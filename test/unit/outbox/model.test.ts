@@ -1,5 +1,5 @@
 // Model-based test of the outbox state machine (fast-check): random sequences of append, push outcomes, retry-dead,
-// prune and reopen against a real SQLite file, compared after every step with a plain in-memory model.
+// renumbering, prune and reopen against a real SQLite file, compared after every step with a plain in-memory model.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,6 +98,20 @@ class RetryDead implements fc.Command<Model, Real> {
   toString = () => 'retryDead';
 }
 
+/** The database went back in time: pending rows move above the server's last_seq, in order, ids kept. */
+class Renumber implements fc.Command<Model, Real> {
+  constructor(readonly gap: number) {}
+  check = () => true;
+  run(m: Model, r: Real): void {
+    const max = (r.local.db.prepare('SELECT coalesce(max(seq), 0) AS m FROM outbox').get() as { m: number }).m;
+    const pending = m.rows.filter((x) => x.state === 'pending').length;
+    expect(r.outbox.renumberPending(max + this.gap)).toBe(pending);
+    if (pending > 0) expect(r.outbox.nextBatch({ maxRows: 1, maxBytes: 0 }).seqs[0]).toBe(max + this.gap + 1);
+    check(m, r);
+  }
+  toString = () => `renumber(+${this.gap})`;
+}
+
 class Prune implements fc.Command<Model, Real> {
   check = () => true;
   run(m: Model, r: Real): void {
@@ -122,7 +136,7 @@ class Reopen implements fc.Command<Model, Real> {
 }
 
 describe('outbox state machine', () => {
-  it('matches the model for any sequence of appends, push outcomes, retries, prunes and reopens', () => {
+  it('matches the model for any sequence of appends, push outcomes, retries, renumbering, prunes and reopens', () => {
     let runNo = 0;
     const commands = [
       fc.integer({ min: 0, max: 300 }).map((s) => new Append(s)),
@@ -130,6 +144,7 @@ describe('outbox state machine', () => {
       fc.constant(new PushFailed()),
       fc.constant(new RetryDead()),
       fc.constant(new Prune()),
+      fc.integer({ min: 0, max: 50 }).map((g) => new Renumber(g)),
       fc.constant(new Reopen()),
     ];
     fc.assert(
