@@ -108,7 +108,8 @@ export class FakeHub {
     }
     const rest = file.body.subarray(start);
     if (fault?.kind === 'cut') {
-      res.write(rest.subarray(0, fault.afterBytes), () => res.socket?.destroy());
+      // Half-closes after the bytes (a FIN, not a reset), so they all reach the client before the end.
+      res.write(rest.subarray(0, fault.afterBytes), () => res.socket?.end());
       return;
     }
     if (fault?.kind === 'stall') {

@@ -97,15 +97,18 @@ describe('pull', () => {
     hub.fault('onnx/decoder_model_merged.onnx', { kind: 'cut', afterBytes: 400_000 });
     const err = await m.pull('whisper-test').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DownloadError);
-    expect((err as DownloadError).message).toMatch(/the transfer of whisper-test\/onnx\/decoder_model_merged\.onnx was interrupted after 400000 bytes/);
-    expect((err as DownloadError).fix).toContain('jett models pull whisper-test');
+    const got = Number((err as DownloadError).message.match(/^the transfer of whisper-test\/onnx\/decoder_model_merged\.onnx was interrupted after (\d+) bytes/)?.[1]);
+    // The server sent 400000 bytes before it closed; the client keeps every byte it read.
+    expect(got).toBeGreaterThan(0);
+    expect(got).toBeLessThanOrEqual(400_000);
+    expect((err as DownloadError).fix).toContain(`jett models pull whisper-test\` resumes from ${got} bytes`);
     expect(installedFiles(m)).toEqual([]);
     expect(m.state('whisper-test')).toBe('partial');
 
     const res = await m.pull('whisper-test');
-    expect(hub.rangeRequests('onnx/decoder_model_merged.onnx')).toEqual(['bytes=400000-']);
+    expect(hub.rangeRequests('onnx/decoder_model_merged.onnx')).toEqual([`bytes=${got}-`]);
     // Only the missing part came again; the finished files were not fetched twice.
-    expect(res).toMatchObject({ resumedBytes: 400_000, downloadedBytes: 600_000 });
+    expect(res).toMatchObject({ resumedBytes: got, downloadedBytes: 1_000_000 - got });
     expect(hub.requests.filter((r) => r.url.endsWith('/onnx/encoder_model.onnx'))).toHaveLength(1);
     expect(fs.readFileSync(path.join(m.modelDir('whisper-test'), 'onnx/decoder_model_merged.onnx')).equals(files[2]!.body)).toBe(true);
     expect((await m.verify('whisper-test')).ok).toBe(true);
@@ -143,11 +146,11 @@ describe('pull', () => {
   });
 
   it('gives up on a stalled server with the bytes it has, and resumes from them later', async () => {
-    const m = manager(entry(), { stallTimeoutMs: 300 });
+    const m = manager(entry(), { stallTimeoutMs: 1000 });
     hub.fault('onnx/encoder_model.onnx', { kind: 'stall', afterBytes: 50_000 });
     const err = await m.pull('whisper-test').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DownloadError);
-    expect((err as DownloadError).message).toMatch(/no data for 300 ms while fetching whisper-test\/onnx\/encoder_model\.onnx \(50000 bytes so far\)/);
+    expect((err as DownloadError).message).toMatch(/no data for 1 s while fetching whisper-test\/onnx\/encoder_model\.onnx \(50000 bytes so far\)/);
     expect(installedFiles(m)).toEqual([]);
     const res = await m.pull('whisper-test');
     expect(res.resumedBytes).toBe(50_000);
@@ -155,11 +158,11 @@ describe('pull', () => {
   });
 
   it('gives up on a server that never answers, and installs nothing', async () => {
-    const m = manager(entry(), { stallTimeoutMs: 300 });
+    const m = manager(entry(), { stallTimeoutMs: 1000 });
     hub.fault('onnx/encoder_model.onnx', { kind: 'silent' });
     const err = await m.pull('whisper-test').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DownloadError);
-    expect((err as DownloadError).message).toMatch(/^127\.0\.0\.1:\d+ sent no answer for whisper-test\/onnx\/encoder_model\.onnx within 300 ms$/);
+    expect((err as DownloadError).message).toMatch(/^127\.0\.0\.1:\d+ sent no answer for whisper-test\/onnx\/encoder_model\.onnx within 1 s$/);
     expect(installedFiles(m)).toEqual([]);
     expect((await m.pull('whisper-test')).alreadyInstalled).toBe(false);
   });
@@ -217,7 +220,7 @@ describe('one pull at a time', () => {
     const hub2 = await new FakeHub(files, [other]).start();
     try {
       hub2.fault('onnx/decoder_model_merged.onnx', { kind: 'cut', afterBytes: 5000 });
-      await expect(manager(entry({ revision: hub2.commit }), { dir, baseUrl: hub2.url }).pull('whisper-test')).rejects.toThrow(/interrupted after 5000 bytes/);
+      await expect(manager(entry({ revision: hub2.commit }), { dir, baseUrl: hub2.url }).pull('whisper-test')).rejects.toThrow(/interrupted after \d+ bytes/);
       // Jett's catalogue now pins another commit: nothing of the old partial download is kept.
       const res = await manager(entry({ revision: other }), { dir, baseUrl: hub2.url }).pull('whisper-test');
       expect(res).toMatchObject({ resumedBytes: 0, revision: other });
