@@ -176,7 +176,12 @@ const api: JettApi = {
     },
   },
   links: {
-    open: (target) => call('links:open', { target }, () => ({ opened: false, reason: `${target} is reachable only through the tunnel, which is not up` })),
+    open: (target) =>
+      call('links:open', { target }, () =>
+        ['up', 'degraded'].includes(status.snapshot.tunnel.state)
+          ? { opened: true, reason: null }
+          : { opened: false, reason: `${target} is reachable only through the tunnel, which is not up` },
+      ),
   },
 };
 

@@ -38,6 +38,7 @@ describeWith([binary('chromium')], 'settings window (headless Chromium, fake bri
   it('shows live status: tunnel state, handshake age, backlog, the latency chart', async () => {
     const page = await open('#status');
     await expect(page.textContent('#tunnel-state')).resolves.toBe('Down');
+    expect(await page.isDisabled('#open-n8n')).toBe(true);
     await page.evaluate(() => {
       window.__fake.pushStatus({ tunnel: { state: 'up', reason: 'probe answered', handshakeAgeS: 12, rxBytes: 48_213, txBytes: 91_002, probeRttMs: 31, endpoint: 'vps.example.org:51820' }, outbox: { pending: 3, oldestPendingAgeS: 400 } });
       for (const ms of [310, 420, 380, 650, null, 290]) window.__fake.pushStatus({ turnMs: ms });
@@ -49,9 +50,10 @@ describeWith([binary('chromium')], 'settings window (headless Chromium, fake bri
     expect(await page.locator('#latency-chart rect').count()).toBe(6);
     expect(await page.locator('#latency-chart rect.slow').count()).toBe(1);
     await expect(page.textContent('#last-turn')).resolves.toContain('290 ms');
-    // The links open only while the tunnel is up; main still refuses with a reason, which the window shows.
+    // The links open only while the tunnel is up.
     await page.click('#open-n8n');
-    await expect(page.textContent('#toast')).resolves.toContain('reachable only through the tunnel');
+    await expect(page.textContent('#toast')).resolves.toBe('Opened n8n in the browser');
+    expect(await page.evaluate(() => window.__fake.calls.filter((c) => c.channel === 'links:open').map((c) => c.arg))).toEqual([{ target: 'n8n' }]);
     await screenshot(page, 'status');
   });
 
