@@ -67,16 +67,17 @@ describe('Whisper through transformers.js (whisper-mini stand-in)', () => {
     const bus = new EventBus();
     const events: ExecutionProviderChoice[] = [];
     bus.on('models.executionProvider', (c) => events.push(c));
-    // onnxruntime-node as it is here, but claiming the CUDA files are installed: the real CUDA session then fails.
+    // A machine that claims DirectML: on Linux the library refuses that device, a GPU session that cannot start
+    // wherever these tests run (unlike CUDA, which a Linux box with the opt-in files could really start).
     const providers = modelEngineProviders({
       logger: createLogger({ sink: () => undefined, format: 'json' }),
       bus,
       catalogue,
-      ort: async () => ({ platform: 'linux', arch: 'x64', backends: [{ name: 'cpu', bundled: true }, { name: 'cuda', bundled: false }], libDir: '/x', fileExists: () => true }),
+      ort: async () => ({ platform: 'win32', arch: 'x64', backends: [{ name: 'cpu', bundled: true }, { name: 'dml', bundled: true }], libDir: null }),
     });
     const stt = await providers.speechToText!(ConfigSchema.parse({ models: { stt: 'whisper-mini' } }), dir);
     expect(stt?.name).toBe('whisper-mini (cpu, CPU fallback)');
-    expect(events).toEqual([expect.objectContaining({ engine: 'whisper-mini', ep: 'cpu', fallback: true, reason: expect.stringContaining('cuda failed to start') })]);
+    expect(events).toEqual([expect.objectContaining({ engine: 'whisper-mini', ep: 'cpu', fallback: true, reason: expect.stringContaining('dml failed to start') })]);
     expect(await stt!.transcribe(tone(1), signal())).toEqual({ text: 'hi' });
   });
 });
