@@ -85,6 +85,42 @@ describe('startShell', () => {
     expect(prevented).toBe(false);
   });
 
+  it('routes tray menu clicks: connect, copy the [Peer] block, open n8n while up, start at login', async () => {
+    const home = tempDir();
+    const agent = new FakeAgent();
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: home, XDG_CONFIG_HOME: home }, attach: async () => agent, dirs, platform: 'linux' });
+    const click = async (label: string) => {
+      Tray.instances.at(-1)!.menu!.items.find((i) => i.label === label)!.click!();
+      await new Promise((r) => setTimeout(r, 20));
+    };
+    await click('Connect tunnel');
+    expect(agent.calls).toContain('tunnelUp');
+    await click('Copy the VPS [Peer] block');
+    expect(Notification.shown.at(-1)?.title).toBe('Jett: copy the [Peer] block failed');
+    const win = shell!.openSettings() as unknown as InstanceType<typeof BrowserWindow>;
+    await ipcMain.invoke('tunnel:generateKeys', eventFrom(win.webContents), { replace: false });
+    await click('Copy the VPS [Peer] block');
+    expect(electron.clipboard.text).toMatch(/^# Jett desktop\n\[Peer\]\nPublicKey = [A-Za-z0-9+/]{43}=\nAllowedIPs = 10\.0\.0\.1\/32\n$/);
+    electron.shell.openExternal.mockClear();
+    agent.current = snapshot({ tunnel: { state: 'up' } });
+    await shell!.refresh();
+    await click('Open n8n');
+    expect(electron.shell.openExternal).toHaveBeenCalledWith('http://10.0.0.2:5678/');
+    await click('Start at login');
+    expect(Tray.instances.at(-1)!.menu!.items.find((i) => i.label === 'Start at login')?.checked).toBe(true);
+    await shell!.stop();
+  });
+
+  it('opens the settings window when a second instance starts', async () => {
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => new FakeAgent(), dirs, platform: 'linux' });
+    app.emit('second-instance');
+    expect(BrowserWindow.instances).toHaveLength(1);
+    app.emit('second-instance');
+    expect(BrowserWindow.instances).toHaveLength(1);
+    expect(BrowserWindow.instances[0]!.show).toHaveBeenCalled();
+    await shell!.stop();
+  });
+
   it('registers the hotkey, which toggles a voice turn through the agent', async () => {
     const agent = new FakeAgent();
     const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => agent, dirs, platform: 'linux' });
