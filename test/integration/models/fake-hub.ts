@@ -17,6 +17,7 @@ export interface HubFile {
 export interface HubRequest {
   url: string;
   range: string | null;
+  acceptEncoding: string | null;
 }
 
 /** Files at least this large are served like LFS objects: through a redirect to the CDN. */
@@ -67,7 +68,7 @@ export class FakeHub {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = decodeURIComponent(req.url ?? '');
-    this.requests.push({ url, range: req.headers.range ?? null });
+    this.requests.push({ url, range: req.headers.range ?? null, acceptEncoding: req.headers['accept-encoding'] ?? null });
     const silent = [...this.faults.entries()].find(([p, q]) => url.endsWith(`/${p}`) && q[0]?.kind === 'silent');
     if (silent) {
       // Accepts the request and never answers: no status line, no headers.

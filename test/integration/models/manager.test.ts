@@ -107,6 +107,8 @@ describe('pull', () => {
 
     const res = await m.pull('whisper-test');
     expect(hub.rangeRequests('onnx/decoder_model_merged.onnx')).toEqual([`bytes=${got}-`]);
+    // Offsets count the file's own bytes: no compressed encoding is accepted.
+    for (const r of hub.requests) expect(new Set(r.acceptEncoding?.split(/,\s*/))).toEqual(new Set(['identity']));
     // Only the missing part came again; the finished files were not fetched twice.
     expect(res).toMatchObject({ resumedBytes: got, downloadedBytes: 1_000_000 - got });
     expect(hub.requests.filter((r) => r.url.endsWith('/onnx/encoder_model.onnx'))).toHaveLength(1);

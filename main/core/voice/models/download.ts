@@ -111,7 +111,8 @@ async function attempt(req: DownloadRequest, controller: AbortController, mayRes
     return finish(req, hash, have, have, null);
   }
 
-  const headers: Record<string, string> = { 'user-agent': 'jett-desktop-model-manager' };
+  // Identity encoding: a Range offset must count the file's own bytes, not those of a compressed stream.
+  const headers: Record<string, string> = { 'user-agent': 'jett-desktop-model-manager', 'accept-encoding': 'identity' };
   if (have > 0) headers.range = `bytes=${have}-`;
   const { res, revision } = await answered(req, controller, () => request(req.url, headers, controller.signal, req.label));
 
