@@ -132,6 +132,7 @@ export class Outbox {
       deleteSeq: db.prepare(`DELETE FROM outbox WHERE seq = ?`),
       requeue: db.prepare(`INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`),
       prune: db.prepare(`DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?`),
+      resend: db.prepare(`UPDATE outbox SET state = 'pending', sent_at = NULL WHERE state IN ('sent', 'dead') AND seq > ?`),
       bumpSequence: db.prepare(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'outbox'`),
     };
   }
@@ -250,6 +251,14 @@ export class Outbox {
       return rows.length;
     })();
     return moved;
+  }
+
+  /**
+   * Makes the sent and dead rows above `afterSeq` pending again, for a server that went back in time (its database
+   * restored from a backup): they go again under the same seqs and event ids. Returns how many rows.
+   */
+  resendAfter(afterSeq: number): number {
+    return this.stmts.resend.run(afterSeq).changes;
   }
 
   /** Deletes sent rows older than the retention; returns how many. */

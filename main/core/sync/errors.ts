@@ -24,11 +24,20 @@ function sqlstate(err: unknown): string | null {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : null;
 }
 
-/** The server's last_seq when a push was refused because this database went back in time (JT002), else null. */
-export function seqsTakenAbove(err: unknown): number | null {
-  if (sqlstate(err) !== 'JT002') return null;
+function lastSeqIn(err: unknown, code: string): number | null {
+  if (sqlstate(err) !== code) return null;
   const detail = Number((err as { detail?: unknown }).detail);
   return Number.isSafeInteger(detail) ? detail : null;
+}
+
+/** The server's last_seq when a push was refused because this database went back in time (JT002), else null. */
+export function seqsTakenAbove(err: unknown): number | null {
+  return lastSeqIn(err, 'JT002');
+}
+
+/** The server's last_seq when a push was refused for a gap (JT001: the server went back in time), else null. */
+export function gapAbove(err: unknown): number | null {
+  return lastSeqIn(err, 'JT001');
 }
 
 /**
@@ -55,7 +64,7 @@ export function fixFor(f: Failure): string {
   if (f.fix) return f.fix;
   switch (f.kind) {
     case 'gap':
-      return 'the server is missing events this desktop already pruned (was the VPS database restored?); see the README section on sync';
+      return 'the VPS database is missing events that this desktop has already pruned (was it restored from a backup?); the rows are kept: see the README section on sync';
     case 'setup':
       return 'check postgres.host/port/database/user (`jett config list`), the secret postgres.password, and `jett doctor`';
     case 'transient':

@@ -6,7 +6,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import { OutboxError } from '../outbox/errors.js';
 import type { Outbox, PushOutcome } from '../outbox/store.js';
-import { backoffDelayMs, classifyFailure, fixFor, seqsTakenAbove, SyncError, type Failure } from './errors.js';
+import { backoffDelayMs, classifyFailure, fixFor, gapAbove, seqsTakenAbove, SyncError, type Failure } from './errors.js';
 import { realTimers, type SyncHooks, type Timers } from './hooks.js';
 import type { InboxHandler, InboxStore } from './inbox-store.js';
 import type { PgPoolFactory } from './pg-pool.js';
@@ -72,8 +72,8 @@ interface PushResult {
   rejected: number;
   failure: Failure | null;
   retryInMs: number;
-  /** The pending rows got new seqs (JT002): push again now. */
-  renumbered: boolean;
+  /** The rows to send changed (renumbered after JT002, or re-sent after JT001): push again now. */
+  retryNow: boolean;
 }
 
 /** A single-flight loop: run() while wanted; a request during a run makes it go round once more. */
@@ -206,7 +206,7 @@ export class SyncService {
       if (push.failure) throw new SyncError(`push to the VPS database failed: ${push.failure.message}`, fixFor(push.failure));
       result.pushed += push.sent;
       result.rejected += push.rejected;
-      if (!push.renumbered) break;
+      if (!push.retryNow) break;
     }
     await this.pullLoop.idle();
     try {
@@ -282,7 +282,7 @@ export class SyncService {
   private async pushDrain(go: () => boolean): Promise<PushResult> {
     const { outbox, hooks } = this.deps;
     const limits = { maxRows: this.opts.batchRows, maxBytes: this.opts.batchBytes };
-    const result: PushResult = { sent: 0, rejected: 0, failure: null, retryInMs: 0, renumbered: false };
+    const result: PushResult = { sent: 0, rejected: 0, failure: null, retryInMs: 0, retryNow: false };
     let batch = outbox.nextBatch(limits);
     if (batch.length === 0) return result;
     let unmarked: PushOutcome | null = null;
@@ -322,7 +322,13 @@ export class SyncService {
       if (taken !== null) {
         const moved = outbox.renumberPending(taken);
         this.log.warn('this desktop database went back in time (restored from a backup?); its pending rows get new seqs above the server\'s', { serverLastSeq: taken, moved });
-        return { ...result, renumbered: true };
+        return { ...result, retryNow: true };
+      }
+      const gap = gapAbove(err);
+      const resent = gap === null ? 0 : outbox.resendAfter(gap);
+      if (resent > 0) {
+        this.log.warn('the VPS database went back in time (restored from a backup?); sending again the rows it lost that are still kept here', { serverLastSeq: gap, rows: resent });
+        return { ...result, retryNow: true };
       }
       const failure = classifyFailure(err);
       this.failures++;
@@ -348,7 +354,7 @@ export class SyncService {
         this.pushLoop.request();
       }, r.retryInMs);
     }
-    return r.renumbered;
+    return r.retryNow;
   }
 
   /** Claims ready requests, stores them durably, then acknowledges; a crash in between only redelivers. */

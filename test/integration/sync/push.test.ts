@@ -160,6 +160,33 @@ describeWith(needsPostgres, 'sync push (real PostgreSQL 15)', () => {
     expect(back.logs.some((l) => l.includes('went back in time'))).toBe(true);
   });
 
+  it('sends again what a VPS restored from a backup lost, while this desktop still keeps those rows', async () => {
+    const d = desk();
+    const before = Array.from({ length: 10 }, (_, i) => d.outbox.append('test.event', { i }).eventId);
+    await d.service.syncOnce();
+    // The VPS database comes back from a backup taken after seq 6.
+    await pgc.query('DELETE FROM events WHERE client_id = $1 AND seq > 6', [d.outbox.clientId]);
+    await pgc.query('UPDATE sync_clients SET last_seq = 6 WHERE client_id = $1', [d.outbox.clientId]);
+    const after = Array.from({ length: 2 }, (_, i) => d.outbox.append('test.event', { j: i }).eventId);
+    expect(await d.service.syncOnce()).toMatchObject({ lastSeq: 12 });
+    const rows = await serverEvents(pgc, d.outbox.clientId);
+    expect(rows.map((r) => r.eventId)).toEqual([...before, ...after]);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(d.logs.some((l) => l.includes('the VPS database went back in time'))).toBe(true);
+  });
+
+  it('keeps the rows and says why when the events a restored VPS lost were already pruned here', async () => {
+    const d = desk();
+    for (let i = 0; i < 5; i++) d.outbox.append('test.event', { i });
+    await d.service.syncOnce();
+    expect(d.outbox.prune(0, new Date(Date.now() + 60_000))).toBe(5);
+    await pgc.query('DELETE FROM events WHERE client_id = $1 AND seq > 2', [d.outbox.clientId]);
+    await pgc.query('UPDATE sync_clients SET last_seq = 2 WHERE client_id = $1', [d.outbox.clientId]);
+    d.outbox.append('test.event', { i: 5 });
+    await expect(d.service.syncOnce()).rejects.toMatchObject({ name: 'SyncError', message: expect.stringContaining('missing'), fix: expect.stringContaining('restored') });
+    expect(d.outbox.detail()).toMatchObject({ pending: 1, lastError: expect.stringContaining('missing') });
+  });
+
   it('answers a user who runs `sync once` with no reachable server with a SyncError and its fix, losing nothing', async () => {
     const d = desk({ pool: () => new pg.Pool({ ...pgc.connection({ port: 1 }), connectionTimeoutMillis: 2000 }) });
     d.outbox.append('test.event', { i: 1 });
