@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = { kind: 'cut'; afterBytes: number } | { kind: 'stall'; afterBytes: number } | { kind: 'ignore-range' } | { kind: 'silent' };
+export type Fault = { kind: 'cut'; afterBytes: number } | { kind: 'stall'; afterBytes: number } | { kind: 'ignore-range' } | { kind: 'silent' } | { kind: 'status'; code: number };
 
 export interface HubFile {
   repo: string;
@@ -69,10 +69,11 @@ export class FakeHub {
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = decodeURIComponent(req.url ?? '');
     this.requests.push({ url, range: req.headers.range ?? null, acceptEncoding: req.headers['accept-encoding'] ?? null });
-    const silent = [...this.faults.entries()].find(([p, q]) => url.endsWith(`/${p}`) && q[0]?.kind === 'silent');
-    if (silent) {
-      // Accepts the request and never answers: no status line, no headers.
-      silent[1].shift();
+    const early = [...this.faults.entries()].find(([p, q]) => url.endsWith(`/${p}`) && (q[0]?.kind === 'silent' || q[0]?.kind === 'status'));
+    if (early) {
+      const fault = early[1].shift()!;
+      // 'silent' accepts the request and never answers: no status line, no headers.
+      if (fault.kind === 'status') res.writeHead(fault.code, { 'content-type': 'text/plain' }).end('refused');
       return;
     }
     const cdn = url.match(/^\/cdn\/(\d+)$/);

@@ -147,6 +147,18 @@ describe('pull', () => {
     expect(installedFiles(m)).toEqual([]);
   });
 
+  it('says a refused file (401/403) may be gated, and a server error (5xx) is worth a retry', async () => {
+    const m = manager(entry());
+    hub.fault('onnx/encoder_model.onnx', { kind: 'status', code: 401 });
+    await expect(m.pull('whisper-test')).rejects.toThrow(/refused whisper-test\/onnx\/encoder_model\.onnx \(HTTP 401\): the repository may be gated, private or moved/);
+    hub.fault('onnx/encoder_model.onnx', { kind: 'status', code: 503 });
+    const err = await m.pull('whisper-test').catch((e: unknown) => e);
+    expect((err as DownloadError).message).toMatch(/fetching whisper-test\/onnx\/encoder_model\.onnx failed: HTTP 503/);
+    expect((err as DownloadError).fix).toMatch(/try again later/);
+    expect(installedFiles(m)).toEqual([]);
+    expect((await m.pull('whisper-test')).alreadyInstalled).toBe(false);
+  });
+
   it('gives up on a stalled server with the bytes it has, and resumes from them later', async () => {
     const m = manager(entry(), { stallTimeoutMs: 1000 });
     hub.fault('onnx/encoder_model.onnx', { kind: 'stall', afterBytes: 50_000 });

@@ -126,6 +126,10 @@ async function attempt(req: DownloadRequest, controller: AbortController, mayRes
     await res.body?.cancel();
     throw new DownloadError(`${req.label} is not on the server (HTTP 404 from ${req.url})`, 'the catalogue entry may be out of date: update Jett, or check the repository and revision in resources/models/catalogue.json');
   }
+  if (res.status === 401 || res.status === 403) {
+    await res.body?.cancel();
+    throw new DownloadError(`${new URL(req.url).host} refused ${req.label} (HTTP ${res.status}): the repository may be gated, private or moved`, 'check the repository of this model in resources/models/catalogue.json, or update Jett; Jett sends no Hugging Face token');
+  }
   if (res.status !== 200 && res.status !== 206) {
     await res.body?.cancel();
     throw new DownloadError(`fetching ${req.label} failed: HTTP ${res.status} from ${new URL(req.url).host}`, `try again later (${req.resumeHint} resumes)`);
