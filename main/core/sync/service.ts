@@ -234,11 +234,22 @@ export class SyncService {
     void this.checkListen();
   }
 
+  /** Runs local bookkeeping from a timer: a busy or failing database is logged, never thrown into the event loop. */
+  private guarded(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error(`${what} failed; it is tried again later`, { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
   private prune(): void {
     this.pruneTimer = this.timers.setTimeout(() => this.prune(), this.opts.pruneEveryMs);
-    const now = this.clock();
-    const rows = this.deps.outbox.prune(this.opts.retentionDays, now) + this.deps.inbox.prune(this.opts.retentionDays, now);
-    if (rows > 0) this.log.info('pruned sent rows past the retention', { rows, retentionDays: this.opts.retentionDays });
+    this.guarded('pruning the outbox', () => {
+      const now = this.clock();
+      const rows = this.deps.outbox.prune(this.opts.retentionDays, now) + this.deps.inbox.prune(this.opts.retentionDays, now);
+      if (rows > 0) this.log.info('pruned sent rows past the retention', { rows, retentionDays: this.opts.retentionDays });
+    });
   }
 
   private getPool(): Promise<pg.Pool> {
@@ -479,7 +490,7 @@ export class SyncService {
   private emitCounts(): void {
     if (this.countsTimer !== null) this.timers.clearTimeout(this.countsTimer);
     this.countsTimer = null;
-    this.deps.bus.emit('outbox.counts', this.deps.outbox.counts(this.clock()));
+    this.guarded('counting the outbox', () => this.deps.bus.emit('outbox.counts', this.deps.outbox.counts(this.clock())));
   }
 
   private scheduleCounts(): void {
@@ -491,6 +502,6 @@ export class SyncService {
   }
 
   private emitInbox(): void {
-    this.deps.bus.emit('inbox.counts', { pending: this.deps.inbox.pending() });
+    this.guarded('counting the inbox', () => this.deps.bus.emit('inbox.counts', { pending: this.deps.inbox.pending() }));
   }
 }

@@ -1,6 +1,7 @@
 // Link faults between the desktop and PostgreSQL through the fault proxy: after a cut heals the backlog drains with
 // no new local write; a reset in the middle of a batch and a blackholed link lose nothing and apply nothing twice.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { StatusSnapshotSchema, type StatusSnapshot } from '../../../main/core/contracts/status.js';
 import { describeWith } from '../../helpers/requirements.js';
 import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
@@ -45,6 +46,8 @@ describeWith(needsPostgres, 'sync across link faults (real PostgreSQL 15, fault 
 
   it('drains the backlog after the link heals, with no new local write and no tunnel-up', async () => {
     const d = await deskThroughProxy();
+    const counts: StatusSnapshot['outbox'][] = [];
+    d.bus.on('outbox.counts', (c) => counts.push(StatusSnapshotSchema.shape.outbox.parse(c)));
     d.service.start();
     proxy.drop();
     const ids = appendMany(d, 500);
@@ -56,6 +59,9 @@ describeWith(needsPostgres, 'sync across link faults (real PostgreSQL 15, fault 
     await waitFor(() => d.outbox.counts().pending === 0, 'the backlog to drain after the heal');
     expect(writesAfterHeal).toBe(0);
     await expectExactlyOnce(d, ids);
+    // The tray and the window saw the backlog and then its end, through the bus.
+    expect(counts.some((c) => c.pending === 500 && c.lastSuccessAt === null)).toBe(true);
+    expect(counts.at(-1)).toMatchObject({ pending: 0, dead: 0, oldestPendingAgeS: null });
     expect(d.logs.some((l) => l.includes('push failed; will retry'))).toBe(true);
   });
 
