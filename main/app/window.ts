@@ -7,7 +7,7 @@ import { createNavigationPolicy, createWebviewPolicy, createWindowOpenPolicy, ty
 export interface WindowDeps {
   preloadPath: string;
   log: PolicyLog;
-  /** Called with each window's webContents id, so the IPC wrapper trusts exactly these. */
+  /** Called with each new window, so the IPC wrapper trusts exactly our windows' webContents. */
   onCreated(window: BrowserWindow): void;
 }
 
