@@ -30,10 +30,21 @@ function issuesOf(error: z.ZodError): Array<{ path: string; message: string }> {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
-/** The size of a message as JSON, or null when it is not plain data (functions, cycles, huge numbers of keys). */
+// Keys that would reach an object's prototype when a parser copies them (zod's record does): never data.
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The size of a message as JSON, or null when it is not plain data: a BigInt, a cycle, or a key that names the
+ * prototype (a hostile renderer's way to pollute what main builds from the message).
+ */
 function jsonSize(args: unknown[]): number | null {
+  let hostile = false;
   try {
-    return JSON.stringify(args)?.length ?? 0;
+    const text = JSON.stringify(args, (key, value: unknown) => {
+      if (PROTOTYPE_KEYS.has(key)) hostile = true;
+      return value;
+    });
+    return hostile ? null : (text?.length ?? 0);
   } catch {
     return null;
   }

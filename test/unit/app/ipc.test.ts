@@ -86,6 +86,25 @@ describe('registerIpcHandlers', () => {
     expect(JSON.stringify(err)).not.toContain('xxxxxxxx');
   });
 
+  it('refuses hostile shapes: prototype keys, values that are not plain data, deep nesting', async () => {
+    const save = vi.fn(async () => {
+      throw new Error('must not run');
+    });
+    registerIpcHandlers(ipcMain, new Set([win.id]), handlers({ 'settings:save': save }), log);
+    const proto = JSON.parse('{"section":"tunnel","values":{"__proto__":{"polluted":true}}}') as unknown;
+    const r1 = errorOf(await ipcMain.invoke('settings:save', eventFrom(win), proto));
+    expect(r1.message).toBe('settings:save: refused: the message is not plain data');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const r2 = errorOf(await ipcMain.invoke('links:open', eventFrom(win), { target: 10n }));
+    expect(r2.message).toBe('links:open: refused: the message is not plain data');
+    let deep: unknown = 'n8n';
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    // Refused either before parsing (too deep to serialise) or by the schema: never handled, never a crash.
+    const r3 = errorOf(await ipcMain.invoke('links:open', eventFrom(win), { target: deep }));
+    expect(r3.message).toMatch(/^links:open: (refused: the message is not plain data|invalid argument)/);
+    expect(save).not.toHaveBeenCalled();
+  });
+
   it('refuses a reply that breaks the contract (a stray field could be a secret)', async () => {
     const leaky = vi.fn(async () => ({ opened: true, reason: null, privateKey: 'oops' }));
     registerIpcHandlers(ipcMain, new Set([win.id]), handlers({ 'links:open': leaky as unknown as Handlers['links:open'] }), log);
