@@ -22,6 +22,7 @@ import type { SyncOnceResult } from './sync/service.js';
 import type { TunnelControl } from './tunnel/control.js';
 import type { TunnelMonitor } from './tunnel/health.js';
 import { controlFor, loadDesktopConfig, monitorFor } from './tunnel/setup.js';
+import { ModelsStatusTracker } from './voice/models/providers.js';
 import { APP_VERSION } from './version.js';
 
 export interface AgentDeps {
@@ -51,6 +52,7 @@ export class Agent {
   private heartbeat: HeartbeatSender | null = null;
   private server: ControlServer | null = null;
   private voice: AgentVoice | null = null;
+  private readonly models = new ModelsStatusTracker();
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly deps: AgentDeps) {
@@ -120,7 +122,7 @@ export class Agent {
     this.supervisor.add({ name: 'sync', start: async () => this.stack!.service.start(), stop: () => this.stack!.service.stop() });
     this.supervisor.add({ name: 'tunnel', start: () => this.startTunnel(), stop: () => this.monitor!.stop() });
     this.supervisor.add({ name: 'heartbeat', start: async () => {}, stop: () => this.heartbeat!.stop() });
-    const voice = this.deps.voice === undefined ? configuredVoice(config, { logger: runtime.logger, modelsDir: config.models.dir || runtime.paths.models, env: this.env }) : this.deps.voice;
+    const voice = this.deps.voice === undefined ? configuredVoice(config, { logger: runtime.logger, modelsDir: config.models.dir || runtime.paths.models, env: this.env, tracker: this.models }) : this.deps.voice;
     if (voice) this.supervisor.add({ name: 'voice', start: () => this.startVoice(voice), stop: async () => this.voice?.stop() });
     await this.supervisor.startAll();
     this.logger.info('agent started', { pid: process.pid, host: os.hostname(), home: runtime.paths.home, clientId: this.stack.outbox.clientId });
@@ -200,6 +202,7 @@ export class Agent {
       inbox: sync.inbox,
       heartbeat: { lastSentAt: hb.lastSentAt, failures: hb.failures },
       voice: { state: this.voice?.state() ?? 'off' },
+      models: this.models.snapshot(),
     };
   }
 

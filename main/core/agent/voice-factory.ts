@@ -6,7 +6,7 @@ import { formatError, JettError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import { resolveBinary } from '../process/binaries.js';
-import { modelEngineProviders } from '../voice/models/providers.js';
+import { modelEngineProviders, type ModelsStatusTracker } from '../voice/models/providers.js';
 import { buildPipeline, configuredEngines } from '../voice/setup.js';
 import type { AgentVoice } from './voice-service.js';
 
@@ -17,12 +17,13 @@ export interface VoiceContext {
 
 export type VoiceFactory = (ctx: VoiceContext) => Promise<AgentVoice | null>;
 
-export function configuredVoice(config: Config, opts: { logger: Logger; modelsDir: string; env: NodeJS.ProcessEnv }): VoiceFactory {
+/** `tracker` records which execution provider each model engine runs on, for the status snapshot. */
+export function configuredVoice(config: Config, opts: { logger: Logger; modelsDir: string; env: NodeJS.ProcessEnv; tracker: ModelsStatusTracker }): VoiceFactory {
   return async ({ bus, db }) => {
     const which = (name: string) => resolveBinary(name, { env: opts.env });
     const logger = opts.logger.child({ component: 'voice' });
     try {
-      const engines = await configuredEngines(config, { resolveBinary: which, modelsDir: opts.modelsDir, providers: modelEngineProviders({ logger, bus }) });
+      const engines = await configuredEngines(config, { resolveBinary: which, modelsDir: opts.modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
       const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus });
       await pipeline.start();
       return {
