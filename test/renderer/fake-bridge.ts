@@ -1,6 +1,7 @@
 // A fake of preload's window.jett for the renderer tests: it implements the IPC contract in the browser, checking
 // every argument and reply with the same zod schemas main uses, and lets a test drive it through window.__fake.
 import '../../renderer/src/zod-csp.js';
+import QRCode from 'qrcode';
 import { ConfigSchema, type Config } from '../../main/core/contracts/config.js';
 import {
   INVOKE_CHANNELS,
@@ -143,9 +144,11 @@ const api: JettApi = {
       call('tunnel:peerBlock', undefined, () => {
         if (!keys) return failure('TunnelConfigError', 'there are no tunnel keys yet', 'generate keys first');
         const text = `# Jett desktop\n[Peer]\nPublicKey = ${keys.publicKey}\nAllowedIPs = ${config.tunnel.address.split('/')[0]}/32\n`;
-        // A fixed 25x25 pattern stands in for the QR code main computes with the qrcode package.
-        const rows = Array.from({ length: 25 }, (_, y) => Array.from({ length: 25 }, (_, x) => ((x * 7 + y * 13 + x * y) % 3 === 0 || (x < 7 && y < 7) || (x > 17 && y < 7) || (x < 7 && y > 17) ? '1' : '0')).join(''));
-        return { text, presharedKeyOmitted: keys.presharedKeyStored, qr: { size: 25, rows } };
+        // The same package and settings main uses (tunnel-settings.ts), so the picture is a real, scannable code.
+        const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+        const size = qr.modules.size;
+        const rows = Array.from({ length: size }, (_, y) => Array.from({ length: size }, (_, x) => (qr.modules.get(y, x) ? '1' : '0')).join(''));
+        return { text, presharedKeyOmitted: keys.presharedKeyStored, qr: { size, rows } };
       }),
     copyPublicKey: () =>
       call('tunnel:copyPublicKey', undefined, () => {
