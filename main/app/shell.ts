@@ -272,6 +272,8 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   for (const n of notifier.next(lastStatus)) notify(n.title, n.body);
 
   const unsubscribe = [
+    // What the agent asks to tell the user (an n8n message from the inbox, voice that cannot start).
+    agent.on('notification', (n) => notify(n.title, n.body)),
     agent.on('voice.turn', (turn) => {
       turns.push({ at: turn.at, speechEndToAudioMs: turn.latencies.speech_end_to_audio_ms });
       if (turns.length > MAX_TURNS) turns.splice(0, turns.length - MAX_TURNS);

@@ -111,6 +111,20 @@ describe('startShell', () => {
     await shell!.stop();
   });
 
+  it('shows the agent\'s notifications on the desktop, and the last turns\' latencies in the status', async () => {
+    const agent = new FakeAgent();
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => agent, dirs, platform: 'linux' });
+    agent.bus.emit('notification', { title: 'Jett: message from n8n', body: 'The backup finished.' });
+    expect(Notification.shown).toContainEqual({ title: 'Jett: message from n8n', body: 'The backup finished.' });
+    const latencies = { speech_end_ms: -120, turn_end_ms: 0 as const, stt_final_ms: 80, llm_first_token_ms: 210, first_fragment_ms: 260, tts_first_audio_ms: 300, playback_start_ms: 310, speech_end_to_audio_ms: 430 };
+    const turn = { id: 't1', at: '2026-11-27T10:00:00.000Z', source: 'microphone' as const, transcript: 'hi', reply: 'hello', fragments: 1, outcome: 'answered' as const, reason: null, engines: { stt: 'test', llm: 'test', tts: 'test' }, audio: null, latencies };
+    for (let i = 0; i < 25; i++) agent.bus.emit('voice.turn', { ...turn, id: `t${i}` });
+    const view = await shell!.refresh();
+    expect(view.turns).toHaveLength(20);
+    expect(view.turns.at(-1)).toEqual({ at: '2026-11-27T10:00:00.000Z', speechEndToAudioMs: 430 });
+    await shell!.stop();
+  });
+
   it('opens the settings window when a second instance starts', async () => {
     const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => new FakeAgent(), dirs, platform: 'linux' });
     app.emit('second-instance');
