@@ -12,7 +12,7 @@ import { MemorySink } from '../../main/core/voice/playback.js';
 import { RTX3070_BUDGET } from '../../main/core/voice/setup.js';
 import { ScriptedLanguageModel, ScriptedSpeechToText, ToneTextToSpeech } from '../../main/core/voice/test-engines.js';
 import { TurnDetector } from '../../main/core/voice/turn-detector.js';
-import { CONTEXT_SAMPLES, DEFAULT_VAD_MODEL, FRAME_SAMPLES, SileroVad, toFloatFrame } from '../../main/core/voice/vad.js';
+import { CONTEXT_SAMPLES, defaultVadModel, FRAME_SAMPLES, SileroVad, toFloatFrame } from '../../main/core/voice/vad.js';
 import { generateClips, type BenchClip } from './voice-clips.js';
 
 const SILENCE_MS = 300;
@@ -35,7 +35,7 @@ function frames(clips: BenchClip[]): Float32Array[] {
 
 /** Bare onnxruntime: the same model, session options and 64-sample context, with nothing around it. */
 async function bareOrt(): Promise<(frame: Float32Array) => Promise<number>> {
-  const session = await ort.InferenceSession.create(DEFAULT_VAD_MODEL, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(defaultVadModel(), { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 });
   const sr = new ort.Tensor('int64', BigInt64Array.from([16000n]), []);
   let state: ort.Tensor = new ort.Tensor('float32', new Float32Array(256), [2, 1, 128]);
   const input = new Float32Array(CONTEXT_SAMPLES + FRAME_SAMPLES);

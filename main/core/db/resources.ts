@@ -1,7 +1,7 @@
 // Where the numbered SQL migrations live: resources/migrations/{local,server} beside main/ in the source tree and the app.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resourcePath } from '../resources.js';
 import { DatabaseError } from './errors.js';
 
 export type MigrationSet = 'local' | 'server';
@@ -13,18 +13,9 @@ export interface Migration {
   sql: string;
 }
 
-/** resources/migrations/SET, found by walking up from this file (main/core/db in source, dist/core/db when built). */
+/** resources/migrations/SET (main/core/db in source, dist/core/db when built, the app's resources when packaged). */
 export function migrationsDir(set: MigrationSet): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    const candidate = path.join(dir, 'resources', 'migrations', set);
-    if (fs.existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new DatabaseError(
-    `resources/migrations/${set} not found above ${fileURLToPath(import.meta.url)}`,
-    'the installation is incomplete: reinstall Jett (or run from a full checkout)',
-  );
+  return resourcePath(path.join('migrations', set));
 }
 
 /** The files NNNN_name.sql of a folder, in version order; a gap or a duplicate number is a packaging bug. */

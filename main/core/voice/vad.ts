@@ -1,6 +1,6 @@
 // Silero VAD v5 on onnxruntime-node: one speech probability per 32 ms frame (512 samples at 16 kHz).
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resourcePath } from '../resources.js';
 import * as ort from 'onnxruntime-node';
 import { VoiceError } from './errors.js';
 
@@ -9,7 +9,8 @@ export const FRAME_SAMPLES = 512;
 /** Silero's own wrapper prepends the last 64 samples of the previous frame; without them it reacts later. */
 export const CONTEXT_SAMPLES = 64;
 
-export const DEFAULT_VAD_MODEL = fileURLToPath(new URL('../../../resources/models/silero_vad_v5.onnx', import.meta.url));
+/** The Silero model that ships in resources/models (with its licence). */
+export const defaultVadModel = (): string => resourcePath('models/silero_vad_v5.onnx');
 
 /** What the endpointer needs from a VAD: a probability per frame, and a reset between unrelated streams. */
 export interface FrameClassifier {
@@ -28,7 +29,7 @@ export class SileroVad implements FrameClassifier {
     this.inputTensor = new ort.Tensor('float32', this.input, [1, this.input.length]);
   }
 
-  static async load(modelPath = DEFAULT_VAD_MODEL): Promise<SileroVad> {
+  static async load(modelPath = defaultVadModel()): Promise<SileroVad> {
     if (!fs.existsSync(modelPath)) {
       throw new VoiceError(`the Silero VAD model is missing at ${modelPath}`, 'reinstall Jett: the model ships in resources/models');
     }

@@ -2,11 +2,11 @@
 // it: the VPS makes its own key on install, and wg0.conf names the desktop by its public key only.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../contracts/config.js';
 import type { VpsBundleReport } from '../contracts/vps.js';
 import { JettError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { resourcePath } from '../resources.js';
 import type { SecretStore } from '../secrets/store.js';
 import { desktopHostOf, renderVpsWg0Conf, vpsAddressOf } from '../tunnel/config.js';
 import { publicKeyOf } from '../tunnel/keys.js';
@@ -30,14 +30,9 @@ export interface BundleOptions {
   migrationsDir?: string;
 }
 
-/** The project's resources/ folder, found by walking up from this file (main/core/vps in source, dist/... built). */
+/** The project's resources/ folder (the one that holds vps/install.sh). */
 export function resourcesRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (fs.existsSync(path.join(dir, 'resources', 'vps', 'install.sh'))) return path.join(dir, 'resources');
-    dir = path.dirname(dir);
-  }
-  throw new VpsBundleError('resources/vps not found beside the Jett code', 'the installation is incomplete: reinstall Jett (or run from a full checkout)');
+  return path.dirname(path.dirname(resourcePath('vps/install.sh')));
 }
 
 /** Replaces every @@NAME@@; a token without a value is a bug in the template, caught here rather than on the VPS. */

@@ -1,21 +1,13 @@
 // The model catalogue (resources/models/catalogue.json): which Whisper and Kokoro exports Jett knows, where they
 // come from, their pinned revisions, sizes and checksums where a real source gave them.
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CatalogueSchema, type Catalogue, type CatalogueEntry } from '../../contracts/models.js';
+import { resourcePath } from '../../resources.js';
 import { ModelError } from './errors.js';
 
-/** resources/models/catalogue.json, found by walking up from this file (main/core/voice/models in source, dist/... when built). */
+/** resources/models/catalogue.json, which ships with Jett. */
 export function defaultCataloguePath(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = path.join(dir, 'resources', 'models', 'catalogue.json');
-    if (fs.existsSync(candidate)) return candidate;
-    const up = path.dirname(dir);
-    if (up === dir) throw new ModelError(`resources/models/catalogue.json not found above ${fileURLToPath(import.meta.url)}`, 'reinstall Jett: the catalogue ships with it');
-    dir = up;
-  }
+  return resourcePath('models/catalogue.json');
 }
 
 export function loadCatalogue(file = defaultCataloguePath()): Catalogue {
