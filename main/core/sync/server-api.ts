@@ -23,12 +23,27 @@ export async function withClient<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Pro
   }
 }
 
+/** A batch with its query parameters already serialised, so that can happen while the previous push is in flight. */
+export interface PreparedPush {
+  batch: OutboxBatch;
+  values: [string, string, string, string, string, string];
+}
+
+// PostgreSQL array literals. Text elements are always quoted (an unquoted NULL would mean null), with backslash
+// and double quote escaped; numbers and UUIDs need no quoting.
+const quoted = (items: string[]) => `{${items.map((s) => `"${s.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+const plain = (items: (string | number)[]) => `{${items.join(',')}}`;
+
+export function preparePush(clientId: string, b: OutboxBatch): PreparedPush {
+  return { batch: b, values: [clientId, plain(b.seqs), plain(b.eventIds), quoted(b.kinds), quoted(b.payloads), plain(b.createdAt)] };
+}
+
 /** One push, one round trip: jett_push applies the batch in one transaction and answers the new last_seq. */
-export async function pushBatch(client: pg.ClientBase, clientId: string, b: OutboxBatch): Promise<PushOutcome> {
+export async function pushBatch(client: pg.ClientBase, push: PreparedPush): Promise<PushOutcome> {
   const res = await client.query<{ r: { last_seq: number; rejected: Rejection[] } }>({
     name: 'jett_push',
     text: 'SELECT jett_push($1, $2, $3, $4, $5, $6) AS r',
-    values: [clientId, b.seqs, b.eventIds, b.kinds, b.payloads, b.createdAt],
+    values: push.values,
   });
   const r = res.rows[0]!.r;
   return { lastSeq: Number(r.last_seq), rejected: r.rejected.map((x) => ({ seq: Number(x.seq), sqlstate: x.sqlstate, error: x.error })) };

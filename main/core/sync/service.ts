@@ -10,7 +10,7 @@ import { backoffDelayMs, classifyFailure, fixFor, gapAbove, seqsTakenAbove, Sync
 import { realTimers, type SyncHooks, type Timers } from './hooks.js';
 import type { InboxHandler, InboxStore } from './inbox-store.js';
 import type { PgPoolFactory } from './pg-pool.js';
-import { ackInbox, claimInbox, pushBatch, withClient } from './server-api.js';
+import { ackInbox, claimInbox, preparePush, pushBatch, withClient } from './server-api.js';
 import { applyServerMigrations } from './server-schema.js';
 
 export const INBOX_CHANNEL = 'jett_desktop_inbox';
@@ -314,17 +314,21 @@ export class SyncService {
     try {
       const pool = await this.getPool();
       await withClient(pool, async (client) => {
-        while (batch.length > 0) {
+        let push = preparePush(outbox.clientId, batch);
+        for (;;) {
           hooks?.at('push.before-commit');
-          const inflight = pushBatch(client, outbox.clientId, batch);
+          const inflight = pushBatch(client, push);
+          // While the server works: mark the previous batch, read and serialise the next one.
           markPending();
-          const next = go() ? outbox.nextBatch(limits, batch.seqs[batch.length - 1]) : null;
+          const nextBatch = go() ? outbox.nextBatch(limits, batch.seqs[batch.length - 1]) : null;
+          const next = nextBatch && nextBatch.length > 0 ? preparePush(outbox.clientId, nextBatch) : null;
           const outcome = await inflight;
           hooks?.at('push.after-commit');
           unmarked = outcome;
           this.failures = 0;
           if (!next) break;
-          batch = next;
+          push = next;
+          batch = next.batch;
         }
       });
       markPending();

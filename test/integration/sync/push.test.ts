@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { batchRows, toBatch } from '../../../main/core/outbox/store.js';
-import { pushBatch } from '../../../main/core/sync/server-api.js';
+import { preparePush, pushBatch } from '../../../main/core/sync/server-api.js';
 import { describeWith } from '../../helpers/requirements.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { makeDesk, needsPostgres, serverEvents, type Desk } from './fixture.js';
@@ -42,6 +42,22 @@ describeWith(needsPostgres, 'sync push (real PostgreSQL 15)', () => {
     expect(await serverEvents(pgc, d.outbox.clientId)).toHaveLength(1234);
   });
 
+  it('carries payloads and kinds byte for byte, quotes, backslashes, braces, NULL and emoji included', async () => {
+    const d = desk();
+    const tricky = [
+      { s: 'a"b\\c{d},e', t: 'NULL', u: 'ünïcødé 🚀', n: null, nested: { q: '"\'\'"', arr: ['{', '}', ','] } },
+      'NULL',
+      '',
+      ['\n\t', 1.5, -0, 1e300],
+    ];
+    d.outbox.append('null', tricky[0]);
+    for (const p of tricky.slice(1)) d.outbox.append('test.event', p);
+    expect(await d.service.syncOnce()).toMatchObject({ pushed: 4, rejected: 0 });
+    const rows = await serverEvents(pgc, d.outbox.clientId);
+    expect(rows.map((r) => r.kind)).toEqual(['null', 'test.event', 'test.event', 'test.event']);
+    expect(rows.map((r) => r.payload)).toEqual(tricky.map((p) => JSON.parse(JSON.stringify(p))));
+  });
+
   it('applies a batch sent twice (its first answer lost) once, and answers the same last_seq', async () => {
     const d = desk();
     for (let i = 0; i < 10; i++) d.outbox.append('test.event', { i });
@@ -49,10 +65,10 @@ describeWith(needsPostgres, 'sync push (real PostgreSQL 15)', () => {
     const c = new pg.Client(pgc.connection());
     await c.connect();
     try {
-      expect(await pushBatch(c, d.outbox.clientId, toBatch(batch.slice(0, 6)))).toEqual({ lastSeq: 6, rejected: [] });
+      expect(await pushBatch(c, preparePush(d.outbox.clientId, toBatch(batch.slice(0, 6))))).toEqual({ lastSeq: 6, rejected: [] });
       // The answer to the first push was lost: the desktop sends from the same start again, with more rows.
-      expect(await pushBatch(c, d.outbox.clientId, toBatch(batch))).toEqual({ lastSeq: 10, rejected: [] });
-      expect(await pushBatch(c, d.outbox.clientId, toBatch(batch))).toEqual({ lastSeq: 10, rejected: [] });
+      expect(await pushBatch(c, preparePush(d.outbox.clientId, toBatch(batch)))).toEqual({ lastSeq: 10, rejected: [] });
+      expect(await pushBatch(c, preparePush(d.outbox.clientId, toBatch(batch)))).toEqual({ lastSeq: 10, rejected: [] });
     } finally {
       await c.end();
     }
@@ -66,8 +82,8 @@ describeWith(needsPostgres, 'sync push (real PostgreSQL 15)', () => {
     const c = new pg.Client(pgc.connection());
     await c.connect();
     try {
-      await expect(pushBatch(c, d.outbox.clientId, toBatch(batch.slice(2)))).rejects.toMatchObject({ code: 'JT001' });
-      await expect(pushBatch(c, d.outbox.clientId, toBatch([batch[0]!, batch[2]!]))).rejects.toMatchObject({ code: 'JT001' });
+      await expect(pushBatch(c, preparePush(d.outbox.clientId, toBatch(batch.slice(2))))).rejects.toMatchObject({ code: 'JT001' });
+      await expect(pushBatch(c, preparePush(d.outbox.clientId, toBatch([batch[0]!, batch[2]!])))).rejects.toMatchObject({ code: 'JT001' });
     } finally {
       await c.end();
     }
