@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { resolveBinary } from '../../main/core/process/binaries.js';
+import { writeWav as writeWavFile } from '../../main/core/voice/file-source.js';
 
 export const RATE = 16_000;
 /** Below this amplitude espeak-ng's output is its own fade-out, not speech: the true end is the last louder sample. */
@@ -114,20 +115,7 @@ export function toBuffer(pcm: Int16Array): Buffer {
 }
 
 export function writeWav(file: string, pcm: Int16Array, rate = RATE): void {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + pcm.byteLength, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(pcm.byteLength, 40);
-  fs.writeFileSync(file, Buffer.concat([header, toBuffer(pcm)]));
+  writeWavFile(file, pcm, rate);
 }
 
 export interface FakeMicrophone {

@@ -8,7 +8,7 @@ import { UsageError } from '../../core/errors.js';
 import { resolveBinary } from '../../core/process/binaries.js';
 import type { Runtime } from '../../core/runtime.js';
 import { listInputDevices } from '../../core/voice/devices.js';
-import { readAudioFile, PcmSource } from '../../core/voice/file-source.js';
+import { readAudioFile, PcmSource, writeWav } from '../../core/voice/file-source.js';
 import { MemorySink } from '../../core/voice/playback.js';
 import { buildPipeline, configuredEngines } from '../../core/voice/setup.js';
 import { modelEngineProviders } from '../../core/voice/models/providers.js';
@@ -42,23 +42,6 @@ function describeTurn(t: VoiceTurnRecord, testEngines: boolean): string[] {
     `latency from the end-of-turn decision: speech end ${f(l.speech_end_ms)}, stt final ${f(l.stt_final_ms)}, llm first token ${f(l.llm_first_token_ms)}, first fragment ${f(l.first_fragment_ms)}, tts first audio ${f(l.tts_first_audio_ms)}, playback start ${f(l.playback_start_ms)}`,
     `speech end -> first audio: ${f(l.speech_end_to_audio_ms)}`,
   ];
-}
-
-function writeWav(file: string, pcm: Int16Array, rate: number): void {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + pcm.byteLength, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(pcm.byteLength, 40);
-  fs.writeFileSync(file, Buffer.concat([header, Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength)]));
 }
 
 export function registerVoice(program: Command, ctx: CliContext): void {

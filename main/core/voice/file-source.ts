@@ -27,6 +27,24 @@ export function parseWav16k(buf: Buffer): Int16Array | null {
   return null;
 }
 
+/** Writes 16-bit mono PCM as a WAV file (what `jett voice --output` saves, and what the tests feed back in). */
+export function writeWav(file: string, pcm: Int16Array, rate: number): void {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + pcm.byteLength, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(pcm.byteLength, 40);
+  fs.writeFileSync(file, Buffer.concat([header, Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength)]));
+}
+
 export async function readAudioFile(file: string, resolveBinary: (name: string) => string | null): Promise<Int16Array> {
   let buf: Buffer;
   try {
