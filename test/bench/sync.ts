@@ -38,10 +38,12 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jett-bench-sync-'));
 const quiet = createLogger({ sink: () => undefined, format: 'json', level: 'error' });
 
+// The padding that makes {"id":"NNNNNNNN","text":"..."} exactly PAYLOAD_BYTES bytes, worked out once.
+const PAD = 'x'.repeat(PAYLOAD_BYTES - JSON.stringify({ id: '00000000', text: '' }).length);
+
 /** A payload whose JSON is exactly PAYLOAD_BYTES bytes. */
-function payload(i: number): { i: number; text: string } {
-  const base = JSON.stringify({ i, text: '' }).length;
-  return { i, text: 'x'.repeat(PAYLOAD_BYTES - base) };
+function payload(i: number): { id: string; text: string } {
+  return { id: String(i).padStart(8, '0'), text: PAD };
 }
 
 function freshOutbox(name: string): { local: LocalDb; outbox: Outbox } {
