@@ -13,6 +13,7 @@ import type { FailpointName } from '../../main/core/sync/hooks.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { checkQueue, type ClientRecord, type ServerEvent } from './check.js';
+import { childEnv, type ChildConfig } from './child-config.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 const TOKENS_PER_RUN = 100_000;
@@ -37,7 +38,7 @@ export interface FaultHarnessOptions {
   plans?: RunPlan[];
 }
 
-interface ChildOutcome {
+export interface ChildOutcome {
   acked: number[];
   killed: boolean;
   failpoint: string | null;
@@ -84,8 +85,13 @@ export function randomPlan(rand: () => number, run: number, clients: number): Ru
   return { client: run % clients, count: int(30, 400), batchRows: pick(rand, [[1, 1], [1, 7], [2, 50], [2, 500], [2, 5000]]), kill, cut };
 }
 
-function runChild(env: NodeJS.ProcessEnv, onReady: () => void, onExitTimers: () => void): { done: Promise<ChildOutcome>; kill: () => void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts one syncing child; `done` resolves when it exits (killed or drained), rejects if it fails otherwise. */
+export function runSyncChild(
+  cfg: ChildConfig,
+  opts: { failpoint?: string; onReady?: () => void; onExit?: () => void } = {},
+): { done: Promise<ChildOutcome>; kill: () => void } {
+  const onReady = opts.onReady ?? (() => undefined);
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { env: childEnv(cfg, opts.failpoint), stdio: ['ignore', 'pipe', 'pipe'] });
   const out: ChildOutcome = { acked: [], killed: false, failpoint: null, drained: false, code: null };
   let buf = '';
   let stderr = '';
@@ -106,7 +112,7 @@ function runChild(env: NodeJS.ProcessEnv, onReady: () => void, onExitTimers: () 
     const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
     child.on('exit', (code, signal) => {
       clearTimeout(guard);
-      onExitTimers();
+      opts.onExit?.();
       out.killed = signal === 'SIGKILL';
       out.code = code;
       if (!out.killed && code !== 0) reject(new Error(`fault child exited with ${code}: ${stderr.trim()}`));
@@ -147,10 +153,17 @@ export async function runFaultHarness(opts: FaultHarnessOptions): Promise<FaultR
   try {
     proxy = await startFaultProxy({ host: pg.db.host, port: pg.db.port });
     const p = proxy;
-    const childEnv = (db: string, from: number, count: number, batchRows: number, failpoint?: string): NodeJS.ProcessEnv => ({
-      ...process.env,
-      JETT_FAILPOINT: failpoint ?? '',
-      FAULT_CHILD: JSON.stringify({ db, pg: pg.connection({ host: p.host, port: p.port }), from, count, batchRows, pauseMs: 30, drainTimeoutMs: 60_000, logFile: path.join(dir, 'child.log') }),
+    const childCfg = (db: string, from: number, count: number, batchRows: number): ChildConfig => ({
+      db,
+      pg: pg.connection({ host: p.host, port: p.port }),
+      from,
+      count,
+      batchRows,
+      pauseMs: 30,
+      drainTimeoutMs: 60_000,
+      leaseS: 1,
+      waitInbox: 0,
+      logFile: path.join(dir, 'child.log'),
     });
     const runs = opts.plans?.length ?? opts.runs;
     for (let r = 0; r < runs; r++) {
@@ -159,9 +172,9 @@ export async function runFaultHarness(opts: FaultHarnessOptions): Promise<FaultR
       const timers: NodeJS.Timeout[] = [];
       const failpoint = plan.kill.kind === 'failpoint' ? `${plan.kill.point}@${plan.kill.hit}` : undefined;
       let cut = false;
-      const child = runChild(
-        childEnv(db, (r + 1) * TOKENS_PER_RUN, plan.count, plan.batchRows, failpoint),
-        () => {
+      const child = runSyncChild(childCfg(db, (r + 1) * TOKENS_PER_RUN, plan.count, plan.batchRows), {
+        failpoint,
+        onReady: () => {
           if (plan.kill.kind === 'random') timers.push(setTimeout(() => child.kill(), plan.kill.afterMs));
           const c = plan.cut;
           if (c.kind === 'reset-mid-batch') {
@@ -178,8 +191,8 @@ export async function runFaultHarness(opts: FaultHarnessOptions): Promise<FaultR
             );
           }
         },
-        () => timers.forEach(clearTimeout),
-      );
+        onExit: () => timers.forEach(clearTimeout),
+      });
       const out = await child.done;
       p.heal();
       p.resetAfterBytes(null);
@@ -198,7 +211,7 @@ export async function runFaultHarness(opts: FaultHarnessOptions): Promise<FaultR
 
     // Restart every client with no fault and let it drain: the full drain after the faults.
     for (const db of dbs) {
-      const out = await runChild(childEnv(db, 0, 0, 5000), () => undefined, () => undefined).done;
+      const out = await runSyncChild(childCfg(db, 0, 0, 5000)).done;
       if (!out.drained) throw new Error(`the final drain of ${db} did not finish`);
     }
 
