@@ -1,5 +1,6 @@
 // Test harness: a real PostgreSQL 15 cluster with the Jett schema, on a random port, stopped after the test file.
 // The cluster code itself lives in main/core/db/pg-cluster.ts (the demo uses it too); this adds cleanup and helpers.
+import fs from 'node:fs';
 import pg from 'pg';
 import { startPgCluster, type PgCluster, type PgClusterOptions, type PgDatabase } from '../../main/core/db/pg-cluster.js';
 import { poolConfig, type PgTimeouts } from '../../main/core/sync/pg-pool.js';
@@ -23,7 +24,10 @@ export interface TestPostgres {
 const live = new Set<PgCluster>();
 let exitHookInstalled = false;
 
-/** If a test process dies without stopping its clusters, take the servers down with it (SIGQUIT: immediate stop). */
+/**
+ * If a test process exits without stopping its clusters, take the servers down with it (SIGQUIT: immediate stop)
+ * and remove their folders, as far as a synchronous exit handler can.
+ */
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
@@ -34,6 +38,7 @@ function installExitHook(): void {
       } catch {
         // Already gone.
       }
+      fs.rmSync(c.dir, { recursive: true, force: true, maxRetries: 3 });
     }
   });
 }

@@ -1,6 +1,4 @@
 // Shared pieces of the sync integration tests: a desktop (local outbox + sync service) wired to a real PostgreSQL.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
 import { PG_BIN_DIR } from '../../../main/core/db/pg-cluster.js';
@@ -13,6 +11,7 @@ import { InboxStore, type InboxHandler } from '../../../main/core/sync/inbox-sto
 import { SyncService, type SyncOptions } from '../../../main/core/sync/service.js';
 import { binary, type Requirement } from '../../helpers/requirements.js';
 import type { TestPostgres } from '../../helpers/postgres.js';
+import { tempDir } from '../../helpers/tmp.js';
 
 export const needsPostgres: Requirement[] = [binary(path.join(PG_BIN_DIR, 'initdb')), binary(path.join(PG_BIN_DIR, 'pg_ctl'))];
 
@@ -35,8 +34,9 @@ export interface DeskOptions {
   options?: Partial<SyncOptions>;
 }
 
+/** A database path in a temp folder that is removed after the test file. */
 export function tempDbFile(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jett-sync-test-')), 'jett.db');
+  return path.join(tempDir('jett-sync-test-'), 'jett.db');
 }
 
 export function makeDesk(opts: DeskOptions): Desk {

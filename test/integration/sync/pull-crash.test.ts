@@ -1,6 +1,5 @@
 // Crashes on the pull side: a child process pulling the VPS inbox is SIGKILLed after claiming requests and after
 // storing them, before acknowledging; restarted, the desktop holds every request exactly once and acknowledges it.
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -58,7 +57,6 @@ describeWith(needsPostgres, 'pull crash windows (child process, SIGKILL, real Po
       expect(localRequests(file)).toEqual(ids);
       const attempts = await pgc.query<{ attempts: number }>('SELECT attempts FROM desktop_inbox WHERE request_id = ANY($1)', [ids]);
       expect(attempts.rows.map((r) => r.attempts)).toEqual([2, 2, 2]);
-      fs.rmSync(path.dirname(file), { recursive: true, force: true });
     }, 60_000);
   }
 });
