@@ -95,6 +95,7 @@ export async function startFaultProxy(target: { host: string; port: number }, op
   const server = net.createServer((client) => {
     accepted++;
     if (mode === 'drop') {
+      client.on('error', () => undefined);
       client.resetAndDestroy();
       return;
     }
