@@ -123,7 +123,8 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   };
 
   const storedJett = await opts.secrets.get('postgres.password');
-  const secrets = stackSecrets(out, storedJett);
+  const storedToken = await opts.secrets.get('heartbeat.token');
+  const secrets = stackSecrets(out, { jettDbPassword: storedJett, desktopToken: storedToken });
   const vpsAddress = tunnel.peerAddress;
   const values: Record<string, string> = {
     VPS_ADDRESS: vpsAddress,
@@ -153,6 +154,10 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   if (storedJett !== secrets.jettDbPassword) {
     await opts.secrets.set('postgres.password', secrets.jettDbPassword);
     storedSecrets.push('postgres.password');
+  }
+  if (storedToken !== secrets.desktopToken) {
+    await opts.secrets.set('heartbeat.token', secrets.desktopToken);
+    storedSecrets.push('heartbeat.token');
   }
   return {
     dir: out,

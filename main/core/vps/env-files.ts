@@ -10,6 +10,8 @@ export interface StackSecrets {
   n8nDbPassword: string;
   n8nEncryptionKey: string;
   qdrantApiKey: string;
+  /** The bearer token the desktop sends to the n8n webhooks (its secret `heartbeat.token`). */
+  desktopToken: string;
 }
 
 /** 32 random bytes as base64url: no character that an env file, a URL or a shell would treat specially. */
@@ -36,19 +38,21 @@ function readEnv(dir: string, file: string): Map<string, string> {
 
 /**
  * The secrets of the stack: those of an existing bundle in `dir` are kept (the database was initialised with them,
- * so they win over the desktop's store, which is then brought in line); otherwise the sync's password comes from
- * the desktop's secret store when it has one; the rest are generated.
+ * so they win over the desktop's store, which is then brought in line); otherwise the sync's password and the
+ * desktop's webhook token come from the desktop's secret store when it has them; the rest are generated.
  */
-export function stackSecrets(dir: string, storedJettPassword: string | null): StackSecrets {
+export function stackSecrets(dir: string, stored: { jettDbPassword: string | null; desktopToken: string | null }): StackSecrets {
   const pg = readEnv(dir, 'postgres.env');
   const n8n = readEnv(dir, 'n8n.env');
   const qdrant = readEnv(dir, 'qdrant.env');
+  const desktop = readEnv(dir, 'desktop.env');
   return {
     postgresPassword: pg.get('POSTGRES_PASSWORD') || generatePassword(),
-    jettDbPassword: pg.get('JETT_DB_PASSWORD') || storedJettPassword || generatePassword(),
+    jettDbPassword: pg.get('JETT_DB_PASSWORD') || stored.jettDbPassword || generatePassword(),
     n8nDbPassword: pg.get('N8N_DB_PASSWORD') || n8n.get('DB_POSTGRESDB_PASSWORD') || generatePassword(),
     n8nEncryptionKey: n8n.get('N8N_ENCRYPTION_KEY') || generatePassword(),
     qdrantApiKey: qdrant.get('QDRANT__SERVICE__API_KEY') || generatePassword(),
+    desktopToken: desktop.get('JETT_DESKTOP_TOKEN') || stored.desktopToken || generatePassword(),
   };
 }
 
@@ -74,6 +78,8 @@ export function serviceEnvFiles(s: StackSecrets, db: { user: string; database: s
     }),
     'qdrant.env': envText('qdrant: the API key every client sends (api-key header)', { QDRANT__SERVICE__API_KEY: s.qdrantApiKey }),
     'backup.env': envText('backup: pg_dump connects as the superuser', { PGPASSWORD: s.postgresPassword }),
+    // No container reads this one: it is the value of n8n's "Jett desktop token" credential (README: n8n credentials).
+    'desktop.env': envText('the token the desktop sends to the n8n webhooks (Authorization: Bearer TOKEN)', { JETT_DESKTOP_TOKEN: s.desktopToken }),
   };
 }
 

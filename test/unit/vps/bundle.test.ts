@@ -120,9 +120,16 @@ describe('jett vps bundle', () => {
     expect(backup.get('PGPASSWORD')).toBe(pg.get('POSTGRES_PASSWORD'));
     expect(pg.get('JETT_DB_USER')).toBe('jett');
     expect(pg.get('JETT_DB_NAME')).toBe('jett');
-    expect(report.storedSecrets).toEqual(['postgres.password']);
+    expect(report.storedSecrets).toEqual(['postgres.password', 'heartbeat.token']);
     const store = new FileSecretStore(path.join(home, 'secrets.json'));
     expect(await store.get('postgres.password')).toBe(pg.get('JETT_DB_PASSWORD'));
+  });
+
+  it('makes the desktop\'s webhook token: in the 0600 env/desktop.env for n8n, and as secret heartbeat.token', async () => {
+    const token = parseEnvFile(fs.readFileSync(path.join(out, 'env/desktop.env'), 'utf8')).get('JETT_DESKTOP_TOKEN');
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(mode(path.join(out, 'env/desktop.env'))).toBe(0o600);
+    expect(await new FileSecretStore(path.join(home, 'secrets.json')).get('heartbeat.token')).toBe(token);
   });
 
   it('the cloudflared ingress list names the hostnames and ends in a 404', () => {
@@ -160,8 +167,9 @@ describe('jett vps bundle', () => {
   it('on --force, the bundle\'s password (the one the VPS database has) wins and the desktop store follows it', async () => {
     const inBundle = parseEnvFile(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8')).get('JETT_DB_PASSWORD');
     await jett(['secret', 'set', 'postgres.password'], { home, stdin: 'a-password-the-vps-never-saw' });
+    await jett(['secret', 'set', 'heartbeat.token'], { home, stdin: 'a-token-n8n-never-saw' });
     const forced = await jett(['vps', 'bundle', '--out', out, '--force', '--json'], { home });
-    expect(VpsBundleReportSchema.parse(JSON.parse(forced.stdout)).storedSecrets).toEqual(['postgres.password']);
+    expect(VpsBundleReportSchema.parse(JSON.parse(forced.stdout)).storedSecrets).toEqual(['postgres.password', 'heartbeat.token']);
     expect(parseEnvFile(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8')).get('JETT_DB_PASSWORD')).toBe(inBundle);
     expect(await new FileSecretStore(path.join(home, 'secrets.json')).get('postgres.password')).toBe(inBundle);
   });
@@ -182,12 +190,14 @@ describe('jett vps bundle: inputs', () => {
     const { home } = await homeWithKey();
     const psk = generatePresharedKey();
     await jett(['secret', 'set', 'postgres.password'], { home, stdin: 'already-known-password-0123456789' });
+    await jett(['secret', 'set', 'heartbeat.token'], { home, stdin: 'already-known-token-0123456789' });
     await jett(['secret', 'set', 'tunnel.presharedKey'], { home, stdin: psk });
     const out = path.join(tempDir(), 'b');
     const r = await jett(['vps', 'bundle', '--out', out, '--json'], { home });
     expect(r.code).toBe(0);
     expect(VpsBundleReportSchema.parse(JSON.parse(r.stdout)).storedSecrets).toEqual([]);
     expect(parseEnvFile(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8')).get('JETT_DB_PASSWORD')).toBe('already-known-password-0123456789');
+    expect(parseEnvFile(fs.readFileSync(path.join(out, 'env/desktop.env'), 'utf8')).get('JETT_DESKTOP_TOKEN')).toBe('already-known-token-0123456789');
     expect(parseWgConfig(fs.readFileSync(path.join(out, 'wireguard/wg0.conf'), 'utf8')).peers[0]!.presharedKey).toBe(psk);
   });
 
