@@ -116,6 +116,7 @@ export class Agent {
       },
       this.bus,
       this.logger,
+      (err) => this.supervisor.reportFailure('control', err),
     );
 
     this.supervisor.add({ name: 'control', start: () => this.server!.listen(), stop: () => this.server!.close() });

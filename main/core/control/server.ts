@@ -37,9 +37,14 @@ export class ControlServer {
     private readonly handlers: ControlHandlers,
     private readonly bus: EventBus,
     private readonly logger: Logger,
+    /** Called when the listening socket fails after it started (the agent's supervisor restarts it). */
+    private readonly onFailure: (err: Error) => void = () => {},
   ) {}
 
   async listen(): Promise<void> {
+    // A restart after a failure: the failed server goes first.
+    this.server?.close();
+    this.server = null;
     if (process.platform !== 'win32') {
       // A socket left by a crashed agent: the instance lock already proved nobody serves it.
       fs.rmSync(this.path, { force: true });
@@ -50,6 +55,9 @@ export class ControlServer {
       server.listen(this.path, () => resolve());
     });
     if (process.platform !== 'win32') fs.chmodSync(this.path, 0o600);
+    server.on('error', (err) => {
+      if (this.server === server) this.onFailure(err);
+    });
     this.server = server;
   }
 

@@ -16,7 +16,7 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
-async function start() {
+async function start(onFailure?: (err: Error) => void) {
   const sock = path.join(tempDir(), 'control.sock');
   const bus = new EventBus();
   const server = new ControlServer(
@@ -35,10 +35,11 @@ async function start() {
     },
     bus,
     createLogger({ sink: () => {}, format: 'json' }),
+    onFailure,
   );
   await server.listen();
   servers.push(server);
-  return { sock, bus };
+  return { sock, bus, server };
 }
 
 function rawExchange(sock: string, payload: string): Promise<string> {
@@ -89,6 +90,17 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
     await expect(client.call('outbox.append', { kind: 'DROP TABLE', payloads: [1] })).rejects.toThrow(/invalid params: kind: kind is a short lowercase name/);
     await expect(client.call('outbox.append', { kind: 'note', payloads: Array(CONTROL_MAX_APPEND + 1).fill(0) })).rejects.toThrow(/invalid params: payloads/);
     await expect(client.call('outbox.append', { kind: 'note', payloads: [1], admin: true })).rejects.toThrow(/invalid params/);
+    client.close();
+  });
+
+  it('report a failure of the listening socket, and serve again after listen()', async () => {
+    const failures: string[] = [];
+    const { sock, server } = await start((err) => failures.push(err.message));
+    (server as unknown as { server: net.Server }).server.emit('error', new Error('EMFILE: too many open files'));
+    expect(failures).toEqual(['EMFILE: too many open files']);
+    await server.listen();
+    const client = (await ControlClient.connect(sock))!;
+    expect(await client.call('status')).toEqual({ tunnel: 'up' });
     client.close();
   });
 
