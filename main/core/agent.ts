@@ -122,6 +122,7 @@ export class Agent {
     this.supervisor.add({ name: 'control', start: () => this.server!.listen(), stop: () => this.server!.close() });
     this.supervisor.add({ name: 'sync', start: async () => this.stack!.service.start(), stop: () => this.stack!.service.stop() });
     this.supervisor.add({ name: 'tunnel', start: () => this.startTunnel(), stop: () => this.monitor!.stop() });
+    // Nothing to start: tunnel-up and tunnel-down drive the heartbeat (onTunnelState).
     this.supervisor.add({ name: 'heartbeat', start: async () => {}, stop: () => this.heartbeat!.stop() });
     const voice = this.deps.voice === undefined ? configuredVoice(config, { logger: runtime.logger, modelsDir: config.models.dir || runtime.paths.models, env: this.env, tracker: this.models }) : this.deps.voice;
     if (voice) this.supervisor.add({ name: 'voice', start: () => this.startVoice(voice), stop: async () => this.voice?.stop() });
