@@ -239,17 +239,18 @@ export class Agent {
 
   /**
    * Back to up (from lost, down, or only degraded): push, pull and beat at once rather than when a backoff ends.
-   * Lost or down: stop trying through a tunnel that carries nothing. Degraded changes nothing yet.
+   * Leaving up (degraded already: probes fail, so packets do not flow): the sync stops and cuts what it has in
+   * flight. Lost or down: the heartbeat stops too; while only degraded it keeps trying, since one may get through.
    */
   private onTunnelState(from: TunnelState, to: TunnelState): void {
     if (to === 'up' && from !== 'up') {
       this.stack?.service.onTunnelUp();
       this.heartbeat?.onTunnelUp();
       if (from === 'degraded') void this.heartbeat?.beat();
-    } else if (!UP_STATES.includes(to) && UP_STATES.includes(from)) {
+    } else if (from === 'up') {
       this.stack?.service.onTunnelDown();
-      this.heartbeat?.onTunnelDown();
     }
+    if (!UP_STATES.includes(to) && UP_STATES.includes(from)) this.heartbeat?.onTunnelDown();
   }
 
   private heartbeatBody(): HeartbeatBody {

@@ -127,6 +127,8 @@ export class SyncService {
   private pruneTimer: unknown = null;
   private countsTimer: unknown = null;
   private listenClient: pg.PoolClient | null = null;
+  /** Connections checked out of the pool right now (a push or a pull in flight). */
+  private readonly inUse = new Set<pg.PoolClient>();
   private listenStarting = false;
   private unsubscribe: (() => void) | null = null;
   private readonly pushLoop: Loop;
@@ -182,10 +184,16 @@ export class SyncService {
     void this.ensureListening();
   }
 
-  /** The tunnel went down: stop trying until it is back; connections through it are dead, so drop them. */
+  /**
+   * The tunnel went down: stop trying until it is back; connections through it are dead, so drop them. A query in
+   * flight is cut too: its TCP connection would otherwise sit in retransmission backoff for seconds after the link
+   * returns, holding the one push loop. A push cut this way has an unknown outcome and is simply sent again.
+   */
   onTunnelDown(): void {
     this.linkDown = true;
     this.clearBackoff();
+    for (const client of this.inUse) (client as unknown as pg.Client).connection.stream.destroy(new Error('the tunnel went down'));
+    this.inUse.clear();
     this.dropListen();
     void this.dropPool();
   }
@@ -256,6 +264,8 @@ export class SyncService {
     this.poolP ??= (async () => {
       const pool = await this.deps.pool();
       pool.on('error', (err) => this.log.warn('an idle database connection failed', { error: err.message }));
+      pool.on('acquire', (client) => this.inUse.add(client));
+      pool.on('release', (_err, client) => this.inUse.delete(client));
       try {
         const schema = await withClient(pool, (c) => applyServerMigrations(c));
         if (schema.applied.length > 0) this.log.info('server schema migrated', { applied: schema.applied });

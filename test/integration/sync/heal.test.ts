@@ -86,4 +86,24 @@ describeWith(needsPostgres, 'sync across link faults (real PostgreSQL 15, fault 
     await waitFor(() => d.outbox.counts().pending === 0, 'the drain after the blackhole');
     await expectExactlyOnce(d, ids);
   });
+
+  it('cuts a push stuck in a dead link on tunnel-down, and on tunnel-up drains at once, exactly once', async () => {
+    // A query timeout far beyond the test's wait: only the cut can end the stuck push.
+    const d = await deskThroughProxy(600_000);
+    d.service.start();
+    // One push first, so the next one goes out on an open connection (as after hours of uptime), not a new one.
+    const first = appendMany(d, 1);
+    await waitFor(() => d.outbox.counts().pending === 0, 'the first push');
+    proxy.blackhole();
+    const ids = [...first, ...appendMany(d, 1000)];
+    await new Promise((r) => setTimeout(r, 300));
+    expect(d.outbox.detail().lastError).toBeNull();
+    d.service.onTunnelDown();
+    await waitFor(() => d.outbox.detail().lastError !== null, 'the stuck push to be cut');
+    expect(d.outbox.detail().lastError).toMatch(/the tunnel went down/);
+    proxy.heal();
+    d.service.onTunnelUp();
+    await waitFor(() => d.outbox.counts().pending === 0, 'the drain after tunnel-up');
+    await expectExactlyOnce(d, ids);
+  });
 });
