@@ -77,7 +77,7 @@ export interface Shell {
 const MAX_TURNS = 20;
 
 async function attachThroughControlEndpoint(runtime: Runtime): Promise<AgentHandle | null> {
-  const client = await ControlClient.connect(runtime.paths.controlSocket);
+  const client = await ControlClient.connectToAgent(runtime.paths);
   return client ? attachedHandle(client) : null;
 }
 

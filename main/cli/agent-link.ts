@@ -5,7 +5,7 @@ import type { CliContext } from './context.js';
 
 /** Runs `fn` against the running agent and returns its result, or returns null when no agent runs. */
 export async function viaAgent<T>(ctx: CliContext, fn: (agent: ControlClient) => Promise<T>): Promise<{ value: T } | null> {
-  const agent = await ControlClient.connect(ctx.runtime().paths.controlSocket, 500);
+  const agent = await ControlClient.connectToAgent(ctx.runtime().paths, 500);
   if (!agent) return null;
   try {
     return { value: await fn(agent) };

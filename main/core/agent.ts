@@ -1,5 +1,7 @@
 // The composition root: builds the services from config (tunnel health, outbox sync, heartbeat, voice, control
 // endpoint), wires their events on one bus, supervises them, and serves the status snapshot.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InstanceLock } from './agent/instance-lock.js';
@@ -13,6 +15,7 @@ import type { StatusSnapshot, TunnelState } from './contracts/status.js';
 import { ControlServer } from './control/server.js';
 import { JettError } from './errors.js';
 import { EventBus } from './events/bus.js';
+import { writeFileAtomic } from './fs/atomic-write.js';
 import { HeartbeatSender } from './heartbeat/sender.js';
 import { createInboxDispatcher } from './inbox/dispatch.js';
 import type { Logger } from './log/logger.js';
@@ -54,6 +57,8 @@ export class Agent {
   private voice: AgentVoice | null = null;
   private readonly models = new ModelsStatusTracker();
   private readonly unsubscribe: (() => void)[] = [];
+  /** Shown by every control client; a new one each start, so an old token file opens nothing. */
+  private readonly controlToken = randomBytes(32).toString('base64url');
 
   constructor(private readonly deps: AgentDeps) {
     this.logger = deps.runtime.logger.child({ component: 'agent' });
@@ -117,9 +122,21 @@ export class Agent {
       this.bus,
       this.logger,
       (err) => this.supervisor.reportFailure('control', err),
+      this.controlToken,
     );
 
-    this.supervisor.add({ name: 'control', start: () => this.server!.listen(), stop: () => this.server!.close() });
+    const tokenFile = runtime.paths.controlToken;
+    this.supervisor.add({
+      name: 'control',
+      start: async () => {
+        writeFileAtomic(tokenFile, this.controlToken, 0o600);
+        await this.server!.listen();
+      },
+      stop: async () => {
+        await this.server!.close();
+        fs.rmSync(tokenFile, { force: true });
+      },
+    });
     this.supervisor.add({ name: 'sync', start: async () => this.stack!.service.start(), stop: () => this.stack!.service.stop() });
     this.supervisor.add({ name: 'tunnel', start: () => this.startTunnel(), stop: () => this.monitor!.stop() });
     // Nothing to start: tunnel-up and tunnel-down drive the heartbeat (onTunnelState).

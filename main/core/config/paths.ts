@@ -18,6 +18,8 @@ export interface JettPaths {
   logs: string;
   models: string;
   controlSocket: string;
+  /** The secret a client shows the agent with each request (the socket's mode is not enough on Windows). */
+  controlToken: string;
 }
 
 export function jettPaths(home: string, platform: NodeJS.Platform = process.platform): JettPaths {
@@ -29,6 +31,7 @@ export function jettPaths(home: string, platform: NodeJS.Platform = process.plat
     logs: path.join(home, 'logs'),
     models: path.join(home, 'models'),
     // A named pipe on Windows (owner-only ACL), a 0600 Unix socket elsewhere.
+    controlToken: path.join(home, 'control.token'),
     controlSocket:
       platform === 'win32'
         ? `\\\\.\\pipe\\jett-${Buffer.from(home).toString('hex').slice(-16)}`

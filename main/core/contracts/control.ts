@@ -32,6 +32,8 @@ export const ControlRequestSchema = z.strictObject({
   id: z.number().int().nonnegative(),
   method: ControlMethodSchema,
   params: z.unknown().optional(),
+  /** JETT_HOME/control.token, which only the agent's user can read. */
+  token: z.string().max(256).optional(),
 });
 export type ControlRequest = z.infer<typeof ControlRequestSchema>;
 

@@ -1,4 +1,5 @@
 // Talks to a running agent through its control endpoint; `connect` says null when no agent runs.
+import fs from 'node:fs';
 import net from 'node:net';
 import { ControlEventSchema, ControlReplySchema, type ControlMethod } from '../contracts/control.js';
 import { JettError } from '../errors.js';
@@ -9,7 +10,10 @@ export class ControlClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private eventListener: ((event: string, payload: unknown) => void) | null = null;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly token: string | null,
+  ) {
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('close', () => {
@@ -18,8 +22,19 @@ export class ControlClient {
     });
   }
 
+  /** Connects to the agent of JETT_HOME (socket and token from its paths), or returns null when none runs. */
+  static async connectToAgent(paths: { controlSocket: string; controlToken: string }, timeoutMs = 1000): Promise<ControlClient | null> {
+    let token: string | null = null;
+    try {
+      token = fs.readFileSync(paths.controlToken, 'utf8').trim();
+    } catch {
+      // No token file: no agent has run here, or it is stopping; the connection attempt says which.
+    }
+    return ControlClient.connect(paths.controlSocket, timeoutMs, token);
+  }
+
   /** Connects to the agent at `path`, or returns null when none listens there. */
-  static async connect(path: string, timeoutMs = 1000): Promise<ControlClient | null> {
+  static async connect(path: string, timeoutMs = 1000, token: string | null = null): Promise<ControlClient | null> {
     return new Promise((resolve) => {
       const socket = net.connect(path);
       const timer = setTimeout(() => {
@@ -28,7 +43,7 @@ export class ControlClient {
       }, timeoutMs);
       socket.once('connect', () => {
         clearTimeout(timer);
-        resolve(new ControlClient(socket));
+        resolve(new ControlClient(socket, token));
       });
       socket.once('error', () => {
         clearTimeout(timer);
@@ -41,7 +56,8 @@ export class ControlClient {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.socket.write(`${JSON.stringify(params === undefined ? { id, method } : { id, method, params })}\n`);
+      const request = { id, method, ...(params === undefined ? {} : { params }), ...(this.token === null ? {} : { token: this.token }) };
+      this.socket.write(`${JSON.stringify(request)}\n`);
     });
   }
 

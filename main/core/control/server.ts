@@ -1,4 +1,5 @@
 // The running agent's control endpoint: an owner-only Unix socket (a named pipe on Windows) speaking JSON lines.
+import { timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import { ZodError } from 'zod';
@@ -39,7 +40,19 @@ export class ControlServer {
     private readonly logger: Logger,
     /** Called when the listening socket fails after it started (the agent's supervisor restarts it). */
     private readonly onFailure: (err: Error) => void = () => {},
+    /**
+     * When set, every request must carry it. A Unix socket is owner-only by its mode; a Windows named pipe has no
+     * such mode that Node can set, so the token file (readable by the user only) is what proves the caller.
+     */
+    private readonly token: string | null = null,
   ) {}
+
+  private tokenMatches(given: string | undefined): boolean {
+    if (this.token === null) return true;
+    const a = Buffer.from(given ?? '');
+    const b = Buffer.from(this.token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
 
   async listen(): Promise<void> {
     // A restart after a failure: the failed server goes first.
@@ -111,7 +124,11 @@ export class ControlServer {
       const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
       return send(errorReply(id, new JettError(`invalid request: ${parsed.error.issues[0]!.message}`, 'see main/core/contracts/control.ts for the methods')));
     }
-    const { id, method, params } = parsed.data;
+    const { id, method, params, token } = parsed.data;
+    if (!this.tokenMatches(token)) {
+      this.logger.warn('control request refused: wrong or missing token', { method });
+      return send(errorReply(id, new JettError('the control token does not match', "run jett as the user who runs the agent (it reads JETT_HOME/control.token)")));
+    }
     if (method === 'events.subscribe') {
       for (const name of FORWARDED) unsubscribe.push(this.bus.on(name, (payload) => send({ event: name, payload })));
       return send({ id, ok: true, result: { subscribed: FORWARDED } });

@@ -154,7 +154,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     dead.catch(() => undefined);
     say(`[desktop] agent started in ${pair.ns.desktop} with JETT_HOME ${home}`);
 
-    const control = await waitFor('the agent control socket', 30_000, signal, () => ControlClient.connect(paths.controlSocket, 500));
+    const control = await waitFor('the agent control socket', 30_000, signal, () => ControlClient.connectToAgent(paths, 500));
     cleanups.push({ what: 'control connection', run: () => control.close() });
     await Promise.race([dead, waitFor('the tunnel to come up', 30_000, signal, () => (tunnelState === 'up' ? true : null))]);
 

@@ -51,7 +51,7 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
     const { agent, runtime } = await startAgent();
     agent.append('note', { n: 1 });
     expect(fs.statSync(runtime.paths.controlSocket).mode & 0o777).toBe(0o600);
-    const client = (await ControlClient.connect(runtime.paths.controlSocket))!;
+    const client = (await ControlClient.connectToAgent(runtime.paths))!;
     const status = StatusSnapshotSchema.parse(await client.call('status'));
     expect(status.outbox.pending).toBe(1);
     expect(await client.call('outbox.status')).toMatchObject({ pending: 1, dead: 0 });
@@ -59,9 +59,23 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
     client.close();
   });
 
+  it('answers only a client that shows the token from JETT_HOME/control.token (0600)', async () => {
+    const { runtime } = await startAgent();
+    expect(fs.statSync(runtime.paths.controlToken).mode & 0o777).toBe(0o600);
+    const stranger = (await ControlClient.connect(runtime.paths.controlSocket, 1000, 'guessed'))!;
+    await expect(stranger.call('status')).rejects.toThrow(/control token does not match/);
+    stranger.close();
+    const anonymous = (await ControlClient.connect(runtime.paths.controlSocket))!;
+    await expect(anonymous.call('outbox.append', { kind: 'note', payloads: [1] })).rejects.toThrow(/control token does not match/);
+    anonymous.close();
+    const owner = (await ControlClient.connectToAgent(runtime.paths))!;
+    expect(StatusSnapshotSchema.parse(await owner.call('status')).agent.pid).toBe(process.pid);
+    owner.close();
+  });
+
   it('appends a batch from another program in one transaction, or none of it', async () => {
     const { agent, runtime } = await startAgent();
-    const client = (await ControlClient.connect(runtime.paths.controlSocket))!;
+    const client = (await ControlClient.connectToAgent(runtime.paths))!;
     expect(await client.call('outbox.append', { kind: 'automation.result', payloads: [{ ok: true }, { ok: false }] })).toEqual({ first: 1, last: 2 });
     // One payload over the outbox's 1 MiB limit fails the whole batch (directly: the socket's line limit is 1 MiB too).
     expect(() => agent.appendMany({ kind: 'note', payloads: [{ ok: 1 }, 'x'.repeat(1024 * 1024 + 1)] })).toThrow(/MiB/);
@@ -87,7 +101,7 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
       stop: async () => undefined,
     });
     const { agent, runtime } = await startAgent(tempDir(), fake);
-    const client = (await ControlClient.connect(runtime.paths.controlSocket))!;
+    const client = (await ControlClient.connectToAgent(runtime.paths))!;
     await client.call('voice.toggle');
     expect(toggles).toBe(1);
     expect(agent.status().voice.state).toBe('idle');
@@ -102,6 +116,7 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
     running.splice(running.indexOf(agent), 1);
     expect(fs.existsSync(`${home}/agent.lock`)).toBe(false);
     expect(fs.existsSync(runtime.paths.controlSocket)).toBe(false);
+    expect(fs.existsSync(runtime.paths.controlToken)).toBe(false);
     const again = await startAgent(home);
     expect(again.agent.status().outbox.pending).toBe(0);
   });
