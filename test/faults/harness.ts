@@ -12,6 +12,7 @@ import { openLocalDb } from '../../main/core/db/local-db.js';
 import type { FailpointName } from '../../main/core/sync/hooks.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { prng } from '../helpers/prng.js';
 import { checkQueue, type ClientRecord, type ServerEvent } from './check.js';
 import { childEnv, type ChildConfig } from './child-config.js';
 
@@ -44,18 +45,6 @@ export interface ChildOutcome {
   failpoint: string | null;
   drained: boolean;
   code: number | null;
-}
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with --seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pick<T>(rand: () => number, weighted: [number, T][]): T {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { resolveBinary } from '../../main/core/process/binaries.js';
 import { writeWav as writeWavFile } from '../../main/core/voice/file-source.js';
+import { prng } from './prng.js';
 
 export const RATE = 16_000;
 /** Below this amplitude espeak-ng's output is its own fade-out, not speech: the true end is the last louder sample. */
@@ -36,18 +37,6 @@ export function trim(pcm: Int16Array, floor = SPEECH_FLOOR): Int16Array {
   while (start < end && Math.abs(pcm[start] as number) < floor) start++;
   while (end > start && Math.abs(pcm[end - 1] as number) < floor) end--;
   return pcm.slice(start, end);
-}
-
-/** A deterministic PRNG (mulberry32), so every clip and noise floor is the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Uniform noise of the given peak amplitude (a low floor like a quiet room: 30 is about -60 dBFS). */

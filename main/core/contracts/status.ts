@@ -8,21 +8,24 @@ export type TunnelState = z.infer<typeof TunnelStateSchema>;
 export const VoiceStateSchema = z.enum(['off', 'idle', 'listening', 'thinking', 'speaking', 'error']);
 export type VoiceState = z.infer<typeof VoiceStateSchema>;
 
+/** What the health monitor knows of the tunnel right now. */
+export const TunnelSnapshotSchema = z.object({
+  state: TunnelStateSchema,
+  reason: z.string(),
+  handshakeAgeS: z.number().nullable(),
+  rxBytes: z.number().nullable(),
+  txBytes: z.number().nullable(),
+  probeRttMs: z.number().nullable(),
+  endpoint: z.string().nullable(),
+});
+
 export const StatusSnapshotSchema = z.object({
   agent: z.object({
     pid: z.number().int(),
     version: z.string(),
     startedAt: z.string(),
   }),
-  tunnel: z.object({
-    state: TunnelStateSchema,
-    reason: z.string(),
-    handshakeAgeS: z.number().nullable(),
-    rxBytes: z.number().nullable(),
-    txBytes: z.number().nullable(),
-    probeRttMs: z.number().nullable(),
-    endpoint: z.string().nullable(),
-  }),
+  tunnel: TunnelSnapshotSchema,
   outbox: z.object({
     pending: z.number().int(),
     oldestPendingAgeS: z.number().nullable(),

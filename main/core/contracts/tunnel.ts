@@ -1,6 +1,6 @@
 // The tunnel's --json shapes: `jett keys show|generate`, `jett tunnel peer|status|watch|install`, `bench:tunnel`.
 import { z } from 'zod';
-import { TunnelStateSchema } from './status.js';
+import { TunnelSnapshotSchema, TunnelStateSchema } from './status.js';
 
 const wgKey = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/);
 
@@ -19,15 +19,9 @@ export const TunnelPeerResultSchema = z.object({
 });
 export type TunnelPeerResult = z.infer<typeof TunnelPeerResultSchema>;
 
-export const TunnelStatusSchema = z.object({
+/** The monitor's snapshot, named by interface and peer. */
+export const TunnelStatusSchema = TunnelSnapshotSchema.extend({
   interface: z.string(),
-  state: TunnelStateSchema,
-  reason: z.string(),
-  handshakeAgeS: z.number().nullable(),
-  rxBytes: z.number().nullable(),
-  txBytes: z.number().nullable(),
-  probeRttMs: z.number().nullable(),
-  endpoint: z.string().nullable(),
   peerPublicKey: z.string().nullable(),
 });
 export type TunnelStatus = z.infer<typeof TunnelStatusSchema>;

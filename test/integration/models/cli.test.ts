@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelsListOutputSchema, ModelsPullOutputSchema, ModelsVerifyOutputSchema } from '../../../main/core/contracts/models.js';
+import { writeWav } from '../../../main/core/voice/file-source.js';
 import { findEntry, loadCatalogue } from '../../../main/core/voice/models/catalogue.js';
 import { jett } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -90,23 +91,8 @@ describe('jett models pull, verify, remove', () => {
 });
 
 describe('jett voice with the models', () => {
-  function wav16k(file: string, samples: number): void {
-    const data = Buffer.alloc(samples * 2);
-    const h = Buffer.alloc(44);
-    h.write('RIFF', 0);
-    h.writeUInt32LE(36 + data.length, 4);
-    h.write('WAVEfmt ', 8);
-    h.writeUInt32LE(16, 16);
-    h.writeUInt16LE(1, 20);
-    h.writeUInt16LE(1, 22);
-    h.writeUInt32LE(16000, 24);
-    h.writeUInt32LE(32000, 28);
-    h.writeUInt16LE(2, 32);
-    h.writeUInt16LE(16, 34);
-    h.write('data', 36);
-    h.writeUInt32LE(data.length, 40);
-    fs.writeFileSync(file, Buffer.concat([h, data]));
-  }
+  const wav16k = (file: string, samples: number) => writeWav(file, new Int16Array(samples), 16_000);
+
 
   it('loads the configured Whisper from models.dir, and a damaged one is an error that names jett models verify', async () => {
     const home = tempDir();
