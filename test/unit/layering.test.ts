@@ -39,6 +39,7 @@ describe('layering lint rules', () => {
     ['main/core/agent.ts', "import mod from 'node:module';\nexport const e = mod.createRequire(import.meta.url)('electron');\n", 'layers/imports'],
     ['main/core/agent.ts', "declare const require: (id: string) => unknown;\nexport const e = require('electron');\n", 'layers/imports'],
     ['main/core/agent.ts', "declare const module: { require(id: string): unknown };\nexport const e = module.require('electron');\n", 'layers/imports'],
+    ['main/core/agent.ts', "import electron = require('electron');\nexport const e = electron;\n", 'layers/imports'],
     ['main/cli/commands/x.ts', "import { shell } from 'electron';\nexport const s = shell;\n", 'layers/imports'],
     ['main/cli/commands/x.ts', "export const e = await import('electron');\n", 'layers/imports'],
     ['renderer/src/main.ts', "export const e = await import('electron');\n", 'layers/imports'],
