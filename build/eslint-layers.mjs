@@ -33,11 +33,11 @@ function isNamed(node, name) {
 export function layersPlugin(root, layers) {
   // Longest folder first, so main/core/contracts wins over main/core.
   const byDepth = [...layers].sort((a, b) => b.dir.length - a.dir.length);
+  const where = (file) => path.relative(root, file).split(path.sep).join('/');
   const layerOf = (file) => {
-    const rel = path.relative(root, file).split(path.sep).join('/');
+    const rel = where(file);
     return byDepth.find((l) => rel === l.dir || rel.startsWith(`${l.dir}/`)) ?? null;
   };
-  const where = (file) => path.relative(root, file).split(path.sep).join('/');
 
   /** Why `from` may not import `specifier`, or null when it may. */
   function refusal(from, file, specifier) {
