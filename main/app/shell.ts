@@ -1,6 +1,5 @@
 // The Electron shell's start-up and wiring: one instance, userData in JETT_HOME, the window's protocol and
 // policies, the agent (in-process, or attached through the control endpoint), tray, hotkey, OS events, IPC.
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   BrowserWindow,
@@ -23,7 +22,6 @@ import type { StatusSnapshot } from '../core/contracts/status.js';
 import { ControlClient } from '../core/control/client.js';
 import { formatError } from '../core/errors.js';
 import { openRuntime, type Runtime } from '../core/runtime.js';
-import { TunnelConfigError } from '../core/tunnel/errors.js';
 import { attachedHandle, inProcessHandle, type AgentHandle } from './agent-handle.js';
 import { Hotkey } from './hotkey.js';
 import { createHandlers } from './ipc/handlers.js';
@@ -42,7 +40,7 @@ import {
   createWindowOpenPolicy,
 } from './security/web-policies.js';
 import { watchSystemEvents } from './system-events.js';
-import { MAX_CONF_BYTES } from './tunnel-settings.js';
+import { readConfFile } from './tunnel-settings.js';
 import { trayModel, type TrayAction } from './tray/model.js';
 import { TrayView } from './tray/tray.js';
 import { createSettingsWindow } from './window.js';
@@ -221,11 +219,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
       const res = window && !window.isDestroyed() ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return res.canceled || res.filePaths.length === 0 ? null : res.filePaths[0]!;
     },
-    readConfFile: async (file) => {
-      const st = await fs.stat(file);
-      if (st.size > MAX_CONF_BYTES) throw new TunnelConfigError(`${file} is ${st.size} bytes: not a WireGuard config`, 'choose the .conf file of the desktop side of the tunnel');
-      return fs.readFile(file, 'utf8');
-    },
+    readConfFile: async (file) => readConfFile(file),
     writeClipboard: (text) => clipboard.writeText(text),
     openLink: openExternal,
     models: modelService(
