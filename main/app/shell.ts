@@ -3,6 +3,7 @@
 import path from 'node:path';
 import {
   BrowserWindow,
+  Menu,
   Notification,
   clipboard,
   dialog,
@@ -32,13 +33,9 @@ import { HealthNotifier } from './notifications.js';
 import { SafeStorageSecretStore } from './secrets/safe-storage-store.js';
 import { createOpenExternal } from './security/open-external.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './security/protocol.js';
-import {
-  createNavigationPolicy,
-  createPermissionCheckPolicy,
-  createPermissionRequestPolicy,
-  createWebviewPolicy,
-  createWindowOpenPolicy,
-} from './security/web-policies.js';
+import { applicationMenuTemplate } from './security/app-menu.js';
+import { applySessionPolicies } from './security/session-policies.js';
+import { guardWebContents } from './security/web-policies.js';
 import { watchSystemEvents } from './system-events.js';
 import { readConfFile } from './tunnel-settings.js';
 import { trayModel, type TrayAction } from './tray/model.js';
@@ -47,7 +44,16 @@ import { createSettingsWindow } from './window.js';
 
 export type ShellApp = Pick<
   App,
-  'requestSingleInstanceLock' | 'setPath' | 'whenReady' | 'quit' | 'on' | 'getAppPath' | 'isPackaged' | 'getLoginItemSettings' | 'setLoginItemSettings'
+  | 'requestSingleInstanceLock'
+  | 'enableSandbox'
+  | 'setPath'
+  | 'whenReady'
+  | 'quit'
+  | 'on'
+  | 'getAppPath'
+  | 'isPackaged'
+  | 'getLoginItemSettings'
+  | 'setLoginItemSettings'
 >;
 
 export interface ShellDeps {
@@ -93,15 +99,21 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     app.quit();
     return null;
   }
-  // Before `ready`: the window's scheme must be standard and secure to get an origin of its own.
+  // Before `ready`: every renderer sandboxed, whatever a webPreferences says; the window's scheme standard and
+  // secure, to get an origin of its own; no default menu, whose View menu opens DevTools (Ctrl+Shift+I).
+  app.enableSandbox();
   protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
+  const platform = deps.platform ?? process.platform;
+  const menu = applicationMenuTemplate(platform);
+  Menu.setApplicationMenu(menu ? Menu.buildFromTemplate(menu) : null);
   const base = openRuntime({ env: deps.env ?? process.env });
+  const log = base.logger.child({ component: 'shell' });
+  // Every session gets the policies as it is created, before any page or dictionary download can use it.
+  app.on('session-created', (created) => applySessionPolicies(created, log));
   // One folder for everything: Electron's own data goes beside the core's config, database and logs.
   app.setPath('userData', base.paths.home);
   await app.whenReady();
 
-  const log = base.logger.child({ component: 'shell' });
-  const platform = deps.platform ?? process.platform;
   const appRoot = app.getAppPath();
   const resources = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(appRoot, 'resources');
   const dirs = deps.dirs ?? {
@@ -113,16 +125,11 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const notify = (title: string, body: string) => {
     if (Notification.isSupported()) new Notification({ title, body }).show();
   };
-  // Session-wide policies, then the same policies on every webContents that will ever exist.
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler(createPermissionRequestPolicy(log));
-  ses.setPermissionCheckHandler(createPermissionCheckPolicy());
+  // The default session again (applying twice is harmless): 'session-created' may have fired for it before we
+  // listened. Then the same policies as the window's on every webContents that will ever exist.
+  applySessionPolicies(session.defaultSession, log);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(dirs.renderer));
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', createNavigationPolicy(log));
-    contents.on('will-attach-webview', createWebviewPolicy(log));
-    contents.setWindowOpenHandler(createWindowOpenPolicy(log));
-  });
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, log));
 
   // The window edits the secrets of the agent that runs: an attached `jett agent` reads the 0600 file, an agent
   // in this process reads the store encrypted by the OS (safeStorage).
@@ -177,7 +184,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
       window.focus();
       return window;
     }
-    const created = createSettingsWindow({ preloadPath: dirs.preload, log, onCreated: (w) => trusted.add(w.webContents.id) });
+    const created = createSettingsWindow({ preloadPath: dirs.preload, devTools: !app.isPackaged, log, onCreated: (w) => trusted.add(w.webContents.id) });
     const id = created.webContents.id;
     created.on('closed', () => {
       trusted.delete(id);
