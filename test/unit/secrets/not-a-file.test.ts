@@ -5,9 +5,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SafeStorageSecretStore } from '../../../main/app/secrets/safe-storage-store.js';
 import { SecretError } from '../../../main/core/errors.js';
 import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { FileSecretStore } from '../../../main/core/secrets/file-store.js';
+import { safeStorage } from '../../mocks/electron.js';
 import { binary, describeWith } from '../../helpers/requirements.js';
 import { jett } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -40,6 +42,13 @@ describeWith([binary('mkfifo')], 'a FIFO named secrets.json', () => {
     const err = await errorOf(store.set('postgres.password', 'pg-pass-7f3a9c1e2b'));
     expect(err.message).toMatch(/is a FIFO/);
     expect(fs.statSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it("the tray app's secrets.safe.json as a FIFO is refused too, instead of hanging the app at start", async () => {
+    const fifo = path.join(tempDir(), 'secrets.safe.json');
+    execaSync(resolveBinary('mkfifo')!, ['-m', '600', fifo]);
+    const err = await errorOf(new SafeStorageSecretStore(fifo, safeStorage, 'linux').list());
+    expect(err.message).toBe(`the secret store ${fifo} is a FIFO (named pipe), not a regular file`);
   });
 });
 
