@@ -24,7 +24,7 @@ import { openSyncStack, type SyncStack } from './sync/build.js';
 import type { SyncOnceResult } from './sync/service.js';
 import type { TunnelControl } from './tunnel/control.js';
 import type { TunnelMonitor } from './tunnel/health.js';
-import { controlFor, loadDesktopConfig, monitorFor } from './tunnel/setup.js';
+import { controlFor, loadDesktopConfig, monitorFor, vpsGuardFor } from './tunnel/setup.js';
 import { ModelsStatusTracker } from './voice/models/providers.js';
 import { APP_VERSION } from './version.js';
 
@@ -73,8 +73,10 @@ export class Agent {
     const { runtime, config } = this.deps;
     this.lock.acquire(this.deps.kind ?? 'headless', this.clock());
     this.startedAt = this.clock();
+    // One guard for every VPS client: each connection is opened only while the route goes through the tunnel.
+    const guard = vpsGuardFor(config.tunnel, { env: this.env });
     try {
-      this.stack = openSyncStack(runtime, config, {
+      this.stack = openSyncStack(runtime, config, guard, {
         bus: this.bus,
         clock: this.clock,
         handler: createInboxDispatcher({
@@ -103,6 +105,7 @@ export class Agent {
       intervalS: config.heartbeat.intervalS,
       token: () => runtime.secrets.get('heartbeat.token'),
       body: () => this.heartbeatBody(),
+      guard,
       bus: this.bus,
       logger: runtime.logger.child({ component: 'heartbeat' }),
     });
