@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import { JettError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import { RateLimitedWarning } from '../log/rate-limit.js';
@@ -59,7 +60,17 @@ export class ControlServer {
     const server = net.createServer((socket) => this.accept(socket));
     server.maxConnections = this.limits.maxConnections;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        // Only on Windows can a name be taken: the instance lock is ours, so another user or program made the pipe.
+        if (err.code === 'EADDRINUSE' && !unix) {
+          reject(
+            new JettError(
+              `the control pipe ${file} was created by another process, so this agent cannot serve it`,
+              'another signed-in user or program made it first: sign them out or restart Windows, or give this agent another JETT_HOME (the pipe name follows from it)',
+            ),
+          );
+        } else reject(err);
+      });
       server.listen(bindName, () => resolve());
     });
     if (unix) {
