@@ -23,6 +23,8 @@ afterEach(async () => {
 
 interface StartOptions {
   onFailure?: (err: Error) => void;
+  /** Replaces the status handler. */
+  status?: () => Promise<unknown>;
   limits?: Partial<ControlLimits>;
   now?: () => number;
 }
@@ -36,7 +38,7 @@ async function start(opts: StartOptions = {}) {
     path: sock,
     secret: SECRET,
     handlers: {
-      status: async () => (calls.push('status'), { tunnel: 'up' }),
+      status: opts.status ?? (async () => (calls.push('status'), { tunnel: 'up' })),
       'sync.once': async () => ({ pushed: 3 }),
       'tunnel.up': async () => {
         throw new JettError('wg-quick up failed: interface name "jett0" is in use', 'run `jett tunnel down` first');
@@ -49,7 +51,9 @@ async function start(opts: StartOptions = {}) {
     },
     bus,
     logger: createLogger({ sink: (l) => logs.push(JSON.parse(l) as Record<string, unknown>), format: 'json' }),
-    ...opts,
+    ...(opts.onFailure ? { onFailure: opts.onFailure } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
   });
   await server.listen();
   cleanups.push(() => server.close());
@@ -313,6 +317,35 @@ describe.runIf(process.platform !== 'win32')('control endpoint backpressure', ()
     c.socket.resume();
     for (let id = 1; id <= requests; id++) expect((await c.next()).id).toBe(id);
   }, 60_000);
+
+  it('runs at most maxInFlight requests of one connection at once, and the rest once those finish', async () => {
+    const maxInFlight = 4;
+    let running = 0;
+    let most = 0;
+    const gates: (() => void)[] = [];
+    const { sock } = await start({
+      limits: { maxInFlight },
+      status: async () => {
+        most = Math.max(most, ++running);
+        await new Promise<void>((r) => gates.push(r));
+        running--;
+        return { tunnel: 'up' };
+      },
+    });
+    const c = await rawAuthed(sock);
+    for (let id = 1; id <= 50; id++) c.send({ id, method: 'status' });
+    while (gates.length < maxInFlight) await new Promise((r) => setTimeout(r, 5));
+    // Give the agent every chance to start more than it may: it has read what it holds and stopped.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(running).toBe(maxInFlight);
+    let answered = 0;
+    while (answered < 50) {
+      gates.splice(0).forEach((g) => g());
+      await c.next();
+      answered++;
+    }
+    expect(most).toBe(maxInFlight);
+  });
 
   it('cuts off a subscriber that lets events pile up, before they pass the limit', async () => {
     const maxQueuedBytes = 64 * 1024;
