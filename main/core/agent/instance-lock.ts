@@ -81,8 +81,14 @@ export class InstanceLock {
     if (this.held === null) return;
     const file = this.genFile(this.held);
     const holder = readHolder(file);
-    if (holder?.pid === process.pid && !holder.released) this.writeAside({ ...holder, released: true }, (tmp) => fs.renameSync(tmp, file));
     this.held = null;
+    if (holder?.pid !== process.pid || holder.released) return;
+    try {
+      this.writeAside({ ...holder, released: true }, (tmp) => fs.renameSync(tmp, file));
+    } catch {
+      // Stopping must not fail over this (Windows refuses a rename over a file another process is reading): the lock
+      // then stays with this process until it exits, which this process may still take again, and nobody else.
+    }
   }
 
   private genFile(gen: number): string {
