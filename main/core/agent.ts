@@ -57,7 +57,7 @@ export class Agent {
   private voice: AgentVoice | null = null;
   private readonly models = new ModelsStatusTracker();
   private readonly unsubscribe: (() => void)[] = [];
-  /** Shown by every control client; a new one each start, so an old token file opens nothing. */
+  /** Proven (never shown) by every control client; a new one each start, so an old token file opens nothing. */
   private readonly controlToken = randomBytes(32).toString('base64url');
 
   constructor(private readonly deps: AgentDeps) {
@@ -110,9 +110,10 @@ export class Agent {
       logger: runtime.logger.child({ component: 'heartbeat' }),
     });
     this.unsubscribe.push(this.bus.on('tunnel.state', ({ from, to }) => this.onTunnelState(from, to)));
-    this.server = new ControlServer(
-      runtime.paths.controlSocket,
-      {
+    this.server = new ControlServer({
+      path: runtime.paths.controlSocket,
+      secret: this.controlToken,
+      handlers: {
         status: async () => this.status(),
         'sync.once': () => this.syncOnce(),
         'tunnel.up': () => this.tunnelUp(),
@@ -122,11 +123,10 @@ export class Agent {
         'outbox.status': async () => this.stack!.outbox.detail(this.clock()),
         'outbox.append': async (params) => this.appendMany(OutboxAppendParamsSchema.parse(params)),
       },
-      this.bus,
-      this.logger,
-      (err) => this.supervisor.reportFailure('control', err),
-      this.controlToken,
-    );
+      bus: this.bus,
+      logger: this.logger,
+      onFailure: (err) => this.supervisor.reportFailure('control', err),
+    });
 
     const tokenFile = runtime.paths.controlToken;
     this.supervisor.add({
