@@ -31,7 +31,8 @@ export class Redactor {
 
   /** Remembers a secret value so it is scrubbed wherever it appears, whatever the field is called. */
   addSecret(value: string): void {
-    if (value.length === 0) return;
+    // A blank value cannot be told apart from the log's own spacing; redacting it would only blank the log.
+    if (value.trim().length === 0) return;
     if (value.length >= ANYWHERE_FROM) {
       if (!this.anywhere.includes(value)) this.anywhere = [...this.anywhere, value].sort((a, b) => b.length - a.length);
       return;
