@@ -41,6 +41,7 @@ ALTER DATABASE :"jett_db" OWNER TO jett_owner;
 -- No TEMP and no CONNECT for PUBLIC: each role reaches the databases named here and nothing else.
 REVOKE ALL ON DATABASE :"jett_db" FROM PUBLIC, :"jett_user";
 REVOKE ALL ON DATABASE n8n FROM PUBLIC;
+REVOKE ALL ON DATABASE postgres, template1 FROM PUBLIC;
 GRANT CONNECT ON DATABASE :"jett_db" TO jett_desktop, jett_n8n, jett_backup;
 GRANT CONNECT ON DATABASE n8n TO jett_backup;
 
