@@ -74,7 +74,7 @@ describeWith(needsPostgres, 'server schema (real PostgreSQL 15)', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`${bogus} did not record itself in jett_schema_migrations`);
     expect(r.stderr).toContain(`apply-migrations: ${bogus} failed`);
-    expect((await pgc.query(`SELECT to_regclass('bogus_table') AS t`)).rows[0].t).toBeNull();
+    expect((await pgc.query(`SELECT to_regclass('bogus_table') AS t`)).rows[0]!.t).toBeNull();
   });
 
   it('a desktop against a schema behind it: a clear error naming the script, and nothing synced', async () => {
