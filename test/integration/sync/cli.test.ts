@@ -92,7 +92,9 @@ describeWith(needsPostgres, 'jett outbox / jett sync (real PostgreSQL 15)', () =
       expect(r.stderr).toContain(`schema is at version ${latest.version - 1} and this Jett needs ${latest.version}`);
       expect(r.stderr).toContain('/opt/jett/apply-migrations.sh');
       expect((await pgc.query('SELECT 1 FROM events')).rowCount).toBe(before);
-      expect(OutboxStatusSchema.parse(JSON.parse((await jett(['outbox', 'status', '--json'], { home })).stdout)).pending).toBeGreaterThan(0);
+      const status = OutboxStatusSchema.parse(JSON.parse((await jett(['outbox', 'status', '--json'], { home })).stdout));
+      expect(status.pending).toBeGreaterThan(0);
+      expect(status.lastError).toContain(`this Jett needs ${latest.version}`);
     } finally {
       await pgc.query(`INSERT INTO jett_schema_migrations (version, name, oldest_compatible) VALUES ($1, $2, 1)`, [latest.version, latest.name]);
     }
