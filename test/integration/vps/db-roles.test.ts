@@ -118,6 +118,15 @@ describeWith([binary(`${PG_BIN_DIR}/postgres`), binary(`${PG_BIN_DIR}/psql`), bi
     await expect(as({ ...pgc.db, user: OWNER_ROLE }, (c) => c.query('SELECT 1'))).rejects.toThrow(/not permitted to log in|password authentication failed/);
   });
 
+  it('every function runs as its owner with a fixed search_path, and PUBLIC may execute none (a guard for new migrations)', async () => {
+    const r = await pgc.query<{ proname: string; definer: boolean; config: string[] | null; public_exec: boolean }>(
+      `SELECT proname, prosecdef AS definer, proconfig AS config, has_function_privilege('public', p.oid, 'EXECUTE') AS public_exec
+         FROM pg_proc p WHERE pronamespace = 'public'::regnamespace AND prokind = 'f' AND prorettype <> 'trigger'::regtype ORDER BY 1`,
+    );
+    expect(r.rows.length).toBeGreaterThan(0);
+    for (const f of r.rows) expect(f, f.proname).toEqual({ proname: f.proname, definer: true, config: ['search_path=public, pg_temp'], public_exec: false });
+  });
+
   it('every password is stored as a SCRAM verifier', async () => {
     const r = await pgc.query<{ rolname: string; scram: boolean }>(
       `SELECT rolname, rolpassword LIKE 'SCRAM-SHA-256$%' AS scram FROM pg_authid WHERE rolname IN ('jett', 'jett_n8n', 'jett_backup', 'n8n') ORDER BY 1`,
