@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { OutboxStatusSchema, RetryDeadResultSchema } from '../../../main/core/contracts/outbox.js';
 import { SyncOnceResultSchema } from '../../../main/core/contracts/sync.js';
 import { openLocalDb } from '../../../main/core/db/local-db.js';
+import { loadMigrations, migrationsDir } from '../../../main/core/db/resources.js';
 import { Outbox } from '../../../main/core/outbox/store.js';
 import { jett } from '../../helpers/cli.js';
 import { createNetnsPair, startVpsTunnel, TUNNEL, type NetnsPair, type VpsTunnel } from '../../helpers/netns.js';
@@ -74,6 +75,25 @@ describeWith(needsPostgres, 'jett outbox / jett sync (real PostgreSQL 15)', () =
     expect(r.stderr).toContain(`the tunnel is down (interface jett0 does not exist), so Jett does not connect to the VPS database at ${pgc.db.host}`);
     expect(r.stderr).toContain('jett tunnel up');
     expect((await pgc.query('SELECT 1 FROM events')).rowCount).toBe(0);
+  });
+
+  it('syncs nothing against a VPS schema behind this Jett, and says what to run on the VPS', async () => {
+    const latest = loadMigrations(migrationsDir('server')).at(-1)!;
+    await pgc.query('DELETE FROM jett_schema_migrations WHERE version = $1', [latest.version]);
+    try {
+      const before = (await pgc.query('SELECT 1 FROM events')).rowCount;
+      appendSome([{ after: 'behind' }]);
+      const r = await jett(['sync', 'once'], { home });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`schema is at version ${latest.version - 1} and this Jett needs ${latest.version}`);
+      expect(r.stderr).toContain('/opt/jett/apply-migrations.sh');
+      expect((await pgc.query('SELECT 1 FROM events')).rowCount).toBe(before);
+      const status = OutboxStatusSchema.parse(JSON.parse((await jett(['outbox', 'status', '--json'], { home })).stdout));
+      expect(status.pending).toBeGreaterThan(0);
+      expect(status.lastError).toContain(`this Jett needs ${latest.version}`);
+    } finally {
+      await pgc.query(`INSERT INTO jett_schema_migrations (version, name, oldest_compatible) VALUES ($1, $2, 1)`, [latest.version, latest.name]);
+    }
   });
 
   it('reports a corrupt database with the file name and a fix, exit code 1, and leaves the file alone', async () => {

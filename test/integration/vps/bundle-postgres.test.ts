@@ -1,5 +1,5 @@
-// The bundle's database scripts on a real PostgreSQL 15: the first-start role script, the migration script (in
-// step with the desktop's own runner) and the backup loop with its retention, whose dumps restore.
+// The bundle's database scripts on a real PostgreSQL 15: the role script, the migration script (as the owner role,
+// which the desktop's schema check then accepts) and the backup loop (as its read-only role), whose dumps restore.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PG_BIN_DIR, startPgCluster, type PgCluster } from '../../../main/core/db/pg-cluster.js';
 import { FileSecretStore } from '../../../main/core/secrets/file-store.js';
-import { applyServerMigrations } from '../../../main/core/sync/server-schema.js';
+import { checkServerSchema } from '../../../main/core/sync/schema-version.js';
 import { parseEnvFile } from '../../../main/core/vps/env-files.js';
 import { binary, describeWith } from '../../helpers/requirements.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -17,12 +17,14 @@ describeWith([binary(`${PG_BIN_DIR}/postgres`), binary('psql'), binary('bash')],
   let cluster: PgCluster;
   let bundle: MadeBundle;
   let pgEnv: Map<string, string>;
+  let backupEnv: Map<string, string>;
   const PATH = `${PG_BIN_DIR}:${process.env.PATH ?? '/usr/bin:/bin'}`;
 
   beforeAll(async () => {
     cluster = await startPgCluster();
     bundle = await makeBundle();
     pgEnv = parseEnvFile(fs.readFileSync(path.join(bundle.dir, 'env/postgres.env'), 'utf8'));
+    backupEnv = parseEnvFile(fs.readFileSync(path.join(bundle.dir, 'env/backup.env'), 'utf8'));
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -31,13 +33,18 @@ describeWith([binary(`${PG_BIN_DIR}/postgres`), binary('psql'), binary('bash')],
   const socketEnv = () => ({ PATH, PGHOST: cluster.socketDir, PGPORT: String(cluster.port) });
   const tcpClient = (user: string, password: string, database: string) => new pg.Client({ host: cluster.host, port: cluster.port, user, password, database });
 
-  it('postgres/init creates the sync role and n8n\'s, with the bundle\'s passwords, each owning only its database', async () => {
-    const r = await execa('bash', [path.join(bundle.dir, 'postgres/init/10-jett-roles.sh')], {
+  const roles = () =>
+    execa('bash', [path.join(bundle.dir, 'postgres/init/10-jett-roles.sh')], {
       reject: false,
       env: { ...socketEnv(), POSTGRES_USER: 'postgres', POSTGRES_DB: 'postgres', ...Object.fromEntries(pgEnv) },
     });
-    expect(r.stderr).toBe('');
-    expect(r.exitCode).toBe(0);
+
+  it('postgres/init makes the roles with the bundle\'s passwords, the database owned by jett_owner, and runs again cleanly', async () => {
+    for (let run = 0; run < 2; run++) {
+      const r = await roles();
+      expect(r.stderr).toBe('');
+      expect(r.exitCode).toBe(0);
+    }
     // The desktop's stored password is the one the VPS role got.
     const stored = await new FileSecretStore(path.join(bundle.home, 'secrets.json')).get('postgres.password');
     expect(stored).toBe(pgEnv.get('JETT_DB_PASSWORD'));
@@ -49,11 +56,21 @@ describeWith([binary(`${PG_BIN_DIR}/postgres`), binary('psql'), binary('bash')],
     await expect(wrong.connect()).rejects.toThrow(/password authentication failed/);
     const n8nIntoJett = tcpClient('n8n', pgEnv.get('N8N_DB_PASSWORD')!, 'jett');
     await expect(n8nIntoJett.connect()).rejects.toThrow(/permission denied for database/);
+    const workflows = tcpClient('jett_n8n', pgEnv.get('JETT_N8N_DB_PASSWORD')!, 'jett');
+    await workflows.connect();
+    await workflows.end();
+    const admin = await cluster.adminClient();
+    try {
+      const owners = await admin.query("SELECT datname, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname IN ('jett', 'n8n') ORDER BY 1");
+      expect(owners.rows).toEqual([{ datname: 'jett', owner: 'jett_owner' }, { datname: 'n8n', owner: 'n8n' }]);
+    } finally {
+      await admin.end();
+    }
   });
 
-  it('apply-migrations.sh applies the schema once, and the desktop\'s runner then finds nothing to do', async () => {
+  it('apply-migrations.sh applies the schema once, as the owner role, and the desktop\'s check accepts it', async () => {
     const run = () =>
-      execa('bash', [path.join(bundle.dir, 'apply-migrations.sh'), path.join(bundle.dir, 'migrations'), 'psql', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'jett', '-d', 'jett'], {
+      execa('bash', [path.join(bundle.dir, 'apply-migrations.sh'), path.join(bundle.dir, 'migrations'), 'psql', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-d', 'jett'], {
         reject: false,
         env: { PATH },
       });
@@ -70,8 +87,8 @@ describeWith([binary(`${PG_BIN_DIR}/postgres`), binary('psql'), binary('bash')],
     await jett.connect();
     try {
       const owners = await jett.query<{ tableowner: string }>("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'");
-      expect(owners.rows).toEqual([{ tableowner: 'jett' }]);
-      expect((await applyServerMigrations(jett)).applied).toEqual([]);
+      expect(owners.rows).toEqual([{ tableowner: 'jett_owner' }]);
+      expect(await checkServerSchema(jett)).toEqual({ server: files.length, desktop: files.length });
     } finally {
       await jett.end();
     }
@@ -79,11 +96,11 @@ describeWith([binary(`${PG_BIN_DIR}/postgres`), binary('psql'), binary('bash')],
 
   it('apply-migrations.sh stops at a failing migration and leaves it unrecorded', async () => {
     const dir = tempDir();
-    fs.writeFileSync(path.join(dir, '0001_broken.sql'), 'CREATE TABLE broken_one (id int);\nSELECT no_such_function();\n');
-    const r = await execa('bash', [path.join(bundle.dir, 'apply-migrations.sh'), dir, 'psql', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-d', 'postgres'], { reject: false, env: { PATH } });
+    fs.writeFileSync(path.join(dir, '0042_broken.sql'), 'CREATE TABLE broken_one (id int);\nSELECT no_such_function();\n');
+    const r = await execa('bash', [path.join(bundle.dir, 'apply-migrations.sh'), dir, 'psql', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-d', 'jett'], { reject: false, env: { PATH } });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('apply-migrations: 0001_broken failed');
-    const admin = await cluster.adminClient();
+    expect(r.stderr).toContain('apply-migrations: 0042_broken failed');
+    const admin = await cluster.adminClient('jett');
     try {
       expect((await admin.query("SELECT to_regclass('broken_one') AS t")).rows).toEqual([{ t: null }]);
     } finally {
@@ -102,27 +119,30 @@ describeWith([binary(`${PG_BIN_DIR}/postgres`), binary('psql'), binary('bash')],
 
     const child = execa('sh', [path.join(bundle.dir, 'backup/backup.sh')], {
       reject: false,
-      env: { ...socketEnv(), PGUSER: 'postgres', BACKUP_DATABASES: 'jett postgres', BACKUP_INTERVAL_S: '3600', BACKUP_KEEP_DAYS: '14', BACKUP_DIR: backups },
+      // As the compose file runs it: over TCP as the read-only role, with the password of env/backup.env.
+      env: { PATH, PGHOST: cluster.host, PGPORT: String(cluster.port), PGUSER: 'jett_backup', ...Object.fromEntries(backupEnv), BACKUP_DATABASES: 'jett n8n', BACKUP_INTERVAL_S: '3600', BACKUP_KEEP_DAYS: '14', BACKUP_DIR: backups },
     });
-    const made = () => fs.readdirSync(backups).filter((f) => /^(jett|postgres)-\d{8}T\d{6}Z\.dump$/.test(f) && !['jett-20200102T000000Z.dump'].includes(f));
+    const made = () => fs.readdirSync(backups).filter((f) => /^(jett|n8n)-\d{8}T\d{6}Z\.dump$/.test(f) && !['jett-20200102T000000Z.dump'].includes(f));
     const deadline = Date.now() + 60_000;
     while ((made().length < 2 || fs.existsSync(old)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     child.kill('SIGTERM');
     const done = await child;
     expect(done.exitCode).toBe(0);
-    expect(made().map((f) => f.split('-')[0]).sort()).toEqual(['jett', 'postgres']);
+    expect(made().map((f) => f.split('-')[0]).sort()).toEqual(['jett', 'n8n']);
     expect(fs.existsSync(old)).toBe(false);
     expect(fs.existsSync(recent)).toBe(true);
     expect(fs.readdirSync(backups).some((f) => f.endsWith('.partial'))).toBe(false);
 
-    // Restore the way restore.sh does (pg_restore in one transaction, objects owned by the sync role).
+    // Restore the way restore.sh does (pg_restore in one transaction, objects owned by the owner role).
     const dump = path.join(backups, made().find((f) => f.startsWith('jett-'))!);
     const jett = tcpClient('jett', pgEnv.get('JETT_DB_PASSWORD')!, 'jett');
     await jett.connect();
     try {
       const before = (await jett.query<{ n: string }>('SELECT count(*) AS n FROM jett_schema_migrations')).rows[0]!.n;
-      await jett.query('DELETE FROM jett_schema_migrations');
-      const r = await execa('pg_restore', ['--single-transaction', '--clean', '--if-exists', '--no-owner', '--role=jett', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-d', 'jett', dump], { reject: false, env: { PATH } });
+      const admin = await cluster.adminClient('jett');
+      await admin.query('DELETE FROM jett_schema_migrations');
+      await admin.end();
+      const r = await execa('pg_restore', ['--single-transaction', '--clean', '--if-exists', '--no-owner', '--role=jett_owner', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-d', 'jett', dump], { reject: false, env: { PATH } });
       expect(r.stderr).toBe('');
       expect(r.exitCode).toBe(0);
       expect((await jett.query<{ n: string }>('SELECT count(*) AS n FROM jett_schema_migrations')).rows[0]!.n).toBe(before);
