@@ -14,9 +14,8 @@ export interface WinTrustFs {
   realpathSync: { native(p: string): string };
 }
 
-export type WindowsProgram = 'wireguard.exe' | 'wg.exe' | 'sc.exe' | 'net.exe' | 'reg.exe';
-
-const IN_WIREGUARD: readonly WindowsProgram[] = ['wireguard.exe', 'wg.exe'];
+const IN_WIREGUARD = ['wireguard.exe', 'wg.exe'];
+const IN_SYSTEM32 = ['sc.exe', 'net.exe', 'reg.exe'];
 
 /** The 64-bit Program Files folder (ProgramW6432 first: a 32-bit process sees "Program Files (x86)" in ProgramFiles). */
 export function programFilesDir(env: NodeJS.ProcessEnv): string {
@@ -36,7 +35,8 @@ export function system32Dir(env: NodeJS.ProcessEnv): string {
 }
 
 /** The absolute path of `name` in its one allowed folder, after the checks Node can make (see the header). */
-export function resolveWindowsPrivileged(name: WindowsProgram, env: NodeJS.ProcessEnv, fsx: WinTrustFs): string {
+export function resolveWindowsPrivileged(name: string, env: NodeJS.ProcessEnv, fsx: WinTrustFs): string {
+  if (!IN_WIREGUARD.includes(name) && !IN_SYSTEM32.includes(name)) throw new UnsafeProgramError(`${JSON.stringify(name)} is not one of the programs Jett runs as administrator`, 'report this as a bug in Jett');
   const dir = IN_WIREGUARD.includes(name) ? path.win32.join(programFilesDir(env), 'WireGuard') : system32Dir(env);
   const file = path.win32.join(dir, name);
   const fix = IN_WIREGUARD.includes(name)
