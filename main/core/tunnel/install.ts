@@ -97,7 +97,7 @@ export function renderLinuxHelper(input: HelperInput): string {
   const helperPath = input.helperPath ?? LINUX_HELPER_PATH;
   const p = input.programs;
   for (const x of [...Object.values(p), configPath, helperPath]) {
-    if (!path.posix.isAbsolute(x) || !/^[A-Za-z0-9/._+-]+$/.test(x)) throw new TunnelConfigError(`path ${JSON.stringify(x)} must be absolute, of plain characters`, 'install wireguard-tools in a standard location');
+    if (!path.posix.isAbsolute(x) || !/^[A-Za-z0-9/._+-]+$/.test(x) || path.posix.normalize(x) !== x) throw new TunnelConfigError(`path ${JSON.stringify(x)} must be absolute and normal, of plain characters`, 'install wireguard-tools in a standard location');
   }
   return `#!${p.bash} -p
 ${INSTALL_MARKER}
@@ -154,9 +154,41 @@ root_only() {
   [[ $kind == 'regular file' ]] || refuse "$1: \${cur:-/} is not a regular file"
 }
 
-for f in "$HELPER" '${p.bash}' '${p.env}' '${p.stat}' '${p.readlink}' '${p.wgQuick}' '${p.wg}' "$CONF"; do
-  root_only "$f"
-done
+# One stat over every folder on the way to each path (a fork per name would cost each status poll ~150 ms); a
+# link anywhere sends every path through the full walk above, which follows it.
+check_all() {
+  local f p part uid mode kind name links=0
+  local -a names=() parts
+  local -A meta=()
+  for f in "$@"; do
+    names+=(/)
+    p=''
+    IFS=/ read -ra parts <<< "\${f#/}"
+    for part in "\${parts[@]}"; do p=$p/$part; names+=("$p"); done
+  done
+  while IFS='|' read -r uid mode kind name; do
+    meta[$name]="$uid|$mode|$kind"
+    [[ $kind != 'symbolic link' ]] || links=1
+  done < <('${p.stat}' -c '%u|%a|%F|%n' -- "\${names[@]}" 2>/dev/null || true)
+  if (( links )); then
+    for f in "$@"; do root_only "$f"; done
+    return
+  fi
+  for f in "$@"; do
+    p=''
+    IFS=/ read -ra parts <<< "\${f#/}"
+    for name in / "\${parts[@]}"; do
+      if [[ $name != / ]]; then p=$p/$name; name=$p; fi
+      [[ -n \${meta[$name]:-} ]] || refuse "$f: $name cannot be read"
+      IFS='|' read -r uid mode kind <<< "\${meta[$name]}"
+      [[ $uid == 0 ]] || refuse "$f: $name is owned by uid $uid, not root"
+      (( (8#$mode & 8#022) == 0 )) || refuse "$f: $name is writable by group or others (mode $mode)"
+    done
+    [[ $kind == 'regular file' ]] || refuse "$f: $f is not a regular file"
+  done
+}
+
+check_all "$HELPER" '${p.bash}' '${p.env}' '${p.stat}' '${p.readlink}' '${p.wgQuick}' '${p.wg}' "$CONF"
 
 case "$VERB" in
   up) exec '${p.wgQuick}' up "$CONF" ;;

@@ -134,17 +134,30 @@ describeWith([root], 'the installed helper, at every run', () => {
     expect(calls(t.log)).toEqual([]);
   });
 
-  it('refuses a program handed to another user, and one replaced by a link into a user-writable folder', () => {
+  it('refuses a program handed to another user, follows a link to a root-only place, refuses one into a user-writable folder', () => {
     const t = installedHelper();
     fs.chownSync(t.wg, 65534, 65534);
     const owned = spawnSync(t.helper, ['status'], { encoding: 'utf8' });
     expect(owned.status).toBe(126);
     expect(owned.stderr).toContain(`${t.wg}: ${t.wg} is owned by uid 65534, not root`);
     fs.chownSync(t.wg, 0, 0);
+    // A link to a root-only place is fine (the full walk follows it, as for /bin -> usr/bin)...
+    const safe = path.join(t.base, 'safe');
+    fs.mkdirSync(safe, { mode: 0o755 });
+    fs.copyFileSync(t.wgQuick, path.join(safe, 'wg-quick'));
+    fs.rmSync(t.wgQuick);
+    fs.symlinkSync('../safe/wg-quick', t.wgQuick);
+    const followed = spawnSync(t.helper, ['up'], { encoding: 'utf8' });
+    expect(followed.status, followed.stderr).toBe(0);
+    expect(calls(t.log)).toEqual([`wg-quick up ${t.conf}`]);
+    fs.rmSync(t.log);
+    // ...one into a folder others may write is not.
+    fs.rmSync(t.wgQuick);
+    fs.symlinkSync(path.join(safe, 'wg-quick'), t.wgQuick);
     const open = path.join(t.base, 'open');
     fs.mkdirSync(open);
     fs.chmodSync(open, 0o777);
-    fs.copyFileSync(t.wgQuick, path.join(open, 'wg-quick'));
+    fs.copyFileSync(path.join(safe, 'wg-quick'), path.join(open, 'wg-quick'));
     fs.rmSync(t.wgQuick);
     fs.symlinkSync(path.join(open, 'wg-quick'), t.wgQuick);
     const linked = spawnSync(t.helper, ['up'], { encoding: 'utf8' });
@@ -153,11 +166,14 @@ describeWith([root], 'the installed helper, at every run', () => {
     expect(calls(t.log)).toEqual([]);
   });
 
-  it('refuses a config others may write, and a helper whose own folder others may write', () => {
+  it('refuses a config others may write or that is gone, and a helper whose own folder others may write', () => {
     const t = installedHelper();
     fs.chmodSync(t.conf, 0o620);
     expect(spawnSync(t.helper, ['up'], { encoding: 'utf8' }).stderr).toContain(`${t.conf}: ${t.conf} is writable by group or others (mode 620)`);
     fs.chmodSync(t.conf, 0o600);
+    fs.renameSync(t.conf, `${t.conf}.away`);
+    expect(spawnSync(t.helper, ['up'], { encoding: 'utf8' }).stderr).toContain(`${t.conf}: ${t.conf} cannot be read`);
+    fs.renameSync(`${t.conf}.away`, t.conf);
     fs.chmodSync(path.dirname(t.helper), 0o775);
     const r = spawnSync(t.helper, ['down'], { encoding: 'utf8' });
     expect(r.status).toBe(126);
