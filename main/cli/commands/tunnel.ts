@@ -11,6 +11,7 @@ import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../core/events/bus.js';
 import { writeFileAtomic } from '../../core/fs/atomic-write.js';
 import { resolvePrivileged } from '../../core/process/privileged.js';
+import { programDataDir } from '../../core/process/privileged-windows.js';
 import { FileSecretStore } from '../../core/secrets/file-store.js';
 import { desktopHostOf, renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
 import type { TunnelControl } from '../../core/tunnel/control.js';
@@ -270,7 +271,8 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
       if (platform === 'win32') {
         // Program Files\WireGuard and System32 only, never PATH: these run as administrator.
         const programs = windowsInstallPrograms(ctx.env, fs);
-        const dataDir = path.win32.join(ctx.env.ProgramData ?? 'C:\\ProgramData', 'Jett');
+        // The service reads its config from there at every start: only the real ProgramData, not one from a tampered env.
+        const dataDir = path.win32.join(programDataDir(ctx.env), 'Jett');
         const configPath = path.win32.join(dataDir, `${s.interface}.conf`);
         const files: InstallFile[] = [{ path: configPath, mode: 0o600, content: `${INSTALL_MARKER}\n${loaded.text}` }];
         refuseForeign(files, '', opts.force);

@@ -26,6 +26,15 @@ export function programFilesDir(env: NodeJS.ProcessEnv): string {
   return dir;
 }
 
+/** Where the tunnel service reads its config: the real ProgramData (Administrators and SYSTEM may write it). */
+export function programDataDir(env: NodeJS.ProcessEnv): string {
+  const dir = env.ProgramData ?? '';
+  if (!/^[A-Za-z]:\\ProgramData$/i.test(dir)) {
+    throw new UnsafeProgramError(`ProgramData is ${JSON.stringify(dir.slice(0, 80))}, not a drive's "ProgramData" folder`, 'run `jett tunnel install` from a normal administrator terminal (ProgramData=C:\\ProgramData)');
+  }
+  return dir;
+}
+
 export function system32Dir(env: NodeJS.ProcessEnv): string {
   const root = env.SystemRoot ?? env.windir ?? '';
   if (!/^[A-Za-z]:\\Windows$/i.test(root)) {

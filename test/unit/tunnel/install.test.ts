@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { TunnelInstallResultSchema } from '../../../main/core/contracts/tunnel.js';
 import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { resolvePrivileged, UnsafeProgramError } from '../../../main/core/process/privileged.js';
-import { programFilesDir, system32Dir, type WinTrustFs } from '../../../main/core/process/privileged-windows.js';
+import { programDataDir, programFilesDir, system32Dir, type WinTrustFs } from '../../../main/core/process/privileged-windows.js';
 import { TunnelConfigError } from '../../../main/core/tunnel/errors.js';
 import {
   assertUserName,
@@ -325,7 +325,7 @@ describe('Windows install plan', () => {
     expect(() => windowsInstallCommands({ iface: 'jett0', configPath: 'C:\\x.conf', user: 'alice', programs: { ...programs, sc: 'sc.exe' } })).toThrow(TunnelConfigError);
   });
 
-  it('takes Program Files from the environment only when it is a drive\'s "Program Files" folder', () => {
+  it('takes Program Files, System32 and ProgramData from the environment only when they are a drive\'s own folders', () => {
     expect(programFilesDir({ ProgramFiles: 'D:\\Program Files' })).toBe('D:\\Program Files');
     expect(programFilesDir({ ProgramFiles: 'C:\\Program Files (x86)', ProgramW6432: 'C:\\Program Files' })).toBe('C:\\Program Files');
     for (const bad of ['C:\\Users\\alice\\Program Files', 'C:\\Program Files (x86)', '\\\\evil\\share\\Program Files', 'C:\\Program Files\\..\\Users\\alice', 'Program Files', '']) {
@@ -333,6 +333,8 @@ describe('Windows install plan', () => {
     }
     expect(() => system32Dir({ SystemRoot: 'C:\\Users\\alice\\Windows' })).toThrow(/not a drive's "Windows" folder/);
     expect(system32Dir({ windir: 'C:\\WINDOWS' })).toBe('C:\\WINDOWS\\System32');
+    expect(programDataDir({ ProgramData: 'C:\\ProgramData' })).toBe('C:\\ProgramData');
+    expect(() => programDataDir({ ProgramData: 'C:\\Users\\alice\\ProgramData' })).toThrow(/not a drive's "ProgramData" folder/);
   });
 
   it('never takes wireguard.exe from PATH, and refuses a link, a junction on the way, or a missing one', () => {
