@@ -11,7 +11,7 @@ import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../core/events/bus.js';
 import { writeFileAtomic } from '../../core/fs/atomic-write.js';
 import { resolvePrivileged } from '../../core/process/privileged.js';
-import { programDataDir } from '../../core/process/privileged-windows.js';
+import { assertPlainWindowsDir, programDataDir } from '../../core/process/privileged-windows.js';
 import { FileSecretStore } from '../../core/secrets/file-store.js';
 import { desktopHostOf, renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
 import type { TunnelControl } from '../../core/tunnel/control.js';
@@ -24,6 +24,7 @@ import {
   helperPrograms,
   INSTALL_MARKER,
   linuxInstallFiles,
+  windowsConfigDirCommands,
   windowsInstallCommands,
   windowsInstallPrograms,
   writeInstallFiles,
@@ -277,13 +278,21 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
         const files: InstallFile[] = [{ path: configPath, mode: 0o600, content: `${INSTALL_MARKER}\n${loaded.text}` }];
         refuseForeign(files, '', opts.force);
         result.files = [{ path: configPath, mode: 'Administrators and SYSTEM only' }];
-        result.commands = windowsInstallCommands({ iface: s.interface, configPath, user, programs });
+        const lockdown = windowsConfigDirCommands(dataDir, programs.icacls);
+        const install = windowsInstallCommands({ iface: s.interface, configPath, user, programs });
+        result.commands = [...lockdown, ...install];
         if (!opts.dryRun) {
+          const run = async (cmds: string[][]) => {
+            for (const cmd of cmds) {
+              const r = await execaRunner.run(cmd[0]!, cmd.slice(1));
+              if (r.exitCode !== 0) throw new TunnelError(`${cmd[0]} ${cmd[1]} failed: ${r.stderr.trim() || r.stdout.trim()}`, 'run `jett tunnel install` from a terminal opened as administrator');
+            }
+          };
+          fs.mkdirSync(dataDir, { recursive: true });
+          assertPlainWindowsDir(dataDir, fs);
+          await run(lockdown);
           writeInstallFiles(files, '');
-          for (const cmd of result.commands) {
-            const r = await execaRunner.run(cmd[0]!, cmd.slice(1));
-            if (r.exitCode !== 0) throw new TunnelError(`${cmd[0]} ${cmd[1]} failed: ${r.stderr.trim() || r.stdout.trim()}`, 'run `jett tunnel install` from a terminal opened as administrator');
-          }
+          await run(install);
           result.installed = true;
         }
       } else {

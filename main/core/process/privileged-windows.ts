@@ -10,12 +10,12 @@ import path from 'node:path';
 import { UnsafeProgramError } from './privileged.js';
 
 export interface WinTrustFs {
-  lstatSync(p: string): { isFile(): boolean; isSymbolicLink(): boolean };
+  lstatSync(p: string): { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean };
   realpathSync: { native(p: string): string };
 }
 
 const IN_WIREGUARD = ['wireguard.exe', 'wg.exe'];
-const IN_SYSTEM32 = ['sc.exe', 'net.exe', 'reg.exe'];
+const IN_SYSTEM32 = ['sc.exe', 'net.exe', 'reg.exe', 'icacls.exe'];
 
 /** The 64-bit Program Files folder (ProgramW6432 first: a 32-bit process sees "Program Files (x86)" in ProgramFiles). */
 export function programFilesDir(env: NodeJS.ProcessEnv): string {
@@ -67,4 +67,16 @@ export function resolveWindowsPrivileged(name: string, env: NodeJS.ProcessEnv, f
   // A junction or link anywhere on the way shows as a different real path.
   if (real.toLowerCase() !== file.toLowerCase()) throw new UnsafeProgramError(`${file} leads to ${real} through a link or junction`, fix);
   return file;
+}
+
+/**
+ * The folder Jett keeps the service's config in must be a real folder, not a link or junction a user made before
+ * the install (ProgramData lets users create folders); its ACL is then set by icacls (windowsConfigDirCommands).
+ */
+export function assertPlainWindowsDir(dir: string, fsx: WinTrustFs): void {
+  const fix = `remove ${dir} (it was not made by Jett's install) and run \`jett tunnel install\` again as administrator`;
+  const st = fsx.lstatSync(dir);
+  if (st.isSymbolicLink() || !st.isDirectory()) throw new UnsafeProgramError(`${dir} is not a plain folder`, fix);
+  const real = fsx.realpathSync.native(dir);
+  if (real.toLowerCase() !== dir.toLowerCase()) throw new UnsafeProgramError(`${dir} leads to ${real} through a link or junction`, fix);
 }

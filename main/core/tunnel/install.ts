@@ -318,6 +318,7 @@ export interface WindowsInstallPrograms {
   sc: string;
   net: string;
   reg: string;
+  icacls: string;
 }
 
 /** The four programs an administrator's install runs, each in its one allowed folder (never PATH). */
@@ -327,7 +328,20 @@ export function windowsInstallPrograms(env: NodeJS.ProcessEnv, fsx: WinTrustFs):
     sc: resolveWindowsPrivileged('sc.exe', env, fsx),
     net: resolveWindowsPrivileged('net.exe', env, fsx),
     reg: resolveWindowsPrivileged('reg.exe', env, fsx),
+    icacls: resolveWindowsPrivileged('icacls.exe', env, fsx),
   };
+}
+
+/**
+ * Makes the config folder Administrators' and SYSTEM's alone before the config is written into it: ProgramData
+ * lets every user create folders and files in its subfolders, and one could have made this folder first. Well-known
+ * SIDs (S-1-5-32-544 Administrators, S-1-5-18 SYSTEM), so the commands work in every Windows language.
+ */
+export function windowsConfigDirCommands(dir: string, icacls: string): string[][] {
+  return [
+    [icacls, dir, '/setowner', '*S-1-5-32-544', '/T', '/C'],
+    [icacls, dir, '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F', '/T', '/C'],
+  ];
 }
 
 export function windowsServiceName(iface: string): string {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { TunnelInstallResultSchema } from '../../../main/core/contracts/tunnel.js';
 import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { resolvePrivileged, UnsafeProgramError } from '../../../main/core/process/privileged.js';
-import { programDataDir, programFilesDir, system32Dir, type WinTrustFs } from '../../../main/core/process/privileged-windows.js';
+import { assertPlainWindowsDir, programDataDir, programFilesDir, system32Dir, type WinTrustFs } from '../../../main/core/process/privileged-windows.js';
 import { TunnelConfigError } from '../../../main/core/tunnel/errors.js';
 import {
   assertUserName,
@@ -17,6 +17,7 @@ import {
   linuxInstallFiles,
   renderLinuxHelper,
   renderSudoers,
+  windowsConfigDirCommands,
   windowsInstallCommands,
   windowsInstallPrograms,
   type HelperPrograms,
@@ -295,7 +296,7 @@ function winFs(tree: Record<string, WinNode>): WinTrustFs {
   return {
     lstatSync: (p) => {
       const n = get(p);
-      return { isFile: () => n.kind === 'file', isSymbolicLink: () => n.kind === 'link' };
+      return { isFile: () => n.kind === 'file', isDirectory: () => n.kind === 'dir', isSymbolicLink: () => n.kind === 'link' };
     },
     realpathSync: { native: (p) => get(p).real ?? p },
   };
@@ -308,6 +309,8 @@ const WIN_TREE: Record<string, WinNode> = {
   'C:\\Windows\\System32\\sc.exe': { kind: 'file' },
   'C:\\Windows\\System32\\net.exe': { kind: 'file' },
   'C:\\Windows\\System32\\reg.exe': { kind: 'file' },
+  'C:\\Windows\\System32\\icacls.exe': { kind: 'file' },
+  'C:\\ProgramData\\Jett': { kind: 'dir' },
   'C:\\Users\\alice\\bin\\wireguard.exe': { kind: 'file' },
   'C:\\Users\\alice\\bin\\sc.exe': { kind: 'file' },
 };
@@ -345,5 +348,19 @@ describe('Windows install plan', () => {
     expect(() => windowsInstallPrograms(WIN_ENV, winFs(link))).toThrow(/is not a plain file/);
     const wireguardJunction = { ...WIN_TREE, 'C:\\Program Files\\WireGuard\\wireguard.exe': { kind: 'file' as const, real: 'C:\\Users\\alice\\wg\\wireguard.exe' } };
     expect(() => windowsInstallPrograms(WIN_ENV, winFs(wireguardJunction))).toThrow(/leads to C:\\Users\\alice\\wg\\wireguard\.exe through a link or junction/);
+  });
+});
+
+describe('Windows config folder', () => {
+  it('is made Administrators\' and SYSTEM\'s alone (by well-known SID) before the config goes in, and must not be a link or junction', () => {
+    expect(windowsConfigDirCommands('C:\\ProgramData\\Jett', 'C:\\Windows\\System32\\icacls.exe')).toEqual([
+      ['C:\\Windows\\System32\\icacls.exe', 'C:\\ProgramData\\Jett', '/setowner', '*S-1-5-32-544', '/T', '/C'],
+      ['C:\\Windows\\System32\\icacls.exe', 'C:\\ProgramData\\Jett', '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F', '/T', '/C'],
+    ]);
+    expect(() => assertPlainWindowsDir('C:\\ProgramData\\Jett', winFs(WIN_TREE))).not.toThrow();
+    const junction = { ...WIN_TREE, 'C:\\ProgramData\\Jett': { kind: 'dir' as const, real: 'C:\\Users\\alice\\jett' } };
+    expect(() => assertPlainWindowsDir('C:\\ProgramData\\Jett', winFs(junction))).toThrow(/leads to C:\\Users\\alice\\jett through a link or junction/);
+    const link = { ...WIN_TREE, 'C:\\ProgramData\\Jett': { kind: 'link' as const } };
+    expect(() => assertPlainWindowsDir('C:\\ProgramData\\Jett', winFs(link))).toThrow(/is not a plain folder/);
   });
 });
