@@ -321,7 +321,7 @@ export interface WindowsInstallPrograms {
   icacls: string;
 }
 
-/** The four programs an administrator's install runs, each in its one allowed folder (never PATH). */
+/** The programs an administrator's install runs, each in its one allowed folder (never PATH). */
 export function windowsInstallPrograms(env: NodeJS.ProcessEnv, fsx: WinTrustFs): WindowsInstallPrograms {
   return {
     wireguard: resolveWindowsPrivileged('wireguard.exe', env, fsx),
