@@ -6,7 +6,7 @@ import type { Logger } from '../log/logger.js';
 import { resolveBinary } from '../process/binaries.js';
 import type { SecretStore } from '../secrets/store.js';
 import { desktopConfig, type TunnelSettings } from './config.js';
-import { createTunnelControl, type TunnelControl } from './control.js';
+import { createTunnelControl, privilegedResolver, type TunnelControl } from './control.js';
 import { TunnelConfigError, TunnelError } from './errors.js';
 import { TunnelMonitor, type MonitorOptions, type Timers } from './health.js';
 import { pingProbe } from './probe.js';
@@ -61,7 +61,7 @@ export function controlFor(e: TunnelControlEnv): TunnelControl {
     runner: e.runner ?? execaRunner,
     privateDir: path.join(e.home, 'run'),
     platform,
-    resolve: (name) => resolveBinary(name, { env: e.env, platform }),
+    resolve: privilegedResolver(platform, e.env),
     ...(forced ? { mode: forced } : {}),
   });
 }
