@@ -17,6 +17,9 @@ export const COMPOSE_RULES = {
   'no-new-privileges': 'security_opt holds no-new-privileges:true',
   'ports-tunnel-only': 'every published port is bound to the tunnel address (none on all interfaces, no host network)',
   'docker-socket': 'no raw Docker socket, except for a recognised socket proxy that is restricted and isolated',
+  'docker-api-writes': 'no Docker API (socket proxy) that lets its clients create or start containers, which is root on the host',
+  'host-escape': 'no setting that reaches out of the container: host folders, host namespaces, devices, unconfined seccomp/AppArmor',
+  acceptance: 'every x-jett-accept entry names a known rule and service and gives its reason',
   limits: 'memory and CPU limits are set',
   healthcheck: 'a healthcheck exists and runs a program the image has',
   'secrets-inline': 'no password, token or key written in the compose file itself',
@@ -37,16 +40,20 @@ export const ComposeFindingSchema = z.object({
   line: z.number().int().min(1),
   message: z.string(),
   fix: z.string(),
+  /** The reason from the file's x-jett-accept entry for this rule and service; null when nobody accepted it. */
+  accepted: z.string().nullable(),
 });
 export type ComposeFinding = z.infer<typeof ComposeFindingSchema>;
 
+/** Open findings by severity; accepted ones are counted apart, whatever their severity. */
 export const SeverityCountsSchema = z.object({
   high: z.number().int(),
   medium: z.number().int(),
   low: z.number().int(),
+  accepted: z.number().int(),
 });
 
-/** `jett audit compose FILE --json`; the exit code is 1 when counts.high > 0. */
+/** `jett audit compose FILE --json`; the exit code is 1 when counts.high > 0 (open high findings). */
 export const ComposeAuditReportSchema = z.object({
   file: z.string(),
   tunnelAddress: z.string(),

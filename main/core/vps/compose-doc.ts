@@ -47,8 +47,30 @@ export interface ServiceView {
   cpus: string | null;
   healthcheck: { test: string[] | null; disabled: boolean } | null;
   networks: string[];
+  namespaces: Record<HostNamespaceKey, string | null>;
+  devices: DeviceMapping[];
+  deviceCgroupRules: string[];
+  volumesFrom: string[];
   /** Line of a key of this service, or of the service itself when the key is absent. */
   lineOf(...path: (string | number)[]): number;
+}
+
+/** The keys that can put a container in one of the host's own namespaces (value "host"). */
+export const HOST_NAMESPACE_KEYS = ['pid', 'ipc', 'userns_mode', 'uts', 'cgroup'] as const;
+export type HostNamespaceKey = (typeof HOST_NAMESPACE_KEYS)[number];
+
+export interface DeviceMapping {
+  /** The host device, e.g. /dev/sda. */
+  source: string;
+  line: number;
+}
+
+/** One entry of the file's `x-jett-accept:` list: a finding its author accepts, with the reason. */
+export interface Acceptance {
+  rule: string;
+  service: string;
+  reason: string;
+  line: number;
 }
 
 export interface NetworkView {
@@ -62,30 +84,52 @@ export interface ComposeDoc {
   services: ServiceView[];
   networks: Map<string, NetworkView>;
   servicesLine: number;
+  accepts: Acceptance[];
 }
 
 type Path = (string | number)[];
 
-function pairKeyLine(doc: Document, lc: LineCounter, path: Path): number | null {
-  let node: unknown = doc.contents;
-  let line: number | null = null;
-  for (const seg of path) {
+/** The separator of an index key: a character no YAML key of a compose file holds. */
+const SEP = '\u0000';
+
+/**
+ * The line of every key and list item, indexed by its path, from one walk of the YAML tree. Looking lines up
+ * by walking from the root for each finding made the audit quadratic in the number of services.
+ */
+function lineIndex(doc: Document, lc: LineCounter): Map<string, number> {
+  const index = new Map<string, number>();
+  const walk = (node: unknown, prefix: string) => {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return line;
-      const key = pair.key as Node;
-      if (key.range) line = lc.linePos(key.range[0]).line;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg] as Node | undefined;
-      if (!item) return line;
-      if (item.range) line = lc.linePos(item.range[0]).line;
-      node = item;
-    } else {
-      return line;
+      for (const pair of node.items) {
+        if (!isPair(pair) || !isScalar(pair.key)) continue;
+        const key = `${prefix}${SEP}${String(pair.key.value)}`;
+        const range = (pair.key as Node).range;
+        if (range && !index.has(key)) index.set(key, lc.linePos(range[0]).line);
+        walk(pair.value, key);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const key = `${prefix}${SEP}${i}`;
+        const range = (item as Node | null)?.range;
+        if (range) index.set(key, lc.linePos(range[0]).line);
+        walk(item, key);
+      });
     }
+  };
+  walk(doc.contents, '');
+  return index;
+}
+
+/** The line of the deepest part of `path` the file spells out (a key merged in from an anchor has none of its own). */
+function lineAt(index: Map<string, number>, path: Path): number | null {
+  const keys: string[] = [];
+  let key = '';
+  for (const seg of path) keys.push((key = `${key}${SEP}${String(seg)}`));
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const line = index.get(keys[i]!);
+    if (line !== undefined) return line;
   }
-  return line;
+  return null;
 }
 
 function str(v: unknown): string | null {
@@ -178,6 +222,25 @@ function parseEnv(raw: unknown, lineOf: (...p: Path) => number): Map<string, Env
   return env;
 }
 
+function parseDevices(raw: unknown, lineOf: (...p: Path) => number): DeviceMapping[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((item, i) => {
+    // Short syntax "HOST[:CONTAINER[:PERMS]]"; the long syntax names the host device `source`.
+    const source = isRecord(item) ? str(item.source) : (str(item)?.split(':')[0] ?? null);
+    return source ? [{ source, line: lineOf('devices', i) }] : [];
+  });
+}
+
+function parseAccepts(raw: unknown, lineOf: (...p: Path) => number): Acceptance[] {
+  if (raw === undefined || raw === null) return [];
+  // Anything but a list accepts nothing: one empty entry, which the audit reports as naming no rule.
+  if (!Array.isArray(raw)) return [{ rule: '', service: '', reason: '', line: lineOf() }];
+  return raw.map((item, i) => {
+    const entry = isRecord(item) ? item : {};
+    return { rule: str(entry.rule) ?? '', service: str(entry.service) ?? '', reason: (str(entry.reason) ?? '').trim(), line: lineOf(i) };
+  });
+}
+
 function parseHealthcheck(raw: unknown): ServiceView['healthcheck'] {
   if (!isRecord(raw)) return null;
   const disabled = raw.disable === true;
@@ -210,6 +273,7 @@ export function readComposeText(text: string, file: string): ComposeDoc {
       'fix the YAML at that line (indentation, an unclosed quote or a duplicate key), then run the audit again',
     );
   }
+  const index = lineIndex(doc, lc);
   let root: unknown;
   try {
     // The alias limit stops a "billion laughs" file from expanding without end.
@@ -223,18 +287,18 @@ export function readComposeText(text: string, file: string): ComposeDoc {
       'pass the docker-compose.yml that defines your services, e.g. `jett audit compose /opt/jett/docker-compose.yml`',
     );
   }
-  const servicesLine = pairKeyLine(doc, lc, ['services']) ?? 1;
+  const servicesLine = lineAt(index, ['services']) ?? 1;
   const services: ServiceView[] = [];
   for (const [name, value] of Object.entries(root.services)) {
     if (!isRecord(value)) {
       throw new ComposeError(
-        `${file}: service "${name}" is not a mapping (line ${pairKeyLine(doc, lc, ['services', name]) ?? servicesLine})`,
+        `${file}: service "${name}" is not a mapping (line ${lineAt(index, ['services', name]) ?? servicesLine})`,
         'each service needs keys such as image:, user: and ports:',
       );
     }
     const svc = value;
-    const base = pairKeyLine(doc, lc, ['services', name]) ?? servicesLine;
-    const lineOf = (...path: Path) => pairKeyLine(doc, lc, ['services', name, ...path]) ?? base;
+    const base = lineAt(index, ['services', name]) ?? servicesLine;
+    const lineOf = (...path: Path) => lineAt(index, ['services', name, ...path]) ?? base;
     const { mem, cpus } = limits(svc);
     const networkMode = str(svc.network_mode);
     const nets = Array.isArray(svc.networks) ? strList(svc.networks) : isRecord(svc.networks) ? Object.keys(svc.networks) : [];
@@ -256,6 +320,10 @@ export function readComposeText(text: string, file: string): ComposeDoc {
       cpus,
       healthcheck: parseHealthcheck(svc.healthcheck),
       networks: nets.length === 0 && networkMode === null ? ['default'] : nets,
+      namespaces: Object.fromEntries(HOST_NAMESPACE_KEYS.map((k) => [k, str(svc[k])])) as ServiceView['namespaces'],
+      devices: parseDevices(svc.devices, lineOf),
+      deviceCgroupRules: strList(svc.device_cgroup_rules),
+      volumesFrom: strList(svc.volumes_from),
       lineOf,
     });
   }
@@ -266,9 +334,9 @@ export function readComposeText(text: string, file: string): ComposeDoc {
       networks.set(name, {
         name,
         internal: net.internal === true,
-        line: pairKeyLine(doc, lc, ['networks', name]) ?? 1,
+        line: lineAt(index, ['networks', name]) ?? 1,
       });
     }
   }
-  return { file, services, networks, servicesLine };
+  return { file, services, networks, servicesLine, accepts: parseAccepts(root['x-jett-accept'], (...p) => lineAt(index, ['x-jett-accept', ...p]) ?? 1) };
 }

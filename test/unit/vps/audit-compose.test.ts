@@ -24,19 +24,19 @@ function ymlIn(sub: string): string[] {
     .map((f) => path.join(FIXTURES, sub, f));
 }
 
-/** The `# expect: RULE SEVERITY` markers of a fixture, as "rule severity line". */
+/** The `# expect: RULE SEVERITY [accepted]` markers of a fixture, as "rule severity line[ accepted]". */
 function expectations(file: string): string[] {
   return fs
     .readFileSync(file, 'utf8')
     .split('\n')
     .flatMap((l, i) => {
-      const m = /# expect: (\S+) (\S+)/.exec(l);
-      return m ? [`${m[1]} ${m[2]} ${i + 1}`] : [];
+      const m = /# expect: (\S+) (\S+)( accepted)?/.exec(l);
+      return m ? [`${m[1]} ${m[2]} ${i + 1}${m[3] ?? ''}`] : [];
     })
     .sort();
 }
 
-const found = (r: ComposeAuditReport) => r.findings.map((f) => `${f.rule} ${f.severity} ${f.line}`).sort();
+const found = (r: ComposeAuditReport) => r.findings.map((f) => `${f.rule} ${f.severity} ${f.line}${f.accepted === null ? '' : ' accepted'}`).sort();
 
 describe('audit compose: planted flaws', () => {
   const flaws = ymlIn('flaws');
@@ -91,7 +91,7 @@ describe('jett audit compose (CLI)', () => {
     expect(r.code).toBe(1);
     const report = ComposeAuditReportSchema.parse(JSON.parse(r.stdout));
     expect(report.tunnelAddress).toBe('10.0.0.2');
-    expect(report.counts).toEqual({ high: 1, medium: 0, low: 0 });
+    expect(report.counts).toEqual({ high: 1, medium: 0, low: 0, accepted: 0 });
     expect(report.findings[0]).toMatchObject({ service: 'postgres', rule: 'ports-tunnel-only', severity: 'high' });
   });
 
