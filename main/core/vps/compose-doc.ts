@@ -93,18 +93,27 @@ type Path = (string | number)[];
 const SEP = '\u0000';
 
 /**
- * The line of every key and list item, indexed by its path, from one walk of the YAML tree. Looking lines up
- * by walking from the root for each finding made the audit quadratic in the number of services.
+ * The line of every key and list item, indexed by its path, from one walk of the YAML tree, and the first key
+ * that a mapping repeats. Both used to cost a scan per key: looking lines up from the root for each finding, and
+ * the yaml package's own uniqueKeys check, which compares each key with every earlier one of its mapping
+ * (40,000 keys: 20 s instead of 0.6 s). Here a Set per mapping makes the duplicate check linear.
  */
-function lineIndex(doc: Document, lc: LineCounter): Map<string, number> {
+function lineIndex(doc: Document, lc: LineCounter): { index: Map<string, number>; duplicate: { key: string; line: number } | null } {
   const index = new Map<string, number>();
+  let duplicate: { key: string; line: number } | null = null;
   const walk = (node: unknown, prefix: string) => {
     if (isMap(node)) {
+      const seen = new Set<string>();
       for (const pair of node.items) {
         if (!isPair(pair) || !isScalar(pair.key)) continue;
-        const key = `${prefix}${SEP}${String(pair.key.value)}`;
+        const name = String(pair.key.value);
         const range = (pair.key as Node).range;
-        if (range && !index.has(key)) index.set(key, lc.linePos(range[0]).line);
+        const line = range ? lc.linePos(range[0]).line : null;
+        // "<<" may repeat: each merges another anchor in.
+        if (seen.has(name) && name !== '<<') duplicate ??= { key: name, line: line ?? 1 };
+        seen.add(name);
+        const key = `${prefix}${SEP}${name}`;
+        if (line !== null && !index.has(key)) index.set(key, line);
         walk(pair.value, key);
       }
     } else if (isSeq(node)) {
@@ -117,7 +126,7 @@ function lineIndex(doc: Document, lc: LineCounter): Map<string, number> {
     }
   };
   walk(doc.contents, '');
-  return index;
+  return { index, duplicate };
 }
 
 /** The line of the deepest part of `path` the file spells out (a key merged in from an anchor has none of its own). */
@@ -264,7 +273,8 @@ function limits(svc: Record<string, unknown>): { mem: string | null; cpus: strin
 export function readComposeText(text: string, file: string): ComposeDoc {
   const lc = new LineCounter();
   // merge: compose files share settings through x- anchors and "<<: *defaults" (YAML 1.1 merge keys).
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
+  // uniqueKeys is checked by lineIndex, in linear time.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const where = `line ${lc.linePos(e.pos[0]).line}`;
@@ -273,7 +283,13 @@ export function readComposeText(text: string, file: string): ComposeDoc {
       'fix the YAML at that line (indentation, an unclosed quote or a duplicate key), then run the audit again',
     );
   }
-  const index = lineIndex(doc, lc);
+  const { index, duplicate } = lineIndex(doc, lc);
+  if (duplicate) {
+    throw new ComposeError(
+      `${file}: not valid YAML (line ${duplicate.line}: Map keys must be unique; "${duplicate.key}" is repeated)`,
+      'remove one of the two keys (compose would silently keep only the last), then run the audit again',
+    );
+  }
   let root: unknown;
   try {
     // The alias limit stops a "billion laughs" file from expanding without end.
