@@ -93,6 +93,12 @@ export const VpsBundleReportSchema = z.object({
   images: z.record(z.string(), z.string()),
   /** Whether the sync's database password was stored as secret `postgres.password`. */
   storedSecrets: z.array(z.string()),
+  /** The age public key the VPS encrypts its backups to. */
+  backupRecipient: z.string(),
+  /** Where the desktop keeps the matching private key (0600); null when the user gave --backup-recipient. */
+  backupIdentityFile: z.string().nullable(),
+  /** The admin URLs published behind Cloudflare Access; empty by default (only n8n's /webhook/ paths are public). */
+  published: z.array(z.string()),
 });
 export type VpsBundleReport = z.infer<typeof VpsBundleReportSchema>;
 
