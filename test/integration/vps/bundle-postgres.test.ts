@@ -1,5 +1,5 @@
-// The bundle's database scripts on a real PostgreSQL 15: the first-start role script, the migration script (in
-// step with the desktop's own runner) and the backup loop with its retention, whose dumps restore.
+// The bundle's database scripts on a real PostgreSQL 15: the first-start role script and the migration script (in
+// step with the desktop's own runner). The encrypted backups have their own test (backup-encrypted.test.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -88,46 +88,6 @@ describeWith([binary(`${PG_BIN_DIR}/postgres`), binary('psql'), binary('bash')],
       expect((await admin.query("SELECT to_regclass('broken_one') AS t")).rows).toEqual([{ t: null }]);
     } finally {
       await admin.end();
-    }
-  });
-
-  it('the backup loop dumps each database, drops dumps past retention, stops on TERM, and its dumps restore', async () => {
-    const backups = tempDir();
-    const old = path.join(backups, 'jett-20200101T000000Z.dump');
-    const recent = path.join(backups, 'jett-20200102T000000Z.dump');
-    for (const f of [old, recent]) fs.writeFileSync(f, 'x');
-    const now = Date.now() / 1000;
-    fs.utimesSync(old, now - 20 * 86400, now - 20 * 86400);
-    fs.utimesSync(recent, now - 2 * 86400, now - 2 * 86400);
-
-    const child = execa('sh', [path.join(bundle.dir, 'backup/backup.sh')], {
-      reject: false,
-      env: { ...socketEnv(), PGUSER: 'postgres', BACKUP_DATABASES: 'jett postgres', BACKUP_INTERVAL_S: '3600', BACKUP_KEEP_DAYS: '14', BACKUP_DIR: backups },
-    });
-    const made = () => fs.readdirSync(backups).filter((f) => /^(jett|postgres)-\d{8}T\d{6}Z\.dump$/.test(f) && !['jett-20200102T000000Z.dump'].includes(f));
-    const deadline = Date.now() + 60_000;
-    while ((made().length < 2 || fs.existsSync(old)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    child.kill('SIGTERM');
-    const done = await child;
-    expect(done.exitCode).toBe(0);
-    expect(made().map((f) => f.split('-')[0]).sort()).toEqual(['jett', 'postgres']);
-    expect(fs.existsSync(old)).toBe(false);
-    expect(fs.existsSync(recent)).toBe(true);
-    expect(fs.readdirSync(backups).some((f) => f.endsWith('.partial'))).toBe(false);
-
-    // Restore the way restore.sh does (pg_restore in one transaction, objects owned by the sync role).
-    const dump = path.join(backups, made().find((f) => f.startsWith('jett-'))!);
-    const jett = tcpClient('jett', pgEnv.get('JETT_DB_PASSWORD')!, 'jett');
-    await jett.connect();
-    try {
-      const before = (await jett.query<{ n: string }>('SELECT count(*) AS n FROM jett_schema_migrations')).rows[0]!.n;
-      await jett.query('DELETE FROM jett_schema_migrations');
-      const r = await execa('pg_restore', ['--single-transaction', '--clean', '--if-exists', '--no-owner', '--role=jett', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-d', 'jett', dump], { reject: false, env: { PATH } });
-      expect(r.stderr).toBe('');
-      expect(r.exitCode).toBe(0);
-      expect((await jett.query<{ n: string }>('SELECT count(*) AS n FROM jett_schema_migrations')).rows[0]!.n).toBe(before);
-    } finally {
-      await jett.end();
     }
   });
 });
