@@ -33,7 +33,7 @@ function acceptanceFindings(doc: ComposeDoc): ComposeFinding[] {
         severity: 'medium' as const,
         line: a.line,
         message: `an x-jett-accept entry ${problems.join(' and ')}: it accepts nothing`,
-        fix: `each entry is {rule: RULE, service: SERVICE, reason: "why this is acceptable"}, with a rule from \`jett audit compose --help\` (${COMPOSE_RULE_IDS.join(', ')})`,
+        fix: `each entry is {rule: RULE, service: SERVICE, reason: "why this is acceptable"}; the rules are ${COMPOSE_RULE_IDS.join(', ')}`,
         accepted: null,
       },
     ];

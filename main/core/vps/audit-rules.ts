@@ -272,9 +272,12 @@ const UNCONFINED = /^(seccomp[:=]unconfined|apparmor[:=]unconfined|label[:=]disa
 const hostEscape: ServiceRule = ({ svc }, ctx) => {
   const out: ComposeFinding[] = [];
   for (const m of svc.mounts) {
-    const what = hostPathEscape(m);
+    // A named volume of the local driver with o: bind is a bind mount of its device under another name.
+    const device = m.type === 'volume' && m.source !== null ? ctx.doc.hostVolumes.get(m.source) : undefined;
+    const what = hostPathEscape(device === undefined ? m : { ...m, type: 'bind', source: device });
     if (what) {
-      out.push(finding(svc, 'host-escape', 'high', m.line, `bind-mounts ${what}${m.readOnly ? ' (read-only still shows its secrets and sockets)' : ''}: a way out of the container onto the host`, `remove the mount; give the service a named volume, or bind only the one file it needs from a folder of its own`));
+      const how = device === undefined ? 'bind-mounts' : `mounts volume "${m.source}", which binds`;
+      out.push(finding(svc, 'host-escape', 'high', m.line, `${how} ${what}${m.readOnly ? ' (read-only still shows its secrets and sockets)' : ''}: a way out of the container onto the host`, `remove the mount; give the service a named volume of its own data, or bind only the one file it needs from a folder of its own`));
     }
   }
   for (const key of HOST_NAMESPACE_KEYS) {

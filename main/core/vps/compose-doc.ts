@@ -85,6 +85,8 @@ export interface ComposeDoc {
   networks: Map<string, NetworkView>;
   servicesLine: number;
   accepts: Acceptance[];
+  /** Named volumes of the local driver that bind a host folder (driver_opts o: bind, device: PATH), by name. */
+  hostVolumes: Map<string, string>;
 }
 
 type Path = (string | number)[];
@@ -354,5 +356,13 @@ export function readComposeText(text: string, file: string): ComposeDoc {
       });
     }
   }
-  return { file, services, networks, servicesLine, accepts: parseAccepts(root['x-jett-accept'], (...p) => lineAt(index, ['x-jett-accept', ...p]) ?? 1) };
+  const hostVolumes = new Map<string, string>();
+  if (isRecord(root.volumes)) {
+    for (const [name, value] of Object.entries(root.volumes)) {
+      const opts = isRecord(value) && isRecord(value.driver_opts) ? value.driver_opts : {};
+      const device = str(opts.device);
+      if (device && (str(opts.o) ?? '').split(',').some((o) => o === 'bind' || o === 'rbind')) hostVolumes.set(name, device);
+    }
+  }
+  return { file, services, networks, servicesLine, hostVolumes, accepts: parseAccepts(root['x-jett-accept'], (...p) => lineAt(index, ['x-jett-accept', ...p]) ?? 1) };
 }
