@@ -19,6 +19,14 @@ die() {
 
 # --- 1. prerequisites -------------------------------------------------------------------------------------------
 [[ $(id -u) -eq 0 ]] || die "run as root: sudo ./install.sh"
+# age (the backups' encryption) and curl (Qdrant's snapshot API) come from the distribution's own archive.
+if ! command -v age >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    say "installing age and curl"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq age curl >/dev/null ||
+      die "apt-get install age curl failed: run it yourself (apt-get update first), then install.sh again"
+  fi
+fi
 missing=()
 for cmd in docker wg wg-quick ufw iptables systemctl getent install cmp age curl; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")

@@ -209,10 +209,16 @@ describe('jett audit compose (CLI)', () => {
 
   it('any input gives a report or a ComposeError, never a crash', () => {
     const service = fc.dictionary(
-      fc.constantFrom('image', 'user', 'read_only', 'ports', 'volumes', 'tmpfs', 'environment', 'healthcheck', 'networks', 'cap_drop', 'cap_add', 'security_opt', 'deploy', 'mem_limit', 'network_mode', 'privileged'),
+      fc.constantFrom('image', 'user', 'read_only', 'ports', 'volumes', 'tmpfs', 'environment', 'healthcheck', 'networks', 'cap_drop', 'cap_add', 'security_opt', 'deploy', 'mem_limit', 'network_mode', 'privileged', 'pid', 'ipc', 'userns_mode', 'devices', 'device_cgroup_rules', 'volumes_from'),
       fc.jsonValue({ maxDepth: 3 }),
     );
-    const compose = fc.record({ services: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(service, fc.jsonValue({ maxDepth: 2 }))), networks: fc.jsonValue({ maxDepth: 2 }) });
+    const accept = fc.oneof(fc.array(fc.record({ rule: fc.oneof(fc.constantFrom(...COMPOSE_RULE_IDS), fc.string()), service: fc.string({ maxLength: 8 }), reason: fc.jsonValue({ maxDepth: 1 }) })), fc.jsonValue({ maxDepth: 2 }));
+    const compose = fc.record({
+      services: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(service, fc.jsonValue({ maxDepth: 2 }))),
+      networks: fc.jsonValue({ maxDepth: 2 }),
+      volumes: fc.jsonValue({ maxDepth: 3 }),
+      'x-jett-accept': accept,
+    });
     const text = fc.oneof(fc.string(), compose.map((c) => stringifyYaml(c)));
     fc.assert(
       fc.property(text, (t) => {
