@@ -1,9 +1,9 @@
 // The Electron shell's start-up and wiring: one instance, userData in JETT_HOME, the window's protocol and
 // policies, the agent (in-process, or attached through the control endpoint), tray, hotkey, OS events, IPC.
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import {
   BrowserWindow,
+  Menu,
   Notification,
   clipboard,
   dialog,
@@ -23,7 +23,6 @@ import type { StatusSnapshot } from '../core/contracts/status.js';
 import { ControlClient } from '../core/control/client.js';
 import { formatError } from '../core/errors.js';
 import { openRuntime, type Runtime } from '../core/runtime.js';
-import { TunnelConfigError } from '../core/tunnel/errors.js';
 import { attachedHandle, inProcessHandle, type AgentHandle } from './agent-handle.js';
 import { Hotkey } from './hotkey.js';
 import { createHandlers } from './ipc/handlers.js';
@@ -34,22 +33,27 @@ import { HealthNotifier } from './notifications.js';
 import { SafeStorageSecretStore } from './secrets/safe-storage-store.js';
 import { createOpenExternal } from './security/open-external.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './security/protocol.js';
-import {
-  createNavigationPolicy,
-  createPermissionCheckPolicy,
-  createPermissionRequestPolicy,
-  createWebviewPolicy,
-  createWindowOpenPolicy,
-} from './security/web-policies.js';
+import { applicationMenuTemplate } from './security/app-menu.js';
+import { applySessionPolicies } from './security/session-policies.js';
+import { guardWebContents } from './security/web-policies.js';
 import { watchSystemEvents } from './system-events.js';
-import { MAX_CONF_BYTES } from './tunnel-settings.js';
+import { readConfFile } from './tunnel-settings.js';
 import { trayModel, type TrayAction } from './tray/model.js';
 import { TrayView } from './tray/tray.js';
 import { createSettingsWindow } from './window.js';
 
 export type ShellApp = Pick<
   App,
-  'requestSingleInstanceLock' | 'setPath' | 'whenReady' | 'quit' | 'on' | 'getAppPath' | 'isPackaged' | 'getLoginItemSettings' | 'setLoginItemSettings'
+  | 'requestSingleInstanceLock'
+  | 'enableSandbox'
+  | 'setPath'
+  | 'whenReady'
+  | 'quit'
+  | 'on'
+  | 'getAppPath'
+  | 'isPackaged'
+  | 'getLoginItemSettings'
+  | 'setLoginItemSettings'
 >;
 
 export interface ShellDeps {
@@ -95,15 +99,21 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     app.quit();
     return null;
   }
-  // Before `ready`: the window's scheme must be standard and secure to get an origin of its own.
+  // Before `ready`: every renderer sandboxed, whatever a webPreferences says; the window's scheme standard and
+  // secure, to get an origin of its own; no default menu, whose View menu opens DevTools (Ctrl+Shift+I).
+  app.enableSandbox();
   protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
+  const platform = deps.platform ?? process.platform;
+  const menu = applicationMenuTemplate(platform);
+  Menu.setApplicationMenu(menu ? Menu.buildFromTemplate(menu) : null);
   const base = openRuntime({ env: deps.env ?? process.env });
+  const log = base.logger.child({ component: 'shell' });
+  // Every session gets the policies as it is created, before any page or dictionary download can use it.
+  app.on('session-created', (created) => applySessionPolicies(created, log));
   // One folder for everything: Electron's own data goes beside the core's config, database and logs.
   app.setPath('userData', base.paths.home);
   await app.whenReady();
 
-  const log = base.logger.child({ component: 'shell' });
-  const platform = deps.platform ?? process.platform;
   const appRoot = app.getAppPath();
   const resources = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(appRoot, 'resources');
   const dirs = deps.dirs ?? {
@@ -115,16 +125,11 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const notify = (title: string, body: string) => {
     if (Notification.isSupported()) new Notification({ title, body }).show();
   };
-  // Session-wide policies, then the same policies on every webContents that will ever exist.
-  const ses = session.defaultSession;
-  ses.setPermissionRequestHandler(createPermissionRequestPolicy(log));
-  ses.setPermissionCheckHandler(createPermissionCheckPolicy());
+  // The default session again (applying twice is harmless): 'session-created' may have fired for it before we
+  // listened. Then the same policies as the window's on every webContents that will ever exist.
+  applySessionPolicies(session.defaultSession, log);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(dirs.renderer));
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', createNavigationPolicy(log));
-    contents.on('will-attach-webview', createWebviewPolicy(log));
-    contents.setWindowOpenHandler(createWindowOpenPolicy(log));
-  });
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, log));
 
   // The window edits the secrets of the agent that runs: an attached `jett agent` reads the 0600 file, an agent
   // in this process reads the store encrypted by the OS (safeStorage).
@@ -179,7 +184,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
       window.focus();
       return window;
     }
-    const created = createSettingsWindow({ preloadPath: dirs.preload, log, onCreated: (w) => trusted.add(w.webContents.id) });
+    const created = createSettingsWindow({ preloadPath: dirs.preload, devTools: !app.isPackaged, log, onCreated: (w) => trusted.add(w.webContents.id) });
     const id = created.webContents.id;
     created.on('closed', () => {
       trusted.delete(id);
@@ -221,11 +226,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
       const res = window && !window.isDestroyed() ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return res.canceled || res.filePaths.length === 0 ? null : res.filePaths[0]!;
     },
-    readConfFile: async (file) => {
-      const st = await fs.stat(file);
-      if (st.size > MAX_CONF_BYTES) throw new TunnelConfigError(`${file} is ${st.size} bytes: not a WireGuard config`, 'choose the .conf file of the desktop side of the tunnel');
-      return fs.readFile(file, 'utf8');
-    },
+    readConfFile: async (file) => readConfFile(file),
     writeClipboard: (text) => clipboard.writeText(text),
     openLink: openExternal,
     models: modelService(

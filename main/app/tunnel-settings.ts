@@ -1,10 +1,12 @@
 // The Tunnel tab's work, done in main: generate keys, import a wg-quick file, build the VPS-side [Peer] block and
 // its QR code. Private and preshared keys go to the secret store; the window gets public fields only.
+import fs from 'node:fs';
 import QRCode from 'qrcode';
 import type { TunnelKeysView } from '../core/contracts/ipc.js';
 import type { ConfigStore } from '../core/config/store.js';
 import type { SecretStore } from '../core/secrets/store.js';
 import { desktopHostOf, renderVpsPeerBlock } from '../core/tunnel/config.js';
+import { notAFile, openRegularFile } from '../core/fs/regular-file.js';
 import { TunnelConfigError } from '../core/tunnel/errors.js';
 import { fingerprint, generateKeyPair, publicKeyOf } from '../core/tunnel/keys.js';
 import { checkWgConfig, parseWgConfig } from '../core/tunnel/wg-config.js';
@@ -12,6 +14,26 @@ import { applyConfigValues, checkConfigValues, type ConfigValues } from './confi
 
 /** A wg-quick file is a few hundred bytes; anything past this is not one. */
 export const MAX_CONF_BYTES = 64 * 1024;
+
+const CHOOSE_CONF = 'choose the .conf file of the desktop side of the tunnel';
+
+/** Reads the file the user chose: a regular file of at most MAX_CONF_BYTES, never a FIFO or device it would hang on. */
+export function readConfFile(file: string): string {
+  let opened;
+  try {
+    opened = openRegularFile(file);
+  } catch (err) {
+    throw new TunnelConfigError(`cannot open ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, CHOOSE_CONF);
+  }
+  if (opened === null) throw new TunnelConfigError(`${file} does not exist`, CHOOSE_CONF);
+  if (opened.kind !== 'file') throw new TunnelConfigError(notAFile(file, opened.kind), CHOOSE_CONF);
+  try {
+    if (opened.size > MAX_CONF_BYTES) throw new TunnelConfigError(`${file} is larger than ${MAX_CONF_BYTES} bytes: not a WireGuard config`, CHOOSE_CONF);
+    return fs.readFileSync(opened.fd, 'utf8');
+  } finally {
+    fs.closeSync(opened.fd);
+  }
+}
 
 export interface TunnelSettingsDeps {
   secrets: SecretStore;
@@ -53,7 +75,7 @@ function bareHost(cidr: string): string {
 /** Takes a desktop wg-quick file: keys to the secret store, public fields to config.json. */
 export async function importConf(deps: TunnelSettingsDeps, file: string, text: string): Promise<ImportedConf> {
   if (Buffer.byteLength(text) > MAX_CONF_BYTES) {
-    throw new TunnelConfigError(`${file} is larger than ${MAX_CONF_BYTES} bytes: not a WireGuard config`, 'choose the .conf file of the desktop side of the tunnel');
+    throw new TunnelConfigError(`${file} is larger than ${MAX_CONF_BYTES} bytes: not a WireGuard config`, CHOOSE_CONF);
   }
   let cfg;
   try {

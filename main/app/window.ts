@@ -6,6 +6,8 @@ import { createNavigationPolicy, createWebviewPolicy, createWindowOpenPolicy, ty
 
 export interface WindowDeps {
   preloadPath: string;
+  /** Only in development: a packaged build has no way to open DevTools. */
+  devTools: boolean;
   log: PolicyLog;
   /** Called with each new window, so the IPC wrapper trusts exactly our windows' webContents. */
   onCreated(window: BrowserWindow): void;
@@ -37,6 +39,7 @@ export function createSettingsWindow(deps: WindowDeps): BrowserWindow {
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      devTools: deps.devTools,
     },
   });
   const contents = win.webContents;

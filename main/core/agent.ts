@@ -24,7 +24,7 @@ import { openSyncStack, type SyncStack } from './sync/build.js';
 import type { SyncOnceResult } from './sync/service.js';
 import type { TunnelControl } from './tunnel/control.js';
 import type { TunnelMonitor } from './tunnel/health.js';
-import { controlFor, loadDesktopConfig, monitorFor } from './tunnel/setup.js';
+import { controlFor, loadDesktopConfig, monitorFor, vpsGuardFor } from './tunnel/setup.js';
 import { ModelsStatusTracker } from './voice/models/providers.js';
 import { APP_VERSION } from './version.js';
 
@@ -57,7 +57,7 @@ export class Agent {
   private voice: AgentVoice | null = null;
   private readonly models = new ModelsStatusTracker();
   private readonly unsubscribe: (() => void)[] = [];
-  /** Shown by every control client; a new one each start, so an old token file opens nothing. */
+  /** Proven (never shown) by every control client; a new one each start, so an old token file opens nothing. */
   private readonly controlToken = randomBytes(32).toString('base64url');
 
   constructor(private readonly deps: AgentDeps) {
@@ -73,8 +73,10 @@ export class Agent {
     const { runtime, config } = this.deps;
     this.lock.acquire(this.deps.kind ?? 'headless', this.clock());
     this.startedAt = this.clock();
+    // One guard for every VPS client: each connection is opened only while the route goes through the tunnel.
+    const guard = vpsGuardFor(config.tunnel, { env: this.env });
     try {
-      this.stack = openSyncStack(runtime, config, {
+      this.stack = openSyncStack(runtime, config, guard, {
         bus: this.bus,
         clock: this.clock,
         handler: createInboxDispatcher({
@@ -103,13 +105,15 @@ export class Agent {
       intervalS: config.heartbeat.intervalS,
       token: () => runtime.secrets.get('heartbeat.token'),
       body: () => this.heartbeatBody(),
+      guard,
       bus: this.bus,
       logger: runtime.logger.child({ component: 'heartbeat' }),
     });
     this.unsubscribe.push(this.bus.on('tunnel.state', ({ from, to }) => this.onTunnelState(from, to)));
-    this.server = new ControlServer(
-      runtime.paths.controlSocket,
-      {
+    this.server = new ControlServer({
+      path: runtime.paths.controlSocket,
+      secret: this.controlToken,
+      handlers: {
         status: async () => this.status(),
         'sync.once': () => this.syncOnce(),
         'tunnel.up': () => this.tunnelUp(),
@@ -119,11 +123,10 @@ export class Agent {
         'outbox.status': async () => this.stack!.outbox.detail(this.clock()),
         'outbox.append': async (params) => this.appendMany(OutboxAppendParamsSchema.parse(params)),
       },
-      this.bus,
-      this.logger,
-      (err) => this.supervisor.reportFailure('control', err),
-      this.controlToken,
-    );
+      bus: this.bus,
+      logger: this.logger,
+      onFailure: (err) => this.supervisor.reportFailure('control', err),
+    });
 
     const tokenFile = runtime.paths.controlToken;
     this.supervisor.add({

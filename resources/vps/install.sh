@@ -41,7 +41,7 @@ else
 fi
 docker info >/dev/null 2>&1 || die "the Docker daemon is not running: systemctl enable --now docker"
 for f in docker-compose.yml .env env/postgres.env env/n8n.env env/qdrant.env secrets/portainer-admin-password backup/recipients.txt wireguard/wg0.conf \
-  ufw.sh restore.sh apply-migrations.sh backup/backup.sh postgres/init/10-jett-roles.sh; do
+  ufw.sh restore.sh apply-migrations.sh backup/backup.sh postgres/init/10-jett-roles.sh postgres/pg_hba.conf; do
   [[ -f $f ]] || die "bundle file $f is missing: copy the whole folder that \`jett vps bundle\` wrote"
 done
 DOCKER_GID=$(getent group docker | cut -d: -f3)
@@ -66,6 +66,8 @@ VPS_IP=${VPS_CIDR%%/*}
 find . -path ./data -prune -o -exec chown root:root {} +
 chmod 700 env secrets
 chmod 600 .env env/*.env
+# Bundles before the host-run backups had a backup container with its own password file; nothing reads it now.
+rm -f env/backup.env
 chmod 755 install.sh ufw.sh restore.sh apply-migrations.sh backup/backup.sh postgres/init/10-jett-roles.sh
 
 set_env() { # KEY VALUE: sets KEY in .env (compose's variables), keeping the other lines
@@ -143,12 +145,8 @@ wait_healthy() { # SERVICE...: waits up to 5 minutes for each container's health
 }
 wait_healthy postgres qdrant n8n socket-proxy portainer
 
-# --- 6. database schema (the same files the desktop's sync applies; each records itself) ------------------------
-jett_db_user=$(grep '^JETT_DB_USER=' env/postgres.env | cut -d= -f2-)
-jett_db_name=$(grep '^JETT_DB_NAME=' env/postgres.env | cut -d= -f2-)
-# Inside the container the local socket trusts its own roles, so no password crosses a command line.
-./apply-migrations.sh migrations "${COMPOSE[@]}" exec -T postgres psql -U "$jett_db_user" -d "$jett_db_name" ||
-  die "the database schema could not be applied: see the psql message above"
+# --- 6. database roles and schema: roles brought in line, then the migrations as the owner role --------------------
+./apply-migrations.sh || die "the database roles or schema could not be applied: see the message above"
 
 # --- 7. n8n workflows -------------------------------------------------------------------------------------------
 if compgen -G 'n8n/*.json' >/dev/null; then

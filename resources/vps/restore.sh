@@ -34,9 +34,9 @@ case $kind in
     (($# == 3)) || die "$usage"
     db=$2
     jett_db_name=$(grep '^JETT_DB_NAME=' env/postgres.env | cut -d= -f2-)
-    jett_db_user=$(grep '^JETT_DB_USER=' env/postgres.env | cut -d= -f2-)
     case $db in
-      "$jett_db_name") owner=$jett_db_user ;;
+      # The sync's objects belong to the owner role the migrations run as, never to the desktop's login role.
+      "$jett_db_name") owner=jett_owner ;;
       n8n) owner=n8n ;;
       *) die "unknown database $db: use $jett_db_name or n8n" ;;
     esac

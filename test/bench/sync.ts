@@ -108,9 +108,11 @@ async function drain(outbox: Outbox, local: LocalDb, pool: () => pg.Pool): Promi
 
 /** The same rows in batches of the sizes the sync used, each one bare INSERT ... SELECT FROM unnest(...). */
 async function rawInsert(pgc: TestPostgres, rows: OutboxRow[], clientId: string): Promise<number> {
+  // The desktop's role may create nothing: the baseline table is made by the superuser, the inserts run as that role.
+  await pgc.query('CREATE TABLE IF NOT EXISTS events_raw (LIKE events INCLUDING ALL)');
+  await pgc.query(`GRANT INSERT ON events_raw TO "${pgc.db.user}"`);
   const client = new pg.Client(pgc.connection());
   await client.connect();
-  await client.query('CREATE TABLE IF NOT EXISTS events_raw (LIKE events INCLUDING ALL)');
   const batches: OutboxRow[][] = [];
   for (let i = 0; i < rows.length; ) {
     let bytes = 0;

@@ -4,13 +4,15 @@ import fs from 'node:fs';
 import pg from 'pg';
 import { startPgCluster, type PgCluster, type PgClusterOptions, type PgDatabase } from '../../main/core/db/pg-cluster.js';
 import { poolConfig, type PgTimeouts } from '../../main/core/sync/pg-pool.js';
-import { provisionJettDatabase } from '../../main/core/sync/provision.js';
+import { provisionJettDatabase, type JettDatabase } from '../../main/core/sync/provision.js';
 
 export interface TestPostgres {
   cluster: PgCluster;
-  /** The app role's database (role and database `jett` unless told otherwise), server schema applied. */
+  /** The desktop role's database (role and database `jett` unless told otherwise), server schema applied. */
   db: PgDatabase;
-  /** Connection settings as the app role; host/port may be overridden (a fault proxy in between). */
+  /** Every role of the database as the VPS install makes them (desktop, n8n, backup). */
+  roles: JettDatabase;
+  /** Connection settings as the desktop role; host/port may be overridden (a fault proxy in between). */
   connection(over?: { host?: string; port?: number }): pg.ClientConfig;
   /** A pool as the agent builds it (same timeouts unless given). */
   pool(over?: { host?: string; port?: number }, timeouts?: PgTimeouts): pg.Pool;
@@ -47,14 +49,15 @@ export async function startPostgres(opts: PgClusterOptions & { database?: string
   installExitHook();
   const cluster = await startPgCluster(opts);
   live.add(cluster);
-  let db: PgDatabase;
+  let roles: JettDatabase;
   try {
-    db = await provisionJettDatabase(cluster, { database: opts.database, user: opts.user });
+    roles = await provisionJettDatabase(cluster, { database: opts.database, user: opts.user });
   } catch (err) {
     live.delete(cluster);
     await cluster.stop();
     throw err;
   }
+  const db = roles.desktop;
   const connection = (over: { host?: string; port?: number } = {}): pg.ClientConfig => ({
     host: over.host ?? db.host,
     port: over.port ?? db.port,
@@ -66,6 +69,7 @@ export async function startPostgres(opts: PgClusterOptions & { database?: string
   return {
     cluster,
     db,
+    roles,
     connection,
     pool: (over, timeouts) => new pg.Pool(poolConfig(connection(over), timeouts)),
     admin,

@@ -11,6 +11,10 @@ class MockApp extends EventEmitter {
   setPath = vi.fn((name: string, value: string) => void this.paths.set(name, value));
   getPath = vi.fn((name: string) => this.paths.get(name) ?? `/mock/${name}`);
   requestSingleInstanceLock = vi.fn(() => this.singleInstance);
+  /** Throws after ready, as Electron does: the sandbox must be on before the first renderer starts. */
+  enableSandbox = vi.fn(() => {
+    if (this.isReady) throw new Error('app.enableSandbox() can only be called before app is ready');
+  });
   quit = vi.fn();
   exit = vi.fn();
   getVersion = vi.fn(() => '0.0.0-mock');
@@ -31,7 +35,13 @@ export class MockSession extends EventEmitter {
   permissionCheckHandler: ((wc: unknown, permission: string, origin: string, details: unknown) => boolean) | null = null;
   setPermissionRequestHandler = vi.fn((h: MockSession['permissionRequestHandler']) => void (this.permissionRequestHandler = h));
   setPermissionCheckHandler = vi.fn((h: MockSession['permissionCheckHandler']) => void (this.permissionCheckHandler = h));
-  setDevicePermissionHandler = vi.fn();
+  devicePermissionHandler: ((details: { deviceType: string; origin: string }) => boolean) | null = null;
+  setDevicePermissionHandler = vi.fn((h: MockSession['devicePermissionHandler']) => void (this.devicePermissionHandler = h));
+  /** Electron's defaults: the checker on, dictionaries from the Chromium CDN. */
+  spellCheckerEnabled = true;
+  spellCheckerDictionaryDownloadURL = 'https://redirector.gvt1.com/edgedl/chrome/dict/';
+  setSpellCheckerEnabled = vi.fn((on: boolean) => void (this.spellCheckerEnabled = on));
+  setSpellCheckerDictionaryDownloadURL = vi.fn((url: string) => void (this.spellCheckerDictionaryDownloadURL = url));
   protocol = { handle: vi.fn(), isProtocolHandled: vi.fn(() => false) };
 }
 
@@ -94,6 +104,7 @@ export const nativeImage = {
 
 export interface MockMenuItem {
   label?: string;
+  role?: string;
   type?: string;
   enabled?: boolean;
   checked?: boolean;
@@ -102,8 +113,10 @@ export interface MockMenuItem {
 }
 
 export const Menu = {
+  /** What the app set, and how many windows existed then (Electron builds its default menu when nothing was set). */
+  application: { set: false, menu: null as { items: MockMenuItem[] } | null, windowsAtSet: 0 },
   buildFromTemplate: vi.fn((template: MockMenuItem[]) => ({ items: template })),
-  setApplicationMenu: vi.fn(),
+  setApplicationMenu: vi.fn((menu: { items: MockMenuItem[] } | null) => void (Menu.application = { set: true, menu, windowsAtSet: BrowserWindow.instances.length })),
 };
 
 export class Tray extends EventEmitter {

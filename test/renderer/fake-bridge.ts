@@ -15,6 +15,8 @@ import {
   type TunnelKeysView,
 } from '../../main/core/contracts/ipc.js';
 import type { SecretName } from '../../main/core/contracts/secrets.js';
+// Brings in the renderer's declaration of window.jett, which this fake sets.
+import type {} from '../../renderer/src/bridge.js';
 
 /** What a test can steer. */
 export interface FakeControls {

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { SECRET_NAMES, type SecretName } from '../../core/contracts/secrets.js';
 import { SecretError } from '../../core/errors.js';
+import { notAFile, openRegularFile } from '../../core/fs/regular-file.js';
 import { writeFileAtomic } from '../../core/fs/atomic-write.js';
 import type { SecretStore } from '../../core/secrets/store.js';
 
@@ -47,12 +48,20 @@ export class SafeStorageSecretStore implements SecretStore {
   }
 
   private readSealed(): Sealed {
+    let opened;
+    try {
+      opened = openRegularFile(this.location);
+    } catch (err) {
+      throw new SecretError(`cannot read the secret store ${this.location}: ${(err as NodeJS.ErrnoException).code}`, 'check that the file belongs to you');
+    }
+    if (opened === null) return {};
+    // A FIFO would hang the app at start; a folder is named as one.
+    if (opened.kind !== 'file') throw new SecretError(notAFile(`the secret store ${this.location}`, opened.kind), `move it aside (\`mv ${this.location} ${this.location}.old\`) and set the secrets again in the settings window`);
     let text: string;
     try {
-      text = fs.readFileSync(this.location, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw new SecretError(`cannot read the secret store ${this.location}: ${(err as NodeJS.ErrnoException).code}`, 'check that the file belongs to you');
+      text = fs.readFileSync(opened.fd, 'utf8');
+    } finally {
+      fs.closeSync(opened.fd);
     }
     let parsed: unknown;
     try {

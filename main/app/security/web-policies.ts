@@ -1,5 +1,6 @@
-// What the window may do beyond showing its own pages: nothing. Navigation, new windows, permission requests and
-// webviews are denied; each policy is a factory (Signal style) so a unit test calls it directly.
+// What the window may do beyond showing its own pages: nothing. Navigation, redirects, new windows, permission
+// requests, devices and webviews are denied; each policy is a factory (Signal style) so a unit test calls it directly.
+import type { WebContents } from 'electron';
 import { APP_ORIGIN } from '../../core/contracts/ipc.js';
 
 export interface PolicyLog {
@@ -16,7 +17,7 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
-/** `will-navigate` / `will-redirect`: the window is a single page; any navigation is cancelled. */
+/** `will-navigate` / `will-redirect`: the window is a single page; any navigation or redirect is cancelled. */
 export function createNavigationPolicy(log: PolicyLog) {
   return (event: { preventDefault(): void }, url: string): void => {
     event.preventDefault();
@@ -51,4 +52,37 @@ export function createWebviewPolicy(log: PolicyLog) {
     event.preventDefault();
     log.warn('webview denied');
   };
+}
+
+export type DeviceKind = 'hid' | 'serial' | 'usb' | 'bluetooth';
+export type DeviceChooser = (event: { preventDefault(): void }, details: unknown, callback: (id: string) => void) => void;
+
+/**
+ * The device pickers (`select-hid-device`, `select-serial-port`, `select-usb-device` on the session,
+ * `select-bluetooth-device` on a webContents): Electron has no picker of its own, and for Bluetooth it takes the
+ * first device when the app does not answer, so each request is answered, with "none".
+ */
+export function createDeviceChooserPolicy(log: PolicyLog, kind: DeviceKind): DeviceChooser {
+  return (event, _details, callback) => {
+    event.preventDefault();
+    log.warn('device request cancelled', { kind });
+    // An empty id is "no device" for every picker.
+    callback('');
+  };
+}
+
+/** What the hook uses of a webContents (Electron's own type: main/app may import 'electron'). */
+export type GuardedContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
+
+/**
+ * `web-contents-created`: every webContents that will ever exist, ours or not, gets the same answers as the window:
+ * no navigation, no redirect (a server redirect is a navigation too), no webview, no new window, no Bluetooth device.
+ */
+export function guardWebContents(contents: GuardedContents, log: PolicyLog): void {
+  const navigation = createNavigationPolicy(log);
+  contents.on('will-navigate', navigation);
+  contents.on('will-redirect', navigation);
+  contents.on('will-attach-webview', createWebviewPolicy(log));
+  contents.on('select-bluetooth-device', createDeviceChooserPolicy(log, 'bluetooth'));
+  contents.setWindowOpenHandler(createWindowOpenPolicy(log));
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { runDoctor } from '../../core/doctor/checks.js';
 import { resolveBinary } from '../../core/process/binaries.js';
+import { privilegedResolver } from '../../core/tunnel/control.js';
 import type { CliContext } from '../context.js';
 
 const require = createRequire(import.meta.url);
@@ -31,6 +32,7 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
         configFile: rt.paths.config,
         secrets: rt.secrets,
         resolveBinary: (name) => resolveBinary(name, { env: ctx.env }),
+        resolvePrivileged: privilegedResolver(process.platform, ctx.env),
         fetch: globalThis.fetch,
         loadOnnxRuntime,
         modelsDir: (config) => config.models.dir || rt.paths.models,

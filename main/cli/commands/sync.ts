@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { SyncOnceResultJson } from '../../core/contracts/sync.js';
 import { openSyncStack } from '../../core/sync/build.js';
+import { vpsGuardFor } from '../../core/tunnel/setup.js';
 import type { CliContext } from '../context.js';
 
 export function registerSync(program: Command, ctx: CliContext): void {
@@ -13,7 +14,9 @@ export function registerSync(program: Command, ctx: CliContext): void {
     .option('--json', 'print {"pushed","rejected","pulled","handled","lastSeq","pending","dead"}')
     .action(async (opts: { json?: boolean }) => {
       const runtime = ctx.runtime();
-      const stack = openSyncStack(runtime, runtime.config.load());
+      const config = runtime.config.load();
+      // The same guard as the agent's: refused with "the tunnel is down" unless the route goes through the tunnel.
+      const stack = openSyncStack(runtime, config, vpsGuardFor(config.tunnel, { env: ctx.env }));
       try {
         const r = await stack.service.syncOnce();
         const counts = stack.outbox.counts();

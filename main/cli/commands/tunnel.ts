@@ -10,13 +10,26 @@ import type { TunnelInstallResult, TunnelPeerResult, TunnelStatus } from '../../
 import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../core/events/bus.js';
 import { writeFileAtomic } from '../../core/fs/atomic-write.js';
-import { resolveBinary } from '../../core/process/binaries.js';
+import { resolvePrivileged } from '../../core/process/privileged.js';
+import { assertPlainWindowsDir, programDataDir } from '../../core/process/privileged-windows.js';
 import { FileSecretStore } from '../../core/secrets/file-store.js';
 import { desktopHostOf, renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
 import type { TunnelControl } from '../../core/tunnel/control.js';
 import { TunnelConfigError, TunnelError } from '../../core/tunnel/errors.js';
 import type { TunnelMonitor } from '../../core/tunnel/health.js';
-import { linuxInstallFiles, windowsInstallCommands, writeInstallFiles, type InstallFile } from '../../core/tunnel/install.js';
+import {
+  assertInstalled,
+  assertTargetFolders,
+  foreignFiles,
+  helperPrograms,
+  INSTALL_MARKER,
+  linuxInstallFiles,
+  windowsConfigDirCommands,
+  windowsInstallCommands,
+  windowsInstallPrograms,
+  writeInstallFiles,
+  type InstallFile,
+} from '../../core/tunnel/install.js';
 import { assertDistinctPeer, decodeKey, fingerprint, publicKeyOf } from '../../core/tunnel/keys.js';
 import { execaRunner } from '../../core/tunnel/runner.js';
 import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/setup.js';
@@ -67,6 +80,16 @@ async function settle(monitor: TunnelMonitor, maxTicks = 5, gapMs = 1000): Promi
     if (state === 'up' || state === 'down' || state === 'lost') return;
     await new Promise((r) => setTimeout(r, gapMs));
   }
+}
+
+/** Stops before writing anything when a target exists that Jett did not write, unless --force. */
+function refuseForeign(files: InstallFile[], root: string, force: boolean | undefined): void {
+  const foreign = foreignFiles(files, root);
+  if (foreign.length === 0 || force) return;
+  throw new TunnelError(
+    `${foreign.join(', ')} already ${foreign.length === 1 ? 'exists' : 'exist'} and ${foreign.length === 1 ? 'was' : 'were'} not written by Jett; nothing was written`,
+    'look at it first (another tunnel of yours?); to replace it, run `sudo jett tunnel install --force` (it is not kept), or choose another interface name: `jett config set tunnel.interface jett1`',
+  );
 }
 
 /** A user's JETT_HOME when `sudo jett tunnel install` runs as root for them (sudo points HOME at root's). */
@@ -235,8 +258,9 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .option('--user <name>', 'the desktop user (default: SUDO_USER, or the current user)')
     .option('--root <dir>', 'write the files under DIR instead of / (to inspect them; needs no root)')
     .option('--dry-run', 'print what would be written and run, change nothing')
+    .option('--force', 'replace files at those paths that Jett did not write (an existing /etc/wireguard/IFACE.conf, ...)')
     .option('--json', 'print {"platform","installed","files","commands"}')
-    .action(async (opts: { user?: string; root?: string; dryRun?: boolean; json?: boolean }) => {
+    .action(async (opts: { user?: string; root?: string; dryRun?: boolean; force?: boolean; json?: boolean }) => {
       const platform = process.platform === 'win32' ? 'win32' : 'linux';
       const user = opts.user ?? ctx.env.SUDO_USER ?? ctx.env.USER ?? ctx.env.USERNAME ?? '';
       const home = homeForInstall(ctx, user);
@@ -246,34 +270,45 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
       const loaded = await loadDesktopConfig(s, new FileSecretStore(paths.secrets));
       const result: TunnelInstallResult = { platform, installed: false, files: [], commands: [] };
       if (platform === 'win32') {
-        const wireguardExe = resolveBinary('wireguard.exe', { env: ctx.env, platform });
-        if (!wireguardExe) throw new TunnelError('wireguard.exe not found', 'install WireGuard for Windows from wireguard.com/install');
-        const dataDir = path.win32.join(ctx.env.ProgramData ?? 'C:\\ProgramData', 'Jett');
+        // Program Files\WireGuard and System32 only, never PATH: these run as administrator.
+        const programs = windowsInstallPrograms(ctx.env, fs);
+        // The service reads its config from there at every start: only the real ProgramData, not one from a tampered env.
+        const dataDir = path.win32.join(programDataDir(ctx.env), 'Jett');
         const configPath = path.win32.join(dataDir, `${s.interface}.conf`);
+        const files: InstallFile[] = [{ path: configPath, mode: 0o600, content: `${INSTALL_MARKER}\n${loaded.text}` }];
+        refuseForeign(files, '', opts.force);
         result.files = [{ path: configPath, mode: 'Administrators and SYSTEM only' }];
-        result.commands = windowsInstallCommands({ iface: s.interface, configPath, user, wireguardExe });
+        const lockdown = windowsConfigDirCommands(dataDir, programs.icacls);
+        const install = windowsInstallCommands({ iface: s.interface, configPath, user, programs });
+        result.commands = [...lockdown, ...install];
         if (!opts.dryRun) {
-          writeInstallFiles([{ path: configPath, mode: 0o600, content: loaded.text }], '');
-          for (const cmd of result.commands) {
-            const r = await execaRunner.run(cmd[0]!, cmd.slice(1));
-            if (r.exitCode !== 0) throw new TunnelError(`${cmd[0]} ${cmd[1]} failed: ${r.stderr.trim() || r.stdout.trim()}`, 'run `jett tunnel install` from a terminal opened as administrator');
-          }
+          const run = async (cmds: string[][]) => {
+            for (const cmd of cmds) {
+              const r = await execaRunner.run(cmd[0]!, cmd.slice(1));
+              if (r.exitCode !== 0) throw new TunnelError(`${cmd[0]} ${cmd[1]} failed: ${r.stderr.trim() || r.stdout.trim()}`, 'run `jett tunnel install` from a terminal opened as administrator');
+            }
+          };
+          fs.mkdirSync(dataDir, { recursive: true });
+          assertPlainWindowsDir(dataDir, fs);
+          await run(lockdown);
+          writeInstallFiles(files, '');
+          await run(install);
           result.installed = true;
         }
       } else {
-        const need = (name: string) => {
-          const found = resolveBinary(name, { env: ctx.env });
-          if (!found) throw new TunnelError(`${name} not found`, 'install wireguard-tools: `sudo apt install wireguard-tools wireguard-go`');
-          return found;
-        };
-        const files: InstallFile[] = linuxInstallFiles({ user, iface: s.interface, configText: loaded.text, endpoint: loaded.endpoint, wgQuick: need('wg-quick'), wg: need('wg'), bash: need('bash') });
-        result.files = files.map((f) => ({ path: opts.root ? path.join(opts.root, f.path) : f.path, mode: f.mode.toString(8).padStart(4, '0') }));
+        const root = opts.root ?? '/';
+        // Every program the helper runs as root: fixed system folders only, checked root-only (never PATH).
+        const files: InstallFile[] = linuxInstallFiles({ user, iface: s.interface, configText: loaded.text, endpoint: loaded.endpoint, programs: helperPrograms() });
+        const visudo = resolvePrivileged('visudo');
+        if (root === '/') assertTargetFolders(files);
+        refuseForeign(files, root, opts.force);
+        result.files = files.map((f) => ({ path: path.join(root, f.path), mode: f.mode.toString(8).padStart(4, '0') }));
         if (!opts.dryRun) {
-          if (!opts.root && process.getuid?.() !== 0) throw new TunnelError('`jett tunnel install` writes to /etc and needs root', 'run `sudo jett tunnel install` (once), or add --root DIR to write the files elsewhere for inspection');
-          writeInstallFiles(files, opts.root ?? '/');
-          const visudo = resolveBinary('visudo', { env: ctx.env });
+          if (root === '/' && process.getuid?.() !== 0) throw new TunnelError('`jett tunnel install` writes to /etc and needs root', 'run `sudo jett tunnel install` (once), or add --root DIR to write the files elsewhere for inspection');
+          writeInstallFiles(files, root);
+          if (root === '/') assertInstalled(files);
           if (visudo) {
-            const sudoers = path.join(opts.root ?? '/', files[2]!.path);
+            const sudoers = path.join(root, files[2]!.path);
             const r = await execaRunner.run(visudo, ['-c', '-q', '-f', sudoers]);
             if (r.exitCode !== 0) {
               fs.rmSync(sudoers, { force: true });

@@ -1,8 +1,29 @@
-// The control endpoint's wire format: newline-delimited JSON requests and replies over the owner-only socket.
+// The control endpoint's wire format: a mutual challenge-response, then newline-delimited JSON requests and replies.
 import { z } from 'zod';
 
 /** The largest line either side accepts; anything longer is refused, never buffered without bound. */
 export const CONTROL_MAX_LINE_BYTES = 1024 * 1024;
+
+/**
+ * Named in the first line and in every proof, so a proof for another protocol (or version) is never accepted here.
+ * The handshake: the agent sends a hello with a fresh nonce; the client answers HMAC-SHA256(token, "client"|agent
+ * nonce|client nonce) and its own fresh nonce; the agent checks it and answers HMAC-SHA256(token, "server"|client
+ * nonce|agent nonce); the client checks that before it sends a request or believes a reply. The token never crosses.
+ */
+export const CONTROL_PROTOCOL = 'jett-control/1';
+
+/** How long either end waits for the other's part of the handshake. */
+export const CONTROL_HANDSHAKE_TIMEOUT_MS = 5000;
+
+const NonceSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a nonce is 32 random bytes in base64url');
+const ProofSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a proof is an HMAC-SHA256 in hex');
+
+/** The agent's first line: its challenge for this connection. */
+export const ControlHelloSchema = z.strictObject({ hello: z.literal(CONTROL_PROTOCOL), nonce: NonceSchema });
+/** The client's answer to the challenge, with its own challenge for the agent. */
+export const ControlClientProofSchema = z.strictObject({ proof: ProofSchema, nonce: NonceSchema });
+/** The agent's answer to the client's challenge. */
+export const ControlServerProofSchema = z.strictObject({ proof: ProofSchema });
 
 export const CONTROL_METHODS = [
   'status',
@@ -32,8 +53,6 @@ export const ControlRequestSchema = z.strictObject({
   id: z.number().int().nonnegative(),
   method: ControlMethodSchema,
   params: z.unknown().optional(),
-  /** JETT_HOME/control.token, which only the agent's user can read. */
-  token: z.string().max(256).optional(),
 });
 export type ControlRequest = z.infer<typeof ControlRequestSchema>;
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { notAFile, openRegularFile } from '../fs/regular-file.js';
 import { DatabaseError } from './errors.js';
 import { loadMigrations, migrationsDir, type Migration } from './resources.js';
 
@@ -24,15 +25,10 @@ export interface OpenLocalDbOptions {
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 const SYNCHRONOUS_FULL = 2;
 
-function readHeader(file: string): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(16);
-    const n = fs.readSync(fd, buf, 0, 16, 0);
-    return buf.subarray(0, n);
-  } finally {
-    fs.closeSync(fd);
-  }
+function readHeader(fd: number): Buffer {
+  const buf = Buffer.alloc(16);
+  const n = fs.readSync(fd, buf, 0, 16, 0);
+  return buf.subarray(0, n);
 }
 
 function corrupt(file: string, why: string, cause?: unknown): DatabaseError {
@@ -44,8 +40,8 @@ function corrupt(file: string, why: string, cause?: unknown): DatabaseError {
 }
 
 /** Read-only checks on an existing file, so that a file we refuse is never modified. */
-function checkExisting(file: string, latest: number): void {
-  const header = readHeader(file);
+function checkExisting(file: string, fd: number, latest: number): void {
+  const header = readHeader(fd);
   if (!header.equals(SQLITE_MAGIC)) throw corrupt(file, 'no SQLite header');
   let ro: SqliteDb | null = null;
   try {
@@ -97,8 +93,27 @@ export function openLocalDb(file: string, opts: OpenLocalDbOptions = {}): LocalD
   const migrations = opts.migrations ?? loadMigrations(migrationsDir('local'));
   const latest = migrations.at(-1)?.version ?? 0;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  if (fs.existsSync(file) && fs.statSync(file).size > 0) checkExisting(file, latest);
-  else fs.closeSync(fs.openSync(file, 'a', 0o600));
+  let existing;
+  try {
+    existing = openRegularFile(file);
+  } catch (err) {
+    throw new DatabaseError(`cannot open ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'check that the file and JETT_HOME belong to you', { cause: err });
+  }
+  if (existing !== null && existing.kind !== 'file') {
+    throw new DatabaseError(
+      `${notAFile(file, existing.kind)}; Jett keeps its outbox in a file of that name and left it untouched`,
+      `move it aside (e.g. \`mv ${file} ${file}.${existing.kind === 'folder' ? 'folder' : 'moved'}\`), and Jett creates a new database there`,
+    );
+  }
+  if (existing === null) {
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+  } else {
+    try {
+      if (existing.size > 0) checkExisting(file, existing.fd, latest);
+    } finally {
+      fs.closeSync(existing.fd);
+    }
+  }
 
   const db = new Database(file);
   try {

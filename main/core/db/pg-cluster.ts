@@ -41,8 +41,6 @@ export interface PgCluster {
   readonly socketDir: string;
   /** A superuser client over the Unix socket (the caller ends it). */
   adminClient(database?: string): Promise<pg.Client>;
-  /** Creates a login role with a random password and a database it owns. */
-  createDatabase(name: string, owner: string): Promise<PgDatabase>;
   /** The server's process id (for a hard stop at exit). */
   readonly pid: number;
   stop(): Promise<void>;
@@ -88,10 +86,6 @@ async function runAs(): Promise<RunAs> {
 
 function quoteLiteral(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
-}
-
-function quoteIdent(s: string): string {
-  return `"${s.replace(/"/g, '""')}"`;
 }
 
 export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgCluster> {
@@ -169,17 +163,6 @@ function makeCluster(p: { host: string; port: number; dir: string; socketDir: st
     socketDir: p.socketDir,
     pid: p.pid,
     adminClient,
-    async createDatabase(name, owner) {
-      const password = randomBytes(18).toString('base64url');
-      const c = await adminClient();
-      try {
-        await c.query(`CREATE ROLE ${quoteIdent(owner)} LOGIN PASSWORD ${quoteLiteral(password)}`);
-        await c.query(`CREATE DATABASE ${quoteIdent(name)} OWNER ${quoteIdent(owner)}`);
-      } finally {
-        await c.end();
-      }
-      return { host: p.host, port: p.port, database: name, user: owner, password };
-    },
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -15,7 +15,7 @@ import { startPgCluster, type PgCluster } from '../db/pg-cluster.js';
 import { JettError } from '../errors.js';
 import { createNetnsPair, startVpsTunnel, TUNNEL, type NetnsPair } from '../netns/pair.js';
 import { FileSecretStore } from '../secrets/file-store.js';
-import { provisionJettDatabase } from '../sync/provision.js';
+import { OWNER_ROLE, provisionJettDatabase } from '../sync/provision.js';
 import { jettInNamespace, type JettChild } from './processes.js';
 
 export class DemoError extends JettError {}
@@ -86,11 +86,13 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     // 2. PostgreSQL on the VPS's tunnel address only, with the server migrations.
     const cluster: PgCluster = await startPgCluster({ netns: pair.ns.vps, host: TUNNEL.vps, allowFrom: [`${TUNNEL.desktop}/32`, `${TUNNEL.vps}/32`] });
     cleanups.push({ what: 'PostgreSQL', run: () => cluster.stop() });
-    const db = await provisionJettDatabase(cluster);
+    // Roles and migrations as a VPS install makes them: the desktop and the receiver (n8n's stand-in) get their own.
+    const roles = await provisionJettDatabase(cluster);
+    const db = roles.desktop;
     const admin = new pg.Client({ host: cluster.socketDir, port: cluster.port, user: 'postgres', database: db.database });
     await admin.connect();
     cleanups.push({ what: 'database session', run: () => admin.end() });
-    say(`[vps]     PostgreSQL 15 listening on ${TUNNEL.vps}:${cluster.port} only, migrations applied`);
+    say(`[vps]     PostgreSQL 15 listening on ${TUNNEL.vps}:${cluster.port} only, migrations applied as ${OWNER_ROLE}; desktop role ${db.user}, n8n role ${roles.n8n.user}`);
 
     // 3. The heartbeat webhook and the offline detector, as the n8n workflows would run them.
     const token = randomBytes(18).toString('base64url');
@@ -99,7 +101,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const receiver = jettInNamespace(
       pair.ns.vps,
       ['demo-receiver'],
-      { JETT_DEMO_RECEIVER: JSON.stringify({ host: TUNNEL.vps, port: RECEIVER_PORT, token, db: { host: TUNNEL.vps, port: cluster.port, user: db.user, password: db.password, database: db.database } }) },
+      { JETT_DEMO_RECEIVER: JSON.stringify({ host: TUNNEL.vps, port: RECEIVER_PORT, token, db: { host: TUNNEL.vps, port: cluster.port, user: roles.n8n.user, password: roles.n8n.password, database: roles.n8n.database } }) },
       (line) => {
         if (line.type === 'presence') {
           presence.push({ status: String(line.status), at: t() });

@@ -13,6 +13,8 @@ export interface DoctorDeps {
   configFile: string;
   secrets: SecretStore;
   resolveBinary: (name: string) => string | null;
+  /** Where the tunnel will take a program that runs as root (system folders only); throws when the one there is unsafe. */
+  resolvePrivileged: (name: string) => string | null;
   fetch: typeof fetch;
   /** Loads onnxruntime-node and lists its backends; throws when the native module cannot load. */
   loadOnnxRuntime: () => Promise<{ backends: { name: string; bundled: boolean }[]; libDir: string | null }>;
@@ -43,20 +45,33 @@ async function checkSecrets(deps: DoctorDeps): Promise<DoctorCheck> {
 }
 
 function checkWireGuard(deps: DoctorDeps): DoctorCheck {
+  try {
+    return checkWireGuardPrograms(deps);
+  } catch (err) {
+    // An unsafe program in a system folder (not root's, or writable by others): the tunnel refuses it too.
+    if (err instanceof JettError) return fail('wireguard', err.message, err.fix);
+    throw err;
+  }
+}
+
+function checkWireGuardPrograms(deps: DoctorDeps): DoctorCheck {
+  const find = deps.resolvePrivileged;
   if (deps.platform === 'win32') {
-    const exe = deps.resolveBinary('wireguard.exe');
-    const wg = deps.resolveBinary('wg.exe');
+    const exe = find('wireguard.exe');
+    const wg = find('wg.exe');
     if (exe && wg) return ok('wireguard', `wireguard.exe at ${exe}, wg.exe at ${wg}`);
     return fail('wireguard', 'WireGuard for Windows is not installed', 'install WireGuard for Windows from wireguard.com/install, then run `jett tunnel install` as administrator');
   }
-  const wg = deps.resolveBinary('wg');
-  const quick = deps.resolveBinary('wg-quick');
+  const wg = find('wg');
+  const quick = find('wg-quick');
   if (!wg || !quick) {
-    return fail('wireguard', `missing: ${[!wg && 'wg', !quick && 'wg-quick'].filter(Boolean).join(', ')}`, 'install wireguard-tools (Debian/Ubuntu: `sudo apt install wireguard-tools`, or `npm run setup:linux`)');
+    const elsewhere = [!wg && deps.resolveBinary('wg'), !quick && deps.resolveBinary('wg-quick')].filter(Boolean);
+    const note = elsewhere.length ? ` (found ${elsewhere.join(', ')}, but programs that run as root come only from /usr/bin, /usr/sbin, /bin, /sbin)` : '';
+    return fail('wireguard', `missing: ${[!wg && 'wg', !quick && 'wg-quick'].filter(Boolean).join(', ')}${note}`, 'install wireguard-tools (Debian/Ubuntu: `sudo apt install wireguard-tools`, or `npm run setup:linux`)');
   }
   const kernel = deps.platform === 'linux' && fs.existsSync('/sys/module/wireguard');
   if (kernel) return ok('wireguard', `wg at ${wg}, wg-quick at ${quick}, kernel module loaded`);
-  const userspace = deps.resolveBinary('wireguard-go');
+  const userspace = find('wireguard-go');
   if (userspace) return ok('wireguard', `wg at ${wg}, wg-quick at ${quick}; no kernel module, wireguard-go fallback at ${userspace}`);
   return fail('wireguard', 'no WireGuard kernel module and no wireguard-go', 'load the kernel module (`sudo modprobe wireguard`) or install wireguard-go');
 }

@@ -1,7 +1,11 @@
 // Sends the heartbeat: at once on tunnel-up, then every interval while the tunnel is up; failures counted, never thrown.
+// Each POST opens its connection through the tunnel guard, so the bearer token never goes to a stranger.
+import http from 'node:http';
+import https from 'node:https';
 import type { HeartbeatBody } from '../contracts/heartbeat.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
+import { guardedHttpConnection, type VpsGuard } from '../tunnel/vps-guard.js';
 
 export interface HeartbeatOptions {
   url: string;
@@ -11,7 +15,8 @@ export interface HeartbeatOptions {
   body: () => HeartbeatBody;
   bus: EventBus;
   logger: Logger;
-  fetch?: typeof fetch;
+  /** Checked for every POST (the agent's is vpsGuardFor(config.tunnel)). */
+  guard: VpsGuard;
   timeoutMs?: number;
   clock?: () => Date;
 }
@@ -62,27 +67,47 @@ export class HeartbeatSender {
 
   private async send(): Promise<void> {
     const clock = this.opts.clock ?? (() => new Date());
-    const doFetch = this.opts.fetch ?? globalThis.fetch;
     const at = clock().toISOString();
     try {
       const token = await this.opts.token();
-      const res = await doFetch(this.opts.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(this.opts.body()),
-        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 5000),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (!res.ok) throw new Error(`the webhook answered HTTP ${res.status}`);
+      const status = await this.post(JSON.stringify(this.opts.body()), token);
+      if (status < 200 || status > 299) throw new Error(`the webhook answered HTTP ${status}`);
       this.state.lastSentAt = at;
       this.state.lastError = null;
       this.opts.bus.emit('heartbeat.result', { ok: true, at, error: null });
     } catch (err) {
-      const message = err instanceof Error && err.name === 'TimeoutError' ? 'no answer within the timeout' : (err as Error).message;
+      const message = (err as Error).message;
       this.state.failures += 1;
       this.state.lastError = message;
       this.opts.logger.warn('heartbeat failed', { url: this.opts.url, error: message, failures: this.state.failures });
       this.opts.bus.emit('heartbeat.result', { ok: false, at, error: message });
     }
+  }
+
+  /** One POST; resolves with the HTTP status once the answer is read. The connection comes from the guard. */
+  private post(body: string, token: string | null): Promise<number> {
+    const url = new URL(this.opts.url);
+    const request = url.protocol === 'https:' ? https.request : http.request;
+    return new Promise<number>((resolve, reject) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        createConnection: guardedHttpConnection(this.opts.guard, url, 'the heartbeat webhook'),
+      });
+      const timer = setTimeout(() => req.destroy(new Error('no answer within the timeout')), this.opts.timeoutMs ?? 5000);
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => {
+          clearTimeout(timer);
+          resolve(res.statusCode ?? 0);
+        });
+        res.on('error', reject);
+      });
+      req.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      req.end(body);
+    });
   }
 }

@@ -54,11 +54,46 @@ export function createLogger(opts: LoggerOptions, bindings: LogFields = {}): Log
   };
 }
 
-/** A sink appending JSON lines to LOGS/jett.log (the folder is created owner-only). */
-export function fileSink(logsDir: string, name = 'jett.log'): LogSink {
+export interface FileSinkOptions {
+  name?: string;
+  /** A file that would pass this size with the next line is rotated first. */
+  maxBytes?: number;
+  /** Files kept in all (2 or more): jett.log, jett.log.1 (the previous one), ... up to jett.log.(keep-1). */
+  keep?: number;
+}
+
+/** Another process writing the same log may have rotated it a moment ago: a file already gone is no error. */
+function moveIfPresent(from: string, to: string): void {
+  try {
+    fs.renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
+export const LOG_MAX_BYTES = 5 * 1024 * 1024;
+export const LOG_KEEP = 3;
+
+/**
+ * A sink appending JSON lines to LOGS/jett.log (folder owner-only, files 0600), rotated by size so the logs never
+ * take more than keep x maxBytes. The size is read from the file at each line, not counted here: the tray app and
+ * `jett` commands write the same file, and each must see what the others wrote.
+ */
+export function fileSink(logsDir: string, opts: FileSinkOptions = {}): LogSink {
+  const { name = 'jett.log', maxBytes = LOG_MAX_BYTES, keep = LOG_KEEP } = opts;
+  if (keep < 2) throw new RangeError('fileSink keeps at least 2 files (the current one and the previous one)');
   fs.mkdirSync(logsDir, { recursive: true, mode: 0o700 });
   const file = path.join(logsDir, name);
-  return (line) => fs.appendFileSync(file, `${line}\n`, { mode: 0o600 });
+  const rotate = () => {
+    fs.rmSync(`${file}.${keep - 1}`, { force: true });
+    for (let i = keep - 2; i >= 0; i--) moveIfPresent(i === 0 ? file : `${file}.${i}`, `${file}.${i + 1}`);
+  };
+  return (line) => {
+    const text = `${line}\n`;
+    const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    if (size > 0 && size + Buffer.byteLength(text) > maxBytes) rotate();
+    fs.appendFileSync(file, text, { mode: 0o600 });
+  };
 }
 
 /** Both sinks at once: readable lines on stderr for the user, JSON lines in the file for later. */

@@ -5,17 +5,48 @@ const SECRET_KEY = /(private|preshared|password|passwd|secret|token|api[-_]?key|
 const WG_KEY_LINE = /((?:Private|Preshared)Key\s*=\s*)\S+/gi;
 export const REDACTED = '[redacted]';
 
+/**
+ * Known secret values this long are scrubbed wherever they appear, even inside a longer word (a key in a URL).
+ * Shorter ones (a 4-digit PIN) are scrubbed as whole tokens only: not next to a letter or digit on a side where the
+ * value itself starts or ends with one. Scrubbing "1234" inside "port 51234" would mangle the log and, worse,
+ * point at the secret through the pattern of the holes it leaves.
+ */
+const ANYWHERE_FROM = 8;
+
+const REGEX_SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
+const ALNUM = /[\p{L}\p{N}]/u;
+
+function tokenPattern(value: string): string {
+  const body = value.replace(REGEX_SYNTAX, '\\$&');
+  const before = ALNUM.test(value[0]!) ? '(?<![\\p{L}\\p{N}])' : '';
+  const after = ALNUM.test(value.at(-1)!) ? '(?![\\p{L}\\p{N}])' : '';
+  return `${before}${body}${after}`;
+}
+
 export class Redactor {
-  private readonly values = new Set<string>();
+  /** Longest first, so a secret that contains another one is scrubbed whole. */
+  private anywhere: string[] = [];
+  private readonly tokens = new Set<string>();
+  private tokenRegex: RegExp | null = null;
 
   /** Remembers a secret value so it is scrubbed wherever it appears, whatever the field is called. */
   addSecret(value: string): void {
-    if (value.length >= 8) this.values.add(value);
+    // A blank value cannot be told apart from the log's own spacing; redacting it would only blank the log.
+    if (value.trim().length === 0) return;
+    if (value.length >= ANYWHERE_FROM) {
+      if (!this.anywhere.includes(value)) this.anywhere = [...this.anywhere, value].sort((a, b) => b.length - a.length);
+      return;
+    }
+    if (this.tokens.has(value)) return;
+    this.tokens.add(value);
+    const alternatives = [...this.tokens].sort((a, b) => b.length - a.length).map(tokenPattern);
+    this.tokenRegex = new RegExp(alternatives.join('|'), 'gu');
   }
 
   redactString(s: string): string {
     let out = s.replace(WG_KEY_LINE, `$1${REDACTED}`);
-    for (const v of this.values) if (out.includes(v)) out = out.split(v).join(REDACTED);
+    for (const v of this.anywhere) if (out.includes(v)) out = out.split(v).join(REDACTED);
+    if (this.tokenRegex) out = out.replace(this.tokenRegex, REDACTED);
     return out;
   }
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolveBinary } from '../process/binaries.js';
+import { resolvePrivileged } from '../process/privileged.js';
 import { renderDesktopConfig, renderVpsWg0Conf, type DesktopConfigInput } from '../tunnel/config.js';
 import { generateKeyPair, type KeyPair } from '../tunnel/keys.js';
 import { execaRunner, type ProcessRunner, type RunOptions, type RunResult } from '../tunnel/runner.js';
@@ -43,8 +43,9 @@ export interface NetnsPair {
 const live = new Set<NetnsPair>();
 let exitHookInstalled = false;
 
+// Everything here runs as root (`sudo npx jett demo` puts node_modules/.bin first on PATH): system folders only.
 function ipBin(): string {
-  const ip = resolveBinary('ip');
+  const ip = resolvePrivileged('ip');
   if (!ip) throw new Error('namespace pair: `ip` not found (install iproute2: npm run setup:linux)');
   return ip;
 }
@@ -110,12 +111,12 @@ export async function createNetnsPair(opts: { prefix?: string } = {}): Promise<N
   const root = execaRunner;
   const env = { WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1' };
   const wgQuick = () => {
-    const found = resolveBinary('wg-quick');
+    const found = resolvePrivileged('wg-quick');
     if (!found) throw new Error('namespace pair: wg-quick not found (npm run setup:linux)');
     return found;
   };
   const iptables = () => {
-    const found = resolveBinary('iptables');
+    const found = resolvePrivileged('iptables');
     if (!found) throw new Error('namespace pair: iptables not found (npm run setup:linux)');
     return found;
   };

@@ -3,9 +3,13 @@ import fs from 'node:fs';
 import { SECRET_NAMES, type SecretName } from '../contracts/secrets.js';
 import { SecretError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { notAFile, openRegularFile } from '../fs/regular-file.js';
 import type { SecretStore } from './store.js';
 
 type Secrets = Partial<Record<SecretName, string>>;
+
+/** A handful of keys and passwords; a bigger file is not ours, and reading it whole would only fill memory. */
+const MAX_STORE_BYTES = 1024 * 1024;
 
 export class FileSecretStore implements SecretStore {
   readonly kind = 'file' as const;
@@ -17,20 +21,32 @@ export class FileSecretStore implements SecretStore {
   ) {}
 
   private read(): Secrets {
-    let fd: number;
+    let opened;
     try {
-      fd = fs.openSync(this.location, 'r');
+      opened = openRegularFile(this.location);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
       throw new SecretError(`cannot open the secret store ${this.location}: ${(err as NodeJS.ErrnoException).code}`, 'check that the file belongs to you');
     }
+    if (opened === null) return {};
+    if (opened.kind !== 'file') {
+      // Never read from it: a FIFO would hang the CLI, and whoever made it may be waiting for what we write.
+      throw new SecretError(
+        notAFile(`the secret store ${this.location}`, opened.kind),
+        opened.kind === 'folder'
+          ? `move it aside (\`mv ${this.location} ${this.location}.folder\`); Jett creates the file when you next run \`jett secret set NAME\``
+          : `remove it (\`rm ${this.location}\`) and set the secrets again with \`jett secret set NAME\``,
+      );
+    }
+    const fd = opened.fd;
     try {
-      const st = fs.fstatSync(fd);
-      if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+      if (process.platform !== 'win32' && (opened.mode & 0o077) !== 0) {
         throw new SecretError(
-          `the secret store ${this.location} is readable by other users (mode ${(st.mode & 0o777).toString(8)})`,
+          `the secret store ${this.location} is readable by other users (mode ${(opened.mode & 0o777).toString(8)})`,
           `run \`chmod 600 ${this.location}\`, then consider rotating the keys it holds`,
         );
+      }
+      if (opened.size > MAX_STORE_BYTES) {
+        throw new SecretError(`the secret store ${this.location} is ${opened.size} bytes, far more than a few secrets`, 'restore it from a backup, or remove it and set the secrets again with `jett secret set NAME`');
       }
       const text = fs.readFileSync(fd, 'utf8');
       let parsed: unknown;

@@ -4,6 +4,7 @@ import { openLocalDb, type LocalDb } from '../db/local-db.js';
 import { EventBus } from '../events/bus.js';
 import { Outbox } from '../outbox/store.js';
 import type { Runtime } from '../runtime.js';
+import type { VpsGuard } from '../tunnel/vps-guard.js';
 import { InboxStore, type InboxHandler } from './inbox-store.js';
 import { configPoolFactory } from './pg-pool.js';
 import { SyncService, type SyncOptions } from './service.js';
@@ -26,14 +27,15 @@ export function syncOptionsFrom(config: Config): Partial<SyncOptions> {
   };
 }
 
-export function openSyncStack(runtime: Runtime, config: Config, extra: { bus?: EventBus; handler?: InboxHandler; clock?: () => Date } = {}): SyncStack {
+/** `guard` is the real one from tunnel/setup.ts (`vpsGuardFor`): the agent and the CLI connect only through the tunnel. */
+export function openSyncStack(runtime: Runtime, config: Config, guard: VpsGuard, extra: { bus?: EventBus; handler?: InboxHandler; clock?: () => Date } = {}): SyncStack {
   const local = openLocalDb(runtime.paths.database);
   const outbox = new Outbox(local, { clock: extra.clock });
   const inbox = new InboxStore(local.db, outbox);
   const service = new SyncService({
     outbox,
     inbox,
-    pool: configPoolFactory(config.postgres, runtime.secrets),
+    pool: configPoolFactory(config.postgres, runtime.secrets, guard),
     bus: extra.bus ?? new EventBus(),
     logger: runtime.logger,
     clock: extra.clock,

@@ -1,5 +1,6 @@
 // Sync errors and the classification of a failed push or pull: what backs off, what is a gap, what needs the user.
 import { JettError } from '../errors.js';
+import { TunnelDownError } from '../tunnel/vps-guard.js';
 
 export class SyncError extends JettError {}
 
@@ -54,6 +55,8 @@ export function classifyFailure(err: unknown): Failure {
     const transient = TRANSIENT_CODES.has(state) || TRANSIENT_CLASSES.has(state.slice(0, 2));
     return { kind: transient ? 'transient' : 'setup', code: state, message };
   }
+  // Refused by the tunnel guard: it passes by itself once the tunnel is up (tunnel-up retries at once).
+  if (err instanceof TunnelDownError) return { kind: 'transient', code: err.code, message, fix: err.fix };
   if (err instanceof JettError) return { kind: 'setup', code: null, message, fix: err.fix };
   // No SQLSTATE: the connection failed, was reset or timed out (ECONNREFUSED, ECONNRESET, "Connection terminated", ...).
   const code = (err as { code?: unknown } | null)?.code;

@@ -1,8 +1,11 @@
-// Builds the pg pool towards the VPS PostgreSQL from config postgres.* and the secret postgres.password.
+// Builds the pg pool towards the VPS PostgreSQL from config postgres.* and the secret postgres.password: every
+// connection passes the tunnel guard, and authenticates by SCRAM only.
 import pg from 'pg';
 import type { Config } from '../contracts/config.js';
 import type { SecretStore } from '../secrets/store.js';
+import { guardedPgStream, type VpsGuard } from '../tunnel/vps-guard.js';
 import { SyncError } from './errors.js';
+import { scramOnlyClient } from './scram-only.js';
 
 export type PgPoolFactory = () => Promise<pg.Pool>;
 
@@ -29,13 +32,25 @@ export function poolConfig(conn: pg.ClientConfig, timeouts: PgTimeouts = DEFAULT
   };
 }
 
-/** A factory that reads the password when the first connection is made, so a secret set later is picked up. */
-export function configPoolFactory(config: Config['postgres'], secrets: SecretStore, timeouts?: PgTimeouts): PgPoolFactory {
-  return async () => {
-    const password = await secrets.get('postgres.password');
-    if (!password) {
+/**
+ * A factory that checks the password is set when the pool is made, so a secret set later is picked up. Each new
+ * connection then goes through `guard` (no TLS: inside the tunnel WireGuard encrypts and authenticates the VPS by
+ * its key, and the guard refuses any other way there), and the password is read only for a SCRAM exchange.
+ */
+export function configPoolFactory(config: Config['postgres'], secrets: SecretStore, guard: VpsGuard, timeouts?: PgTimeouts): PgPoolFactory {
+  const password = async () => {
+    const value = await secrets.get('postgres.password');
+    if (!value) {
       throw new SyncError('the secret postgres.password is not set, so Jett cannot log in to the VPS database', 'run `jett secret set postgres.password < FILE` with the password from the VPS bundle');
     }
-    return new pg.Pool(poolConfig({ host: config.host, port: config.port, database: config.database, user: config.user, password }, timeouts));
+    return value;
+  };
+  return async () => {
+    await password();
+    return new pg.Pool({
+      ...poolConfig({ host: config.host, port: config.port, database: config.database, user: config.user }, timeouts),
+      stream: guardedPgStream(guard),
+      Client: scramOnlyClient(password, `${config.host}:${config.port}`),
+    });
   };
 }

@@ -1,23 +1,62 @@
-// Makes a Jett database on a private cluster: the role and database the VPS bundle would make, with the server schema.
-import pg from 'pg';
-import type { PgCluster, PgDatabase } from '../db/pg-cluster.js';
-import { applyServerMigrations } from './server-schema.js';
+// Makes a Jett database on a private cluster exactly as the VPS install does: the bundle's roles script, then the
+// bundle's apply-migrations.sh, both through psql as the superuser, so the tests and `jett demo` run the very scripts
+// a VPS runs (migrations as the owner role, the desktop and n8n with their own limited roles).
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { execa } from 'execa';
+import { PG_BIN_DIR, type PgCluster, type PgDatabase } from '../db/pg-cluster.js';
+import { PgClusterError } from '../db/errors.js';
+import { migrationsDir } from '../db/resources.js';
+import { resolveBinary } from '../process/binaries.js';
+import { resourcePath } from '../resources.js';
 
 export interface ProvisionOptions {
   database?: string;
+  /** The desktop's login role (config postgres.user). */
   user?: string;
 }
 
-/** Creates the role and database (defaults: jett/jett) and applies the server migrations as that role. */
-export async function provisionJettDatabase(cluster: PgCluster, opts: ProvisionOptions = {}): Promise<PgDatabase> {
-  const db = await cluster.createDatabase(opts.database ?? 'jett', opts.user ?? 'jett');
+export interface JettDatabase {
+  /** As the desktop logs in: a member of jett_desktop. */
+  desktop: PgDatabase;
+  /** As n8n's "Jett PostgreSQL" credential logs in: jett_n8n. */
+  n8n: PgDatabase;
+  /** As the backup job logs in: jett_backup. */
+  backup: PgDatabase;
+}
+
+/** The owner of the sync's schema; nobody logs in as it. */
+export const OWNER_ROLE = 'jett_owner';
+
+function password(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/** Creates the roles and the database (defaults: jett/jett) and applies the server migrations as the owner role. */
+export async function provisionJettDatabase(cluster: PgCluster, opts: ProvisionOptions = {}): Promise<JettDatabase> {
+  const database = opts.database ?? 'jett';
+  const user = opts.user ?? 'jett';
+  const bash = resolveBinary('bash');
+  const psql = path.join(PG_BIN_DIR, 'psql');
+  if (!bash || !resolveBinary(psql)) throw new PgClusterError('bash or PostgreSQL 15 psql is missing', 'install them (`npm run setup:linux`)');
+  const pw = { desktop: password(), n8n: password(), backup: password() };
   // Over the owner-only socket, so this works even when the server listens inside another network namespace.
-  const client = new pg.Client({ host: cluster.socketDir, port: cluster.port, database: db.database, user: db.user });
-  await client.connect();
-  try {
-    await applyServerMigrations(client);
-  } finally {
-    await client.end();
-  }
-  return db;
+  const env = { PATH: `${PG_BIN_DIR}:/usr/bin:/bin`, PGHOST: cluster.socketDir, PGPORT: String(cluster.port), LC_ALL: 'C.UTF-8' };
+  const run = async (what: string, args: string[], extra: Record<string, string> = {}) => {
+    const r = await execa(bash, args, { reject: false, stdin: 'ignore', extendEnv: false, env: { ...env, ...extra } });
+    if (r.exitCode !== 0) throw new PgClusterError(`${what} failed: ${(r.stderr || r.stdout).trim()}`, `see the cluster log in ${cluster.dir}`);
+  };
+  await run('the roles script (postgres/init/10-jett-roles.sh)', [resourcePath('vps/postgres/init/10-jett-roles.sh')], {
+    POSTGRES_USER: 'postgres',
+    POSTGRES_DB: 'postgres',
+    JETT_DB_USER: user,
+    JETT_DB_NAME: database,
+    JETT_DB_PASSWORD: pw.desktop,
+    N8N_DB_PASSWORD: password(),
+    JETT_N8N_DB_PASSWORD: pw.n8n,
+    JETT_BACKUP_DB_PASSWORD: pw.backup,
+  });
+  await run('apply-migrations.sh', [resourcePath('vps/apply-migrations.sh'), migrationsDir('server'), psql, '-U', 'postgres', '-d', database]);
+  const as = (role: string, pass: string): PgDatabase => ({ host: cluster.host, port: cluster.port, database, user: role, password: pass });
+  return { desktop: as(user, pw.desktop), n8n: as('jett_n8n', pw.n8n), backup: as('jett_backup', pw.backup) };
 }

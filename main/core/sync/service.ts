@@ -11,7 +11,7 @@ import { realTimers, type SyncHooks, type Timers } from './hooks.js';
 import type { InboxHandler, InboxStore } from './inbox-store.js';
 import type { PgPoolFactory } from './pg-pool.js';
 import { ackInbox, claimInbox, preparePush, pushBatch, withClient } from './server-api.js';
-import { applyServerMigrations } from './server-schema.js';
+import { checkServerSchema } from './schema-version.js';
 
 export const INBOX_CHANNEL = 'jett_desktop_inbox';
 
@@ -267,8 +267,8 @@ export class SyncService {
       pool.on('acquire', (client) => this.inUse.add(client));
       pool.on('release', (_err, client) => this.inUse.delete(client));
       try {
-        const schema = await withClient(pool, (c) => applyServerMigrations(c));
-        if (schema.applied.length > 0) this.log.info('server schema migrated', { applied: schema.applied });
+        const schema = await withClient(pool, (c) => checkServerSchema(c));
+        if (schema.server > schema.desktop) this.log.info('the VPS schema is newer than this Jett and says it still works with it', { ...schema });
       } catch (err) {
         await pool.end().catch(() => undefined);
         throw err;

@@ -2,7 +2,8 @@
 // the helper that `jett tunnel install` set up), wireguard.exe and wg.exe on Windows.
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolveBinary } from '../process/binaries.js';
+import { resolvePrivileged } from '../process/privileged.js';
+import { resolveWindowsPrivileged } from '../process/privileged-windows.js';
 import { parsePeerLines, parseWgDump, type InterfaceStatus } from './dump.js';
 import { TunnelError } from './errors.js';
 import type { ProcessRunner, RunResult } from './runner.js';
@@ -42,9 +43,19 @@ export const LINUX_HELPER_PATH = '/usr/local/libexec/jett-tunnel';
 // wg-quick tries the kernel module first; without it this lets wireguard-go run instead of refusing.
 const USERSPACE_ENV = { WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1' };
 
+/**
+ * Where the tunnel's programs come from: they run as root or administrator (directly, or through sudo and the
+ * helper), so only the fixed system folders count, never PATH: /usr/bin, /usr/sbin, /bin, /sbin on Linux, each
+ * checked root-only; Program Files\WireGuard and System32 on Windows.
+ */
+export function privilegedResolver(platform: NodeJS.Platform, env: NodeJS.ProcessEnv = process.env): (name: string) => string | null {
+  if (platform === 'win32') return (name) => resolveWindowsPrivileged(name, env, fs);
+  return (name) => resolvePrivileged(name);
+}
+
 function need(resolve: (n: string) => string | null, name: string, fix: string): string {
   const found = resolve(name);
-  if (!found) throw new TunnelError(`${name} not found on PATH or in the system folders`, fix);
+  if (!found) throw new TunnelError(`${name} not found in /usr/bin, /usr/sbin, /bin or /sbin (PATH is not searched for programs that run as root)`, fix);
   return found;
 }
 
@@ -244,7 +255,7 @@ class WindowsOperatorControl implements TunnelControl {
   ) {}
 
   private async sc(verb: 'start' | 'stop'): Promise<RunResult> {
-    const sc = need(this.o.resolve, 'sc.exe', 'sc.exe ships with Windows: check that C:\\Windows\\System32 is on PATH');
+    const sc = need(this.o.resolve, 'sc.exe', 'sc.exe ships with Windows in System32: check the Windows installation');
     return this.o.runner.run(sc, [verb, `WireGuardTunnel$${this.iface}`]);
   }
 
@@ -281,7 +292,7 @@ class WindowsOperatorControl implements TunnelControl {
 export function createTunnelControl(opts: ControlOptions): TunnelControl {
   assertInterfaceName(opts.iface);
   const platform = opts.platform ?? process.platform;
-  const resolve = opts.resolve ?? ((name: string) => resolveBinary(name, { platform }));
+  const resolve = opts.resolve ?? privilegedResolver(platform);
   if (platform === 'win32') {
     if (opts.mode === 'direct') return new WindowsControl(opts.iface, { runner: opts.runner, privateDir: opts.privateDir, resolve });
     return new WindowsOperatorControl(opts.iface, { runner: opts.runner, resolve });

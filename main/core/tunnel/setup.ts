@@ -6,11 +6,13 @@ import type { Logger } from '../log/logger.js';
 import { resolveBinary } from '../process/binaries.js';
 import type { SecretStore } from '../secrets/store.js';
 import { desktopConfig, type TunnelSettings } from './config.js';
-import { createTunnelControl, type TunnelControl } from './control.js';
+import { createTunnelControl, privilegedResolver, type TunnelControl } from './control.js';
 import { TunnelConfigError, TunnelError } from './errors.js';
 import { TunnelMonitor, type MonitorOptions, type Timers } from './health.js';
 import { pingProbe } from './probe.js';
+import { routeLookupFor } from './route-lookup.js';
 import { execaRunner, type ProcessRunner } from './runner.js';
+import { createVpsGuard, type VpsGuard } from './vps-guard.js';
 import { renderWgConfig } from './wg-config.js';
 
 export interface DesktopTunnelConfig {
@@ -59,7 +61,7 @@ export function controlFor(e: TunnelControlEnv): TunnelControl {
     runner: e.runner ?? execaRunner,
     privateDir: path.join(e.home, 'run'),
     platform,
-    resolve: (name) => resolveBinary(name, { env: e.env, platform }),
+    resolve: privilegedResolver(platform, e.env),
     ...(forced ? { mode: forced } : {}),
   });
 }
@@ -100,4 +102,9 @@ export function monitorFor(e: MonitorEnv): TunnelMonitor {
       },
     },
   });
+}
+
+/** The guard every VPS client of the agent and the CLI uses: the route to the VPS must go through tunnel.interface. */
+export function vpsGuardFor(settings: Pick<TunnelSettings, 'interface'>, opts: { platform?: NodeJS.Platform; runner?: ProcessRunner; env?: NodeJS.ProcessEnv } = {}): VpsGuard {
+  return createVpsGuard({ iface: settings.interface, lookup: routeLookupFor(opts.platform ?? process.platform, opts.runner ?? execaRunner, opts.env ?? process.env) });
 }

@@ -1,6 +1,6 @@
 // The wg-quick config format: a typed model, a parser with line-numbered errors, a canonical renderer, and the
 // checks both sides need (keys, CIDRs, endpoints, overlapping AllowedIPs, keepalive behind NAT).
-import { formatCidr, overlaps, parseCidr, type Cidr } from './cidr.js';
+import { formatCidr, overlaps, parseCidr, readCidr, type Cidr } from './cidr.js';
 import { TunnelConfigError } from './errors.js';
 import { decodeKey, publicKeyOf } from './keys.js';
 
@@ -81,11 +81,40 @@ function list(value: string): string[] {
 function cidrList(line: number, key: string, value: string, requirePrefix: boolean): string[] {
   const items = list(value);
   for (const item of items) {
-    const c = parseCidr(item);
-    if (!c || (requirePrefix && !item.includes('/'))) {
-      fail(line, `${key}: ${JSON.stringify(item.slice(0, 60))} is not an IP address with a /prefix`, `write it as ADDRESS/PREFIX, e.g. 10.0.0.2/32`);
+    try {
+      readCidr(item);
+    } catch (err) {
+      const e = err as TunnelConfigError;
+      fail(line, `${key}: ${e.message}`, e.fix);
+    }
+    if (requirePrefix && !item.includes('/')) fail(line, `${key}: ${JSON.stringify(item.slice(0, 60))} has no /prefix`, 'write it as ADDRESS/PREFIX, e.g. 10.0.0.2/32');
+  }
+  return items;
+}
+
+/**
+ * wg-quick splits DNS on commas and blanks (so does this) and hands resolvconf the entries that look like
+ * addresses (digits and dots, or any ":") as `nameserver` lines, the rest as one `search` line. So an entry is an
+ * IP address (no zone id) or a domain name of letters, digits, hyphens and dots: no shell or resolv.conf
+ * character and no control character reaches resolvconf.
+ */
+const MAX_DNS_ENTRIES = 16;
+
+function dnsList(line: number, value: string): string[] {
+  // Blanks as bash splits words (space and tab): any other control character stays inside the entry and is refused.
+  const items = value.split(/[, \t]+/).filter((s) => s.length > 0);
+  for (const item of items) {
+    const shown = JSON.stringify(item.slice(0, 60));
+    const looksLikeAddress = /^[0-9.]+$/.test(item) || item.includes(':');
+    if (looksLikeAddress) {
+      if (item.includes('/') || parseCidr(item) === null) {
+        fail(line, `DNS: ${shown} is not an IP address`, 'write a DNS server as a bare address (e.g. 10.0.0.2), or a search domain as a name (e.g. home.arpa)');
+      }
+    } else if (!HOSTNAME.test(item)) {
+      fail(line, `DNS: ${shown} is neither an IP address nor a search domain (letters, digits, "-" and "." only)`, 'list DNS servers and search domains separated by commas, e.g. DNS = 10.0.0.2, home.arpa');
     }
   }
+  if (items.length > MAX_DNS_ENTRIES) fail(line, `DNS lists ${items.length} entries`, `keep at most ${MAX_DNS_ENTRIES}: a resolver uses only the first few`);
   return items;
 }
 
@@ -170,7 +199,7 @@ export function parseWgConfig(text: string): WgConfig {
           return;
         }
         case 'dns':
-          i.dns.push(...list(value));
+          i.dns.push(...dnsList(n, value));
           return;
         case 'postup':
           i.postUp.push(value);

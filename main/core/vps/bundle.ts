@@ -59,6 +59,9 @@ export function fillTemplate(text: string, values: Record<string, string>, name:
   });
 }
 
+// The roles and databases postgres/init/10-jett-roles.sh makes besides the desktop's.
+const RESERVED_DB_NAMES = ['postgres', 'n8n', 'jett_owner', 'jett_desktop', 'jett_n8n', 'jett_backup'];
+
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 
 function checkInputs(opts: BundleOptions): void {
@@ -67,8 +70,8 @@ function checkInputs(opts: BundleOptions): void {
   }
   const { user, database } = opts.config.postgres;
   for (const [key, v] of [['postgres.user', user], ['postgres.database', database]] as const) {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(v) || ['postgres', 'n8n'].includes(v)) {
-      throw new VpsBundleError(`${key} ${JSON.stringify(v)} cannot name the sync's PostgreSQL role or database`, `use lower-case letters, digits and _ other than "postgres" and "n8n": \`jett config set ${key} jett\``);
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(v) || RESERVED_DB_NAMES.includes(v)) {
+      throw new VpsBundleError(`${key} ${JSON.stringify(v)} cannot name the sync's PostgreSQL role or database`, `use lower-case letters, digits and _ other than ${RESERVED_DB_NAMES.map((n) => `"${n}"`).join(', ')}: \`jett config set ${key} jett\``);
     }
   }
   if (!Number.isInteger(opts.backup.intervalHours) || opts.backup.intervalHours < 1 || opts.backup.intervalHours > 168) {
@@ -181,6 +184,7 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
     EDITOR_URL: opts.publishEditor ? `https://${opts.n8nHostname}/` : `http://${vpsAddress}:5678/`,
     PORTAINER_URL: opts.publishPortainer ? `https://${opts.portainerHostname}/` : `http://${vpsAddress}:9000/`,
     PG_DATABASE: opts.config.postgres.database,
+    PG_USER: opts.config.postgres.user,
     BACKUP_HOURS: String(opts.backup.intervalHours),
     BACKUP_DAYS: String(opts.backup.keepDays),
   };
@@ -205,6 +209,7 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
     }),
     0o644,
   );
+  template('postgres/pg_hba.conf', 0o644);
   template('README.md', 0o644);
   copyDir(migrationsRes, 'migrations');
   copyDir(path.join(vpsRes, 'n8n'), 'n8n');

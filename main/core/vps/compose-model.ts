@@ -62,10 +62,15 @@ export function composeModel(input: ComposeModelInput): Record<string, unknown> 
         tmpfs: [TMP, '/var/run/postgresql:rw,noexec,nosuid,nodev,size=1m'],
         env_file: ['env/postgres.env'],
         environment: { POSTGRES_USER: 'postgres', POSTGRES_DB: 'postgres', PGDATA: '/var/lib/postgresql/data/pgdata', TZ: input.timezone },
-        volumes: ['postgres-data:/var/lib/postgresql/data', './postgres/init:/docker-entrypoint-initdb.d:ro'],
+        // The bundle's pg_hba.conf (the superuser on the local socket only; each role from where it connects) and
+        // SCRAM verifiers for every password; the image's own file would let any role in from anywhere.
+        command: ['postgres', '-c', 'hba_file=/etc/jett/pg_hba.conf', '-c', 'password_encryption=scram-sha-256'],
+        volumes: ['postgres-data:/var/lib/postgresql/data', './postgres/init:/docker-entrypoint-initdb.d:ro', './postgres/pg_hba.conf:/etc/jett/pg_hba.conf:ro'],
         ports: port(SERVICE_PORTS.postgres),
         networks: ['db', 'postgres-edge'],
-        healthcheck: health(['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres']),
+        // Over TCP as a role pg_hba.conf lets in: pg_isready stops at the password request, which the server does not
+        // log; as postgres it would log a refusal every 30 s.
+        healthcheck: health(['CMD', 'pg_isready', '-h', '127.0.0.1', '-U', 'n8n', '-d', 'n8n']),
         mem_limit: '1g',
         cpus: '1.0',
         pids_limit: 200,

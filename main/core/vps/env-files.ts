@@ -8,6 +8,10 @@ export interface StackSecrets {
   postgresPassword: string;
   jettDbPassword: string;
   n8nDbPassword: string;
+  /** The role the Jett workflows in n8n log in as (jett_n8n). */
+  workflowsDbPassword: string;
+  /** The backup job's read-only role (jett_backup). */
+  backupDbPassword: string;
   n8nEncryptionKey: string;
   qdrantApiKey: string;
   /** The bearer token the desktop sends to the n8n webhooks (its secret `heartbeat.token`). */
@@ -60,6 +64,8 @@ export function stackSecrets(dir: string, stored: { jettDbPassword: string | nul
     postgresPassword: pg.get('POSTGRES_PASSWORD') || generatePassword(),
     jettDbPassword: pg.get('JETT_DB_PASSWORD') || stored.jettDbPassword || generatePassword(),
     n8nDbPassword: pg.get('N8N_DB_PASSWORD') || n8n.get('DB_POSTGRESDB_PASSWORD') || generatePassword(),
+    workflowsDbPassword: pg.get('JETT_N8N_DB_PASSWORD') || generatePassword(),
+    backupDbPassword: pg.get('JETT_BACKUP_DB_PASSWORD') || generatePassword(),
     n8nEncryptionKey: n8n.get('N8N_ENCRYPTION_KEY') || generatePassword(),
     qdrantApiKey: qdrant.get('QDRANT__SERVICE__API_KEY') || generatePassword(),
     desktopToken: desktop.get('JETT_DESKTOP_TOKEN') || stored.desktopToken || generatePassword(),
@@ -76,12 +82,14 @@ function envText(header: string, entries: Record<string, string>): string {
 /** env/NAME.env for each service; every file is written 0600. */
 export function serviceEnvFiles(s: StackSecrets, db: { user: string; database: string }): Record<string, string> {
   return {
-    'postgres.env': envText('postgres: its superuser, and the roles postgres/init creates on the first start', {
+    'postgres.env': envText('postgres: its superuser, and the roles postgres/init/10-jett-roles.sh makes (JETT_N8N_DB_PASSWORD: n8n\'s "Jett PostgreSQL" credential)', {
       POSTGRES_PASSWORD: s.postgresPassword,
       JETT_DB_USER: db.user,
       JETT_DB_NAME: db.database,
       JETT_DB_PASSWORD: s.jettDbPassword,
       N8N_DB_PASSWORD: s.n8nDbPassword,
+      JETT_N8N_DB_PASSWORD: s.workflowsDbPassword,
+      JETT_BACKUP_DB_PASSWORD: s.backupDbPassword,
     }),
     'n8n.env': envText("n8n: its database password and the key that encrypts its stored credentials (keep a copy)", {
       DB_POSTGRESDB_PASSWORD: s.n8nDbPassword,

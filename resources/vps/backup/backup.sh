@@ -48,10 +48,14 @@ seal() { # NAME: encrypts stdin to $work/NAME.age
   age --encrypt --recipients-file "$RECIPIENTS" --output "$work/$1.age"
 }
 
-# --- PostgreSQL: one dump per database, over the container's own socket --------------------------------------
+# --- PostgreSQL: one dump per database, as the read-only role jett_backup over the container's own socket --------
+# Its password is the container's own JETT_BACKUP_DB_PASSWORD (env/postgres.env): the single quotes leave it to the
+# shell inside the container, so it is never on this host's command lines (postgres/pg_hba.conf: local, SCRAM).
+# shellcheck disable=SC2016
+dump_as_backup_role='export PGPASSWORD="$JETT_BACKUP_DB_PASSWORD"; exec pg_dump -U jett_backup --format=custom --dbname="$1"'
 jett_db=$(grep '^JETT_DB_NAME=' env/postgres.env | cut -d= -f2-)
 for db in "$jett_db" n8n; do
-  "${COMPOSE[@]}" exec -T postgres pg_dump -U postgres --format=custom --dbname="$db" | seal "postgres-$db.dump" ||
+  "${COMPOSE[@]}" exec -T postgres sh -c "$dump_as_backup_role" sh "$db" | seal "postgres-$db.dump" ||
     die "pg_dump of $db failed; the earlier backups are kept"
 done
 

@@ -1,9 +1,9 @@
-// The VPS side of offline handling on a real PostgreSQL, driven the way the n8n workflows drive it.
+// The VPS side of offline handling on a real PostgreSQL, driven the way the n8n workflows drive it: their queries,
+// as n8n's own role (jett_n8n), on a database the VPS install's scripts made.
 import fs from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startPgCluster, type PgCluster } from '../../../main/core/db/pg-cluster.js';
-import { applyServerMigrations } from '../../../main/core/sync/server-schema.js';
+import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { binary, describeWith } from '../../helpers/requirements.js';
 
 interface PgNode { type: string; parameters: { query: string; options: { queryReplacement?: string } } }
@@ -20,19 +20,17 @@ function workflowQuery(file: string, json: unknown): { text: string; values: unk
 const CLIENT = '0190f5a0-0000-7000-8000-0000000000aa';
 
 describeWith([binary('/usr/lib/postgresql/15/bin/postgres')], 'presence SQL on PostgreSQL 15', () => {
-  let cluster: PgCluster;
+  let pgc: TestPostgres;
   let db: pg.Client;
 
   beforeAll(async () => {
-    cluster = await startPgCluster();
-    const conn = await cluster.createDatabase('jett', 'jett');
-    db = new pg.Client(conn);
+    pgc = await startPostgres();
+    db = new pg.Client(pgc.roles.n8n);
     await db.connect();
-    await applyServerMigrations(db);
   });
   afterAll(async () => {
     await db?.end();
-    await cluster?.stop();
+    await pgc?.stop();
   });
 
   it('records a heartbeat with the server clock, and the desktop is online', async () => {
@@ -40,7 +38,7 @@ describeWith([binary('/usr/lib/postgresql/15/bin/postgres')], 'presence SQL on P
     const q = workflowQuery('heartbeat.json', { body });
     const res = await db.query<{ received_at: Date }>(q.text, q.values);
     expect(Math.abs(res.rows[0]!.received_at.getTime() - Date.now())).toBeLessThan(60_000);
-    const presence = await db.query('SELECT status, interval_s, device FROM desktop_presence WHERE client_id = $1', [CLIENT]);
+    const presence = await pgc.query('SELECT status, interval_s, device FROM desktop_presence WHERE client_id = $1', [CLIENT]);
     expect(presence.rows).toEqual([{ status: 'online', interval_s: 2, device: 'desk' }]);
   });
 
@@ -49,8 +47,8 @@ describeWith([binary('/usr/lib/postgresql/15/bin/postgres')], 'presence SQL on P
     expect((await db.query(first.text)).rows).toMatchObject([{ client_id: CLIENT, status: 'online' }]);
     expect((await db.query(first.text)).rows).toEqual([]);
     // 7 s ago with a 2 s period: past 3 periods.
-    await db.query(`UPDATE desktop_heartbeats SET received_at = now() - interval '7 seconds' WHERE client_id = $1`, [CLIENT]);
-    expect((await db.query('SELECT status FROM desktop_presence')).rows).toEqual([{ status: 'offline' }]);
+    await pgc.query(`UPDATE desktop_heartbeats SET received_at = now() - interval '7 seconds' WHERE client_id = $1`, [CLIENT]);
+    expect((await pgc.query('SELECT status FROM desktop_presence')).rows).toEqual([{ status: 'offline' }]);
     expect((await db.query(first.text)).rows).toMatchObject([{ client_id: CLIENT, status: 'offline', device: 'desk' }]);
     expect((await db.query(first.text)).rows).toEqual([]);
   });
@@ -60,8 +58,32 @@ describeWith([binary('/usr/lib/postgresql/15/bin/postgres')], 'presence SQL on P
     await expect(db.query(q.text, q.values)).rejects.toThrow(/needs client_id/);
   });
 
+  it('refuses a heartbeat period outside 1..3600 s with a clear error, and presence of the other desktops keeps working', async () => {
+    const EVIL = '0190f5a0-0000-7000-8000-0000000000bb';
+    // 2^31 - 1 used to be stored, and 3 * interval_s then overflowed in desktop_presence for every desktop.
+    for (const interval_s of [2 ** 31 - 1, 2 ** 31, 2 ** 53, 0, -5, 1.5, 3601]) {
+      const q = workflowQuery('heartbeat.json', { body: { client_id: EVIL, device: 'evil', interval_s } });
+      await expect(db.query(q.text, q.values)).rejects.toThrow(/interval_s must be a whole number of seconds from 1 to 3600/);
+    }
+    // Not even the owner writing the table by hand gets one in.
+    await expect(
+      pgc.query(`INSERT INTO desktop_heartbeats (client_id, device, app_version, interval_s, body) VALUES ($1, 'x', 'x', $2, '{}')`, [EVIL, 2 ** 31 - 1]),
+    ).rejects.toThrow(/desktop_heartbeats_interval_s_range/);
+    // The bounds themselves are accepted; the detector and the view answer for everyone.
+    const EDGE = '0190f5a0-0000-7000-8000-0000000000cc';
+    const edge = workflowQuery('heartbeat.json', { body: { client_id: EDGE, device: 'edge', interval_s: 3600 } });
+    await db.query(edge.text, edge.values);
+    const back = workflowQuery('heartbeat.json', { body: { client_id: CLIENT, device: 'desk', interval_s: 1 } });
+    await db.query(back.text, back.values);
+    const detector = workflowQuery('offline-detector.json', {});
+    const changes = await db.query<{ client_id: string; status: string }>(detector.text);
+    expect(changes.rows.map((r) => [r.client_id, r.status]).sort()).toEqual([[CLIENT, 'online'], [EDGE, 'online']]);
+    const presence = await pgc.query('SELECT client_id, interval_s, status FROM desktop_presence ORDER BY client_id');
+    expect(presence.rows).toEqual([{ client_id: CLIENT, interval_s: 1, status: 'online' }, { client_id: EDGE, interval_s: 3600, status: 'online' }]);
+  });
+
   it('queues a request for the desktop once per request_id, and notifies', async () => {
-    const listener = new pg.Client({ host: cluster.socketDir, port: cluster.port, user: 'postgres', database: 'jett' });
+    const listener = new pg.Client(pgc.connection());
     const notes: string[] = [];
     await listener.connect();
     listener.on('notification', (n) => notes.push(n.payload ?? ''));
@@ -70,7 +92,7 @@ describeWith([binary('/usr/lib/postgresql/15/bin/postgres')], 'presence SQL on P
     const q = workflowQuery('queue-request.json', { body });
     expect((await db.query(q.text, q.values)).rows).toEqual([{ request_id: 'req-1' }]);
     await db.query(q.text, q.values);
-    const rows = await db.query('SELECT kind, payload, state FROM desktop_inbox WHERE request_id = $1', ['req-1']);
+    const rows = await pgc.query('SELECT kind, payload, state FROM desktop_inbox WHERE request_id = $1', ['req-1']);
     expect(rows.rows).toEqual([{ kind: 'notify', payload: { title: 'Backup done' }, state: 'queued' }]);
     await new Promise((r) => setTimeout(r, 100));
     expect(notes).toContain('req-1');

@@ -11,10 +11,11 @@ import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { createTunnelControl, type TunnelControl } from '../../../main/core/tunnel/control.js';
 import { TunnelError } from '../../../main/core/tunnel/errors.js';
 import { TunnelMonitor } from '../../../main/core/tunnel/health.js';
-import { renderLinuxHelper } from '../../../main/core/tunnel/install.js';
+import { helperPrograms, renderLinuxHelper } from '../../../main/core/tunnel/install.js';
 import { pingProbe } from '../../../main/core/tunnel/probe.js';
 import { TunnelStatusSchema, TunnelWatchLineSchema, type TunnelWatchLine } from '../../../main/core/contracts/tunnel.js';
 import { binary, describeWith, root } from '../../helpers/requirements.js';
+import { rootOnlyDir } from '../../helpers/root-dir.js';
 import { createNetnsPair, startVpsTunnel, TUNNEL, type NetnsPair, type VpsTunnel } from '../../helpers/netns.js';
 
 type StateEvent = JettEvents['tunnel.state'];
@@ -160,11 +161,12 @@ describeWith([root, binary('wg'), binary('wg-quick'), binary('wireguard-go'), bi
   // Root runs the helper through the real `sudo -n`, as the desktop user would after `jett tunnel install`.
   it('runs the installed helper on the real tunnel: up, status without the private key, reresolve, down', async () => {
     const iface = pair.ifaceName('h');
-    const dir = fs.mkdtempSync(path.join(privateDir, 'etc-'));
+    // The helper checks that only root can change its config and itself, so they live in a root-only folder.
+    const dir = rootOnlyDir('jett-tunnel-it-');
     const conf = path.join(dir, `${iface}.conf`);
     fs.writeFileSync(conf, vps.desktopConfigText, { mode: 0o600, flag: 'wx' });
     const helper = path.join(dir, 'jett-tunnel');
-    fs.writeFileSync(helper, renderLinuxHelper({ iface, endpoint: vps.desktopInput.endpoint, wgQuick: resolveBinary('wg-quick')!, wg: resolveBinary('wg')!, bash: resolveBinary('bash')! }, conf), { mode: 0o755 });
+    fs.writeFileSync(helper, renderLinuxHelper({ iface, endpoint: vps.desktopInput.endpoint, programs: helperPrograms(), configPath: conf, helperPath: helper }), { mode: 0o755 });
     const helperControl = createTunnelControl({ iface, runner: pair.runner('desktop'), privateDir, mode: 'helper', helperPath: helper, platform: 'linux' });
     try {
       await helperControl.up('');

@@ -21,6 +21,7 @@ echo "docker $*" >>"${log}"
 case "$*" in
   "compose ps -q "*) echo "id-\${*: -1}" ;;
   "inspect "*) echo healthy ;;
+  "compose exec -T postgres bash /docker-entrypoint-initdb.d/10-jett-roles.sh") ;;
   "compose exec -T postgres psql"*) cat >/dev/null; echo "0001_sync: applied" ;;
 esac
 exit 0
@@ -120,7 +121,11 @@ describeWith([root, binary('bash'), binary('install'), binary('cmp')], 'install.
     expect(c).toEqual(expect.arrayContaining(['ufw default deny incoming', 'ufw default allow outgoing', "ufw limit 22/tcp comment SSH (rate-limited)", 'ufw allow 51820/udp comment WireGuard', 'ufw --force enable', 'ufw reload']));
     expect(c).toEqual(expect.arrayContaining(['systemctl enable --now jett-backup.timer']));
     expect(c).toEqual(expect.arrayContaining(['docker compose pull --quiet', 'docker compose up -d --remove-orphans']));
-    expect(c.some((l) => l.startsWith('docker compose exec -T postgres psql -U jett -d jett'))).toBe(true);
+    // The roles first, then each migration through the superuser's local socket (it does SET ROLE jett_owner).
+    const roles = c.indexOf('docker compose exec -T postgres bash /docker-entrypoint-initdb.d/10-jett-roles.sh');
+    const migrate = c.findIndex((l) => l.startsWith('docker compose exec -T postgres psql -U postgres -d jett'));
+    expect(roles).toBeGreaterThan(-1);
+    expect(migrate).toBeGreaterThan(roles);
     const workflows = fs.readdirSync(path.join(bundle.dir, 'n8n')).filter((f) => f.endsWith('.json'));
     expect(c.includes('docker compose exec -T n8n n8n import:workflow --separate --input=/opt/jett-workflows')).toBe(workflows.length > 0);
     // The private key never reaches a command line.

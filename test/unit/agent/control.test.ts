@@ -1,9 +1,12 @@
-// The control endpoint on a real Unix socket: owner-only, answers its methods, refuses hostile input, streams events.
+// The control endpoint on a real Unix socket: owner-only, both ends prove the token without sending it, answers its
+// methods, refuses hostile input and hostile peers, and stays bounded against a client that never reads.
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ControlClient } from '../../../main/core/control/client.js';
+import { ControlAuthError, ControlClient } from '../../../main/core/control/client.js';
+import type { ControlLimits } from '../../../main/core/control/connection.js';
+import { newNonce, proofFor } from '../../../main/core/control/handshake.js';
 import { ControlServer } from '../../../main/core/control/server.js';
 import { CONTROL_MAX_APPEND, CONTROL_MAX_LINE_BYTES, OutboxAppendParamsSchema } from '../../../main/core/contracts/control.js';
 import { JettError } from '../../../main/core/errors.js';
@@ -11,18 +14,31 @@ import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';
 import { tempDir } from '../../helpers/tmp.js';
 
-const servers: ControlServer[] = [];
+const SECRET = 'k3y-only-the-user-can-read-0123456789abcdef';
+
+const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function start(onFailure?: (err: Error) => void) {
+interface StartOptions {
+  onFailure?: (err: Error) => void;
+  /** Replaces the status handler. */
+  status?: () => Promise<unknown>;
+  limits?: Partial<ControlLimits>;
+  now?: () => number;
+}
+
+async function start(opts: StartOptions = {}) {
   const sock = path.join(tempDir(), 'control.sock');
   const bus = new EventBus();
-  const server = new ControlServer(
-    sock,
-    {
-      status: async () => ({ tunnel: 'up' }),
+  const calls: string[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const server = new ControlServer({
+    path: sock,
+    secret: SECRET,
+    handlers: {
+      status: opts.status ?? (async () => (calls.push('status'), { tunnel: 'up' })),
       'sync.once': async () => ({ pushed: 3 }),
       'tunnel.up': async () => {
         throw new JettError('wg-quick up failed: interface name "jett0" is in use', 'run `jett tunnel down` first');
@@ -31,28 +47,68 @@ async function start(onFailure?: (err: Error) => void) {
       'tunnel.nudge': async () => undefined,
       'voice.toggle': async () => undefined,
       'outbox.status': async () => ({ pending: 0 }),
-      'outbox.append': async (params) => OutboxAppendParamsSchema.parse(params).payloads.length,
+      'outbox.append': async (params) => (calls.push('outbox.append'), OutboxAppendParamsSchema.parse(params).payloads.length),
     },
     bus,
-    createLogger({ sink: () => {}, format: 'json' }),
-    onFailure,
-  );
+    logger: createLogger({ sink: (l) => logs.push(JSON.parse(l) as Record<string, unknown>), format: 'json' }),
+    ...(opts.onFailure ? { onFailure: opts.onFailure } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   await server.listen();
-  servers.push(server);
-  return { sock, bus, server };
+  cleanups.push(() => server.close());
+  const serverSockets = () => [...(server as unknown as { sockets: Set<net.Socket> }).sockets];
+  return { sock, bus, server, calls, logs, serverSockets };
 }
 
-function rawExchange(sock: string, payload: string): Promise<string> {
-  return new Promise((resolve) => {
-    const c = net.connect(sock, () => c.write(payload));
-    let got = '';
-    c.setEncoding('utf8');
-    c.on('data', (d: string) => {
-      got += d;
-      if (got.includes('\n')) c.destroy();
-    });
-    c.on('close', () => resolve(got));
+/** A raw connection that reads lines; what a hand-written (or hostile) client sees. */
+async function raw(sock: string) {
+  const socket = net.connect(sock);
+  await new Promise((r) => socket.once('connect', r));
+  cleanups.push(() => void socket.destroy());
+  socket.setEncoding('utf8');
+  const lines: string[] = [];
+  const waiters: (() => void)[] = [];
+  let rest = '';
+  socket.on('data', (d: string) => {
+    const parts = (rest + d).split('\n');
+    rest = parts.pop()!;
+    lines.push(...parts);
+    waiters.splice(0).forEach((w) => w());
   });
+  const closed = new Promise<void>((r) => socket.once('close', () => r()));
+  const next = async (): Promise<Record<string, unknown>> => {
+    while (lines.length === 0) await new Promise<void>((r) => waiters.push(r));
+    return JSON.parse(lines.shift()!) as Record<string, unknown>;
+  };
+  return { socket, next, closed, send: (obj: unknown) => socket.write(`${typeof obj === 'string' ? obj : JSON.stringify(obj)}\n`) };
+}
+
+/** A raw connection that has done the client's half of the handshake with `secret`. */
+async function rawAuthed(sock: string, secret = SECRET) {
+  const c = await raw(sock);
+  const hello = await c.next();
+  const nonce = newNonce();
+  c.send({ proof: proofFor(secret, 'client', hello.nonce as string, nonce), nonce });
+  expect(await c.next()).toEqual({ proof: proofFor(secret, 'server', hello.nonce as string, nonce) });
+  return c;
+}
+
+/** A server that grabbed the socket path without knowing the token; it records every byte a client sends it. */
+async function rogueServer(behave: (socket: net.Socket, line: string | null) => void) {
+  const sock = path.join(tempDir(), 'control.sock');
+  const received: string[] = [];
+  const server = net.createServer((socket) => {
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      received.push(d);
+      behave(socket, d);
+    });
+    behave(socket, null);
+  });
+  await new Promise<void>((r) => server.listen(sock, () => r()));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { sock, received };
 }
 
 describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', () => {
@@ -63,7 +119,7 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
 
   it('answer a method, and turn an agent error into a JettError with its fix', async () => {
     const { sock } = await start();
-    const client = (await ControlClient.connect(sock))!;
+    const client = (await ControlClient.connect(sock, SECRET))!;
     expect(await client.call('status')).toEqual({ tunnel: 'up' });
     expect(await client.call('sync.once')).toEqual({ pushed: 3 });
     await expect(client.call('tunnel.up')).rejects.toMatchObject({ message: expect.stringContaining('in use'), fix: 'run `jett tunnel down` first' });
@@ -71,21 +127,29 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
   });
 
   it('say null when no agent listens', async () => {
-    expect(await ControlClient.connect(path.join(tempDir(), 'none.sock'))).toBeNull();
+    expect(await ControlClient.connect(path.join(tempDir(), 'none.sock'), SECRET)).toBeNull();
   });
 
   it('refuse malformed, unknown and oversized requests with a clear error', async () => {
     const { sock } = await start();
-    expect(JSON.parse(await rawExchange(sock, 'not json\n'))).toMatchObject({ ok: false, error: { message: 'the request is not JSON' } });
-    expect(JSON.parse(await rawExchange(sock, '{"id":7,"method":"rm -rf"}\n'))).toMatchObject({ id: 7, ok: false });
-    expect(JSON.parse(await rawExchange(sock, '{"id":8,"method":"status","extra":{"__proto__":1}}\n'))).toMatchObject({ id: 8, ok: false });
-    const huge = await rawExchange(sock, 'x'.repeat(CONTROL_MAX_LINE_BYTES + 10));
-    expect(JSON.parse(huge)).toMatchObject({ ok: false, error: { message: expect.stringContaining('longer than') } });
+    const c = await rawAuthed(sock);
+    c.send('not json');
+    expect(await c.next()).toMatchObject({ ok: false, error: { message: 'the request is not JSON' } });
+    c.send('{"id":7,"method":"rm -rf"}');
+    expect(await c.next()).toMatchObject({ id: 7, ok: false });
+    c.send('{"id":8,"method":"status","extra":{"__proto__":1}}');
+    expect(await c.next()).toMatchObject({ id: 8, ok: false });
+    // The old wire format's token field is refused too: nothing secret belongs in a request.
+    c.send({ id: 9, method: 'status', token: SECRET });
+    expect(await c.next()).toMatchObject({ id: 9, ok: false });
+    c.socket.write('x'.repeat(CONTROL_MAX_LINE_BYTES + 10));
+    expect(await c.next()).toMatchObject({ ok: false, error: { message: expect.stringContaining('longer than') } });
+    await c.closed;
   });
 
   it('pass params to the method, which refuses invalid ones with the path and the rule', async () => {
     const { sock } = await start();
-    const client = (await ControlClient.connect(sock))!;
+    const client = (await ControlClient.connect(sock, SECRET))!;
     expect(await client.call('outbox.append', { kind: 'note', payloads: [{ a: 1 }, { a: 2 }] })).toBe(2);
     await expect(client.call('outbox.append', { kind: 'DROP TABLE', payloads: [1] })).rejects.toThrow(/invalid params: kind: kind is a short lowercase name/);
     await expect(client.call('outbox.append', { kind: 'note', payloads: Array(CONTROL_MAX_APPEND + 1).fill(0) })).rejects.toThrow(/invalid params: payloads/);
@@ -95,23 +159,210 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
 
   it('report a failure of the listening socket, and serve again after listen()', async () => {
     const failures: string[] = [];
-    const { sock, server } = await start((err) => failures.push(err.message));
+    const { sock, server } = await start({ onFailure: (err) => failures.push(err.message) });
     (server as unknown as { server: net.Server }).server.emit('error', new Error('EMFILE: too many open files'));
     expect(failures).toEqual(['EMFILE: too many open files']);
     await server.listen();
-    const client = (await ControlClient.connect(sock))!;
+    const client = (await ControlClient.connect(sock, SECRET))!;
     expect(await client.call('status')).toEqual({ tunnel: 'up' });
     client.close();
   });
 
   it('stream bus events to a subscriber', async () => {
     const { sock, bus } = await start();
-    const client = (await ControlClient.connect(sock))!;
+    const client = (await ControlClient.connect(sock, SECRET))!;
     const got: { event: string; payload: unknown }[] = [];
     await client.subscribe((event, payload) => got.push({ event, payload }));
     bus.emit('tunnel.state', { from: 'up', to: 'degraded', reason: '2 probes failed', at: 'now' });
-    await new Promise((r) => setTimeout(r, 50));
+    await client.call('status');
     expect(got).toEqual([{ event: 'tunnel.state', payload: { from: 'up', to: 'degraded', reason: '2 probes failed', at: 'now' } }]);
     client.close();
+  });
+
+  it('leave alone a socket file that is no longer theirs when they close', async () => {
+    const { sock, server } = await start();
+    fs.rmSync(sock);
+    const successor = net.createServer();
+    await new Promise<void>((r) => successor.listen(sock, () => r()));
+    await server.close();
+    expect(fs.existsSync(sock)).toBe(true);
+    await new Promise<void>((r) => successor.close(() => r()));
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('the control handshake', () => {
+  it('refuses a server that grabbed the socket path without the token; it receives neither the token nor a request', async () => {
+    const fakeStatus = { id: 1, ok: true, result: { tunnel: { state: 'up' } } };
+    // Each stand-in plays a different trick: a made-up proof, the client's own proof sent back, a forged reply.
+    const tricks: Record<string, (socket: net.Socket, line: string | null) => void> = {
+      'made-up proof': (s, line) => s.write(line === null ? `${JSON.stringify({ hello: 'jett-control/1', nonce: newNonce() })}\n` : `${JSON.stringify({ proof: 'a'.repeat(64) })}\n`),
+      'reflected proof': (s, line) => {
+        if (line === null) s.write(`${JSON.stringify({ hello: 'jett-control/1', nonce: newNonce() })}\n`);
+        else s.write(`${JSON.stringify({ proof: (JSON.parse(line) as { proof: string }).proof })}\n`);
+      },
+      'forged reply instead of a hello': (s, line) => {
+        if (line === null) s.write(`${JSON.stringify(fakeStatus)}\n`);
+      },
+    };
+    for (const [name, trick] of Object.entries(tricks)) {
+      const rogue = await rogueServer(trick);
+      const err = await ControlClient.connect(rogue.sock, SECRET).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err, name).toBeInstanceOf(ControlAuthError);
+      expect((err as ControlAuthError).message, name).toMatch(/is not this user's Jett agent, so nothing was sent to it/);
+      const seen = rogue.received.join('');
+      expect(seen, name).not.toContain(SECRET);
+      expect(seen, name).not.toContain('method');
+    }
+  });
+
+  it('makes a collected client proof worthless: replayed to the agent, it is refused and no request runs', async () => {
+    const { sock, calls, logs } = await start();
+    // The rogue collects what an honest client answers to its challenge...
+    let collected = '';
+    const rogue = await rogueServer((s, line) => {
+      if (line === null) s.write(`${JSON.stringify({ hello: 'jett-control/1', nonce: newNonce() })}\n`);
+      else {
+        collected = line.trim();
+        s.write(`${JSON.stringify({ proof: 'b'.repeat(64) })}\n`);
+      }
+    });
+    await expect(ControlClient.connect(rogue.sock, SECRET)).rejects.toThrow(ControlAuthError);
+    expect(collected).toMatch(/"proof"/);
+    // ...and replays it to the real agent, which challenged it with a fresh nonce.
+    const c = await raw(sock);
+    await c.next();
+    c.send(collected);
+    c.send({ id: 1, method: 'outbox.append', params: { kind: 'note', payloads: ['forged'] } });
+    expect(await c.next()).toMatchObject({ id: null, ok: false, error: { message: 'the client did not prove it knows the control token' } });
+    await c.closed;
+    expect(calls).toEqual([]);
+    expect(logs.filter((l) => String(l.msg).startsWith('control connection refused'))).toHaveLength(1);
+  });
+
+  it('refuses a client without the token before it handles any request', async () => {
+    const { sock, calls } = await start();
+    await expect(ControlClient.connect(sock, 'guessed')).rejects.toThrow(/did not prove it knows the control token/);
+    const c = await raw(sock);
+    expect(await c.next()).toMatchObject({ hello: 'jett-control/1' });
+    c.send({ id: 1, method: 'outbox.append', params: { kind: 'note', payloads: ['forged'] } });
+    expect(await c.next()).toMatchObject({ ok: false, error: { message: 'the client did not prove it knows the control token' } });
+    await c.closed;
+    expect(calls).toEqual([]);
+  });
+
+  it('hangs up on a client that never answers the challenge', async () => {
+    const { sock } = await start({ limits: { handshakeTimeoutMs: 50 } });
+    const c = await raw(sock);
+    await c.next();
+    await c.closed;
+    expect(c.socket.destroyed).toBe(true);
+  });
+
+  it('logs the first refused client, then one line a minute with how many it left out', async () => {
+    let now = 0;
+    const { sock, server, logs } = await start({ now: () => now });
+    const refuseOne = async () => {
+      await expect(ControlClient.connect(sock, 'guessed')).rejects.toThrow(ControlAuthError);
+    };
+    const refusals = () => logs.filter((l) => String(l.msg).startsWith('control connection refused'));
+    for (let i = 0; i < 40; i++) await refuseOne();
+    expect(refusals()).toHaveLength(1);
+    now += 59_000;
+    await refuseOne();
+    expect(refusals()).toHaveLength(1);
+    now += 2_000;
+    await refuseOne();
+    expect(refusals()).toHaveLength(2);
+    expect(refusals()[1]).toMatchObject({ level: 'warn', leftOutSinceLastLine: 40 });
+    for (let i = 0; i < 5; i++) await refuseOne();
+    await server.close();
+    expect(refusals()).toHaveLength(3);
+    expect(refusals()[2]).toMatchObject({ leftOutSinceLastLine: 5 });
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('control endpoint backpressure', () => {
+  it('stops reading from a client that sends requests and never reads the replies, and loses none of them', async () => {
+    const maxInFlight = 16;
+    const { sock, serverSockets } = await start({ limits: { maxInFlight } });
+    const c = await rawAuthed(sock);
+    c.socket.pause();
+    const requests = 100_000;
+    let sent = 0;
+    for (let id = 1; id <= requests; id++) {
+      const line = `${JSON.stringify({ id, method: 'status' })}\n`;
+      sent += line.length;
+      c.socket.write(line);
+    }
+    const [conn] = serverSockets();
+    // Wait until the agent has stopped reading: its socket is paused and the client still holds unsent requests.
+    const settle = async () => {
+      for (let i = 0; i < 1000 && !(conn!.isPaused() && c.socket.writableLength > 0); i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    await settle();
+    const readAtPause = conn!.bytesRead;
+    const reply = `${JSON.stringify({ id: requests, ok: true, result: { tunnel: 'up' } })}\n`.length;
+    // What the agent holds for this client: at most the socket's high-water mark plus one reply per request in flight.
+    const bound = conn!.writableHighWaterMark + maxInFlight * reply;
+    expect(conn!.writableLength).toBeLessThanOrEqual(bound);
+    expect(readAtPause).toBeLessThan(sent / 4);
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(conn!.bytesRead).toBe(readAtPause);
+    expect(conn!.writableLength).toBeLessThanOrEqual(bound);
+
+    // Once the client reads, every request is answered, in order.
+    c.socket.resume();
+    for (let id = 1; id <= requests; id++) expect((await c.next()).id).toBe(id);
+  }, 60_000);
+
+  it('runs at most maxInFlight requests of one connection at once, and the rest once those finish', async () => {
+    const maxInFlight = 4;
+    let running = 0;
+    let most = 0;
+    const gates: (() => void)[] = [];
+    const { sock } = await start({
+      limits: { maxInFlight },
+      status: async () => {
+        most = Math.max(most, ++running);
+        await new Promise<void>((r) => gates.push(r));
+        running--;
+        return { tunnel: 'up' };
+      },
+    });
+    const c = await rawAuthed(sock);
+    for (let id = 1; id <= 50; id++) c.send({ id, method: 'status' });
+    while (gates.length < maxInFlight) await new Promise((r) => setTimeout(r, 5));
+    // Give the agent every chance to start more than it may: it has read what it holds and stopped.
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(running).toBe(maxInFlight);
+    let answered = 0;
+    while (answered < 50) {
+      gates.splice(0).forEach((g) => g());
+      await c.next();
+      answered++;
+    }
+    expect(most).toBe(maxInFlight);
+  });
+
+  it('cuts off a subscriber that lets events pile up, before they pass the limit', async () => {
+    const maxQueuedBytes = 64 * 1024;
+    const { sock, bus, serverSockets, logs } = await start({ limits: { maxQueuedBytes } });
+    const c = await rawAuthed(sock);
+    c.send({ id: 1, method: 'events.subscribe' });
+    expect(await c.next()).toMatchObject({ id: 1, ok: true });
+    c.socket.pause();
+    const [conn] = serverSockets();
+    const payload = { title: 'n', body: 'x'.repeat(500) };
+    let most = 0;
+    for (let i = 0; i < 20_000 && !conn!.destroyed; i++) {
+      bus.emit('notification', payload);
+      most = Math.max(most, conn!.writableLength);
+    }
+    expect(conn!.destroyed).toBe(true);
+    expect(most).toBeLessThanOrEqual(maxQueuedBytes);
+    expect(logs.some((l) => String(l.msg).startsWith('control client cut off'))).toBe(true);
   });
 });

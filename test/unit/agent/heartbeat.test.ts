@@ -6,6 +6,7 @@ import { HeartbeatBodySchema, type HeartbeatBody } from '../../../main/core/cont
 import { EventBus } from '../../../main/core/events/bus.js';
 import { HeartbeatSender } from '../../../main/core/heartbeat/sender.js';
 import { createLogger } from '../../../main/core/log/logger.js';
+import { loopbackGuard } from '../../helpers/vps-guard.js';
 
 const body: HeartbeatBody = {
   client_id: '0190f5a0-0000-7000-8000-000000000001',
@@ -32,7 +33,7 @@ async function receiver(handler: http.RequestListener): Promise<string> {
 }
 
 function sender(url: string, extra: Partial<ConstructorParameters<typeof HeartbeatSender>[0]> = {}) {
-  return new HeartbeatSender({ url, intervalS: 60, token: async () => 'hb-token-123456', body: () => body, bus: new EventBus(), logger: createLogger({ sink: () => {}, format: 'json' }), ...extra });
+  return new HeartbeatSender({ url, intervalS: 60, token: async () => 'hb-token-123456', body: () => body, bus: new EventBus(), logger: createLogger({ sink: () => {}, format: 'json' }), guard: loopbackGuard, ...extra });
 }
 
 describe('HeartbeatSender', () => {

@@ -11,6 +11,7 @@ import { createLogger } from '../../../main/core/log/logger.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { snapshot } from './helpers.js';
 
+const SECRET = 'agent-handle-test-secret';
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
@@ -24,9 +25,10 @@ async function attach() {
     calls.push(name);
     return result;
   };
-  const server = new ControlServer(
-    sock,
-    {
+  const server = new ControlServer({
+    path: sock,
+    secret: SECRET,
+    handlers: {
       status: record('status', snapshot({ tunnel: { state: 'up', handshakeAgeS: 9 } })),
       'sync.once': record('sync.once', { pushed: 0 }),
       'tunnel.up': record('tunnel.up'),
@@ -39,11 +41,11 @@ async function attach() {
       'outbox.append': record('outbox.append', 0),
     },
     bus,
-    createLogger({ sink: () => {}, format: 'json' }),
-  );
+    logger: createLogger({ sink: () => {}, format: 'json' }),
+  });
   await server.listen();
   cleanup.push(() => server.close());
-  const client = await ControlClient.connect(sock);
+  const client = await ControlClient.connect(sock, SECRET);
   const handle: AgentHandle = await attachedHandle(client!);
   cleanup.push(() => handle.close());
   return { bus, calls, handle };

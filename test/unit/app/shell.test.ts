@@ -14,6 +14,8 @@ const shellApp = electron.app as unknown as ShellApp;
 const dirs = { preload: '/app/dist/preload/index.cjs', renderer: '/app/dist/renderer', icons: '/app/resources/tray' };
 
 beforeEach(() => {
+  // Each test starts the shell anew, from before `ready` (app.enableSandbox() is refused after it).
+  app.isReady = false;
   app.singleInstance = true;
   app.paths.clear();
   app.removeAllListeners();
@@ -202,8 +204,9 @@ describe('startShell', () => {
     app.emit('web-contents-created', {}, contents);
     let prevented = 0;
     contents.emit('will-navigate', { preventDefault: () => prevented++ }, 'https://evil.example/');
+    contents.emit('will-redirect', { preventDefault: () => prevented++ }, 'https://evil.example/');
     contents.emit('will-attach-webview', { preventDefault: () => prevented++ });
-    expect(prevented).toBe(2);
+    expect(prevented).toBe(3);
     expect(contents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     await shell!.stop();
   });

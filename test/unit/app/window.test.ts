@@ -16,9 +16,9 @@ import { BrowserWindow } from '../../mocks/electron.js';
 
 const log = { warn: vi.fn() };
 
-function open() {
+function open(devTools = false) {
   const created: number[] = [];
-  const win = createSettingsWindow({ preloadPath: '/app/dist/preload/index.cjs', log, onCreated: (w) => created.push(w.webContents.id) }) as unknown as BrowserWindow;
+  const win = createSettingsWindow({ preloadPath: '/app/dist/preload/index.cjs', devTools, log, onCreated: (w) => created.push(w.webContents.id) }) as unknown as BrowserWindow;
   return { win, created };
 }
 
@@ -40,7 +40,9 @@ describe('the settings window', () => {
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      devTools: false,
     });
+    expect((open(true).win.options.webPreferences as { devTools: boolean }).devTools).toBe(true);
   });
 
   it('is the only BrowserWindow the shell creates', () => {

@@ -1,6 +1,11 @@
-// With an agent running, `jett status` and `jett tunnel status` answer from it; without one they say so or probe.
+// With an agent running, `jett status` and `jett tunnel status` answer from it; without one they say so or probe;
+// with an impostor at the agent's endpoint they refuse it and say so.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from '../../../main/core/agent.js';
+import { newNonce } from '../../../main/core/control/handshake.js';
 import { ConfigSchema } from '../../../main/core/contracts/config.js';
 import { AgentStatusOutputSchema } from '../../../main/core/contracts/status.js';
 import { TunnelStatusSchema } from '../../../main/core/contracts/tunnel.js';
@@ -41,5 +46,30 @@ describe.runIf(process.platform !== 'win32')('jett commands and a running agent'
     const res = await jett(['status'], { home: tempDir() });
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('no Jett agent is running');
+  });
+
+  it('jett status refuses an endpoint that cannot prove the token, sends it nothing, and does not fall back', async () => {
+    const other = tempDir();
+    fs.writeFileSync(path.join(other, 'control.token'), 'the-users-real-token-0123456789', { mode: 0o600 });
+    const received: string[] = [];
+    // Someone else took the endpoint's name: it answers like an agent, with a proof it had to make up.
+    const impostor = net.createServer((s) => {
+      s.write(`${JSON.stringify({ hello: 'jett-control/1', nonce: newNonce() })}\n`);
+      s.on('data', (d) => {
+        received.push(d.toString());
+        s.write(`${JSON.stringify({ proof: 'c'.repeat(64) })}\n`);
+      });
+    });
+    await new Promise<void>((r) => impostor.listen(path.join(other, 'control.sock'), () => r()));
+    try {
+      const res = await jett(['status'], { home: other });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/ControlAuthError: the process serving .* could not prove it knows the control token/);
+      expect(res.stdout).not.toContain('no Jett agent is running');
+      expect(received.join('')).not.toContain('the-users-real-token');
+      expect(received.join('')).not.toContain('method');
+    } finally {
+      await new Promise<void>((r) => impostor.close(() => r()));
+    }
   });
 });

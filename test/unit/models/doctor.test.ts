@@ -17,6 +17,7 @@ async function epCheck(platform: NodeJS.Platform, backends: string[], models: Co
     configFile: path.join(home, 'config.json'),
     secrets: new FileSecretStore(path.join(home, 'secrets.json')),
     resolveBinary: () => null,
+    resolvePrivileged: () => null,
     fetch: () => Promise.reject(new Error('offline')),
     loadOnnxRuntime: async () => ({ backends: backends.map((name) => ({ name, bundled: name !== 'cuda' })), libDir: home }),
     modelsDir: () => path.join(home, 'models'),

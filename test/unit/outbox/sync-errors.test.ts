@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SecretError } from '../../../main/core/errors.js';
 import { backoffDelayMs, classifyFailure, fixFor } from '../../../main/core/sync/errors.js';
+import { TunnelDownError } from '../../../main/core/tunnel/vps-guard.js';
 import { parseFailpoint } from '../../faults/failpoints.js';
 
 const pgError = (code: string) => Object.assign(new Error(`pg ${code}`), { code });
@@ -11,6 +12,12 @@ describe('push failure classification', () => {
     for (const e of [pgError('40001'), pgError('40P01'), pgError('57P01'), pgError('57014'), pgError('08006'), pgError('53300'), Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), new Error('Connection terminated unexpectedly'), new Error('Query read timeout')]) {
       expect(classifyFailure(e).kind, e.message).toBe('transient');
     }
+  });
+
+  it('retries a refusal of the tunnel guard as transient, keeping its fix (`jett tunnel up`)', () => {
+    const f = classifyFailure(new TunnelDownError('the tunnel is down (interface jett0 does not exist)', 'bring the tunnel up: `jett tunnel up`'));
+    expect(f).toMatchObject({ kind: 'transient', code: 'JETT_TUNNEL_DOWN' });
+    expect(fixFor(f)).toContain('jett tunnel up');
   });
 
   it('calls a seq gap a gap, and a wrong password, a missing function or a missing secret a setup problem with a fix', () => {

@@ -122,7 +122,7 @@ describe('Linux, as root (wg-quick and wg)', () => {
     const rec = recorder(() => ({}));
     const control = createTunnelControl({ iface: 'jett0', runner: rec.runner, privateDir: tempDir(), platform: 'linux', resolve: () => null, mode: 'direct' });
     const err = await control.up(CONFIG).catch((e: unknown) => e);
-    expect((err as TunnelError).message).toBe('wg-quick not found on PATH or in the system folders');
+    expect((err as TunnelError).message).toBe('wg-quick not found in /usr/bin, /usr/sbin, /bin or /sbin (PATH is not searched for programs that run as root)');
     expect((err as TunnelError).fix).toMatch(/apt install wireguard-tools/);
   });
 

@@ -1,11 +1,16 @@
 // Fake `wg`, `wg-quick` and `ping` record every command line while the real CLI generates keys and brings the
-// tunnel up and down: no private or preshared key may appear in any argv, output or log line.
+// tunnel up and down: no private or preshared key may appear in any argv, output or log line. wg and wg-quick run
+// as root, so Jett takes them from the system folders only: the fakes are bound over them in a mount namespace.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { expect, it } from 'vitest';
 import { TunnelStatusSchema } from '../../../main/core/contracts/tunnel.js';
+import { resolveBinary } from '../../../main/core/process/binaries.js';
+import { resolvePrivileged } from '../../../main/core/process/privileged.js';
 import { generateKeyPair } from '../../../main/core/tunnel/keys.js';
-import { jett } from '../../helpers/cli.js';
+import type { CliResult } from '../../helpers/cli.js';
+import { binary, describeWith, root } from '../../helpers/requirements.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const FAKE_WG_QUICK = `#!/bin/bash
@@ -36,11 +41,33 @@ printf '%s\\x1f' "$0" "$@" >> "$JETT_FAKE_RECORD"; printf '\\n' >> "$JETT_FAKE_R
 echo "64 bytes from \${@: -1}: icmp_seq=1 ttl=64 time=0.412 ms"
 `;
 
-describe('no key on a command line, in output or in logs', () => {
-  afterEach(() => {
-    vi.unstubAllEnvs();
+/** Runs the commands in one jett process inside a mount namespace where the fakes sit at the system paths. */
+function jettWithFakes(home: string, bin: string, lists: string[][]): CliResult[] {
+  const wg = resolvePrivileged('wg')!;
+  const wgQuick = resolvePrivileged('wg-quick')!;
+  // Programs that run as root come only from the system folders, so the fakes are bound over the real ones there.
+  const script = `set -e; mount --bind "$BIN/wg" '${wg}'; mount --bind "$BIN/wg-quick" '${wgQuick}'; exec "$NODE" --import tsx test/helpers/cli-batch.ts "$LISTS"`;
+  const r = spawnSync(resolveBinary('unshare')!, ['--mount', '--propagation', 'private', resolveBinary('bash')!, '-c', script], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: {
+      ...process.env,
+      BIN: bin,
+      NODE: process.execPath,
+      LISTS: JSON.stringify(lists),
+      JETT_HOME: home,
+      PATH: `${bin}:${process.env.PATH}`,
+      JETT_TUNNEL_CONTROL: 'direct',
+      // The fakes run as children of jett and read their record and state paths from its environment.
+      JETT_FAKE_RECORD: path.join(bin, 'argv.log'),
+      JETT_FAKE_STATE: path.join(bin, 'state'),
+    },
   });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as CliResult[];
+}
 
+describeWith([root, binary('unshare'), binary('wg'), binary('wg-quick')], 'no key on a command line, in output or in logs', () => {
   it('runs keys generate, tunnel peer/config/up/status/down through fake wg tools', async () => {
     const home = tempDir();
     const bin = tempDir('jett-fake-bin-');
@@ -48,29 +75,23 @@ describe('no key on a command line, in output or in logs', () => {
       fs.writeFileSync(path.join(bin, name), text, { mode: 0o755 });
     }
     const record = path.join(bin, 'argv.log');
-    // The fakes run as children of this process and read their record and state paths from its environment.
-    vi.stubEnv('JETT_FAKE_RECORD', record);
-    vi.stubEnv('JETT_FAKE_STATE', path.join(bin, 'state'));
-    const env = { PATH: `${bin}:${process.env.PATH}`, JETT_TUNNEL_CONTROL: 'direct' };
-    const outputs: string[] = [];
-    const run = async (args: string[]) => {
-      const r = await jett(args, { home, env });
-      outputs.push(r.stdout, r.stderr);
-      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-      return r;
-    };
-
-    await run(['keys', 'generate', '--psk']);
-    await run(['tunnel', 'peer', '--public-key', generateKeyPair().publicKey, '--endpoint', 'vps.example.org:51820']);
-    await run(['tunnel', 'config', '--side', 'desktop']);
-    await run(['tunnel', 'config', '--side', 'vps']);
-    await run(['tunnel', 'config', '--side', 'desktop', '--out', path.join(home, 'desktop.conf')]);
+    const lists = [
+      ['keys', 'generate', '--psk'],
+      ['tunnel', 'peer', '--public-key', generateKeyPair().publicKey, '--endpoint', 'vps.example.org:51820'],
+      ['tunnel', 'config', '--side', 'desktop'],
+      ['tunnel', 'config', '--side', 'vps'],
+      ['tunnel', 'config', '--side', 'desktop', '--out', path.join(home, 'desktop.conf')],
+      ['tunnel', 'up', '--json'],
+      ['tunnel', 'status', '--json'],
+      ['tunnel', 'down'],
+    ];
+    const results = jettWithFakes(home, bin, lists);
+    results.forEach((r, i) => expect(r.code, `${lists[i]!.join(' ')}: ${r.stderr}`).toBe(0));
+    const outputs = results.flatMap((r) => [r.stdout, r.stderr]);
     expect(fs.statSync(path.join(home, 'desktop.conf')).mode & 0o777).toBe(0o600);
-    const up = await run(['tunnel', 'up', '--json']);
-    expect(TunnelStatusSchema.parse(JSON.parse(up.stdout))).toMatchObject({ state: 'up', rxBytes: 1000, txBytes: 2000, probeRttMs: 0.412, endpoint: 'vps.example.org:51820' });
-    const status = TunnelStatusSchema.parse(JSON.parse((await run(['tunnel', 'status', '--json'])).stdout));
-    expect(status.state).toBe('up');
-    expect((await run(['tunnel', 'down'])).stdout).toMatch(/down/);
+    expect(TunnelStatusSchema.parse(JSON.parse(results[5]!.stdout))).toMatchObject({ state: 'up', rxBytes: 1000, txBytes: 2000, probeRttMs: 0.412, endpoint: 'vps.example.org:51820' });
+    expect(TunnelStatusSchema.parse(JSON.parse(results[6]!.stdout)).state).toBe('up');
+    expect(results[7]!.stdout).toMatch(/down/);
 
     const secrets = JSON.parse(fs.readFileSync(path.join(home, 'secrets.json'), 'utf8')) as Record<string, string>;
     const keys = [secrets['tunnel.privateKey']!, secrets['tunnel.presharedKey']!];

@@ -1,7 +1,7 @@
 // wg-quick configs: both sides render and parse back unchanged, and malformed input always gets a clear error.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCidr } from '../../../main/core/tunnel/cidr.js';
+import { parseCidr, readCidr } from '../../../main/core/tunnel/cidr.js';
 import {
   desktopConfig,
   renderDesktopConfig,
@@ -127,6 +127,52 @@ describe('validation', () => {
     expect(parseCidr('::ffff:192.0.2.1/128')).toMatchObject({ family: 6, first: 0xffffc0000201n });
     for (const bad of ['10.0.0.1/33', '10.0.0.1/024', '::1/129', '10.0.0/8', 'x/1', '']) expect(parseCidr(bad)).toBeNull();
   });
+
+  it('refuses an IPv6 zone id with an error that says to remove it, in any position', () => {
+    for (const zoned of ['fe80::1%eth0/64', 'fe80::1%eth0', 'fe80::%1', '::ffff:192.0.2.1%2/128', 'fe80::1%25eth0']) {
+      const err = errorOf(() => readCidr(zoned));
+      expect(err.message).toMatch(/zone id/);
+      expect(err.fix).toMatch(/remove the "%"/);
+      expect(parseCidr(zoned)).toBeNull();
+    }
+    const conf = renderDesktopConfig(desktopInput).replace('Address = 10.0.0.1/24', 'Address = 10.0.0.1/24, fe80::1%eth0/64');
+    expect(errorOf(() => parseWgConfig(conf)).message).toMatch(/^line 4: Address: "fe80::1%eth0\/64" has a zone id/);
+    const peer = renderDesktopConfig(desktopInput).replace('AllowedIPs = 10.0.0.2/32', 'AllowedIPs = fe80::%1/128');
+    expect(errorOf(() => parseWgConfig(peer)).message).toMatch(/^line \d+: AllowedIPs: "fe80::%1\/128" has a zone id/);
+  });
+
+  it('says what is wrong with each malformed CIDR', () => {
+    const why: Array<[string, RegExp]> = [
+      ['', /is empty/],
+      ['10.0.0.1 /24', /contains a space/],
+      ['10.0.0.1/', /prefix that is not a number/],
+      ['10.0.0.1/2/4', /prefix that is not a number/],
+      ['10.0.0.1/024', /leading zero/],
+      ['10.0.0.1/33', /more than the 32 bits/],
+      ['::1/129', /more than the 128 bits/],
+      ['10.0.0/8', /not an IPv4 or IPv6 address/],
+    ];
+    for (const [text, re] of why) expect(errorOf(() => readCidr(text)).message).toMatch(re);
+  });
+
+  it('accepts DNS servers and search domains the way wg-quick splits them', () => {
+    const conf = renderDesktopConfig(desktopInput).replace('[Peer]', 'DNS = 10.0.0.2, fd00::53 home.arpa,example.org.\n\n[Peer]');
+    expect(parseWgConfig(conf).interface.dns).toEqual(['10.0.0.2', 'fd00::53', 'home.arpa', 'example.org.']);
+  });
+
+  it('refuses a DNS entry that is neither an address nor a search domain, naming the line', () => {
+    const base = renderDesktopConfig(desktopInput);
+    const line = base.split('\n').findIndex((l) => l === '[Peer]') + 1;
+    // Each of these would reach resolvconf through wg-quick as a nameserver or search line, run as root.
+    for (const bad of ['$(touch /tmp/pwned)', '`id`', 'a;reboot', 'home.arpa|x', 'ex\u0007ample.org', '10.0.0.300', '10.0.0.2/32', 'fe80::1%eth0', '1.2.3', 'nameserver\u000b1.1.1.1', '-x.org', 'a..b']) {
+      const conf = base.replace('[Peer]', `DNS = 10.0.0.2, ${bad}\n[Peer]`);
+      const err = errorOf(() => parseWgConfig(conf));
+      expect(err.message).toMatch(new RegExp(`^line ${line}: DNS: `));
+      expect(err.fix.length).toBeGreaterThan(0);
+    }
+    const many = base.replace('[Peer]', `DNS = ${Array.from({ length: 17 }, (_, i) => `10.0.0.${i + 1}`).join(', ')}\n[Peer]`);
+    expect(errorOf(() => parseWgConfig(many)).message).toMatch(/DNS lists 17 entries/);
+  });
 });
 
 const key = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64'));
@@ -162,6 +208,26 @@ describe('round trip and fuzzing', () => {
         expect(back).toEqual(cfg);
         expect(renderWgConfig(back)).toBe(text);
       }),
+    );
+  });
+
+  it('readCidr returns a CIDR or throws a TunnelConfigError with a fix, and parseCidr never throws, on any string', () => {
+    const near = fc
+      .tuple(fc.constantFrom('10.0.0.1', 'fe80::1', '::ffff:192.0.2.1', '::', '2001:db8::'), fc.string({ maxLength: 8 }), fc.constantFrom('', '/', '/24', '/128', '%eth0', '%'))
+      .map(([a, mid, tail]) => `${a}${mid}${tail}`);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), near, fc.ipV4(), fc.ipV6()), (text) => {
+        expect(() => parseCidr(text)).not.toThrow();
+        try {
+          const c = readCidr(text);
+          expect(c.first <= c.last).toBe(true);
+          expect(parseCidr(text)).toEqual(c);
+        } catch (e) {
+          expect(e).toBeInstanceOf(TunnelConfigError);
+          expect((e as TunnelConfigError).fix.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -62,6 +62,7 @@ describe('jett vps bundle', () => {
       'apply-migrations.sh',
       'backup/backup.sh',
       'postgres/init/10-jett-roles.sh',
+      'postgres/pg_hba.conf',
       'cloudflared/config.yml',
       'README.md',
     ]) {
@@ -150,7 +151,15 @@ describe('jett vps bundle', () => {
     const pg = parseEnvFile(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8'));
     const n8n = parseEnvFile(fs.readFileSync(path.join(out, 'env/n8n.env'), 'utf8'));
     const qdrant = parseEnvFile(fs.readFileSync(path.join(out, 'env/qdrant.env'), 'utf8'));
-    const secrets = [pg.get('POSTGRES_PASSWORD'), pg.get('JETT_DB_PASSWORD'), pg.get('N8N_DB_PASSWORD'), n8n.get('N8N_ENCRYPTION_KEY'), qdrant.get('QDRANT__SERVICE__API_KEY')];
+    const secrets = [
+      pg.get('POSTGRES_PASSWORD'),
+      pg.get('JETT_DB_PASSWORD'),
+      pg.get('N8N_DB_PASSWORD'),
+      pg.get('JETT_N8N_DB_PASSWORD'),
+      pg.get('JETT_BACKUP_DB_PASSWORD'),
+      n8n.get('N8N_ENCRYPTION_KEY'),
+      qdrant.get('QDRANT__SERVICE__API_KEY'),
+    ];
     for (const s of secrets) expect(s).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(new Set(secrets).size).toBe(secrets.length);
     expect(n8n.get('DB_POSTGRESDB_PASSWORD')).toBe(pg.get('N8N_DB_PASSWORD'));
@@ -159,6 +168,31 @@ describe('jett vps bundle', () => {
     expect(report.storedSecrets).toEqual(['postgres.password', 'heartbeat.token']);
     const store = new FileSecretStore(path.join(home, 'secrets.json'));
     expect(await store.get('postgres.password')).toBe(pg.get('JETT_DB_PASSWORD'));
+  });
+
+  it('starts PostgreSQL with its own pg_hba.conf: the superuser and the backup role local only, the desktop from its tunnel address, SCRAM', () => {
+    const compose = parseYaml(fs.readFileSync(path.join(out, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { command?: string[]; volumes?: string[]; environment?: Record<string, string> }> };
+    const pgService = compose.services.postgres!;
+    expect(pgService.command).toEqual(['postgres', '-c', 'hba_file=/etc/jett/pg_hba.conf', '-c', 'password_encryption=scram-sha-256']);
+    expect(pgService.volumes).toContain('./postgres/pg_hba.conf:/etc/jett/pg_hba.conf:ro');
+    // No backup container and no password file for one: backup/backup.sh runs pg_dump inside this container.
+    expect(Object.keys(compose.services)).not.toContain('backup');
+    expect(fs.existsSync(path.join(out, 'env/backup.env'))).toBe(false);
+    const hba = fs
+      .readFileSync(path.join(out, 'postgres/pg_hba.conf'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => l.trim().split(/\s+/).join(' '));
+    expect(hba).toEqual([
+      'local all postgres peer',
+      'host all postgres all reject',
+      'local jett jett_backup scram-sha-256',
+      'local n8n jett_backup scram-sha-256',
+      'host jett jett 10.0.0.1/32 scram-sha-256',
+      'host all all 10.0.0.1/32 reject',
+      'host jett jett_n8n samenet scram-sha-256',
+      'host n8n n8n samenet scram-sha-256',
+    ]);
   });
 
   it('makes the desktop\'s webhook token: in the 0600 env/desktop.env for n8n, and as secret heartbeat.token', async () => {
@@ -333,6 +367,11 @@ describe('jett vps bundle: inputs', () => {
     const r = await jett(['vps', 'bundle', '--out', out()], { home });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('postgres.user "n8n" cannot name the sync');
+    // Nor may the desktop log in as the role that owns the schema.
+    await jett(['config', 'set', 'postgres.user', 'jett_owner'], { home });
+    const owner = await jett(['vps', 'bundle', '--out', out()], { home });
+    expect(owner.code).toBe(1);
+    expect(owner.stderr).toContain('postgres.user "jett_owner" cannot name the sync');
   });
 
   it('an empty or absent n8n workflow folder is fine', async () => {

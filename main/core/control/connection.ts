@@ -1,0 +1,183 @@
+// One client of the control endpoint: the challenge-response first, then requests under backpressure (reading stops
+// while replies wait to be written or too many requests are in progress), so a client that never reads costs the
+// agent a bounded amount of memory.
+import type net from 'node:net';
+import { ZodError } from 'zod';
+import {
+  CONTROL_HANDSHAKE_TIMEOUT_MS,
+  CONTROL_MAX_LINE_BYTES,
+  CONTROL_PROTOCOL,
+  ControlClientProofSchema,
+  ControlRequestSchema,
+  type ControlMethod,
+  type ControlReply,
+} from '../contracts/control.js';
+import type { JettEventName } from '../contracts/events.js';
+import { JettError } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../log/logger.js';
+import { newNonce, proofFor, proofMatches } from './handshake.js';
+
+/** Each handler validates its own params (none of them trusts the caller). */
+export type ControlHandlers = Record<Exclude<ControlMethod, 'events.subscribe'>, (params: unknown) => Promise<unknown>>;
+
+export interface ControlLimits {
+  /** Requests of one connection in progress at once; reading stops at this many. */
+  maxInFlight: number;
+  /**
+   * Reply and event bytes waiting for a client before it is cut off. Requests cannot get there (reading stops once
+   * the socket's own high-water mark is passed); events are pushed unasked, so a subscriber that never reads would.
+   */
+  maxQueuedBytes: number;
+  /** Connections open at once, authenticated or not. */
+  maxConnections: number;
+  handshakeTimeoutMs: number;
+}
+
+export const DEFAULT_CONTROL_LIMITS: ControlLimits = {
+  maxInFlight: 16,
+  maxQueuedBytes: 8 * 1024 * 1024,
+  maxConnections: 32,
+  handshakeTimeoutMs: CONTROL_HANDSHAKE_TIMEOUT_MS,
+};
+
+/** Events a subscriber receives; what the tray and `jett agent --json` show. */
+const FORWARDED: JettEventName[] = ['tunnel.state', 'outbox.counts', 'inbox.counts', 'heartbeat.result', 'voice.state', 'service.state', 'notification'];
+
+export interface ConnectionDeps {
+  secret: string;
+  handlers: ControlHandlers;
+  bus: EventBus;
+  logger: Logger;
+  limits: ControlLimits;
+  /** Called for each client that fails the challenge-response (the server rate-limits the log line). */
+  refused: (reason: string) => void;
+}
+
+function errorReply(id: number | null, err: unknown): ControlReply {
+  if (err instanceof ZodError) {
+    const issue = err.issues[0]!;
+    return { id, ok: false, error: { name: 'UsageError', message: `invalid params: ${issue.path.join('.') || '(root)'}: ${issue.message}`, fix: 'see main/core/contracts/control.ts for what each method takes' } };
+  }
+  if (err instanceof JettError) return { id, ok: false, error: { name: err.name, message: err.message, fix: err.fix } };
+  return { id, ok: false, error: { name: 'Error', message: err instanceof Error ? err.message : String(err), fix: 'see the agent log in JETT_HOME/logs' } };
+}
+
+export class ControlConnection {
+  private readonly agentNonce = newNonce();
+  private authenticated = false;
+  private buffered = '';
+  private inFlight = 0;
+  /** Refused: whatever else this client sends is dropped unread. */
+  private hangingUp = false;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly deps: ConnectionDeps,
+  ) {
+    socket.setEncoding('utf8');
+    socket.setTimeout(deps.limits.handshakeTimeoutMs, () => socket.destroy());
+    socket.on('data', (chunk: string) => {
+      if (this.hangingUp) return;
+      this.buffered += chunk;
+      this.pump();
+    });
+    socket.on('drain', () => this.pump());
+    socket.on('close', () => this.unsubscribe.splice(0).forEach((u) => u()));
+    socket.on('error', () => socket.destroy());
+    this.send({ hello: CONTROL_PROTOCOL, nonce: this.agentNonce });
+  }
+
+  /** Takes complete lines while the client may send more, and reads from the socket only while it may. */
+  private pump(): void {
+    while (!this.hangingUp && !this.socket.destroyed && this.mayRead()) {
+      const nl = this.buffered.indexOf('\n');
+      if ((nl < 0 ? this.buffered.length : nl) > CONTROL_MAX_LINE_BYTES) {
+        return this.refuse(new JettError(`request longer than ${CONTROL_MAX_LINE_BYTES} bytes`, 'send one short JSON request per line'));
+      }
+      if (nl < 0) break;
+      const line = this.buffered.slice(0, nl);
+      this.buffered = this.buffered.slice(nl + 1);
+      if (!this.authenticated) this.answerChallenge(line);
+      else {
+        this.inFlight++;
+        void this.handleLine(line).finally(() => {
+          this.inFlight--;
+          this.pump();
+        });
+      }
+    }
+    if (this.hangingUp) return;
+    if (this.mayRead()) this.socket.resume();
+    else this.socket.pause();
+  }
+
+  /** Backpressure: nothing more is read while replies wait for the client or enough requests are in progress. */
+  private mayRead(): boolean {
+    return !this.socket.writableNeedDrain && this.inFlight < this.deps.limits.maxInFlight;
+  }
+
+  private send(obj: unknown): void {
+    if (this.socket.destroyed) return;
+    const line = `${JSON.stringify(obj)}\n`;
+    if (this.socket.writableLength + Buffer.byteLength(line) > this.deps.limits.maxQueuedBytes) {
+      this.deps.logger.warn('control client cut off: it did not read its replies and events', { queuedBytes: this.socket.writableLength });
+      this.socket.destroy();
+      return;
+    }
+    this.socket.write(line);
+  }
+
+  /** Says why, then hangs up once that line is written; nothing more is read from this client. */
+  private refuse(err: JettError): void {
+    this.hangingUp = true;
+    this.buffered = '';
+    this.socket.pause();
+    this.send(errorReply(null, err));
+    this.socket.end(() => this.socket.destroy());
+  }
+
+  private answerChallenge(line: string): void {
+    let answer: { proof: string; nonce: string } | null = null;
+    try {
+      const parsed = ControlClientProofSchema.safeParse(JSON.parse(line));
+      if (parsed.success) answer = parsed.data;
+    } catch {
+      // Not JSON: refused below like any other wrong answer.
+    }
+    if (!answer || !proofMatches(proofFor(this.deps.secret, 'client', this.agentNonce, answer.nonce), answer.proof)) {
+      this.deps.refused(answer ? 'wrong proof' : 'no proof');
+      return this.refuse(new JettError('the client did not prove it knows the control token', 'run jett as the user who runs the agent (the proof uses JETT_HOME/control.token)'));
+    }
+    this.authenticated = true;
+    this.socket.setTimeout(0);
+    this.send({ proof: proofFor(this.deps.secret, 'server', this.agentNonce, answer.nonce) });
+  }
+
+  private async handleLine(line: string): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(line);
+    } catch {
+      return this.send(errorReply(null, new JettError('the request is not JSON', 'send {"id":1,"method":"status"}')));
+    }
+    const parsed = ControlRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
+      return this.send(errorReply(id, new JettError(`invalid request: ${parsed.error.issues[0]!.message}`, 'see main/core/contracts/control.ts for the methods')));
+    }
+    const { id, method, params } = parsed.data;
+    if (method === 'events.subscribe') {
+      if (this.unsubscribe.length === 0) for (const name of FORWARDED) this.unsubscribe.push(this.deps.bus.on(name, (payload) => this.send({ event: name, payload })));
+      return this.send({ id, ok: true, result: { subscribed: FORWARDED } });
+    }
+    try {
+      // A method with nothing to return still answers `result: null`: the client refuses a reply without a result.
+      this.send({ id, ok: true, result: (await this.deps.handlers[method](params)) ?? null });
+    } catch (err) {
+      this.deps.logger.warn('control request failed', { method, error: err });
+      this.send(errorReply(id, err));
+    }
+  }
+}
