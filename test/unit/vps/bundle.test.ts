@@ -300,7 +300,9 @@ describe('jett vps bundle: publishing an admin interface', () => {
     const rep = VpsBundleReportSchema.parse(JSON.parse(r.stdout));
     expect([rep.backupRecipient, rep.backupIdentityFile]).toEqual([recipient, null]);
     expect(fs.existsSync(path.join(home, 'backup-identity.txt'))).toBe(false);
-    const bad = await jett(['vps', 'bundle', '--out', path.join(tempDir(), 'b'), '--backup-recipient', `${recipient.slice(0, -1)}q`], { home });
+    // One character changed (never to itself: a key ending in q stays valid with q), which the checksum catches.
+    const tampered = `${recipient.slice(0, -1)}${recipient.endsWith('q') ? 'p' : 'q'}`;
+    const bad = await jett(['vps', 'bundle', '--out', path.join(tempDir(), 'b'), '--backup-recipient', tampered], { home });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('is not an age public key');
   });
