@@ -84,6 +84,9 @@ describeWith([root, binary('bash'), binary('install'), binary('cmp')], 'install.
   });
 
   it('installs: VPS key made on the VPS, wg0.conf 0600, firewall, data folders per uid, stack, schema, workflows', async () => {
+    // A VPS upgraded from a bundle with the old backup container still has that container's password file.
+    const stale = path.join(bundle.dir, 'env/backup.env');
+    fs.writeFileSync(stale, 'PGPASSWORD=left-by-the-old-backup-container\n', { mode: 0o600 });
     const r = await run();
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
@@ -100,6 +103,7 @@ describeWith([root, binary('bash'), binary('install'), binary('cmp')], 'install.
     expect(env.match(/^DOCKER_GID=.*$/gm)).toEqual(['DOCKER_GID=998']);
     expect(env.match(/^JETT_DATA=.*$/gm)).toEqual([`JETT_DATA=${bundle.dir}/data`]);
     expect(mode(path.join(bundle.dir, '.env'))).toBe(0o600);
+    expect(fs.existsSync(stale)).toBe(false);
     const owner = (d: string) => fs.statSync(path.join(bundle.dir, 'data', d)).uid;
     expect([owner('postgres'), owner('backups'), owner('n8n'), owner('qdrant-storage'), owner('qdrant-snapshots'), owner('portainer')]).toEqual([70, 0, 1000, 1000, 1000, 1000]);
     expect(mode(path.join(bundle.dir, 'data', 'backups'))).toBe(0o700);
