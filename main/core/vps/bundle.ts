@@ -146,7 +146,7 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   prepareOutDir(out, opts.force);
 
   const written: string[] = [];
-  // Folders the containers read through bind mounts (backup/, postgres/init/, n8n/) must be readable by their uids.
+  // Folders the containers read through bind mounts (postgres/init/, n8n/) must be readable by their uids.
   const ensureDir = (rel: string, mode: number) => {
     fs.mkdirSync(path.join(out, rel), { recursive: true, mode });
     fs.chmodSync(path.join(out, rel), mode);

@@ -130,7 +130,7 @@ describe('jett vps bundle', () => {
     expect(mode(path.join(out, 'env'))).toBe(0o700);
     for (const f of ['.env', 'env/postgres.env', 'env/n8n.env', 'env/qdrant.env', 'wireguard/wg0.conf']) expect(mode(path.join(out, f))).toBe(0o600);
     for (const f of ['install.sh', 'ufw.sh', 'restore.sh', 'apply-migrations.sh', 'backup/backup.sh', 'postgres/init/10-jett-roles.sh']) expect(mode(path.join(out, f))).toBe(0o755);
-    // The containers read these through bind mounts as uid 70 and 1000.
+    // The containers read postgres/init and n8n through bind mounts as uid 70 and 1000; backup/ holds only public parts.
     for (const d of ['backup', 'postgres/init', 'n8n']) expect(mode(path.join(out, d))).toBe(0o755);
   });
 
