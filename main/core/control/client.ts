@@ -3,19 +3,36 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import {
+  CONTROL_EVENTS,
   CONTROL_HANDSHAKE_TIMEOUT_MS,
   CONTROL_MAX_LINE_BYTES,
+  CONTROL_METHODS,
   ControlEventSchema,
   ControlHelloSchema,
   ControlReplySchema,
   ControlServerProofSchema,
+  type ControlEvent,
   type ControlMethod,
+  type ControlParams,
+  type ControlResult,
 } from '../contracts/control.js';
-import { JettError } from '../errors.js';
+import type { JettEventName } from '../contracts/events.js';
+import { fromErrorEnvelope, issuesOf, JettError } from '../errors.js';
 import { newNonce, proofFor, proofMatches } from './handshake.js';
 
 /** The endpoint answered, but not as the user's own agent: refused before anything was sent or believed. */
-export class ControlAuthError extends JettError {}
+export class ControlAuthError extends JettError {
+  constructor(message: string, fix: string) {
+    super(message, fix, { code: 'refused' });
+  }
+}
+
+/** A method without params takes none; the others take theirs. */
+type ParamsArg<M extends ControlMethod> = undefined extends ControlParams<M> ? [] : [params: ControlParams<M>];
+
+function isEventName(name: string): name is JettEventName {
+  return Object.hasOwn(CONTROL_EVENTS, name);
+}
 
 /** Reads newline-delimited lines, refusing (by throwing) one longer than the protocol allows. */
 class LineReader {
@@ -99,8 +116,8 @@ function handshake(socket: net.Socket, secret: string, where: string, reader: Li
 
 export class ControlClient {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private eventListener: ((event: string, payload: unknown) => void) | null = null;
+  private readonly pending = new Map<number, { method: ControlMethod; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private eventListener: ((event: ControlEvent) => void) | null = null;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -108,7 +125,7 @@ export class ControlClient {
   ) {
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('close', () => {
-      for (const p of this.pending.values()) p.reject(new JettError('the agent closed the connection', 'check that the agent is still running (`jett agent`)'));
+      for (const p of this.pending.values()) p.reject(new JettError('the agent closed the connection', 'check that the agent is still running (`jett agent`)', { code: 'unavailable' }));
       this.pending.clear();
     });
   }
@@ -144,15 +161,17 @@ export class ControlClient {
     return new ControlClient(socket, reader);
   }
 
-  call(method: ControlMethod, params?: unknown): Promise<unknown> {
+  /** Calls a method of the contract; resolves to its result once that passes the contract's schema. */
+  call<M extends ControlMethod>(method: M, ...[params]: ParamsArg<M>): Promise<ControlResult<M>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
       this.socket.write(`${JSON.stringify({ id, method, ...(params === undefined ? {} : { params }) })}\n`);
     });
   }
 
-  async subscribe(listener: (event: string, payload: unknown) => void): Promise<void> {
+  /** Receives every event of the agent's bus from now on, each payload checked against its schema. */
+  async subscribe(listener: (event: ControlEvent) => void): Promise<void> {
     this.eventListener = listener;
     await this.call('events.subscribe');
   }
@@ -174,7 +193,7 @@ export class ControlClient {
       if (raw === undefined) continue;
       const event = ControlEventSchema.safeParse(raw);
       if (event.success && 'event' in (raw as object)) {
-        this.eventListener?.(event.data.event, event.data.payload);
+        this.deliver(event.data.event, event.data.payload);
         continue;
       }
       const reply = ControlReplySchema.safeParse(raw);
@@ -182,13 +201,29 @@ export class ControlClient {
       const waiter = this.pending.get(reply.data.id);
       if (!waiter) continue;
       this.pending.delete(reply.data.id);
-      if (reply.data.ok) waiter.resolve(reply.data.result);
+      if (!reply.data.ok) {
+        waiter.reject(fromErrorEnvelope(reply.data.error));
+        continue;
+      }
+      const result = CONTROL_METHODS[waiter.method].result.safeParse(reply.data.result);
+      if (result.success) waiter.resolve(result.data);
       else {
-        const e = new JettError(reply.data.error.message, reply.data.error.fix);
-        e.name = reply.data.error.name;
-        waiter.reject(e);
+        const issues = issuesOf(result.error);
+        waiter.reject(
+          new JettError(`${waiter.method}: the agent answered outside the contract (${issues[0]!.path || '(root)'}: ${issues[0]!.message})`, 'run the same version of jett as the agent (restart `jett agent` after an update)', {
+            code: 'bad-reply',
+            issues,
+          }),
+        );
       }
     }
+  }
+
+  /** An event this version does not know, or whose payload is not what it expects (another version's agent), is left out. */
+  private deliver(name: string, payload: unknown): void {
+    if (!this.eventListener || !isEventName(name)) return;
+    const parsed = CONTROL_EVENTS[name].safeParse(payload);
+    if (parsed.success) this.eventListener({ event: name, payload: parsed.data } as ControlEvent);
   }
 }
 

@@ -8,13 +8,25 @@ import { ControlAuthError, ControlClient } from '../../../main/core/control/clie
 import type { ControlLimits } from '../../../main/core/control/connection.js';
 import { newNonce, proofFor } from '../../../main/core/control/handshake.js';
 import { ControlServer } from '../../../main/core/control/server.js';
-import { CONTROL_MAX_APPEND, CONTROL_MAX_LINE_BYTES, OutboxAppendParamsSchema } from '../../../main/core/contracts/control.js';
+import { CONTROL_MAX_APPEND, CONTROL_MAX_LINE_BYTES, type ControlEvent } from '../../../main/core/contracts/control.js';
+import type { StatusSnapshot } from '../../../main/core/contracts/status.js';
 import { JettError } from '../../../main/core/errors.js';
 import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const SECRET = 'k3y-only-the-user-can-read-0123456789abcdef';
+
+/** What the fake agent's `status` answers: a snapshot as the contract has it. */
+const SNAPSHOT: StatusSnapshot = {
+  agent: { pid: 4242, version: '0.1.0', startedAt: '2026-11-27T09:00:00.000Z' },
+  tunnel: { state: 'up', reason: 'handshake 5 s ago', handshakeAgeS: 5, rxBytes: 1024, txBytes: 2048, probeRttMs: 3, endpoint: 'vps.example.org:51820' },
+  outbox: { pending: 0, oldestPendingAgeS: null, dead: 0, lastSuccessAt: null },
+  inbox: { pending: 0 },
+  heartbeat: { lastSentAt: null, failures: 0 },
+  voice: { state: 'idle' },
+};
+const SYNC_ROUND = { pushed: 3, rejected: 0, pulled: 0, handled: 0, lastSeq: 3 };
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -24,7 +36,7 @@ afterEach(async () => {
 interface StartOptions {
   onFailure?: (err: Error) => void;
   /** Replaces the status handler. */
-  status?: () => Promise<unknown>;
+  status?: () => Promise<StatusSnapshot>;
   limits?: Partial<ControlLimits>;
   now?: () => number;
 }
@@ -38,16 +50,16 @@ async function start(opts: StartOptions = {}) {
     path: sock,
     secret: SECRET,
     handlers: {
-      status: opts.status ?? (async () => (calls.push('status'), { tunnel: 'up' })),
-      'sync.once': async () => ({ pushed: 3 }),
+      status: opts.status ?? (async () => (calls.push('status'), SNAPSHOT)),
+      'sync.once': async () => SYNC_ROUND,
       'tunnel.up': async () => {
         throw new JettError('wg-quick up failed: interface name "jett0" is in use', 'run `jett tunnel down` first');
       },
-      'tunnel.down': async () => ({}),
+      'tunnel.down': async () => undefined,
       'tunnel.nudge': async () => undefined,
       'voice.toggle': async () => undefined,
-      'outbox.status': async () => ({ pending: 0 }),
-      'outbox.append': async (params) => (calls.push('outbox.append'), OutboxAppendParamsSchema.parse(params).payloads.length),
+      'outbox.status': async () => ({ ...SNAPSHOT.outbox, sent: 0, lastError: null }),
+      'outbox.append': async (params) => (calls.push('outbox.append'), { first: 1, last: params.payloads.length }),
     },
     bus,
     logger: createLogger({ sink: (l) => logs.push(JSON.parse(l) as Record<string, unknown>), format: 'json' }),
@@ -120,8 +132,8 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
   it('answer a method, and turn an agent error into a JettError with its fix', async () => {
     const { sock } = await start();
     const client = (await ControlClient.connect(sock, SECRET))!;
-    expect(await client.call('status')).toEqual({ tunnel: 'up' });
-    expect(await client.call('sync.once')).toEqual({ pushed: 3 });
+    expect(await client.call('status')).toEqual(SNAPSHOT);
+    expect(await client.call('sync.once')).toEqual(SYNC_ROUND);
     await expect(client.call('tunnel.up')).rejects.toMatchObject({ message: expect.stringContaining('in use'), fix: 'run `jett tunnel down` first' });
     client.close();
   });
@@ -150,10 +162,11 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
   it('pass params to the method, which refuses invalid ones with the path and the rule', async () => {
     const { sock } = await start();
     const client = (await ControlClient.connect(sock, SECRET))!;
-    expect(await client.call('outbox.append', { kind: 'note', payloads: [{ a: 1 }, { a: 2 }] })).toBe(2);
+    expect(await client.call('outbox.append', { kind: 'note', payloads: [{ a: 1 }, { a: 2 }] })).toEqual({ first: 1, last: 2 });
     await expect(client.call('outbox.append', { kind: 'DROP TABLE', payloads: [1] })).rejects.toThrow(/invalid params: kind: kind is a short lowercase name/);
     await expect(client.call('outbox.append', { kind: 'note', payloads: Array(CONTROL_MAX_APPEND + 1).fill(0) })).rejects.toThrow(/invalid params: payloads/);
-    await expect(client.call('outbox.append', { kind: 'note', payloads: [1], admin: true })).rejects.toThrow(/invalid params/);
+    const withExtraField = { kind: 'note', payloads: [1], admin: true };
+    await expect(client.call('outbox.append', withExtraField)).rejects.toThrow(/invalid params/);
     client.close();
   });
 
@@ -164,15 +177,15 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
     expect(failures).toEqual(['EMFILE: too many open files']);
     await server.listen();
     const client = (await ControlClient.connect(sock, SECRET))!;
-    expect(await client.call('status')).toEqual({ tunnel: 'up' });
+    expect(await client.call('status')).toEqual(SNAPSHOT);
     client.close();
   });
 
   it('stream bus events to a subscriber', async () => {
     const { sock, bus } = await start();
     const client = (await ControlClient.connect(sock, SECRET))!;
-    const got: { event: string; payload: unknown }[] = [];
-    await client.subscribe((event, payload) => got.push({ event, payload }));
+    const got: ControlEvent[] = [];
+    await client.subscribe((e) => void got.push(e));
     bus.emit('tunnel.state', { from: 'up', to: 'degraded', reason: '2 probes failed', at: 'now' });
     await client.call('status');
     expect(got).toEqual([{ event: 'tunnel.state', payload: { from: 'up', to: 'degraded', reason: '2 probes failed', at: 'now' } }]);
@@ -292,8 +305,10 @@ describe.runIf(process.platform !== 'win32')('control endpoint backpressure', ()
     c.socket.pause();
     const requests = 100_000;
     let sent = 0;
+    // A method with a short reply: with long ones (a whole snapshot) the reply queue passes its high-water mark for a
+    // moment between two batches, and `settle` below would take that brief pause for the one this test is about.
     for (let id = 1; id <= requests; id++) {
-      const line = `${JSON.stringify({ id, method: 'status' })}\n`;
+      const line = `${JSON.stringify({ id, method: 'tunnel.nudge' })}\n`;
       sent += line.length;
       c.socket.write(line);
     }
@@ -304,7 +319,7 @@ describe.runIf(process.platform !== 'win32')('control endpoint backpressure', ()
     };
     await settle();
     const readAtPause = conn!.bytesRead;
-    const reply = `${JSON.stringify({ id: requests, ok: true, result: { tunnel: 'up' } })}\n`.length;
+    const reply = `${JSON.stringify({ id: requests, ok: true, result: null })}\n`.length;
     // What the agent holds for this client: at most the socket's high-water mark plus one reply per request in flight.
     const bound = conn!.writableHighWaterMark + maxInFlight * reply;
     expect(conn!.writableLength).toBeLessThanOrEqual(bound);
@@ -329,7 +344,7 @@ describe.runIf(process.platform !== 'win32')('control endpoint backpressure', ()
         most = Math.max(most, ++running);
         await new Promise<void>((r) => gates.push(r));
         running--;
-        return { tunnel: 'up' };
+        return SNAPSHOT;
       },
     });
     const c = await rawAuthed(sock);

@@ -21,24 +21,26 @@ async function attach() {
   const sock = path.join(tempDir(), 'control.sock');
   const bus = new EventBus();
   const calls: string[] = [];
-  const record = (name: string, result: unknown = undefined) => async () => {
-    calls.push(name);
-    return result;
-  };
+  const record =
+    <T = undefined>(name: string, result?: T) =>
+    async () => {
+      calls.push(name);
+      return result as T;
+    };
   const server = new ControlServer({
     path: sock,
     secret: SECRET,
     handlers: {
       status: record('status', snapshot({ tunnel: { state: 'up', handshakeAgeS: 9 } })),
-      'sync.once': record('sync.once', { pushed: 0 }),
+      'sync.once': record('sync.once', { pushed: 0, rejected: 0, pulled: 0, handled: 0, lastSeq: null }),
       'tunnel.up': record('tunnel.up'),
       'tunnel.down': async () => {
         throw new JettError('wg-quick down failed: jett0 is not a WireGuard interface', 'check `jett tunnel status`');
       },
       'tunnel.nudge': record('tunnel.nudge'),
       'voice.toggle': record('voice.toggle'),
-      'outbox.status': record('outbox.status', { pending: 0 }),
-      'outbox.append': record('outbox.append', 0),
+      'outbox.status': record('outbox.status', { pending: 0, oldestPendingAgeS: null, dead: 0, lastSuccessAt: null, sent: 0, lastError: null }),
+      'outbox.append': record('outbox.append', { first: 1, last: 1 }),
     },
     bus,
     logger: createLogger({ sink: () => {}, format: 'json' }),
