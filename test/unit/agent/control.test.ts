@@ -9,10 +9,12 @@ import type { ControlLimits } from '../../../main/core/control/connection.js';
 import { newNonce, proofFor } from '../../../main/core/control/handshake.js';
 import { ControlServer } from '../../../main/core/control/server.js';
 import { CONTROL_MAX_APPEND, CONTROL_MAX_LINE_BYTES, type ControlEvent } from '../../../main/core/contracts/control.js';
+import { ErrorEnvelopeSchema } from '../../../main/core/contracts/errors.js';
 import type { StatusSnapshot } from '../../../main/core/contracts/status.js';
 import { JettError } from '../../../main/core/errors.js';
 import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';
+import { EVENT_NAMES, EVENT_SAMPLES } from '../../helpers/event-samples.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const SECRET = 'k3y-only-the-user-can-read-0123456789abcdef';
@@ -192,6 +194,106 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
     client.close();
   });
 
+  it('forward every event of the event map to a subscriber, and name them all in the subscribe reply', async () => {
+    const { sock, bus } = await start();
+    const c = await rawAuthed(sock);
+    c.send({ id: 1, method: 'events.subscribe' });
+    const reply = await c.next();
+    expect(reply).toMatchObject({ id: 1, ok: true });
+    expect([...(reply.result as { subscribed: string[] }).subscribed].sort()).toEqual([...EVENT_NAMES].sort());
+
+    const client = (await ControlClient.connect(sock, SECRET))!;
+    const got: ControlEvent[] = [];
+    await client.subscribe((e) => void got.push(e));
+    for (const name of EVENT_NAMES) bus.emit(name, EVENT_SAMPLES[name]);
+    // One round trip: every event line the agent wrote before its answer has been read.
+    await client.call('tunnel.nudge');
+    expect(got).toEqual(EVENT_NAMES.map((name) => ({ event: name, payload: EVENT_SAMPLES[name] })));
+    client.close();
+  });
+
+  it('leave out, on the client, an event whose payload breaks its schema (an agent of another version)', async () => {
+    const { sock, bus } = await start();
+    const client = (await ControlClient.connect(sock, SECRET))!;
+    const got: ControlEvent[] = [];
+    await client.subscribe((e) => void got.push(e));
+    bus.emit('voice.turn', { id: 'from-another-version' } as never);
+    bus.emit('voice.turn', EVENT_SAMPLES['voice.turn']);
+    await client.call('tunnel.nudge');
+    expect(got).toEqual([{ event: 'voice.turn', payload: EVENT_SAMPLES['voice.turn'] }]);
+    client.close();
+  });
+
+  it('answer bad params with the error envelope: code invalid-params and each wrong field, before the method runs', async () => {
+    const { sock, calls } = await start();
+    const c = await rawAuthed(sock);
+    c.send({ id: 3, method: 'outbox.append', params: { kind: 'DROP TABLE', payloads: [] } });
+    const reply = await c.next();
+    expect(reply).toMatchObject({ id: 3, ok: false });
+    const error = ErrorEnvelopeSchema.parse(reply.error);
+    expect(error).toMatchObject({
+      code: 'invalid-params',
+      name: 'UsageError',
+      message: 'invalid params: kind: kind is a short lowercase name such as note or automation.result',
+      fix: 'see main/core/contracts/control.ts for what each method takes',
+    });
+    expect(error.issues.map((i) => i.path)).toEqual(['kind', 'payloads']);
+    // A method that takes no params refuses some.
+    c.send({ id: 4, method: 'status', params: { verbose: true } });
+    expect(ErrorEnvelopeSchema.parse((await c.next()).error)).toMatchObject({ code: 'invalid-params', issues: [{ path: '' }] });
+    expect(calls).toEqual([]);
+
+    // The client rebuilds the same error, code and fields included.
+    const client = (await ControlClient.connect(sock, SECRET))!;
+    const err = await client.call('outbox.append', { kind: 'DROP TABLE', payloads: [1] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JettError);
+    expect(err).toMatchObject({ name: 'UsageError', errorCode: 'invalid-params', issues: [{ path: 'kind' }] });
+    client.close();
+  });
+
+  it('name each refusal with its code in the envelope', async () => {
+    const { sock } = await start({
+      status: async () => {
+        throw new Error('ECONNREFUSED 10.0.0.2:5432 password=hunter2');
+      },
+    });
+    const c = await rawAuthed(sock);
+    const errorOf = async () => ErrorEnvelopeSchema.parse((await c.next()).error);
+    c.send('not json');
+    expect(await errorOf()).toMatchObject({ code: 'invalid-request' });
+    c.send({ id: 2, method: 'rm -rf' });
+    expect(await errorOf()).toMatchObject({ code: 'invalid-request' });
+    c.send({ id: 3, method: 'tunnel.up' });
+    expect(await errorOf()).toEqual({ code: 'failed', name: 'JettError', message: 'wg-quick up failed: interface name "jett0" is in use', fix: 'run `jett tunnel down` first', issues: [] });
+    // An unexpected error's text stays in the agent's log.
+    c.send({ id: 4, method: 'status' });
+    const internal = await errorOf();
+    expect(internal).toMatchObject({ code: 'internal', name: 'InternalError' });
+    expect(JSON.stringify(internal)).not.toContain('hunter2');
+    c.socket.write('x'.repeat(CONTROL_MAX_LINE_BYTES + 10));
+    expect(await errorOf()).toMatchObject({ code: 'too-large' });
+    await c.closed;
+
+    const stranger = await raw(sock);
+    await stranger.next();
+    stranger.send({ proof: 'c'.repeat(64), nonce: newNonce() });
+    expect(ErrorEnvelopeSchema.parse((await stranger.next()).error)).toMatchObject({ code: 'refused' });
+  });
+
+  it('answer only what the contract names: a stray field is dropped, a reply that breaks it is refused', async () => {
+    let answer: unknown = { ...SNAPSHOT, controlToken: SECRET };
+    const { sock, logs } = await start({ status: async () => answer as StatusSnapshot });
+    const c = await rawAuthed(sock);
+    c.send({ id: 1, method: 'status' });
+    const first = await c.next();
+    expect(first).toEqual({ id: 1, ok: true, result: SNAPSHOT });
+    answer = { tunnel: 'up' };
+    c.send({ id: 2, method: 'status' });
+    const second = await c.next();
+    expect(ErrorEnvelopeSchema.parse(second.error)).toMatchObject({ code: 'bad-reply', message: 'status: the agent produced a reply that breaks the contract' });
+    expect(logs.some((l) => l.msg === 'control reply does not match the contract')).toBe(true);
+  });
+
   it('leave alone a socket file that is no longer theirs when they close', async () => {
     const { sock, server } = await start();
     fs.rmSync(sock);
@@ -200,6 +302,35 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
     await server.close();
     expect(fs.existsSync(sock)).toBe(true);
     await new Promise<void>((r) => successor.close(() => r()));
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('ControlClient', () => {
+  it('refuses a result that breaks the contract, with code bad-reply, even from an agent that knows the token', async () => {
+    const sock = path.join(tempDir(), 'control.sock');
+    // An agent of another version: it proves the token, then answers `status` with something that is not a snapshot.
+    const server = net.createServer((socket) => {
+      socket.setEncoding('utf8');
+      const agentNonce = newNonce();
+      let authed = false;
+      socket.write(`${JSON.stringify({ hello: 'jett-control/1', nonce: agentNonce })}\n`);
+      socket.on('data', (d: string) => {
+        for (const line of d.split('\n').filter(Boolean)) {
+          const msg = JSON.parse(line) as { nonce?: string; id?: number };
+          if (!authed) {
+            authed = true;
+            socket.write(`${JSON.stringify({ proof: proofFor(SECRET, 'server', agentNonce, msg.nonce!) })}\n`);
+          } else socket.write(`${JSON.stringify({ id: msg.id, ok: true, result: { tunnel: 'up' } })}\n`);
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(sock, () => r()));
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const client = (await ControlClient.connect(sock, SECRET))!;
+    cleanups.push(() => client.close());
+    const err = await client.call('status').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JettError);
+    expect(err).toMatchObject({ errorCode: 'bad-reply', message: expect.stringMatching(/^status: the agent answered outside the contract/) });
   });
 });
 
