@@ -2,6 +2,7 @@
 // request or believes a reply, the agent must prove that it knows JETT_HOME/control.token (and so must this client).
 import fs from 'node:fs';
 import net from 'node:net';
+import type { z } from 'zod';
 import {
   CONTROL_EVENTS,
   CONTROL_HANDSHAKE_TIMEOUT_MS,
@@ -32,6 +33,21 @@ type ParamsArg<M extends ControlMethod> = undefined extends ControlParams<M> ? [
 
 function isEventName(name: string): name is JettEventName {
   return Object.hasOwn(CONTROL_EVENTS, name);
+}
+
+/** The id of a reply that does not parse, when it has one: its call is failed, not left waiting. */
+function idOf(raw: unknown): number | null {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'number' ? id : null;
+}
+
+function outsideContract(method: ControlMethod, error: z.ZodError): JettError {
+  const issues = issuesOf(error);
+  return new JettError(
+    `${method}: the agent answered outside the contract (${issues[0]?.path || '(root)'}: ${issues[0]?.message ?? 'invalid'})`,
+    'run the same version of jett as the agent (restart `jett agent` after an update)',
+    { code: 'bad-reply', issues },
+  );
 }
 
 /** Reads newline-delimited lines, refusing (by throwing) one longer than the protocol allows. */
@@ -197,24 +213,17 @@ export class ControlClient {
         continue;
       }
       const reply = ControlReplySchema.safeParse(raw);
-      if (!reply.success || reply.data.id === null) continue;
-      const waiter = this.pending.get(reply.data.id);
-      if (!waiter) continue;
-      this.pending.delete(reply.data.id);
-      if (!reply.data.ok) {
-        waiter.reject(fromErrorEnvelope(reply.data.error));
-        continue;
-      }
-      const result = CONTROL_METHODS[waiter.method].result.safeParse(reply.data.result);
-      if (result.success) waiter.resolve(result.data);
+      const id = reply.success ? reply.data.id : idOf(raw);
+      const waiter = id === null ? undefined : this.pending.get(id);
+      if (id === null || !waiter) continue;
+      this.pending.delete(id);
+      // A reply outside the contract fails its call at once rather than leaving it waiting for one that never comes.
+      if (!reply.success) waiter.reject(outsideContract(waiter.method, reply.error));
+      else if (!reply.data.ok) waiter.reject(fromErrorEnvelope(reply.data.error));
       else {
-        const issues = issuesOf(result.error);
-        waiter.reject(
-          new JettError(`${waiter.method}: the agent answered outside the contract (${issues[0]!.path || '(root)'}: ${issues[0]!.message})`, 'run the same version of jett as the agent (restart `jett agent` after an update)', {
-            code: 'bad-reply',
-            issues,
-          }),
-        );
+        const result = CONTROL_METHODS[waiter.method].result.safeParse(reply.data.result);
+        if (result.success) waiter.resolve(result.data);
+        else waiter.reject(outsideContract(waiter.method, result.error));
       }
     }
   }

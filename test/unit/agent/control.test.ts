@@ -305,32 +305,42 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
   });
 });
 
+/** An agent of another version: it proves the token, then answers every request with `answer(id)`. */
+async function otherVersionAgent(answer: (id: number) => unknown) {
+  const sock = path.join(tempDir(), 'control.sock');
+  const server = net.createServer((socket) => {
+    socket.setEncoding('utf8');
+    const agentNonce = newNonce();
+    let authed = false;
+    socket.write(`${JSON.stringify({ hello: 'jett-control/1', nonce: agentNonce })}\n`);
+    socket.on('data', (d: string) => {
+      for (const line of d.split('\n').filter(Boolean)) {
+        const msg = JSON.parse(line) as { nonce?: string; id?: number };
+        if (!authed) {
+          authed = true;
+          socket.write(`${JSON.stringify({ proof: proofFor(SECRET, 'server', agentNonce, msg.nonce!) })}\n`);
+        } else socket.write(`${JSON.stringify(answer(msg.id!))}\n`);
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(sock, () => r()));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  const client = (await ControlClient.connect(sock, SECRET))!;
+  cleanups.push(() => client.close());
+  return client;
+}
+
 describe.runIf(process.platform !== 'win32')('ControlClient', () => {
   it('refuses a result that breaks the contract, with code bad-reply, even from an agent that knows the token', async () => {
-    const sock = path.join(tempDir(), 'control.sock');
-    // An agent of another version: it proves the token, then answers `status` with something that is not a snapshot.
-    const server = net.createServer((socket) => {
-      socket.setEncoding('utf8');
-      const agentNonce = newNonce();
-      let authed = false;
-      socket.write(`${JSON.stringify({ hello: 'jett-control/1', nonce: agentNonce })}\n`);
-      socket.on('data', (d: string) => {
-        for (const line of d.split('\n').filter(Boolean)) {
-          const msg = JSON.parse(line) as { nonce?: string; id?: number };
-          if (!authed) {
-            authed = true;
-            socket.write(`${JSON.stringify({ proof: proofFor(SECRET, 'server', agentNonce, msg.nonce!) })}\n`);
-          } else socket.write(`${JSON.stringify({ id: msg.id, ok: true, result: { tunnel: 'up' } })}\n`);
-        }
-      });
-    });
-    await new Promise<void>((r) => server.listen(sock, () => r()));
-    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-    const client = (await ControlClient.connect(sock, SECRET))!;
-    cleanups.push(() => client.close());
+    const client = await otherVersionAgent((id) => ({ id, ok: true, result: { tunnel: 'up' } }));
     const err = await client.call('status').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(JettError);
     expect(err).toMatchObject({ errorCode: 'bad-reply', message: expect.stringMatching(/^status: the agent answered outside the contract/) });
+  });
+
+  it('fails a call whose error reply is not the envelope (an older agent) instead of waiting for ever', async () => {
+    const client = await otherVersionAgent((id) => ({ id, ok: false, error: { name: 'JettError', message: 'wg-quick up failed', fix: 'run `jett tunnel down` first' } }));
+    await expect(client.call('tunnel.up')).rejects.toMatchObject({ errorCode: 'bad-reply', message: expect.stringMatching(/^tunnel\.up: the agent answered outside the contract/) });
   });
 });
 
