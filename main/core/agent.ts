@@ -9,7 +9,7 @@ import { Supervisor } from './agent/supervisor.js';
 import { configuredVoice, type VoiceFactory } from './agent/voice-factory.js';
 import type { AgentVoice } from './agent/voice-service.js';
 import type { Config } from './contracts/config.js';
-import { OutboxAppendParamsSchema, type OutboxAppendParams } from './contracts/control.js';
+import type { OutboxAppendParams } from './contracts/control.js';
 import type { HeartbeatBody } from './contracts/heartbeat.js';
 import type { StatusSnapshot, TunnelState } from './contracts/status.js';
 import { ControlServer } from './control/server.js';
@@ -121,7 +121,7 @@ export class Agent {
         'tunnel.nudge': async () => this.systemEvent('network-change'),
         'voice.toggle': () => this.voiceToggle(),
         'outbox.status': async () => this.stack!.outbox.detail(this.clock()),
-        'outbox.append': async (params) => this.appendMany(OutboxAppendParamsSchema.parse(params)),
+        'outbox.append': async (params) => this.appendMany(params),
       },
       bus: this.bus,
       logger: this.logger,
