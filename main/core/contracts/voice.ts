@@ -1,5 +1,6 @@
 // The voice pipeline's shapes: the per-turn record (transcript, reply, latencies) that goes to jett.db and the
-// outbox, `jett voice --json`, `jett voice devices --json`, and `npm run bench:voice -- --json`.
+// outbox, the stage events on the bus, `jett voice --json`, `jett voice devices --json`, and
+// `npm run bench:voice -- --json`.
 import { z } from 'zod';
 
 export const VoiceActivationSchema = z.enum(['hotkey', 'handsFree', 'pushToTalk']);
