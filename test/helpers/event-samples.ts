@@ -36,6 +36,7 @@ export const EVENT_SAMPLES: { [K in JettEventName]: JettEvents[K] } = {
   'heartbeat.result': { ok: false, at: '2026-11-27T10:00:00.000Z', error: 'the VPS did not answer' },
   'voice.state': { state: 'listening', at: '2026-11-27T10:00:00.000Z' },
   'voice.turn': voiceTurn('turn-1', 1080),
+  'voice.stage': { type: 'stt-final', ms: 1234.5, turn: 'turn-1', text: 'what is on my calendar' },
   'service.state': { service: 'sync', state: 'failed', error: 'the VPS database refused the password' },
   notification: { title: 'Jett: message from n8n', body: 'The backup finished.' },
   'models.progress': { name: 'whisper-base', file: 'encoder.onnx', fileIndex: 1, fileCount: 3, receivedBytes: 1024, totalBytes: 4096, phase: 'download' },

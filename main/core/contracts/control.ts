@@ -6,7 +6,7 @@ import type { JettEventName, JettEvents } from './events.js';
 import { ExecutionProviderChoiceSchema, ModelDownloadProgressSchema } from './models.js';
 import { StatusSnapshotSchema, TunnelStateSchema, VoiceStateSchema } from './status.js';
 import { SyncOnceResultSchema } from './sync.js';
-import { VoiceTurnRecordSchema } from './voice.js';
+import { VoiceStageEventSchema, VoiceTurnRecordSchema } from './voice.js';
 
 /** The largest line either side accepts; anything longer is refused, never buffered without bound. */
 export const CONTROL_MAX_LINE_BYTES = 1024 * 1024;
@@ -60,6 +60,7 @@ export const CONTROL_EVENTS: { [K in JettEventName]: z.ZodType<JettEvents[K]> } 
   'heartbeat.result': z.object({ ok: z.boolean(), at: z.string(), error: z.string().nullable() }),
   'voice.state': z.object({ state: VoiceStateSchema, at: z.string() }),
   'voice.turn': VoiceTurnRecordSchema,
+  'voice.stage': VoiceStageEventSchema,
   'service.state': z.object({ service: z.string(), state: z.enum(['starting', 'running', 'failed', 'stopped']), error: z.string().nullable() }),
   notification: z.object({ title: z.string(), body: z.string() }),
   'models.progress': ModelDownloadProgressSchema,
