@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { parseDocument } from 'yaml';
-import { AuditBenchResultSchema, type AuditBenchResult } from '../../main/core/contracts/vps.js';
+import { AuditBenchResultSchema, type AuditBenchResult } from '../../main/harness/bench/results.js';
 import { auditComposeText, MAX_COMPOSE_BYTES } from '../../main/core/vps/audit-compose.js';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false }, base: { type: 'string', default: '100' }, runs: { type: 'string', default: '7' } } });

@@ -5,7 +5,8 @@
 // tts_first_audio_ms <= 80. Progress lines, then one JSON object as the last line.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ModelsBenchSchema, type ExecutionProviderChoice, type ModelsBench } from '../../main/core/contracts/models.js';
+import type { ExecutionProviderChoice } from '../../main/core/contracts/models.js';
+import { ModelsBenchSchema, type ModelsBench } from '../../main/harness/bench/results.js';
 import { findEntry, loadCatalogue } from '../../main/core/voice/models/catalogue.js';
 import { chooseExecutionProvider, describeChoice } from '../../main/core/voice/models/execution-provider.js';
 import { KokoroTextToSpeech } from '../../main/core/voice/models/kokoro.js';

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { SyncBenchResultSchema, type SyncBenchResult } from '../../main/core/contracts/sync.js';
+import { SyncBenchResultSchema, type SyncBenchResult } from '../../main/harness/bench/results.js';
 import { openLocalDb, type LocalDb } from '../../main/core/db/local-db.js';
 import { loadMigrations, migrationsDir } from '../../main/core/db/resources.js';
 import { EventBus } from '../../main/core/events/bus.js';

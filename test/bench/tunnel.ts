@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TunnelBenchResultSchema, type TunnelBenchResult } from '../../main/core/contracts/tunnel.js';
+import { TunnelBenchResultSchema, type TunnelBenchResult } from '../../main/harness/bench/results.js';
 import type { TunnelState } from '../../main/core/contracts/status.js';
 import { EventBus } from '../../main/core/events/bus.js';
 import { resolveBinary } from '../../main/core/process/binaries.js';

@@ -2,7 +2,7 @@
 // clips with a known end, the pipeline's own overhead (zero-delay engines), and the time to first audio with
 // test engines set to an RTX 3070 budget. Progress lines, then one JSON object as the last line.
 import * as ort from 'onnxruntime-node';
-import { VoiceBenchSchema, type VoiceBench } from '../../main/core/contracts/voice.js';
+import { VoiceBenchSchema, type VoiceBench } from '../../main/harness/bench/results.js';
 import { createLogger } from '../../main/core/log/logger.js';
 import { DEFAULT_ENDPOINT, samplesToMs } from '../../main/core/voice/endpointer.js';
 import type { VoiceEngines } from '../../main/core/voice/engines.js';

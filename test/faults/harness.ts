@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import type { FaultRunResult } from '../../main/core/contracts/sync.js';
+import type { FaultRunResult } from '../../main/harness/bench/results.js';
 import { openLocalDb } from '../../main/core/db/local-db.js';
 import type { FailpointName } from '../../main/core/sync/hooks.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';

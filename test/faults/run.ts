@@ -2,7 +2,7 @@
 // {"runs","kills","kills_after_commit","cuts","lost","duplicated","reordered","stuck"}. Exit 1 unless all four
 // counts are zero and at least a tenth of the runs were killed between the server commit and the local mark-sent.
 import { parseArgs } from 'node:util';
-import { FaultRunResultSchema } from '../../main/core/contracts/sync.js';
+import { FaultRunResultSchema } from '../../main/harness/bench/results.js';
 import { runFaultHarness } from './harness.js';
 
 const { values } = parseArgs({

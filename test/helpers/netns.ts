@@ -1,2 +1,2 @@
-// The namespace pair lives in main/core/netns (`jett demo` uses it too); tests import it from here.
-export * from '../../main/core/netns/pair.js';
+// The namespace pair lives in main/harness/netns (`jett demo` uses it too); tests import it from here.
+export * from '../../main/harness/netns/pair.js';

@@ -1,10 +1,10 @@
 // Test harness: a real PostgreSQL 15 cluster with the Jett schema, on a random port, stopped after the test file.
-// The cluster code itself lives in main/core/db/pg-cluster.ts (the demo uses it too); this adds cleanup and helpers.
+// The cluster code itself lives in main/harness/postgres/cluster.ts (the demo uses it too); this adds cleanup and helpers.
 import fs from 'node:fs';
 import pg from 'pg';
-import { startPgCluster, type PgCluster, type PgClusterOptions, type PgDatabase } from '../../main/core/db/pg-cluster.js';
+import { startPgCluster, type PgCluster, type PgClusterOptions, type PgDatabase } from '../../main/harness/postgres/cluster.js';
 import { poolConfig, type PgTimeouts } from '../../main/core/sync/pg-pool.js';
-import { provisionJettDatabase, type JettDatabase } from '../../main/core/sync/provision.js';
+import { provisionJettDatabase, type JettDatabase } from '../../main/harness/postgres/provision.js';
 
 export interface TestPostgres {
   cluster: PgCluster;

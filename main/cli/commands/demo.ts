@@ -1,9 +1,9 @@
 // `jett demo`: builds the desktop and the VPS on this Linux machine and shows the offline round trip working.
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { DemoResult } from '../../core/contracts/demo.js';
-import { runDemo } from '../../core/demo/run.js';
-import { startReceiver } from '../../core/demo/receiver.js';
+import type { DemoResult } from '../../harness/demo/result.js';
+import { runDemo } from '../../harness/demo/run.js';
+import { startReceiver } from '../../harness/demo/receiver.js';
 import { UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { untilSignal } from './agent.js';

@@ -145,16 +145,3 @@ export const ModelsStatusSchema = z.object({
 });
 export type ModelsStatus = z.infer<typeof ModelsStatusSchema>;
 
-/** The last line of `npm run bench:models -- --json`; figures are null when the models were not there to measure. */
-export const ModelsBenchSchema = z.object({
-  ep: ExecutionProviderSchema,
-  stt_model: z.string(),
-  stt_ms_for_3s: z.number().nullable(),
-  cpu_stt_ms_for_3s: z.number().nullable(),
-  stt_rtf: z.number().nullable(),
-  tts_first_audio_ms: z.number().nullable(),
-  cpu_tts_first_audio_ms: z.number().nullable(),
-  tts_rtf: z.number().nullable(),
-  skipped: z.string().nullable(),
-});
-export type ModelsBench = z.infer<typeof ModelsBenchSchema>;

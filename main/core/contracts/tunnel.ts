@@ -41,18 +41,3 @@ export const TunnelInstallResultSchema = z.object({
 });
 export type TunnelInstallResult = z.infer<typeof TunnelInstallResultSchema>;
 
-export const TunnelBenchResultSchema = z.object({
-  poll_s: z.number(),
-  keepalive_s: z.number(),
-  idle_s: z.number(),
-  false_transitions: z.number().int(),
-  probe_rtt_ms_p50: z.number().nullable(),
-  cut_s: z.number(),
-  detect_s: z.number().nullable(),
-  recover_s: z.number().nullable(),
-  cut_mode: z.enum(['link', 'drop']),
-  handshake_age_max_s: z.number(),
-  states_during_cut: z.array(TunnelStateSchema),
-  goals_met: z.boolean(),
-});
-export type TunnelBenchResult = z.infer<typeof TunnelBenchResultSchema>;

@@ -104,21 +104,3 @@ export const VoiceDevicesOutputSchema = z.object({
   note: z.string().nullable(),
 });
 
-/** The last line of `npm run bench:voice -- --json`. */
-export const VoiceBenchSchema = z.object({
-  clips: z.number().int(),
-  vad_ms_per_chunk: z.number(),
-  raw_ort_ms_per_chunk: z.number(),
-  vad_ratio: z.number(),
-  silence_ms: z.number(),
-  vad_lag_ms_p50: z.number(),
-  endpoint_delay_ms_p50: z.number(),
-  endpoint_delay_ms_p95: z.number(),
-  false_endpoints: z.number().int(),
-  overhead_ms_p95: z.number(),
-  first_audio_ms_p50: z.number(),
-  first_audio_ms_p95: z.number(),
-  speech_end_to_audio_ms_p50: z.number(),
-  speech_end_to_audio_ms_p95: z.number(),
-});
-export type VoiceBench = z.infer<typeof VoiceBenchSchema>;

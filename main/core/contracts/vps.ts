@@ -102,24 +102,3 @@ export const VpsBundleReportSchema = z.object({
 });
 export type VpsBundleReport = z.infer<typeof VpsBundleReportSchema>;
 
-/** One size step of `npm run bench:audit -- --json`. */
-export const AuditBenchStepSchema = z.object({
-  scale: z.number().int(),
-  services: z.number().int(),
-  bytes: z.number().int(),
-  audit_ms: z.number(),
-  /** The bare baseline on the same text: the yaml package's parseDocument + toJS, which the audit runs first. */
-  parse_ms: z.number(),
-});
-
-/** `npm run bench:audit -- --json`: audit time per size; a linear audit has growth_per_doubling near 2. */
-export const AuditBenchResultSchema = z.object({
-  steps: z.array(AuditBenchStepSchema),
-  /** Each step's audit time over the previous one's (the size doubles between steps). */
-  growth_per_doubling: z.array(z.number()),
-  /** The geometric mean of growth_per_doubling: (8x time / 1x time)^(1/3). */
-  mean_growth_per_doubling: z.number(),
-  /** Audit time over the bare parse, at the largest size. */
-  audit_to_parse_ratio: z.number(),
-});
-export type AuditBenchResult = z.infer<typeof AuditBenchResultSchema>;

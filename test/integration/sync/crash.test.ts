@@ -2,7 +2,7 @@
 // commit and the local mark-sent, during the mark-sent and at a random moment, then restarted; after a full drain
 // every appended event is on the server exactly once, in seq order.
 import { expect, it } from 'vitest';
-import { FaultRunResultSchema } from '../../../main/core/contracts/sync.js';
+import { FaultRunResultSchema } from '../../../main/harness/bench/results.js';
 import { runFaultHarness, type RunPlan } from '../../faults/harness.js';
 import { describeWith } from '../../helpers/requirements.js';
 import { needsPostgres } from './fixture.js';

@@ -1,7 +1,7 @@
 // Shared pieces of the sync integration tests: a desktop (local outbox + sync service) wired to a real PostgreSQL.
 import path from 'node:path';
 import type pg from 'pg';
-import { PG_BIN_DIR } from '../../../main/core/db/pg-cluster.js';
+import { PG_BIN_DIR } from '../../../main/harness/postgres/cluster.js';
 import { openLocalDb, type LocalDb } from '../../../main/core/db/local-db.js';
 import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import pg from 'pg';
 import { expect, it } from 'vitest';
-import { PG_BIN_DIR } from '../../../main/core/db/pg-cluster.js';
+import { PG_BIN_DIR } from '../../../main/harness/postgres/cluster.js';
 import { createNetnsPair, UNDERLAY } from '../../helpers/netns.js';
 import { startPostgres } from '../../helpers/postgres.js';
 import { binary, describeWith, root } from '../../helpers/requirements.js';

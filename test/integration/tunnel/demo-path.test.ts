@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
-import { createNetnsPair, startVpsTunnel } from '../../../main/core/netns/pair.js';
+import { createNetnsPair, startVpsTunnel } from '../../../main/harness/netns/pair.js';
 import { binary, describeWith, root } from '../../helpers/requirements.js';
 import { tempDir } from '../../helpers/tmp.js';
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PG_BIN_DIR, startPgCluster, type PgCluster } from '../../../main/core/db/pg-cluster.js';
+import { PG_BIN_DIR, startPgCluster, type PgCluster } from '../../../main/harness/postgres/cluster.js';
 import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { generateAgeKeyPair } from '../../../main/core/vps/age-keys.js';
 import { parseEnvFile } from '../../../main/core/vps/env-files.js';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PG_BIN_DIR } from '../../../main/core/db/pg-cluster.js';
+import { PG_BIN_DIR } from '../../../main/harness/postgres/cluster.js';
 import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { createNetnsPair, UNDERLAY, type NetnsPair } from '../../helpers/netns.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PG_BIN_DIR, startPgCluster, type PgCluster } from '../../../main/core/db/pg-cluster.js';
+import { PG_BIN_DIR, startPgCluster, type PgCluster } from '../../../main/harness/postgres/cluster.js';
 import { FileSecretStore } from '../../../main/core/secrets/file-store.js';
 import { checkServerSchema } from '../../../main/core/sync/schema-version.js';
 import { parseEnvFile } from '../../../main/core/vps/env-files.js';

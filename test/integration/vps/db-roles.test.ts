@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PG_BIN_DIR, startPgCluster, type PgCluster } from '../../../main/core/db/pg-cluster.js';
+import { PG_BIN_DIR, startPgCluster, type PgCluster } from '../../../main/harness/postgres/cluster.js';
 import { loadMigrations, migrationsDir } from '../../../main/core/db/resources.js';
-import { OWNER_ROLE, provisionJettDatabase } from '../../../main/core/sync/provision.js';
+import { OWNER_ROLE, provisionJettDatabase } from '../../../main/harness/postgres/provision.js';
 import { binary, describeWith } from '../../helpers/requirements.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 

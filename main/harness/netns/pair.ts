@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { resolvePrivileged } from '../process/privileged.js';
-import { renderDesktopConfig, renderVpsWg0Conf, type DesktopConfigInput } from '../tunnel/config.js';
-import { generateKeyPair, type KeyPair } from '../tunnel/keys.js';
-import { execaRunner, type ProcessRunner, type RunOptions, type RunResult } from '../tunnel/runner.js';
+import { resolvePrivileged } from '../../core/process/privileged.js';
+import { renderDesktopConfig, renderVpsWg0Conf, type DesktopConfigInput } from '../../core/tunnel/config.js';
+import { generateKeyPair, type KeyPair } from '../../core/tunnel/keys.js';
+import { execaRunner, type ProcessRunner, type RunOptions, type RunResult } from '../../core/tunnel/runner.js';
 
 export type Side = 'desktop' | 'vps';
 export type CutMode = 'link' | 'drop';

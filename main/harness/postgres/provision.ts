@@ -4,11 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { execa } from 'execa';
-import { PG_BIN_DIR, type PgCluster, type PgDatabase } from '../db/pg-cluster.js';
-import { PgClusterError } from '../db/errors.js';
-import { migrationsDir } from '../db/resources.js';
-import { resolveBinary } from '../process/binaries.js';
-import { resourcePath } from '../resources.js';
+import { PG_BIN_DIR, type PgCluster, type PgDatabase } from './cluster.js';
+import { PgClusterError } from './errors.js';
+import { migrationsDir } from '../../core/db/resources.js';
+import { resolveBinary } from '../../core/process/binaries.js';
+import { resourcePath } from '../../core/resources.js';
 
 export interface ProvisionOptions {
   database?: string;

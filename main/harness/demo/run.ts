@@ -7,15 +7,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { ConfigStore } from '../config/store.js';
-import { jettPaths } from '../config/paths.js';
-import type { DemoResult } from '../contracts/demo.js';
-import { ControlClient } from '../control/client.js';
-import { startPgCluster, type PgCluster } from '../db/pg-cluster.js';
-import { JettError } from '../errors.js';
+import { ConfigStore } from '../../core/config/store.js';
+import { jettPaths } from '../../core/config/paths.js';
+import type { DemoResult } from './result.js';
+import { ControlClient } from '../../core/control/client.js';
+import { startPgCluster, type PgCluster } from '../postgres/cluster.js';
+import { JettError } from '../../core/errors.js';
 import { createNetnsPair, startVpsTunnel, TUNNEL, type NetnsPair } from '../netns/pair.js';
-import { FileSecretStore } from '../secrets/file-store.js';
-import { OWNER_ROLE, provisionJettDatabase } from '../sync/provision.js';
+import { FileSecretStore } from '../../core/secrets/file-store.js';
+import { OWNER_ROLE, provisionJettDatabase } from '../postgres/provision.js';
 import { jettInNamespace, type JettChild } from './processes.js';
 
 export class DemoError extends JettError {}
@@ -92,7 +92,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const admin = new pg.Client({ host: cluster.socketDir, port: cluster.port, user: 'postgres', database: db.database });
     await admin.connect();
     cleanups.push({ what: 'database session', run: () => admin.end() });
-    say(`[vps]     PostgreSQL 15 listening on ${TUNNEL.vps}:${cluster.port} only, migrations applied as ${OWNER_ROLE}; desktop role ${db.user}, n8n role ${roles.n8n.user}`);
+    say(`[vps]     PostgreSQL listening on ${TUNNEL.vps}:${cluster.port} only, migrations applied as ${OWNER_ROLE}; desktop role ${db.user}, n8n role ${roles.n8n.user}`);
 
     // 3. The heartbeat webhook and the offline detector, as the n8n workflows would run them.
     const token = randomBytes(18).toString('base64url');

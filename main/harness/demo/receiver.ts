@@ -2,7 +2,7 @@
 // same SQL functions as the workflows in resources/vps/n8n (jett_record_heartbeat, jett_presence_changes).
 import http from 'node:http';
 import pg from 'pg';
-import { HeartbeatBodySchema } from '../contracts/heartbeat.js';
+import { HeartbeatBodySchema } from '../../core/contracts/heartbeat.js';
 
 export interface ReceiverOptions {
   host: string;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
-import { resolveBinary } from '../process/binaries.js';
+import { resolveBinary } from '../../core/process/binaries.js';
 
 const JETT_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/jett.mjs');
 

@@ -1,4 +1,4 @@
-// A private PostgreSQL 15 cluster (initdb + pg_ctl in a temp folder, random port) for the tests and `jett demo`.
+// A private PostgreSQL cluster (initdb + pg_ctl in a temp folder, random port) for the tests and `jett demo`.
 // Both programs refuse to run as root, so as root they run as the `postgres` user on a folder that user owns;
 // with `netns` the server runs inside that network namespace, bound to the address given.
 import { randomBytes } from 'node:crypto';
@@ -7,13 +7,32 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import pg from 'pg';
-import { resolveBinary } from '../process/binaries.js';
+import { resolveBinary } from '../../core/process/binaries.js';
 import { PgClusterError } from './errors.js';
 
-export const PG_BIN_DIR = '/usr/lib/postgresql/15/bin';
+const DEBIAN_PG_ROOT = '/usr/lib/postgresql';
+
+/**
+ * The server programs' folder: JETT_PG_BIN_DIR, else the newest Debian major under /usr/lib/postgresql that has
+ * initdb (15 on Debian 12, the version the VPS image pins), else the Debian 12 path, which the tests' requirement
+ * check then reports as missing with `npm run setup:linux`.
+ */
+export function findPgBinDir(env: NodeJS.ProcessEnv = process.env, root = DEBIAN_PG_ROOT): string {
+  if (env.JETT_PG_BIN_DIR) return env.JETT_PG_BIN_DIR;
+  let majors: number[] = [];
+  try {
+    majors = fs.readdirSync(root).filter((d) => /^\d+$/.test(d)).map(Number).sort((a, b) => b - a);
+  } catch {
+    // No Debian PostgreSQL at all: fall through to the default path.
+  }
+  const found = majors.find((m) => fs.existsSync(path.join(root, String(m), 'bin', 'initdb')));
+  return path.join(root, String(found ?? 15), 'bin');
+}
+
+export const PG_BIN_DIR = findPgBinDir();
 
 export interface PgClusterOptions {
-  /** Folder holding initdb, pg_ctl and postgres; the Debian PostgreSQL 15 folder by default. */
+  /** Folder holding initdb, pg_ctl and postgres; findPgBinDir() by default. */
   binDir?: string;
   /** Address the server listens on (inside `netns` when given). */
   host?: string;

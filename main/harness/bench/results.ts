@@ -1,0 +1,102 @@
+// The last JSON line of each benchmark and of the fault run (`npm run bench:<area> -- --json`, `npm run test:faults`):
+// harness shapes, not the product's, so they live beside the test worlds that produce them.
+import { z } from 'zod';
+import { ExecutionProviderSchema } from '../../core/contracts/models.js';
+import { TunnelStateSchema } from '../../core/contracts/status.js';
+
+export const SyncBenchResultSchema = z.object({
+  payload_bytes: z.number().int(),
+  append_per_s: z.number(),
+  raw_append_per_s: z.number(),
+  append_ratio: z.number(),
+  drain_per_s: z.number(),
+  raw_insert_per_s: z.number(),
+  drain_ratio: z.number(),
+  rtt_ms: z.number(),
+  backlog: z.number().int(),
+  drain_s: z.number(),
+});
+export type SyncBenchResult = z.infer<typeof SyncBenchResultSchema>;
+
+export const FaultRunResultSchema = z.object({
+  runs: z.number().int(),
+  kills: z.number().int(),
+  kills_after_commit: z.number().int(),
+  cuts: z.number().int(),
+  lost: z.number().int(),
+  duplicated: z.number().int(),
+  reordered: z.number().int(),
+  stuck: z.number().int(),
+});
+export type FaultRunResult = z.infer<typeof FaultRunResultSchema>;
+
+export const TunnelBenchResultSchema = z.object({
+  poll_s: z.number(),
+  keepalive_s: z.number(),
+  idle_s: z.number(),
+  false_transitions: z.number().int(),
+  probe_rtt_ms_p50: z.number().nullable(),
+  cut_s: z.number(),
+  detect_s: z.number().nullable(),
+  recover_s: z.number().nullable(),
+  cut_mode: z.enum(['link', 'drop']),
+  handshake_age_max_s: z.number(),
+  states_during_cut: z.array(TunnelStateSchema),
+  goals_met: z.boolean(),
+});
+export type TunnelBenchResult = z.infer<typeof TunnelBenchResultSchema>;
+
+/** The last line of `npm run bench:voice -- --json`. */
+export const VoiceBenchSchema = z.object({
+  clips: z.number().int(),
+  vad_ms_per_chunk: z.number(),
+  raw_ort_ms_per_chunk: z.number(),
+  vad_ratio: z.number(),
+  silence_ms: z.number(),
+  vad_lag_ms_p50: z.number(),
+  endpoint_delay_ms_p50: z.number(),
+  endpoint_delay_ms_p95: z.number(),
+  false_endpoints: z.number().int(),
+  overhead_ms_p95: z.number(),
+  first_audio_ms_p50: z.number(),
+  first_audio_ms_p95: z.number(),
+  speech_end_to_audio_ms_p50: z.number(),
+  speech_end_to_audio_ms_p95: z.number(),
+});
+export type VoiceBench = z.infer<typeof VoiceBenchSchema>;
+
+/** The last line of `npm run bench:models -- --json`; figures are null when the models were not there to measure. */
+export const ModelsBenchSchema = z.object({
+  ep: ExecutionProviderSchema,
+  stt_model: z.string(),
+  stt_ms_for_3s: z.number().nullable(),
+  cpu_stt_ms_for_3s: z.number().nullable(),
+  stt_rtf: z.number().nullable(),
+  tts_first_audio_ms: z.number().nullable(),
+  cpu_tts_first_audio_ms: z.number().nullable(),
+  tts_rtf: z.number().nullable(),
+  skipped: z.string().nullable(),
+});
+export type ModelsBench = z.infer<typeof ModelsBenchSchema>;
+
+/** One size step of `npm run bench:audit -- --json`. */
+export const AuditBenchStepSchema = z.object({
+  scale: z.number().int(),
+  services: z.number().int(),
+  bytes: z.number().int(),
+  audit_ms: z.number(),
+  /** The bare baseline on the same text: the yaml package's parseDocument + toJS, which the audit runs first. */
+  parse_ms: z.number(),
+});
+
+/** `npm run bench:audit -- --json`: audit time per size; a linear audit has growth_per_doubling near 2. */
+export const AuditBenchResultSchema = z.object({
+  steps: z.array(AuditBenchStepSchema),
+  /** Each step's audit time over the previous one's (the size doubles between steps). */
+  growth_per_doubling: z.array(z.number()),
+  /** The geometric mean of growth_per_doubling: (8x time / 1x time)^(1/3). */
+  mean_growth_per_doubling: z.number(),
+  /** Audit time over the bare parse, at the largest size. */
+  audit_to_parse_ratio: z.number(),
+});
+export type AuditBenchResult = z.infer<typeof AuditBenchResultSchema>;
