@@ -1,11 +1,10 @@
 // `jett doctor`: each check inspects one thing the desktop needs and says ok, warn or fail, with the fix.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Config } from '../contracts/config.js';
 import type { DoctorCheck, DoctorReport } from '../contracts/doctor.js';
 import { JettError } from '../errors.js';
 import type { SecretStore } from '../secrets/store.js';
-import { chooseExecutionProvider, CUDA_INSTALL_COMMAND } from '../voice/models/execution-provider.js';
+import { chooseExecutionProvider, cudaInstalled, CUDA_INSTALL_COMMAND, type OrtEnvironment } from '../voice/models/execution-provider.js';
 
 export interface DoctorDeps {
   platform: NodeJS.Platform;
@@ -16,8 +15,8 @@ export interface DoctorDeps {
   /** Where the tunnel will take a program that runs as root (system folders only); throws when the one there is unsafe. */
   resolvePrivileged: (name: string) => string | null;
   fetch: typeof fetch;
-  /** Loads onnxruntime-node and lists its backends; throws when the native module cannot load. */
-  loadOnnxRuntime: () => Promise<{ backends: { name: string; bundled: boolean }[]; libDir: string | null }>;
+  /** Loads onnxruntime-node and lists its backends (loadOrtEnvironment, as the engines do); throws when the native module cannot load. */
+  loadOnnxRuntime: () => Promise<Pick<OrtEnvironment, 'backends' | 'libDir'>>;
   modelsDir: (config: Config) => string;
 }
 
@@ -110,7 +109,7 @@ async function checkOnnx(deps: DoctorDeps): Promise<DoctorCheck> {
   } catch (err) {
     return fail('onnxruntime', `onnxruntime-node does not load: ${(err as Error).message.split('\n')[0]}`, 'run `npm ci` again; two onnxruntime-node versions in one tree cannot load together');
   }
-  const usable = info.backends.filter((b) => b.bundled || (b.name === 'cuda' && hasCudaProvider(info.libDir)));
+  const usable = info.backends.filter((b) => b.bundled || (b.name === 'cuda' && cudaInstalled({ platform: deps.platform, arch: process.arch, ...info })));
   const names = usable.map((b) => b.name);
   const detail = `execution providers: ${names.join(', ')}`;
   if (deps.platform === 'win32') {
@@ -124,10 +123,6 @@ async function checkOnnx(deps: DoctorDeps): Promise<DoctorCheck> {
     );
   }
   return ok('onnxruntime', detail);
-}
-
-function hasCudaProvider(libDir: string | null): boolean {
-  return !!libDir && fs.existsSync(path.join(libDir, 'libonnxruntime_providers_cuda.so'));
 }
 
 function checkModels(deps: DoctorDeps, config: Config | null): DoctorCheck {
