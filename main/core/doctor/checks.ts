@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { Config } from '../contracts/config.js';
 import type { DoctorCheck, DoctorReport } from '../contracts/doctor.js';
 import { JettError } from '../errors.js';
+import { holdsModel, ollamaStatus, pullCommand } from '../ollama/server.js';
 import type { SecretStore } from '../secrets/store.js';
 import { chooseExecutionProvider, cudaInstalled, CUDA_INSTALL_COMMAND, type OrtEnvironment } from '../voice/models/execution-provider.js';
 
@@ -88,18 +89,10 @@ function checkSox(deps: DoctorDeps): DoctorCheck {
 async function checkOllama(deps: DoctorDeps, config: Config | null): Promise<DoctorCheck> {
   if (!config) return warn('ollama', 'skipped: the config is invalid', 'fix the config first');
   const { host, model } = config.ollama;
-  let res: Response;
-  try {
-    res = await deps.fetch(new URL('/api/tags', host), { signal: AbortSignal.timeout(2000) });
-  } catch {
-    return fail('ollama', `Ollama is not running at ${host}`, `start it (\`ollama serve\`), or set ollama.host`);
-  }
-  if (!res.ok) return fail('ollama', `${host}/api/tags answered HTTP ${res.status}`, 'check that ollama.host points at an Ollama server');
-  const body = (await res.json().catch(() => null)) as { models?: { name?: string; model?: string }[] } | null;
-  const names = (body?.models ?? []).flatMap((m) => [m.name, m.model]).filter((n): n is string => typeof n === 'string');
-  const wanted = model.includes(':') ? model : `${model}:latest`;
-  if (names.includes(model) || names.includes(wanted)) return ok('ollama', `Ollama at ${host} has ${model}`);
-  return fail('ollama', `Ollama at ${host} does not have ${model}`, `run \`ollama pull ${model}\`, or set ollama.model`);
+  const status = await ollamaStatus({ host, fetch: deps.fetch, timeoutMs: 2000 });
+  if (!status.running) return fail('ollama', status.failure.message, status.failure.fix);
+  if (holdsModel(status.models.map((m) => m.name), model)) return ok('ollama', `Ollama at ${host} has ${model}`);
+  return fail('ollama', `Ollama at ${host} does not have ${model}`, `run \`${pullCommand(model)}\`, or set ollama.model`);
 }
 
 async function checkOnnx(deps: DoctorDeps): Promise<DoctorCheck> {
