@@ -1,35 +1,17 @@
 // `jett tunnel peer|config|up|down|status|watch|install`: the WireGuard link to the VPS, from the command line.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigStore } from '../../core/config/store.js';
-import { jettHome, jettPaths } from '../../core/config/paths.js';
 import type { Config } from '../../core/contracts/config.js';
 import { StatusSnapshotSchema } from '../../core/contracts/status.js';
-import type { TunnelInstallResult, TunnelPeerResult, TunnelStatus } from '../../core/contracts/tunnel.js';
+import type { TunnelPeerResult, TunnelStatus } from '../../core/contracts/tunnel.js';
 import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../core/events/bus.js';
 import { writeFileAtomic } from '../../core/fs/atomic-write.js';
-import { resolvePrivileged } from '../../core/process/privileged.js';
-import { assertPlainWindowsDir, programDataDir } from '../../core/process/privileged-windows.js';
-import { FileSecretStore } from '../../core/secrets/file-store.js';
 import { desktopHostOf, renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
 import type { TunnelControl } from '../../core/tunnel/control.js';
-import { TunnelConfigError, TunnelError } from '../../core/tunnel/errors.js';
+import { TunnelConfigError } from '../../core/tunnel/errors.js';
 import type { TunnelMonitor } from '../../core/tunnel/health.js';
-import {
-  assertInstalled,
-  assertTargetFolders,
-  foreignFiles,
-  helperPrograms,
-  INSTALL_MARKER,
-  linuxInstallFiles,
-  windowsConfigDirCommands,
-  windowsInstallCommands,
-  windowsInstallPrograms,
-  writeInstallFiles,
-  type InstallFile,
-} from '../../core/tunnel/install.js';
+import { applyInstallPlan, installReport, planTunnelInstall } from '../../core/tunnel/install-plan.js';
 import { assertDistinctPeer, decodeKey, fingerprint, publicKeyOf } from '../../core/tunnel/keys.js';
 import { execaRunner } from '../../core/tunnel/runner.js';
 import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/setup.js';
@@ -80,28 +62,6 @@ async function settle(monitor: TunnelMonitor, maxTicks = 5, gapMs = 1000): Promi
     if (state === 'up' || state === 'down' || state === 'lost') return;
     await new Promise((r) => setTimeout(r, gapMs));
   }
-}
-
-/** Stops before writing anything when a target exists that Jett did not write, unless --force. */
-function refuseForeign(files: InstallFile[], root: string, force: boolean | undefined): void {
-  const foreign = foreignFiles(files, root);
-  if (foreign.length === 0 || force) return;
-  throw new TunnelError(
-    `${foreign.join(', ')} already ${foreign.length === 1 ? 'exists' : 'exist'} and ${foreign.length === 1 ? 'was' : 'were'} not written by Jett; nothing was written`,
-    'look at it first (another tunnel of yours?); to replace it, run `sudo jett tunnel install --force` (it is not kept), or choose another interface name: `jett config set tunnel.interface jett1`',
-  );
-}
-
-/** A user's JETT_HOME when `sudo jett tunnel install` runs as root for them (sudo points HOME at root's). */
-function homeForInstall(ctx: CliContext, user: string): string {
-  if (ctx.env.JETT_HOME || !ctx.env.SUDO_USER) return jettHome(ctx.env);
-  const line = fs
-    .readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((l) => l.split(':')[0] === user);
-  const home = line?.split(':')[5];
-  if (!home) throw new TunnelError(`cannot find the home folder of ${user}`, 'run with JETT_HOME=/home/USER/.config/Jett set');
-  return jettHome({ HOME: home, XDG_CONFIG_HOME: ctx.env.XDG_CONFIG_HOME }, 'linux');
 }
 
 export function registerTunnel(program: Command, ctx: CliContext): void {
@@ -261,66 +221,12 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .option('--force', 'replace files at those paths that Jett did not write (an existing /etc/wireguard/IFACE.conf, ...)')
     .option('--json', 'print {"platform","installed","files","commands"}')
     .action(async (opts: { user?: string; root?: string; dryRun?: boolean; force?: boolean; json?: boolean }) => {
-      const platform = process.platform === 'win32' ? 'win32' : 'linux';
-      const user = opts.user ?? ctx.env.SUDO_USER ?? ctx.env.USER ?? ctx.env.USERNAME ?? '';
-      const home = homeForInstall(ctx, user);
-      const paths = jettPaths(home);
-      // Read-only access to the user's config and secrets: running as root must not leave root-owned files there.
-      const s = new ConfigStore(paths.config).load().tunnel;
-      const loaded = await loadDesktopConfig(s, new FileSecretStore(paths.secrets));
-      const result: TunnelInstallResult = { platform, installed: false, files: [], commands: [] };
-      if (platform === 'win32') {
-        // Program Files\WireGuard and System32 only, never PATH: these run as administrator.
-        const programs = windowsInstallPrograms(ctx.env, fs);
-        // The service reads its config from there at every start: only the real ProgramData, not one from a tampered env.
-        const dataDir = path.win32.join(programDataDir(ctx.env), 'Jett');
-        const configPath = path.win32.join(dataDir, `${s.interface}.conf`);
-        const files: InstallFile[] = [{ path: configPath, mode: 0o600, content: `${INSTALL_MARKER}\n${loaded.text}` }];
-        refuseForeign(files, '', opts.force);
-        result.files = [{ path: configPath, mode: 'Administrators and SYSTEM only' }];
-        const lockdown = windowsConfigDirCommands(dataDir, programs.icacls);
-        const install = windowsInstallCommands({ iface: s.interface, configPath, user, programs });
-        result.commands = [...lockdown, ...install];
-        if (!opts.dryRun) {
-          const run = async (cmds: string[][]) => {
-            for (const cmd of cmds) {
-              const r = await execaRunner.run(cmd[0]!, cmd.slice(1));
-              if (r.exitCode !== 0) throw new TunnelError(`${cmd[0]} ${cmd[1]} failed: ${r.stderr.trim() || r.stdout.trim()}`, 'run `jett tunnel install` from a terminal opened as administrator');
-            }
-          };
-          fs.mkdirSync(dataDir, { recursive: true });
-          assertPlainWindowsDir(dataDir, fs);
-          await run(lockdown);
-          writeInstallFiles(files, '');
-          await run(install);
-          result.installed = true;
-        }
-      } else {
-        const root = opts.root ?? '/';
-        // Every program the helper runs as root: fixed system folders only, checked root-only (never PATH).
-        const files: InstallFile[] = linuxInstallFiles({ user, iface: s.interface, configText: loaded.text, endpoint: loaded.endpoint, programs: helperPrograms() });
-        const visudo = resolvePrivileged('visudo');
-        if (root === '/') assertTargetFolders(files);
-        refuseForeign(files, root, opts.force);
-        result.files = files.map((f) => ({ path: path.join(root, f.path), mode: f.mode.toString(8).padStart(4, '0') }));
-        if (!opts.dryRun) {
-          if (root === '/' && process.getuid?.() !== 0) throw new TunnelError('`jett tunnel install` writes to /etc and needs root', 'run `sudo jett tunnel install` (once), or add --root DIR to write the files elsewhere for inspection');
-          writeInstallFiles(files, root);
-          if (root === '/') assertInstalled(files);
-          if (visudo) {
-            const sudoers = path.join(root, files[2]!.path);
-            const r = await execaRunner.run(visudo, ['-c', '-q', '-f', sudoers]);
-            if (r.exitCode !== 0) {
-              fs.rmSync(sudoers, { force: true });
-              throw new TunnelError(`visudo rejected ${sudoers}; it was removed`, 'report this as a bug in Jett');
-            }
-          }
-          result.installed = true;
-        }
-      }
+      const plan = await planTunnelInstall({ platform: process.platform === 'win32' ? 'win32' : 'linux', env: ctx.env, user: opts.user, root: opts.root, force: opts.force });
+      if (!opts.dryRun) await applyInstallPlan(plan, { runner: execaRunner, isRoot: process.getuid?.() === 0 });
+      const result = installReport(plan, !opts.dryRun);
       if (opts.json) return ctx.out(JSON.stringify(result));
       for (const f of result.files) ctx.out(`${opts.dryRun ? 'would write' : 'wrote'} ${f.path} (${f.mode})`);
       for (const cmd of result.commands) ctx.out(`${opts.dryRun ? 'would run' : 'ran'} ${cmd.join(' ')}`);
-      if (platform === 'linux') ctx.out(`${user} may now run \`jett tunnel up\` and \`jett tunnel down\`; run this again after \`jett keys generate --force\` or \`jett tunnel peer\``);
+      if (plan.platform === 'linux') ctx.out(`${plan.user} may now run \`jett tunnel up\` and \`jett tunnel down\`; run this again after \`jett keys generate --force\` or \`jett tunnel peer\``);
     });
 }

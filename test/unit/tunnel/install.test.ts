@@ -14,6 +14,7 @@ import {
   assertUserName,
   helperPrograms,
   INSTALL_MARKER,
+  inWriteOrder,
   linuxInstallFiles,
   renderLinuxHelper,
   renderSudoers,
@@ -34,7 +35,7 @@ const STD: HelperPrograms = { bash: '/usr/bin/bash', env: '/usr/bin/env', wgQuic
 
 describe('Linux install files', () => {
   it('renders the config 0600, the helper 0755 and the sudoers line 0440 at their system paths, each marked as Jett\'s', () => {
-    const files = linuxInstallFiles({ user: 'alice', iface: 'jett0', configText: 'X', endpoint: 'vps.example.org:51820', programs: STD });
+    const files = inWriteOrder(linuxInstallFiles({ user: 'alice', iface: 'jett0', configText: 'X', endpoint: 'vps.example.org:51820', programs: STD }));
     expect(files.map((f) => [f.path, f.mode.toString(8)])).toEqual([
       ['/etc/wireguard/jett0.conf', '600'],
       ['/usr/local/libexec/jett-tunnel', '755'],
