@@ -7,11 +7,10 @@ import { TunnelInstallResultSchema } from '../../../main/core/contracts/tunnel.j
 import { TunnelError } from '../../../main/core/tunnel/errors.js';
 import { INSTALL_MARKER, SUDOERS_PATH } from '../../../main/core/tunnel/install.js';
 import { applyInstallPlan, homeOfUser, installHome, installReport, installUser, planTunnelInstall, type LinuxInstallPlan } from '../../../main/core/tunnel/install-plan.js';
-import { generateKeyPair } from '../../../main/core/tunnel/keys.js';
 import type { ProcessRunner } from '../../../main/core/tunnel/runner.js';
-import { jett } from '../../helpers/cli.js';
 import { binary, describeWith } from '../../helpers/requirements.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { userWithKeys } from '../../helpers/tunnel-user.js';
 
 const PASSWD = ['root:x:0:0:root:/root:/bin/bash', 'alice2:x:1001:1001::/home/alice2:/bin/bash', 'alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash', 'nohome:x:1002:1002:::/bin/sh', ''].join('\n');
 
@@ -41,13 +40,6 @@ describe('whose install it is', () => {
     expect(() => installHome(input, 'ghost')).toThrow('cannot find the home folder of ghost');
   });
 });
-
-async function userWithKeys(): Promise<string> {
-  const home = tempDir();
-  expect((await jett(['keys', 'generate'], { home })).code).toBe(0);
-  expect((await jett(['tunnel', 'peer', '--public-key', generateKeyPair().publicKey, '--endpoint', 'vps.example.org:51820'], { home })).code).toBe(0);
-  return home;
-}
 
 describeWith([binary('wg-quick'), binary('wg')], 'the Linux plan', () => {
   it('names each file by its job and reports them in write order, sudoers last', async () => {

@@ -23,11 +23,11 @@ import {
   windowsInstallPrograms,
   type HelperPrograms,
 } from '../../../main/core/tunnel/install.js';
-import { generateKeyPair } from '../../../main/core/tunnel/keys.js';
 import { jett } from '../../helpers/cli.js';
 import { binary, describeWith, root } from '../../helpers/requirements.js';
 import { rootOnlyDir } from '../../helpers/root-dir.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { userWithKeys } from '../../helpers/tunnel-user.js';
 
 const DUMP = fs.readFileSync(new URL('./fixtures/dump-desktop.txt', import.meta.url), 'utf8');
 const PRIVATE_IN_DUMP = DUMP.split('\t')[0]!;
@@ -198,13 +198,6 @@ describeWith([binary('shellcheck'), binary('visudo')], 'install files checked by
     expect(check.status, check.stderr + check.stdout).toBe(0);
   });
 });
-
-async function userWithKeys(): Promise<string> {
-  const home = tempDir();
-  expect((await jett(['keys', 'generate'], { home })).code).toBe(0);
-  expect((await jett(['tunnel', 'peer', '--public-key', generateKeyPair().publicKey, '--endpoint', 'vps.example.org:51820'], { home })).code).toBe(0);
-  return home;
-}
 
 describeWith([binary('wg-quick'), binary('wg')], 'jett tunnel install', () => {
   it('writes the files under --root with their modes and reports them as JSON; --dry-run writes nothing', async () => {
