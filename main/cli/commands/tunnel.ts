@@ -1,18 +1,19 @@
-// `jett tunnel peer|config|up|down|status|watch|install`: the WireGuard link to the VPS, from the command line.
+// `jett tunnel peer|import|config|up|down|status|watch|install`: the WireGuard link to the VPS, from the command line.
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../../core/contracts/config.js';
 import { StatusSnapshotSchema } from '../../core/contracts/status.js';
-import type { TunnelPeerResult, TunnelStatus } from '../../core/contracts/tunnel.js';
+import type { TunnelImportResult, TunnelPeerResult, TunnelStatus } from '../../core/contracts/tunnel.js';
 import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../core/events/bus.js';
 import { writeFileAtomic } from '../../core/fs/atomic-write.js';
-import { desktopHostOf, renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
+import { renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
+import { importConf, readConfFile } from '../../core/tunnel/conf-import.js';
 import type { TunnelControl } from '../../core/tunnel/control.js';
-import { TunnelConfigError } from '../../core/tunnel/errors.js';
+import { setVpsPeer, vpsPeerInput } from '../../core/tunnel/desktop-keys.js';
 import type { TunnelMonitor } from '../../core/tunnel/health.js';
 import { applyInstallPlan, installReport, planTunnelInstall } from '../../core/tunnel/install-plan.js';
-import { assertDistinctPeer, decodeKey, fingerprint, publicKeyOf } from '../../core/tunnel/keys.js';
+import { fingerprint } from '../../core/tunnel/keys.js';
 import { execaRunner } from '../../core/tunnel/runner.js';
 import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/setup.js';
 import { parseEndpoint } from '../../core/tunnel/wg-config.js';
@@ -71,7 +72,7 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     const { tunnel } = StatusSnapshotSchema.parse(got.value);
     return { interface: settings().interface, ...tunnel, peerPublicKey: settings().peerPublicKey || null };
   };
-  const tunnel = program.command('tunnel').description('the WireGuard tunnel to the VPS: peer, config, up, down, status, watch, install');
+  const tunnel = program.command('tunnel').description('the WireGuard tunnel to the VPS: peer, import, config, up, down, status, watch, install');
 
   const settings = (): Config['tunnel'] => ctx.runtime().config.load().tunnel;
   const control = (): TunnelControl => controlFor({ settings: settings(), home: ctx.runtime().paths.home, env: ctx.env });
@@ -87,19 +88,24 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .requiredOption('--endpoint <host:port>', "the VPS's public address, e.g. vps.example.org:51820")
     .option('--json', 'print {"peerPublicKey","peerFingerprint","endpoint","warnings"}')
     .action(async (opts: { publicKey: string; endpoint: string; json?: boolean }) => {
-      const rt = ctx.runtime();
-      decodeKey(opts.publicKey, 'the VPS public key');
       if (!parseEndpoint(opts.endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(opts.endpoint)} is not HOST:PORT`, 'e.g. --endpoint vps.example.org:51820 or --endpoint 203.0.113.7:51820');
-      const own = await rt.secrets.get('tunnel.privateKey');
-      if (own) assertDistinctPeer(publicKeyOf(own), opts.publicKey);
-      rt.config.set('tunnel.peerPublicKey', opts.publicKey.trim());
-      const next = rt.config.set('tunnel.endpoint', opts.endpoint.trim());
-      const warnings = next.tunnel.keepalive === 0 ? ['tunnel.keepalive is 0: behind NAT the VPS cannot reach the desktop; `jett config set tunnel.keepalive 25`'] : [];
-      if (!own) warnings.push('no desktop key yet: run `jett keys generate`');
-      const result: TunnelPeerResult = { peerPublicKey: next.tunnel.peerPublicKey, peerFingerprint: fingerprint(next.tunnel.peerPublicKey), endpoint: next.tunnel.endpoint, warnings };
+      const rt = ctx.runtime();
+      const result: TunnelPeerResult = await setVpsPeer(rt, opts.publicKey, opts.endpoint);
       if (opts.json) return ctx.out(JSON.stringify(result));
       ctx.out(`VPS peer ${result.peerFingerprint} at ${result.endpoint}`);
-      for (const w of warnings) ctx.err(`warning: ${w}`);
+      for (const w of result.warnings) ctx.err(`warning: ${w}`);
+    });
+
+  tunnel
+    .command('import <file>')
+    .description("take in the desktop side's wg-quick file: its keys to the secret store, the VPS peer and addresses to config")
+    .option('--json', 'print {"file","address","peerPublicKey","peerAddress","endpoint","keepalive","warnings"}')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const full = path.resolve(file);
+      const imported: TunnelImportResult = await importConf(ctx.runtime(), full, readConfFile(full));
+      if (opts.json) return ctx.out(JSON.stringify(imported));
+      ctx.out(`imported ${full}: desktop ${imported.address}, VPS peer ${fingerprint(imported.peerPublicKey)} at ${imported.endpoint || '(no endpoint)'}`);
+      for (const w of imported.warnings) ctx.err(`warning: ${w}`);
     });
 
   tunnel
@@ -117,9 +123,7 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
         for (const w of loaded.warnings) ctx.err(`warning: ${w}`);
         text = loaded.text;
       } else if (opts.side === 'vps') {
-        const privateKey = await rt.secrets.get('tunnel.privateKey');
-        if (!privateKey) throw new TunnelConfigError('this desktop has no WireGuard key yet', 'run `jett keys generate`');
-        const input = { desktopPublicKey: publicKeyOf(privateKey), desktopTunnelAddress: desktopHostOf(s), presharedKey: await rt.secrets.get('tunnel.presharedKey') };
+        const input = await vpsPeerInput(rt.secrets, s, 'run `jett keys generate`');
         text = opts.peerBlock ? renderVpsPeerBlock(input) : renderVpsWg0Conf({ ...input, address: vpsAddressOf(s), listenPort: s.listenPort });
       } else {
         throw new UsageError(`--side ${JSON.stringify(opts.side)} is not desktop or vps`, 'use --side desktop or --side vps');
