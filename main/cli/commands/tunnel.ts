@@ -18,6 +18,7 @@ import { execaRunner } from '../../core/tunnel/runner.js';
 import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/setup.js';
 import { parseEndpoint } from '../../core/tunnel/wg-config.js';
 import { viaAgent } from '../agent-link.js';
+import { stopSignal } from '../stop-signal.js';
 import type { CliContext } from '../context.js';
 
 // What stdout shows instead of a secret; the usable file comes only from --out, created 0600.
@@ -35,25 +36,6 @@ function statusLine(s: TunnelStatus): string {
   const hs = s.handshakeAgeS === null ? 'never' : `${s.handshakeAgeS} s ago`;
   const rtt = s.probeRttMs === null ? '-' : `${s.probeRttMs.toFixed(1)} ms`;
   return `${s.interface} ${s.state}: ${s.reason} | handshake ${hs} | rx ${s.rxBytes ?? '-'} tx ${s.txBytes ?? '-'} | probe ${rtt} | endpoint ${s.endpoint ?? '-'}`;
-}
-
-/**
- * Ctrl-C / SIGTERM as a promise. The listeners stay until release(): execa's child cleanup (signal-exit) re-raises
- * a signal that finds no other listener, which would kill us mid-shutdown while a probe is still running.
- */
-function stopSignal(): { stopped: Promise<NodeJS.Signals>; release(): void } {
-  let resolve: (sig: NodeJS.Signals) => void = () => {};
-  const stopped = new Promise<NodeJS.Signals>((r) => (resolve = r));
-  const handler = (sig: NodeJS.Signals) => resolve(sig);
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    stopped,
-    release: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
 }
 
 /** Polls until the state settles (up or down) or the monitor calls it lost: a one-shot answer without an agent. */
