@@ -35,9 +35,10 @@ export async function generateDesktopKeys(secrets: SecretStore, opts: GenerateOp
   if (!opts.replace && (await secrets.get('tunnel.privateKey'))) {
     throw new TunnelConfigError('a private key is already stored; generating another would cut this desktop off from the VPS', opts.howToReplace);
   }
-  await secrets.set('tunnel.privateKey', generateKeyPair().privateKey);
+  const pair = generateKeyPair();
+  await secrets.set('tunnel.privateKey', pair.privateKey);
   if (opts.presharedKey) await secrets.set('tunnel.presharedKey', generatePresharedKey());
-  return (await desktopKeys(secrets))!;
+  return { publicKey: pair.publicKey, fingerprint: fingerprint(pair.publicKey), presharedKeyStored: (await secrets.get('tunnel.presharedKey')) !== null };
 }
 
 export interface VpsPeer {
@@ -48,7 +49,7 @@ export interface VpsPeer {
 }
 
 /** Checks a VPS peer before anything is stored: a real key that is not this desktop's own, and HOST:PORT. */
-export async function checkVpsPeer(secrets: SecretStore, publicKey: string, endpoint: string): Promise<void> {
+async function checkVpsPeer(secrets: SecretStore, publicKey: string, endpoint: string): Promise<void> {
   decodeKey(publicKey, 'the VPS public key');
   if (!parseEndpoint(endpoint)) throw new TunnelConfigError(`endpoint ${JSON.stringify(endpoint)} is not HOST:PORT`, 'e.g. vps.example.org:51820 or 203.0.113.7:51820');
   const own = await secrets.get('tunnel.privateKey');
