@@ -8,7 +8,7 @@ import { renderVpsPeerBlock } from '../core/tunnel/config.js';
 import { desktopKeys, generateDesktopKeys, vpsPeerInput } from '../core/tunnel/desktop-keys.js';
 
 // The import itself is core's, shared with `jett tunnel import`; the handlers and the shell take it from here.
-export { importConf, MAX_CONF_BYTES, readConfFile, type ImportedConf } from '../core/tunnel/conf-import.js';
+export { importConf, readConfFile } from '../core/tunnel/conf-import.js';
 
 export interface TunnelSettingsDeps {
   secrets: SecretStore;
