@@ -1,8 +1,8 @@
-// The window's Models tab: the LLMs the local Ollama server holds (pulled through Ollama's HTTP API with the
-// `ollama` package), and the speech models of the catalogue (pulled by the core's ModelManager), with progress.
-import { Ollama } from 'ollama';
+// The window's Models tab: the LLMs the local Ollama server holds and pulls (through core/ollama/server.ts, as
+// `jett doctor` checks it), and the speech models of the catalogue (pulled by the core's ModelManager), with progress.
 import type { ModelKind, ModelProgress, ModelsView } from '../core/contracts/ipc.js';
 import { errorMessage } from '../core/errors.js';
+import { ollamaStatus, pullOllamaModel } from '../core/ollama/server.js';
 import { loadCatalogue } from '../core/voice/models/catalogue.js';
 import { ModelManager } from '../core/voice/models/manager.js';
 
@@ -27,22 +27,12 @@ export function catalogueModels(dir: string, hfEndpoint?: string): SpeechModels 
   return { dir: manager.dir, list: () => manager.list(), pull: (name, onProgress) => make(onProgress).pull(name) };
 }
 
-function reason(err: unknown, host: string): string {
-  const text = errorMessage(err);
-  return /fetch failed|ECONNREFUSED|connect/i.test(text) ? `Ollama is not running at ${host}` : `Ollama at ${host}: ${text.slice(0, 200)}`;
-}
-
 const message = (err: unknown) => errorMessage(err).slice(0, 300);
 
 export function modelService(ollamaHost: () => string, speech: () => SpeechModels): ModelService {
   const listOllama = async (): Promise<Pick<ModelsView, 'models' | 'error'>> => {
-    const h = ollamaHost();
-    try {
-      const res = await new Ollama({ host: h }).list();
-      return { models: res.models.map((m) => ({ name: m.name, sizeBytes: m.size ?? null })), error: null };
-    } catch (err) {
-      return { models: [], error: reason(err, h) };
-    }
+    const status = await ollamaStatus({ host: ollamaHost() });
+    return status.running ? { models: status.models, error: null } : { models: [], error: status.failure.message };
   };
   const listSpeech = (): ModelsView['speech'] => {
     let dir = '';
@@ -69,13 +59,11 @@ export function modelService(ollamaHost: () => string, speech: () => SpeechModel
         }
         return;
       }
-      const h = ollamaHost();
       try {
-        const stream = await new Ollama({ host: h }).pull({ model: name, stream: true });
-        for await (const p of stream) step({ status: p.status, completedBytes: p.completed ?? null, totalBytes: p.total ?? null, done: false, error: null });
+        await pullOllamaModel({ host: ollamaHost() }, name, (p) => step({ ...p, done: false, error: null }));
         step({ status: 'success', completedBytes: null, totalBytes: null, done: true, error: null });
       } catch (err) {
-        step({ status: 'failed', completedBytes: null, totalBytes: null, done: true, error: reason(err, h) });
+        step({ status: 'failed', completedBytes: null, totalBytes: null, done: true, error: message(err) });
       }
     },
   };

@@ -13,6 +13,7 @@ import { registerVps } from './commands/vps.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerSync } from './commands/sync.js';
 import { registerModels } from './commands/models.js';
+import { registerOllama } from './commands/ollama.js';
 import { registerVoice } from './commands/voice.js';
 import { registerDemo } from './commands/demo.js';
 import { registerStatus } from './commands/status.js';
@@ -41,6 +42,7 @@ export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
   registerSync(program, ctx);
   registerVoice(program, ctx);
   registerModels(program, ctx);
+  registerOllama(program, ctx);
   registerDemo(program, ctx);
   // Subcommands inherit the error handling and output streams of the root.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());

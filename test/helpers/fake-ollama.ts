@@ -1,7 +1,8 @@
 // A loopback fake of Ollama's HTTP API, following its documented wire format: POST /api/chat streams NDJSON
 // (`application/x-ndjson`, one {"model","created_at","message":{"role","content"},"done":false} per token, then
 // a final object with "done":true, "done_reason" and the timing counters), POST /api/generate (an empty prompt
-// loads the model: "done_reason":"load"), GET /api/tags, and {"error": "..."} bodies for unknown models.
+// loads the model: "done_reason":"load"), GET /api/tags, POST /api/pull (NDJSON progress, then "success"), and
+// {"error": "..."} bodies for unknown models.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -14,6 +15,8 @@ export interface FakeOllamaOptions {
   tokenDelayMs?: number;
   /** Send an error object in the middle of the stream after this many tokens. */
   failAfterTokens?: number;
+  /** Models POST /api/pull can fetch (each then counts as pulled); any other name fails as an unknown manifest. */
+  pullable?: string[];
 }
 
 export interface ChatBody {
@@ -65,6 +68,28 @@ export async function startFakeOllama(opts: FakeOllamaOptions): Promise<FakeOlla
         return;
       }
       const model = String(body.model ?? '');
+      if (req.method === 'POST' && req.url === '/api/pull') {
+        // Ollama names the model `model`; older clients (ollama-js included) still send `name`.
+        const wanted = String(body.model ?? body.name ?? '');
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        if (!opts.pullable?.includes(wanted)) {
+          res.end(`${JSON.stringify({ status: 'pulling manifest' })}\n${JSON.stringify({ error: 'pull model manifest: file does not exist' })}\n`);
+          return;
+        }
+        const digest = 'sha256:3b8f1f2e5a';
+        const lines = [
+          { status: 'pulling manifest' },
+          { status: `pulling ${digest.slice(7, 19)}`, digest, total: 2_500_000_000 },
+          { status: `pulling ${digest.slice(7, 19)}`, digest, total: 2_500_000_000, completed: 1_000_000_000 },
+          { status: `pulling ${digest.slice(7, 19)}`, digest, total: 2_500_000_000, completed: 2_500_000_000 },
+          { status: 'verifying sha256 digest' },
+          { status: 'writing manifest' },
+          { status: 'success' },
+        ];
+        opts.models.push(wanted);
+        res.end(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+        return;
+      }
       if (req.method === 'POST' && req.url === '/api/generate') {
         if (!opts.models.includes(model)) return notFound(res, model);
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });

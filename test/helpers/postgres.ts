@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { startPgCluster, type PgCluster, type PgClusterOptions, type PgDatabase } from '../../main/harness/postgres/cluster.js';
+import { liveResources, type Registration } from '../../main/core/process/live-resources.js';
 import { poolConfig, type PgTimeouts } from '../../main/core/sync/pg-pool.js';
 import { provisionJettDatabase, type JettDatabase } from '../../main/harness/postgres/provision.js';
 
@@ -23,37 +24,32 @@ export interface TestPostgres {
   stop(): Promise<void>;
 }
 
-const live = new Set<PgCluster>();
-let exitHookInstalled = false;
-
 /**
- * If a test process exits without stopping its clusters, take the servers down with it (SIGQUIT: immediate stop)
- * and remove their folders, as far as a synchronous exit handler can.
+ * If a test process exits without stopping a cluster, take its server down with it (SIGQUIT: immediate stop) and
+ * remove its folder, as far as a synchronous exit handler can.
  */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const c of live) {
+function register(cluster: PgCluster): Registration {
+  return liveResources.add({
+    kind: 'postgres cluster',
+    pid: cluster.pid,
+    release: () => {
       try {
-        process.kill(c.pid, 'SIGQUIT');
-      } catch {
-        // Already gone.
+        process.kill(cluster.pid, 'SIGQUIT');
+      } finally {
+        fs.rmSync(cluster.dir, { recursive: true, force: true, maxRetries: 3 });
       }
-      fs.rmSync(c.dir, { recursive: true, force: true, maxRetries: 3 });
-    }
+    },
   });
 }
 
 export async function startPostgres(opts: PgClusterOptions & { database?: string; user?: string } = {}): Promise<TestPostgres> {
-  installExitHook();
   const cluster = await startPgCluster(opts);
-  live.add(cluster);
+  const registration = register(cluster);
   let roles: JettDatabase;
   try {
     roles = await provisionJettDatabase(cluster, { database: opts.database, user: opts.user });
   } catch (err) {
-    live.delete(cluster);
+    registration.forget();
     await cluster.stop();
     throw err;
   }
@@ -82,7 +78,7 @@ export async function startPostgres(opts: PgClusterOptions & { database?: string
       }
     },
     async stop() {
-      live.delete(cluster);
+      registration.forget();
       await cluster.stop();
     },
   };

@@ -4,6 +4,7 @@ import { Agent } from '../../core/agent.js';
 import { CONTROL_EVENT_NAMES } from '../../core/contracts/control.js';
 import type { StatusSnapshot } from '../../core/contracts/status.js';
 import type { CliContext } from '../context.js';
+import { untilSignal } from '../stop-signal.js';
 
 function bytes(n: number | null): string {
   if (n === null) return '-';
@@ -34,23 +35,6 @@ export function statusLine(s: StatusSnapshot, now = Date.now()): string {
 /** What a non-terminal reader needs a new line for: not the ticking ages and byte counts. */
 function stableKey(s: StatusSnapshot): string {
   return JSON.stringify([s.tunnel.state, s.outbox.pending, s.outbox.dead, s.inbox.pending, s.heartbeat.failures, s.voice.state]);
-}
-
-/**
- * Resolves on the first SIGINT or SIGTERM; a second one forces the exit. The handlers stay installed: execa's
- * signal-exit re-raises a signal when it finds no other listener, which would kill us in the middle of a clean stop.
- */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    let received = false;
-    const onSignal = (sig: NodeJS.Signals) => {
-      if (received) process.exit(130);
-      received = true;
-      resolve(sig);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }
 
 export function registerAgent(program: Command, ctx: CliContext): void {

@@ -6,7 +6,7 @@ import { runDemo } from '../../harness/demo/run.js';
 import { startReceiver } from '../../harness/demo/receiver.js';
 import { UsageError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
-import { untilSignal } from './agent.js';
+import { untilSignal } from '../stop-signal.js';
 
 const ReceiverEnvSchema = z.object({
   host: z.string(),

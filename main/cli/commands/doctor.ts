@@ -1,23 +1,10 @@
 // `jett doctor [--json]`: checks what the desktop needs, one line per check with the fix.
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { runDoctor } from '../../core/doctor/checks.js';
 import { resolveBinary } from '../../core/process/binaries.js';
 import { privilegedResolver } from '../../core/tunnel/control.js';
+import { loadOrtEnvironment } from '../../core/voice/models/ort-environment.js';
 import type { CliContext } from '../context.js';
-
-const require = createRequire(import.meta.url);
-
-async function loadOnnxRuntime() {
-  const ort = (await import('onnxruntime-node')) as unknown as {
-    listSupportedBackends?: () => { name: string; bundled: boolean }[];
-  };
-  const backends = ort.listSupportedBackends?.() ?? [{ name: 'cpu', bundled: true }];
-  const pkgDir = path.dirname(require.resolve('onnxruntime-node/package.json'));
-  const libDir = path.join(pkgDir, 'bin', 'napi-v6', process.platform, process.arch);
-  return { backends, libDir };
-}
 
 export function registerDoctor(program: Command, ctx: CliContext): void {
   program
@@ -34,7 +21,7 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
         resolveBinary: (name) => resolveBinary(name, { env: ctx.env }),
         resolvePrivileged: privilegedResolver(process.platform, ctx.env),
         fetch: globalThis.fetch,
-        loadOnnxRuntime,
+        loadOnnxRuntime: loadOrtEnvironment,
         modelsDir: (config) => config.models.dir || rt.paths.models,
       });
       if (report.checks.some((c) => c.status === 'fail')) ctx.exitCode = 1;

@@ -1,16 +1,13 @@
 // `jett keys generate|show`: the desktop's WireGuard keys, made in-process; only the public key is ever printed.
 import type { Command } from 'commander';
 import type { KeysShow } from '../../core/contracts/tunnel.js';
+import { desktopKeys, generateDesktopKeys, type DesktopKeys } from '../../core/tunnel/desktop-keys.js';
 import { TunnelConfigError } from '../../core/tunnel/errors.js';
-import { fingerprint, generateKeyPair, generatePresharedKey, publicKeyOf } from '../../core/tunnel/keys.js';
 import type { CliContext } from '../context.js';
 
-async function currentKeys(ctx: CliContext): Promise<KeysShow> {
-  const secrets = ctx.runtime().secrets;
-  const privateKey = await secrets.get('tunnel.privateKey');
-  if (!privateKey) throw new TunnelConfigError('this desktop has no WireGuard key yet', 'run `jett keys generate`');
-  const publicKey = publicKeyOf(privateKey);
-  return { publicKey, fingerprint: fingerprint(publicKey), presharedKey: (await secrets.get('tunnel.presharedKey')) !== null };
+function shown(keys: DesktopKeys | null): KeysShow {
+  if (!keys) throw new TunnelConfigError('this desktop has no WireGuard key yet', 'run `jett keys generate`');
+  return { publicKey: keys.publicKey, fingerprint: keys.fingerprint, presharedKey: keys.presharedKeyStored };
 }
 
 function print(ctx: CliContext, keys: KeysShow, json: boolean | undefined): void {
@@ -30,19 +27,17 @@ export function registerKeys(program: Command, ctx: CliContext): void {
     .option('--force', 'replace an existing key (the VPS must then get the new public key)')
     .option('--json', 'print {"publicKey","fingerprint","presharedKey"}')
     .action(async (opts: { psk?: boolean; force?: boolean; json?: boolean }) => {
-      const secrets = ctx.runtime().secrets;
-      if (!opts.force && (await secrets.get('tunnel.privateKey'))) {
-        throw new TunnelConfigError('this desktop already has a WireGuard key', 'keep it (`jett keys show`), or replace it with `jett keys generate --force` and give the VPS the new public key');
-      }
-      const pair = generateKeyPair();
-      await secrets.set('tunnel.privateKey', pair.privateKey);
-      if (opts.psk) await secrets.set('tunnel.presharedKey', generatePresharedKey());
-      print(ctx, await currentKeys(ctx), opts.json);
+      const keys = await generateDesktopKeys(ctx.runtime().secrets, {
+        replace: opts.force ?? false,
+        presharedKey: opts.psk ?? false,
+        howToReplace: 'keep it (`jett keys show`), or replace it with `jett keys generate --force` and give the VPS the new public key',
+      });
+      print(ctx, shown(keys), opts.json);
     });
 
   keys
     .command('show')
     .description('print the public key and its fingerprint (never the private key)')
     .option('--json', 'print {"publicKey","fingerprint","presharedKey"}')
-    .action(async (opts: { json?: boolean }) => print(ctx, await currentKeys(ctx), opts.json));
+    .action(async (opts: { json?: boolean }) => print(ctx, shown(await desktopKeys(ctx.runtime().secrets)), opts.json));
 }

@@ -1,40 +1,24 @@
-// `jett tunnel peer|config|up|down|status|watch|install`: the WireGuard link to the VPS, from the command line.
-import fs from 'node:fs';
+// `jett tunnel peer|import|config|up|down|status|watch|install`: the WireGuard link to the VPS, from the command line.
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ConfigStore } from '../../core/config/store.js';
-import { jettHome, jettPaths } from '../../core/config/paths.js';
 import type { Config } from '../../core/contracts/config.js';
 import { StatusSnapshotSchema } from '../../core/contracts/status.js';
-import type { TunnelInstallResult, TunnelPeerResult, TunnelStatus } from '../../core/contracts/tunnel.js';
+import type { TunnelImportResult, TunnelPeerResult, TunnelStatus } from '../../core/contracts/tunnel.js';
 import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../core/events/bus.js';
 import { writeFileAtomic } from '../../core/fs/atomic-write.js';
-import { resolvePrivileged } from '../../core/process/privileged.js';
-import { assertPlainWindowsDir, programDataDir } from '../../core/process/privileged-windows.js';
-import { FileSecretStore } from '../../core/secrets/file-store.js';
-import { desktopHostOf, renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
+import { renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
+import { importConf, readConfFile } from '../../core/tunnel/conf-import.js';
 import type { TunnelControl } from '../../core/tunnel/control.js';
-import { TunnelConfigError, TunnelError } from '../../core/tunnel/errors.js';
+import { setVpsPeer, vpsPeerInput } from '../../core/tunnel/desktop-keys.js';
 import type { TunnelMonitor } from '../../core/tunnel/health.js';
-import {
-  assertInstalled,
-  assertTargetFolders,
-  foreignFiles,
-  helperPrograms,
-  INSTALL_MARKER,
-  linuxInstallFiles,
-  windowsConfigDirCommands,
-  windowsInstallCommands,
-  windowsInstallPrograms,
-  writeInstallFiles,
-  type InstallFile,
-} from '../../core/tunnel/install.js';
-import { assertDistinctPeer, decodeKey, fingerprint, publicKeyOf } from '../../core/tunnel/keys.js';
+import { applyInstallPlan, installReport, planTunnelInstall } from '../../core/tunnel/install-plan.js';
+import { fingerprint } from '../../core/tunnel/keys.js';
 import { execaRunner } from '../../core/tunnel/runner.js';
 import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/setup.js';
 import { parseEndpoint } from '../../core/tunnel/wg-config.js';
 import { viaAgent } from '../agent-link.js';
+import { stopSignal } from '../stop-signal.js';
 import type { CliContext } from '../context.js';
 
 // What stdout shows instead of a secret; the usable file comes only from --out, created 0600.
@@ -54,25 +38,6 @@ function statusLine(s: TunnelStatus): string {
   return `${s.interface} ${s.state}: ${s.reason} | handshake ${hs} | rx ${s.rxBytes ?? '-'} tx ${s.txBytes ?? '-'} | probe ${rtt} | endpoint ${s.endpoint ?? '-'}`;
 }
 
-/**
- * Ctrl-C / SIGTERM as a promise. The listeners stay until release(): execa's child cleanup (signal-exit) re-raises
- * a signal that finds no other listener, which would kill us mid-shutdown while a probe is still running.
- */
-function stopSignal(): { stopped: Promise<NodeJS.Signals>; release(): void } {
-  let resolve: (sig: NodeJS.Signals) => void = () => {};
-  const stopped = new Promise<NodeJS.Signals>((r) => (resolve = r));
-  const handler = (sig: NodeJS.Signals) => resolve(sig);
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    stopped,
-    release: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
-}
-
 /** Polls until the state settles (up or down) or the monitor calls it lost: a one-shot answer without an agent. */
 async function settle(monitor: TunnelMonitor, maxTicks = 5, gapMs = 1000): Promise<void> {
   for (let i = 0; i < maxTicks; i++) {
@@ -82,28 +47,6 @@ async function settle(monitor: TunnelMonitor, maxTicks = 5, gapMs = 1000): Promi
   }
 }
 
-/** Stops before writing anything when a target exists that Jett did not write, unless --force. */
-function refuseForeign(files: InstallFile[], root: string, force: boolean | undefined): void {
-  const foreign = foreignFiles(files, root);
-  if (foreign.length === 0 || force) return;
-  throw new TunnelError(
-    `${foreign.join(', ')} already ${foreign.length === 1 ? 'exists' : 'exist'} and ${foreign.length === 1 ? 'was' : 'were'} not written by Jett; nothing was written`,
-    'look at it first (another tunnel of yours?); to replace it, run `sudo jett tunnel install --force` (it is not kept), or choose another interface name: `jett config set tunnel.interface jett1`',
-  );
-}
-
-/** A user's JETT_HOME when `sudo jett tunnel install` runs as root for them (sudo points HOME at root's). */
-function homeForInstall(ctx: CliContext, user: string): string {
-  if (ctx.env.JETT_HOME || !ctx.env.SUDO_USER) return jettHome(ctx.env);
-  const line = fs
-    .readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((l) => l.split(':')[0] === user);
-  const home = line?.split(':')[5];
-  if (!home) throw new TunnelError(`cannot find the home folder of ${user}`, 'run with JETT_HOME=/home/USER/.config/Jett set');
-  return jettHome({ HOME: home, XDG_CONFIG_HOME: ctx.env.XDG_CONFIG_HOME }, 'linux');
-}
-
 export function registerTunnel(program: Command, ctx: CliContext): void {
   const agentStatus = async (): Promise<TunnelStatus | null> => {
     const got = await viaAgent(ctx, (a) => a.call('status'));
@@ -111,7 +54,7 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     const { tunnel } = StatusSnapshotSchema.parse(got.value);
     return { interface: settings().interface, ...tunnel, peerPublicKey: settings().peerPublicKey || null };
   };
-  const tunnel = program.command('tunnel').description('the WireGuard tunnel to the VPS: peer, config, up, down, status, watch, install');
+  const tunnel = program.command('tunnel').description('the WireGuard tunnel to the VPS: peer, import, config, up, down, status, watch, install');
 
   const settings = (): Config['tunnel'] => ctx.runtime().config.load().tunnel;
   const control = (): TunnelControl => controlFor({ settings: settings(), home: ctx.runtime().paths.home, env: ctx.env });
@@ -127,19 +70,24 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .requiredOption('--endpoint <host:port>', "the VPS's public address, e.g. vps.example.org:51820")
     .option('--json', 'print {"peerPublicKey","peerFingerprint","endpoint","warnings"}')
     .action(async (opts: { publicKey: string; endpoint: string; json?: boolean }) => {
-      const rt = ctx.runtime();
-      decodeKey(opts.publicKey, 'the VPS public key');
       if (!parseEndpoint(opts.endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(opts.endpoint)} is not HOST:PORT`, 'e.g. --endpoint vps.example.org:51820 or --endpoint 203.0.113.7:51820');
-      const own = await rt.secrets.get('tunnel.privateKey');
-      if (own) assertDistinctPeer(publicKeyOf(own), opts.publicKey);
-      rt.config.set('tunnel.peerPublicKey', opts.publicKey.trim());
-      const next = rt.config.set('tunnel.endpoint', opts.endpoint.trim());
-      const warnings = next.tunnel.keepalive === 0 ? ['tunnel.keepalive is 0: behind NAT the VPS cannot reach the desktop; `jett config set tunnel.keepalive 25`'] : [];
-      if (!own) warnings.push('no desktop key yet: run `jett keys generate`');
-      const result: TunnelPeerResult = { peerPublicKey: next.tunnel.peerPublicKey, peerFingerprint: fingerprint(next.tunnel.peerPublicKey), endpoint: next.tunnel.endpoint, warnings };
+      const rt = ctx.runtime();
+      const result: TunnelPeerResult = await setVpsPeer(rt, opts.publicKey, opts.endpoint);
       if (opts.json) return ctx.out(JSON.stringify(result));
       ctx.out(`VPS peer ${result.peerFingerprint} at ${result.endpoint}`);
-      for (const w of warnings) ctx.err(`warning: ${w}`);
+      for (const w of result.warnings) ctx.err(`warning: ${w}`);
+    });
+
+  tunnel
+    .command('import <file>')
+    .description("take in the desktop side's wg-quick file: its keys to the secret store, the VPS peer and addresses to config")
+    .option('--json', 'print {"file","address","peerPublicKey","peerAddress","endpoint","keepalive","warnings"}')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const full = path.resolve(file);
+      const imported: TunnelImportResult = await importConf(ctx.runtime(), full, readConfFile(full));
+      if (opts.json) return ctx.out(JSON.stringify(imported));
+      ctx.out(`imported ${full}: desktop ${imported.address}, VPS peer ${fingerprint(imported.peerPublicKey)} at ${imported.endpoint || '(no endpoint)'}`);
+      for (const w of imported.warnings) ctx.err(`warning: ${w}`);
     });
 
   tunnel
@@ -157,9 +105,7 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
         for (const w of loaded.warnings) ctx.err(`warning: ${w}`);
         text = loaded.text;
       } else if (opts.side === 'vps') {
-        const privateKey = await rt.secrets.get('tunnel.privateKey');
-        if (!privateKey) throw new TunnelConfigError('this desktop has no WireGuard key yet', 'run `jett keys generate`');
-        const input = { desktopPublicKey: publicKeyOf(privateKey), desktopTunnelAddress: desktopHostOf(s), presharedKey: await rt.secrets.get('tunnel.presharedKey') };
+        const input = await vpsPeerInput(rt.secrets, s, 'run `jett keys generate`');
         text = opts.peerBlock ? renderVpsPeerBlock(input) : renderVpsWg0Conf({ ...input, address: vpsAddressOf(s), listenPort: s.listenPort });
       } else {
         throw new UsageError(`--side ${JSON.stringify(opts.side)} is not desktop or vps`, 'use --side desktop or --side vps');
@@ -261,66 +207,12 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .option('--force', 'replace files at those paths that Jett did not write (an existing /etc/wireguard/IFACE.conf, ...)')
     .option('--json', 'print {"platform","installed","files","commands"}')
     .action(async (opts: { user?: string; root?: string; dryRun?: boolean; force?: boolean; json?: boolean }) => {
-      const platform = process.platform === 'win32' ? 'win32' : 'linux';
-      const user = opts.user ?? ctx.env.SUDO_USER ?? ctx.env.USER ?? ctx.env.USERNAME ?? '';
-      const home = homeForInstall(ctx, user);
-      const paths = jettPaths(home);
-      // Read-only access to the user's config and secrets: running as root must not leave root-owned files there.
-      const s = new ConfigStore(paths.config).load().tunnel;
-      const loaded = await loadDesktopConfig(s, new FileSecretStore(paths.secrets));
-      const result: TunnelInstallResult = { platform, installed: false, files: [], commands: [] };
-      if (platform === 'win32') {
-        // Program Files\WireGuard and System32 only, never PATH: these run as administrator.
-        const programs = windowsInstallPrograms(ctx.env, fs);
-        // The service reads its config from there at every start: only the real ProgramData, not one from a tampered env.
-        const dataDir = path.win32.join(programDataDir(ctx.env), 'Jett');
-        const configPath = path.win32.join(dataDir, `${s.interface}.conf`);
-        const files: InstallFile[] = [{ path: configPath, mode: 0o600, content: `${INSTALL_MARKER}\n${loaded.text}` }];
-        refuseForeign(files, '', opts.force);
-        result.files = [{ path: configPath, mode: 'Administrators and SYSTEM only' }];
-        const lockdown = windowsConfigDirCommands(dataDir, programs.icacls);
-        const install = windowsInstallCommands({ iface: s.interface, configPath, user, programs });
-        result.commands = [...lockdown, ...install];
-        if (!opts.dryRun) {
-          const run = async (cmds: string[][]) => {
-            for (const cmd of cmds) {
-              const r = await execaRunner.run(cmd[0]!, cmd.slice(1));
-              if (r.exitCode !== 0) throw new TunnelError(`${cmd[0]} ${cmd[1]} failed: ${r.stderr.trim() || r.stdout.trim()}`, 'run `jett tunnel install` from a terminal opened as administrator');
-            }
-          };
-          fs.mkdirSync(dataDir, { recursive: true });
-          assertPlainWindowsDir(dataDir, fs);
-          await run(lockdown);
-          writeInstallFiles(files, '');
-          await run(install);
-          result.installed = true;
-        }
-      } else {
-        const root = opts.root ?? '/';
-        // Every program the helper runs as root: fixed system folders only, checked root-only (never PATH).
-        const files: InstallFile[] = linuxInstallFiles({ user, iface: s.interface, configText: loaded.text, endpoint: loaded.endpoint, programs: helperPrograms() });
-        const visudo = resolvePrivileged('visudo');
-        if (root === '/') assertTargetFolders(files);
-        refuseForeign(files, root, opts.force);
-        result.files = files.map((f) => ({ path: path.join(root, f.path), mode: f.mode.toString(8).padStart(4, '0') }));
-        if (!opts.dryRun) {
-          if (root === '/' && process.getuid?.() !== 0) throw new TunnelError('`jett tunnel install` writes to /etc and needs root', 'run `sudo jett tunnel install` (once), or add --root DIR to write the files elsewhere for inspection');
-          writeInstallFiles(files, root);
-          if (root === '/') assertInstalled(files);
-          if (visudo) {
-            const sudoers = path.join(root, files[2]!.path);
-            const r = await execaRunner.run(visudo, ['-c', '-q', '-f', sudoers]);
-            if (r.exitCode !== 0) {
-              fs.rmSync(sudoers, { force: true });
-              throw new TunnelError(`visudo rejected ${sudoers}; it was removed`, 'report this as a bug in Jett');
-            }
-          }
-          result.installed = true;
-        }
-      }
+      const plan = await planTunnelInstall({ platform: process.platform === 'win32' ? 'win32' : 'linux', env: ctx.env, user: opts.user, root: opts.root, force: opts.force });
+      if (!opts.dryRun) await applyInstallPlan(plan, { runner: execaRunner, isRoot: process.getuid?.() === 0 });
+      const result = installReport(plan, !opts.dryRun);
       if (opts.json) return ctx.out(JSON.stringify(result));
       for (const f of result.files) ctx.out(`${opts.dryRun ? 'would write' : 'wrote'} ${f.path} (${f.mode})`);
       for (const cmd of result.commands) ctx.out(`${opts.dryRun ? 'would run' : 'ran'} ${cmd.join(' ')}`);
-      if (platform === 'linux') ctx.out(`${user} may now run \`jett tunnel up\` and \`jett tunnel down\`; run this again after \`jett keys generate --force\` or \`jett tunnel peer\``);
+      if (plan.platform === 'linux') ctx.out(`${plan.user} may now run \`jett tunnel up\` and \`jett tunnel down\`; run this again after \`jett keys generate --force\` or \`jett tunnel peer\``);
     });
 }

@@ -13,7 +13,7 @@ import { MemorySink } from '../../core/voice/playback.js';
 import { buildPipeline, configuredEngines } from '../../core/voice/setup.js';
 import { modelEngineProviders } from '../../core/voice/models/providers.js';
 import type { CliContext } from '../context.js';
-import { untilSignal } from './agent.js';
+import { untilSignal } from '../stop-signal.js';
 
 interface RunOptions {
   input?: string;

@@ -1,5 +1,5 @@
 // The model manager's shapes: the catalogue in resources/models, the record each install keeps, the progress and
-// execution-provider events, and the output of `jett models ... --json` and `npm run bench:models -- --json`.
+// execution-provider events, and the output of `jett models|ollama ... --json` and `npm run bench:models -- --json`.
 import { z } from 'zod';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits');
@@ -145,3 +145,17 @@ export const ModelsStatusSchema = z.object({
 });
 export type ModelsStatus = z.infer<typeof ModelsStatusSchema>;
 
+/** `jett ollama status --json`: whether Ollama answers at ollama.host, what it holds, and whether that includes ollama.model. */
+export const OllamaStatusOutputSchema = z.object({
+  host: z.string(),
+  running: z.boolean(),
+  models: z.array(z.object({ name: z.string(), sizeBytes: z.number().nullable() })),
+  model: z.string(),
+  hasModel: z.boolean(),
+  error: z.object({ message: z.string(), fix: z.string() }).nullable(),
+});
+export type OllamaStatusOutput = z.infer<typeof OllamaStatusOutputSchema>;
+
+/** `jett ollama pull --json`. */
+export const OllamaPullOutputSchema = z.object({ host: z.string(), model: z.string(), pulled: z.literal(true) });
+export type OllamaPullOutput = z.infer<typeof OllamaPullOutputSchema>;

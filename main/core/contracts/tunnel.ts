@@ -1,5 +1,6 @@
-// The tunnel's --json shapes: `jett keys show|generate`, `jett tunnel peer|status|watch|install`, `bench:tunnel`.
+// The tunnel's --json shapes: `jett keys show|generate`, `jett tunnel peer|import|status|watch|install`, `bench:tunnel`.
 import { z } from 'zod';
+import { ImportedConfViewSchema } from './ipc.js';
 import { TunnelSnapshotSchema, TunnelStateSchema } from './status.js';
 
 const wgKey = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/);
@@ -18,6 +19,10 @@ export const TunnelPeerResultSchema = z.object({
   warnings: z.array(z.string()),
 });
 export type TunnelPeerResult = z.infer<typeof TunnelPeerResultSchema>;
+
+/** `jett tunnel import FILE --json`: the same public fields the Tunnel tab's import shows. */
+export const TunnelImportResultSchema = ImportedConfViewSchema;
+export type TunnelImportResult = z.infer<typeof TunnelImportResultSchema>;
 
 /** The monitor's snapshot, named by interface and peer. */
 export const TunnelStatusSchema = TunnelSnapshotSchema.extend({

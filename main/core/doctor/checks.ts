@@ -1,11 +1,11 @@
 // `jett doctor`: each check inspects one thing the desktop needs and says ok, warn or fail, with the fix.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Config } from '../contracts/config.js';
 import type { DoctorCheck, DoctorReport } from '../contracts/doctor.js';
 import { JettError } from '../errors.js';
+import { holdsModel, ollamaStatus, pullCommand } from '../ollama/server.js';
 import type { SecretStore } from '../secrets/store.js';
-import { chooseExecutionProvider, CUDA_INSTALL_COMMAND } from '../voice/models/execution-provider.js';
+import { chooseExecutionProvider, cudaInstalled, CUDA_INSTALL_COMMAND, type OrtEnvironment } from '../voice/models/execution-provider.js';
 
 export interface DoctorDeps {
   platform: NodeJS.Platform;
@@ -16,8 +16,8 @@ export interface DoctorDeps {
   /** Where the tunnel will take a program that runs as root (system folders only); throws when the one there is unsafe. */
   resolvePrivileged: (name: string) => string | null;
   fetch: typeof fetch;
-  /** Loads onnxruntime-node and lists its backends; throws when the native module cannot load. */
-  loadOnnxRuntime: () => Promise<{ backends: { name: string; bundled: boolean }[]; libDir: string | null }>;
+  /** Loads onnxruntime-node and lists its backends (loadOrtEnvironment, as the engines do); throws when the native module cannot load. */
+  loadOnnxRuntime: () => Promise<Pick<OrtEnvironment, 'backends' | 'libDir'>>;
   modelsDir: (config: Config) => string;
 }
 
@@ -89,18 +89,10 @@ function checkSox(deps: DoctorDeps): DoctorCheck {
 async function checkOllama(deps: DoctorDeps, config: Config | null): Promise<DoctorCheck> {
   if (!config) return warn('ollama', 'skipped: the config is invalid', 'fix the config first');
   const { host, model } = config.ollama;
-  let res: Response;
-  try {
-    res = await deps.fetch(new URL('/api/tags', host), { signal: AbortSignal.timeout(2000) });
-  } catch {
-    return fail('ollama', `Ollama is not running at ${host}`, `start it (\`ollama serve\`), or set ollama.host`);
-  }
-  if (!res.ok) return fail('ollama', `${host}/api/tags answered HTTP ${res.status}`, 'check that ollama.host points at an Ollama server');
-  const body = (await res.json().catch(() => null)) as { models?: { name?: string; model?: string }[] } | null;
-  const names = (body?.models ?? []).flatMap((m) => [m.name, m.model]).filter((n): n is string => typeof n === 'string');
-  const wanted = model.includes(':') ? model : `${model}:latest`;
-  if (names.includes(model) || names.includes(wanted)) return ok('ollama', `Ollama at ${host} has ${model}`);
-  return fail('ollama', `Ollama at ${host} does not have ${model}`, `run \`ollama pull ${model}\`, or set ollama.model`);
+  const status = await ollamaStatus({ host, fetch: deps.fetch, timeoutMs: 2000 });
+  if (!status.running) return fail('ollama', status.failure.message, status.failure.fix);
+  if (holdsModel(status.models.map((m) => m.name), model)) return ok('ollama', `Ollama at ${host} has ${model}`);
+  return fail('ollama', `Ollama at ${host} does not have ${model}`, `run \`${pullCommand(model)}\`, or set ollama.model`);
 }
 
 async function checkOnnx(deps: DoctorDeps): Promise<DoctorCheck> {
@@ -110,7 +102,7 @@ async function checkOnnx(deps: DoctorDeps): Promise<DoctorCheck> {
   } catch (err) {
     return fail('onnxruntime', `onnxruntime-node does not load: ${(err as Error).message.split('\n')[0]}`, 'run `npm ci` again; two onnxruntime-node versions in one tree cannot load together');
   }
-  const usable = info.backends.filter((b) => b.bundled || (b.name === 'cuda' && hasCudaProvider(info.libDir)));
+  const usable = info.backends.filter((b) => b.bundled || (b.name === 'cuda' && cudaInstalled({ platform: deps.platform, arch: process.arch, ...info })));
   const names = usable.map((b) => b.name);
   const detail = `execution providers: ${names.join(', ')}`;
   if (deps.platform === 'win32') {
@@ -124,10 +116,6 @@ async function checkOnnx(deps: DoctorDeps): Promise<DoctorCheck> {
     );
   }
   return ok('onnxruntime', detail);
-}
-
-function hasCudaProvider(libDir: string | null): boolean {
-  return !!libDir && fs.existsSync(path.join(libDir, 'libonnxruntime_providers_cuda.so'));
 }
 
 function checkModels(deps: DoctorDeps, config: Config | null): DoctorCheck {

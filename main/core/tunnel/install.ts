@@ -223,13 +223,25 @@ export function renderSudoers(user: string, helper = LINUX_HELPER_PATH): string 
   ].join('\n');
 }
 
-export function linuxInstallFiles(input: LinuxInstallInput): InstallFile[] {
+/** The three files of a Linux install, by what each is for. */
+export interface LinuxInstallFiles {
+  config: InstallFile;
+  helper: InstallFile;
+  sudoers: InstallFile;
+}
+
+export function linuxInstallFiles(input: LinuxInstallInput): LinuxInstallFiles {
   assertUserName(input.user);
-  return [
-    { path: input.configPath ?? wireguardConfigPath(input.iface), mode: 0o600, content: `${INSTALL_MARKER}\n${input.configText}` },
-    { path: input.helperPath ?? LINUX_HELPER_PATH, mode: 0o755, content: renderLinuxHelper(input) },
-    { path: SUDOERS_PATH, mode: 0o440, content: renderSudoers(input.user, input.helperPath ?? LINUX_HELPER_PATH) },
-  ];
+  return {
+    config: { path: input.configPath ?? wireguardConfigPath(input.iface), mode: 0o600, content: `${INSTALL_MARKER}\n${input.configText}` },
+    helper: { path: input.helperPath ?? LINUX_HELPER_PATH, mode: 0o755, content: renderLinuxHelper(input) },
+    sudoers: { path: SUDOERS_PATH, mode: 0o440, content: renderSudoers(input.user, input.helperPath ?? LINUX_HELPER_PATH) },
+  };
+}
+
+/** Config first, sudoers last: the sudoers line never names a helper that is not there yet. */
+export function inWriteOrder(files: LinuxInstallFiles): InstallFile[] {
+  return [files.config, files.helper, files.sudoers];
 }
 
 /** The files that exist under `root` and do not carry Jett's marker: the install replaces them only with --force. */

@@ -1,34 +1,22 @@
-// Every sox/arecord/play child the voice pipeline starts is registered here, so that none outlives the
-// process: stop() kills it, and if the process exits without a stop the exit hook kills what is left.
+// Every sox/arecord/play child the voice pipeline starts is registered in the process's live resources, so that
+// none outlives the process: stop() kills it, and if the process exits without a stop the exit hook kills it.
 import type { ChildProcess } from 'node:child_process';
+import { liveResources } from '../process/live-resources.js';
 
-const live = new Set<ChildProcess>();
-let hooked = false;
-
-function killAll(): void {
-  for (const child of live) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      // Already gone: nothing to clean up.
-    }
-  }
-  live.clear();
-}
+const KIND = 'voice child';
 
 export function track(child: ChildProcess): void {
-  if (!hooked) {
-    process.once('exit', killAll);
-    hooked = true;
-  }
   if (child.exitCode !== null || child.signalCode !== null) return;
-  live.add(child);
-  child.once('exit', () => live.delete(child));
+  const registration = liveResources.add({ kind: KIND, pid: child.pid, release: () => void child.kill('SIGKILL') });
+  child.once('exit', () => registration.forget());
 }
 
 /** Pids of the children alive now (tests and `jett doctor` check that none leaks). */
 export function liveChildren(): number[] {
-  return [...live].map((c) => c.pid).filter((p): p is number => typeof p === 'number');
+  return liveResources
+    .list(KIND)
+    .map((r) => r.pid)
+    .filter((p): p is number => typeof p === 'number');
 }
 
 /** Stops a child: SIGTERM, then SIGKILL if it has not exited after `graceMs`; resolves once it has exited. */

@@ -1,6 +1,7 @@
 // The LLM engine: Ollama through its npm client, streaming chat with keep_alive, a warm-up that loads the model,
 // and errors that say whether Ollama is down or the model is not pulled.
 import { Ollama, type AbortableAsyncIterator, type ChatResponse } from 'ollama';
+import { judgeOllamaFailure } from '../ollama/server.js';
 import type { ChatMessage, LanguageModel } from './engines.js';
 import { EngineError } from './errors.js';
 
@@ -66,16 +67,7 @@ export class OllamaLanguageModel implements LanguageModel {
 
   private explain(err: unknown): EngineError {
     if (err instanceof EngineError) return err;
-    const e = err as { name?: string; message?: string; status_code?: number; cause?: { code?: string } };
-    const msg = e.message ?? String(err);
-    const { model, host } = this.opts;
-    if (e.status_code === 404 || /model ['"]?.*['"]? not found|not found, try pulling/i.test(msg)) {
-      return new EngineError(`model ${model} is not pulled in Ollama at ${host}`, `run \`ollama pull ${model}\`, or pick a pulled one with \`jett config set ollama.model NAME\``, { cause: err });
-    }
-    const code = e.cause?.code ?? '';
-    if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT/.test(code) || /fetch failed/i.test(msg)) {
-      return new EngineError(`Ollama is not running at ${host} (${code || msg})`, 'start Ollama (`ollama serve`, or the Ollama app), or set `jett config set ollama.host URL`', { cause: err });
-    }
-    return new EngineError(`Ollama failed for model ${model}: ${msg}`, 'check `ollama ps` and the Ollama log, then try again', { cause: err });
+    const failure = judgeOllamaFailure(err, this.opts.host, this.opts.model);
+    return new EngineError(failure.message, failure.fix, { cause: err });
   }
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { liveResources } from '../../core/process/live-resources.js';
 import { resolvePrivileged } from '../../core/process/privileged.js';
 import { renderDesktopConfig, renderVpsWg0Conf, type DesktopConfigInput } from '../../core/tunnel/config.js';
 import { generateKeyPair, type KeyPair } from '../../core/tunnel/keys.js';
@@ -40,8 +41,7 @@ export interface NetnsPair {
   destroy(): Promise<void>;
 }
 
-const live = new Set<NetnsPair>();
-let exitHookInstalled = false;
+const KIND = 'netns pair';
 
 // Everything here runs as root (`sudo npx jett demo` puts node_modules/.bin first on PATH): system folders only.
 function ipBin(): string {
@@ -173,19 +173,13 @@ export async function createNetnsPair(opts: { prefix?: string } = {}): Promise<N
     async destroy() {
       if (destroyed) return;
       destroyed = true;
-      live.delete(pair);
+      registration.forget();
       teardown([ns.desktop, ns.vps], ifaces);
       fs.rmSync(privateDir, { recursive: true, force: true });
     },
   };
-  live.add(pair);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    // A test run that dies between create and destroy must not leave namespaces or wireguard-go behind.
-    process.once('exit', () => {
-      for (const p of live) teardown([p.ns.desktop, p.ns.vps], new Set());
-    });
-  }
+  // A run that dies between create and destroy must not leave namespaces or wireguard-go behind.
+  const registration = liveResources.add({ kind: KIND, release: () => teardown([ns.desktop, ns.vps], new Set()), stop: () => pair.destroy() });
   try {
     await must(root, ip, ['netns', 'add', ns.desktop]);
     await must(root, ip, ['netns', 'add', ns.vps]);
@@ -207,7 +201,7 @@ export async function createNetnsPair(opts: { prefix?: string } = {}): Promise<N
 
 /** Destroys every pair this process made and has not destroyed yet. */
 export async function destroyAllPairs(): Promise<void> {
-  for (const p of [...live]) await p.destroy();
+  await liveResources.stopAll(KIND);
 }
 
 /** Tunnel addresses inside the pair (198.18.0.0/24 is reserved for benchmarks; nothing outside answers it). */

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SafeStorageSecretStore } from '../../../main/app/secrets/safe-storage-store.js';
-import { importConf, readConfFile } from '../../../main/app/tunnel-settings.js';
+import { importConf, readConfFile } from '../../../main/core/tunnel/conf-import.js';
 import { ConfigStore } from '../../../main/core/config/store.js';
 import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { renderDesktopConfig } from '../../../main/core/tunnel/config.js';

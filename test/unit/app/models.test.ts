@@ -1,8 +1,6 @@
-// The Models tab's service against a loopback server that speaks Ollama's documented wire format: GET /api/tags,
-// and POST /api/pull streaming NDJSON progress ({"status","digest","total","completed"}, then "success", or an
-// {"error"} line); and Ollama not running at all.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The Models tab's service against the loopback fake of Ollama's documented wire format: GET /api/tags, and POST
+// /api/pull streaming NDJSON progress ({"status","digest","total","completed"}, then "success", or an {"error"}
+// line); and Ollama not running at all.
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogueModels, modelService, type SpeechModels } from '../../../main/app/models.js';
 import type { ModelProgress } from '../../../main/core/contracts/ipc.js';
@@ -15,33 +13,9 @@ afterEach(async () => {
 });
 
 async function pullServer(): Promise<string> {
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (d: Buffer) => (raw += d.toString()));
-    req.on('end', () => {
-      // Ollama's API names the model `model`; older clients (ollama-js included) still send `name`.
-      const body = JSON.parse(raw || '{}') as { model?: string; name?: string; stream?: boolean };
-      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-      if ((body.model ?? body.name) !== 'phi4-mini') {
-        res.end(`${JSON.stringify({ status: 'pulling manifest' })}\n${JSON.stringify({ error: 'pull model manifest: file does not exist' })}\n`);
-        return;
-      }
-      const digest = 'sha256:3b8f1f2e5a';
-      const lines = [
-        { status: 'pulling manifest' },
-        { status: `pulling ${digest.slice(7, 19)}`, digest, total: 2_500_000_000 },
-        { status: `pulling ${digest.slice(7, 19)}`, digest, total: 2_500_000_000, completed: 1_000_000_000 },
-        { status: `pulling ${digest.slice(7, 19)}`, digest, total: 2_500_000_000, completed: 2_500_000_000 },
-        { status: 'verifying sha256 digest' },
-        { status: 'writing manifest' },
-        { status: 'success' },
-      ];
-      res.end(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  servers.push({ close: () => new Promise((r) => server.close(r)) });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fake = await startFakeOllama({ models: [], pullable: ['phi4-mini'] });
+  servers.push(fake);
+  return fake.url;
 }
 
 const noSpeech = (): SpeechModels => ({ dir: '/m', list: () => [], pull: async () => undefined });

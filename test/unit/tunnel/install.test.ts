@@ -14,6 +14,7 @@ import {
   assertUserName,
   helperPrograms,
   INSTALL_MARKER,
+  inWriteOrder,
   linuxInstallFiles,
   renderLinuxHelper,
   renderSudoers,
@@ -22,11 +23,11 @@ import {
   windowsInstallPrograms,
   type HelperPrograms,
 } from '../../../main/core/tunnel/install.js';
-import { generateKeyPair } from '../../../main/core/tunnel/keys.js';
 import { jett } from '../../helpers/cli.js';
 import { binary, describeWith, root } from '../../helpers/requirements.js';
 import { rootOnlyDir } from '../../helpers/root-dir.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { userWithKeys } from '../../helpers/tunnel-user.js';
 
 const DUMP = fs.readFileSync(new URL('./fixtures/dump-desktop.txt', import.meta.url), 'utf8');
 const PRIVATE_IN_DUMP = DUMP.split('\t')[0]!;
@@ -34,7 +35,7 @@ const STD: HelperPrograms = { bash: '/usr/bin/bash', env: '/usr/bin/env', wgQuic
 
 describe('Linux install files', () => {
   it('renders the config 0600, the helper 0755 and the sudoers line 0440 at their system paths, each marked as Jett\'s', () => {
-    const files = linuxInstallFiles({ user: 'alice', iface: 'jett0', configText: 'X', endpoint: 'vps.example.org:51820', programs: STD });
+    const files = inWriteOrder(linuxInstallFiles({ user: 'alice', iface: 'jett0', configText: 'X', endpoint: 'vps.example.org:51820', programs: STD }));
     expect(files.map((f) => [f.path, f.mode.toString(8)])).toEqual([
       ['/etc/wireguard/jett0.conf', '600'],
       ['/usr/local/libexec/jett-tunnel', '755'],
@@ -197,13 +198,6 @@ describeWith([binary('shellcheck'), binary('visudo')], 'install files checked by
     expect(check.status, check.stderr + check.stdout).toBe(0);
   });
 });
-
-async function userWithKeys(): Promise<string> {
-  const home = tempDir();
-  expect((await jett(['keys', 'generate'], { home })).code).toBe(0);
-  expect((await jett(['tunnel', 'peer', '--public-key', generateKeyPair().publicKey, '--endpoint', 'vps.example.org:51820'], { home })).code).toBe(0);
-  return home;
-}
 
 describeWith([binary('wg-quick'), binary('wg')], 'jett tunnel install', () => {
   it('writes the files under --root with their modes and reports them as JSON; --dry-run writes nothing', async () => {
