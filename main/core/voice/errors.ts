@@ -1,5 +1,6 @@
 // The voice pipeline's errors: each names what failed and, in `fix`, what the user does next. A cancelled turn is
 // no error: it is the reason its abort signal carries (see turn-state.ts).
+import { errorMessage } from '../contracts/errors.js';
 import type { VoiceStageName } from '../contracts/voice.js';
 import { JettError } from '../errors.js';
 
@@ -20,5 +21,5 @@ export interface StageFailure {
 export function stageFailure(stage: VoiceStageName, err: unknown): StageFailure {
   const code = `${stage}-failed` as const;
   if (err instanceof JettError) return { stage, code, message: err.message, fix: err.fix };
-  return { stage, code, message: err instanceof Error ? err.message : String(err), fix: 'run `jett doctor`' };
+  return { stage, code, message: errorMessage(err), fix: 'run `jett doctor`' };
 }
