@@ -10,6 +10,7 @@ PACKAGES=(
   espeak-ng                      # speech made for the voice tests
   chromium                       # the renderer tests run it headless
   shellcheck docker-compose      # the VPS bundle's checks
+  age curl                       # the VPS bundle's encrypted backups (backup.sh, restore.sh) run for real
   postgresql                     # the sync tests and the demo run a real PostgreSQL 15
 )
 

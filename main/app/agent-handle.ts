@@ -1,7 +1,7 @@
 // What the shell needs from an agent, whether it runs in this process or is reached through the control endpoint:
 // its status, its events, and the few actions the tray and the window trigger.
 import type { JettEventName, JettEvents } from '../core/contracts/events.js';
-import { StatusSnapshotSchema, type StatusSnapshot } from '../core/contracts/status.js';
+import type { StatusSnapshot } from '../core/contracts/status.js';
 import type { Agent } from '../core/agent.js';
 import type { ControlClient } from '../core/control/client.js';
 import { EventBus } from '../core/events/bus.js';
@@ -38,13 +38,13 @@ export function inProcessHandle(agent: Agent): AgentHandle {
   };
 }
 
-/** A running agent reached through its control endpoint; its events arrive on a local bus. */
+/** A running agent reached through its control endpoint; every event of its bus arrives on a local one. */
 export async function attachedHandle(client: ControlClient): Promise<AgentHandle> {
   const bus = new EventBus();
-  await client.subscribe((event, payload) => bus.emit(event as JettEventName, payload as never));
+  await client.subscribe(({ event, payload }) => bus.emit(event, payload));
   return {
     mode: 'attached',
-    status: async () => StatusSnapshotSchema.parse(await client.call('status')),
+    status: () => client.call('status'),
     on: (name, listener) => bus.on(name, listener),
     tunnelUp: async () => void (await client.call('tunnel.up')),
     tunnelDown: async () => void (await client.call('tunnel.down')),

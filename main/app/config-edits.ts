@@ -2,6 +2,7 @@
 // the window validates with, and only then written key by key (each of which is then valid on its own).
 import { ConfigSchema, type Config } from '../core/contracts/config.js';
 import type { ConfigStore } from '../core/config/store.js';
+import { issuesOf } from '../core/errors.js';
 import { IpcError } from './ipc/errors.js';
 
 export type ConfigValues = Record<string, string | number | boolean>;
@@ -17,8 +18,8 @@ export function checkConfigValues(store: ConfigStore, values: ConfigValues): voi
   }
   const result = ConfigSchema.safeParse(merged);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-    throw new IpcError(`settings not saved: ${issues[0]!.path}: ${issues[0]!.message}`, 'correct the highlighted fields and save again', issues);
+    const issues = issuesOf(result.error);
+    throw new IpcError(`settings not saved: ${issues[0]!.path}: ${issues[0]!.message}`, 'correct the highlighted fields and save again', { code: 'invalid-params', issues });
   }
 }
 

@@ -2,6 +2,7 @@
 // `ollama` package), and the speech models of the catalogue (pulled by the core's ModelManager), with progress.
 import { Ollama } from 'ollama';
 import type { ModelKind, ModelProgress, ModelsView } from '../core/contracts/ipc.js';
+import { errorMessage } from '../core/errors.js';
 import { loadCatalogue } from '../core/voice/models/catalogue.js';
 import { ModelManager } from '../core/voice/models/manager.js';
 
@@ -27,11 +28,11 @@ export function catalogueModels(dir: string, hfEndpoint?: string): SpeechModels 
 }
 
 function reason(err: unknown, host: string): string {
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorMessage(err);
   return /fetch failed|ECONNREFUSED|connect/i.test(text) ? `Ollama is not running at ${host}` : `Ollama at ${host}: ${text.slice(0, 200)}`;
 }
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
+const message = (err: unknown) => errorMessage(err).slice(0, 300);
 
 export function modelService(ollamaHost: () => string, speech: () => SpeechModels): ModelService {
   const listOllama = async (): Promise<Pick<ModelsView, 'models' | 'error'>> => {

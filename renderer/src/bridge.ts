@@ -1,5 +1,6 @@
 // The window's side of the bridge: window.jett (from preload, or a fake in tests) and the unwrapping of replies.
-import type { IpcErrorView, IpcReply, JettApi } from '../../main/core/contracts/ipc.js';
+import type { ErrorEnvelope } from '../../main/core/contracts/errors.js';
+import type { IpcReply, JettApi } from '../../main/core/contracts/ipc.js';
 
 declare global {
   interface Window {
@@ -8,7 +9,7 @@ declare global {
 }
 
 export class UiError extends Error {
-  constructor(readonly view: IpcErrorView) {
+  constructor(readonly view: ErrorEnvelope) {
     super(view.message);
   }
 }

@@ -1,4 +1,5 @@
 // One line of feedback at the bottom of the window: what happened, or what failed and what to do next.
+import { errorMessage } from '../../main/core/contracts/errors.js';
 import { UiError } from './bridge.js';
 import { h } from './dom.js';
 
@@ -19,5 +20,5 @@ export function fail(err: unknown): void {
   if (!area) return;
   area.className = 'toast error';
   if (err instanceof UiError) area.replaceChildren(h('strong', {}, err.view.message), h('div', {}, `Fix: ${err.view.fix}`));
-  else area.replaceChildren(h('strong', {}, err instanceof Error ? err.message : String(err)));
+  else area.replaceChildren(h('strong', {}, errorMessage(err)));
 }

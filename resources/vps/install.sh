@@ -19,11 +19,19 @@ die() {
 
 # --- 1. prerequisites -------------------------------------------------------------------------------------------
 [[ $(id -u) -eq 0 ]] || die "run as root: sudo ./install.sh"
+# age (the backups' encryption) and curl (Qdrant's snapshot API) come from the distribution's own archive.
+if ! command -v age >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    say "installing age and curl"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq age curl >/dev/null ||
+      die "apt-get install age curl failed: run it yourself (apt-get update first), then install.sh again"
+  fi
+fi
 missing=()
-for cmd in docker wg wg-quick ufw systemctl getent install cmp; do
+for cmd in docker wg wg-quick ufw iptables systemctl getent install cmp age curl; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd")
 done
-((${#missing[@]} == 0)) || die "missing ${missing[*]}: apt-get install wireguard-tools ufw, and Docker Engine (https://docs.docker.com/engine/install/)"
+((${#missing[@]} == 0)) || die "missing ${missing[*]}: apt-get install wireguard-tools ufw iptables age curl, and Docker Engine (https://docs.docker.com/engine/install/)"
 if docker compose version >/dev/null 2>&1; then
   COMPOSE=(docker compose)
 elif command -v docker-compose >/dev/null 2>&1; then
@@ -32,7 +40,7 @@ else
   die "Docker Compose is missing: apt-get install docker-compose-plugin"
 fi
 docker info >/dev/null 2>&1 || die "the Docker daemon is not running: systemctl enable --now docker"
-for f in docker-compose.yml .env env/postgres.env env/n8n.env env/qdrant.env env/backup.env wireguard/wg0.conf \
+for f in docker-compose.yml .env env/postgres.env env/n8n.env env/qdrant.env secrets/portainer-admin-password backup/recipients.txt wireguard/wg0.conf \
   ufw.sh restore.sh apply-migrations.sh backup/backup.sh postgres/init/10-jett-roles.sh postgres/pg_hba.conf; do
   [[ -f $f ]] || die "bundle file $f is missing: copy the whole folder that \`jett vps bundle\` wrote"
 done
@@ -56,8 +64,10 @@ VPS_IP=${VPS_CIDR%%/*}
 # --- 2. files and secrets ---------------------------------------------------------------------------------------
 # Whoever unpacked it, the bundle (passwords included) belongs to root; data/ keeps each image's owner.
 find . -path ./data -prune -o -exec chown root:root {} +
-chmod 700 env
+chmod 700 env secrets
 chmod 600 .env env/*.env
+# Bundles before the host-run backups had a backup container with its own password file; nothing reads it now.
+rm -f env/backup.env
 chmod 755 install.sh ufw.sh restore.sh apply-migrations.sh backup/backup.sh postgres/init/10-jett-roles.sh
 
 set_env() { # KEY VALUE: sets KEY in .env (compose's variables), keeping the other lines
@@ -73,8 +83,16 @@ set_env JETT_DATA "$BUNDLE_DIR/data"
 
 # Each data folder belongs to the uid its image runs as (postgres alpine 70, n8n/qdrant/portainer 1000).
 install -d -m 755 data
-install -d -m 700 -o 70 -g 70 data/postgres data/backups
+install -d -m 700 -o 70 -g 70 data/postgres
 install -d -m 700 -o 1000 -g 1000 data/n8n data/qdrant-storage data/qdrant-snapshots data/portainer
+# The encrypted backups belong to root (backup/backup.sh runs as root on this host).
+install -d -m 700 data/backups
+
+# --- 2b. Portainer's admin password ---------------------------------------------------------------------------
+# Portainer (uid 1000) reads it once, at its first start, to create its admin: no first visitor can claim it.
+# Mounted read-only as a compose secret; only root and uid 1000 can read it (README: "Portainer").
+chown 1000:1000 secrets/portainer-admin-password
+chmod 400 secrets/portainer-admin-password
 
 # --- 3. WireGuard -----------------------------------------------------------------------------------------------
 install -d -m 700 "$ETC/wireguard"
@@ -104,7 +122,8 @@ if [[ ! -f $dropin || $(<"$dropin") != "$want" ]]; then
 fi
 
 # --- 4. firewall ------------------------------------------------------------------------------------------------
-WG_PORT=$WG_PORT ./ufw.sh
+# ufw.sh also keeps Docker's published ports on $VPS_IP reachable from wg0 only (the DOCKER-USER chain).
+WG_PORT=$WG_PORT VPS_IP=$VPS_IP ./ufw.sh
 
 # --- 5. the stack -----------------------------------------------------------------------------------------------
 say "starting the stack (first run pulls the images)"
@@ -135,6 +154,19 @@ if compgen -G 'n8n/*.json' >/dev/null; then
     die "importing the n8n workflows failed: see the message above"
   say "n8n workflows imported"
 fi
+
+# --- 7b. encrypted backups every @@BACKUP_HOURS@@ hours (systemd timer running backup/backup.sh as root) -----------
+units=$ETC/systemd/system
+want_service=$'[Unit]\nDescription=Jett encrypted backup (PostgreSQL, Qdrant, Portainer, n8n)\nAfter=docker.service\nRequires=docker.service\n\n[Service]\nType=oneshot\nExecStart='"$BUNDLE_DIR"$'/backup/backup.sh'
+want_timer=$'[Unit]\nDescription=Jett encrypted backup every @@BACKUP_HOURS@@ hours\n\n[Timer]\nOnBootSec=15min\nOnUnitActiveSec=@@BACKUP_HOURS@@h\nPersistent=true\n\n[Install]\nWantedBy=timers.target'
+if [[ ! -f $units/jett-backup.service || ! -f $units/jett-backup.timer ||
+  $(<"$units/jett-backup.service") != "$want_service" || $(<"$units/jett-backup.timer") != "$want_timer" ]]; then
+  printf '%s\n' "$want_service" >"$units/jett-backup.service"
+  printf '%s\n' "$want_timer" >"$units/jett-backup.timer"
+  systemctl daemon-reload
+fi
+systemctl enable --now jett-backup.timer >/dev/null 2>&1
+say "backups: every @@BACKUP_HOURS@@ hours into data/backups, encrypted to $(grep -v '^#' backup/recipients.txt)"
 
 # --- 8. Cloudflare Tunnel (optional: needs cloudflared and the tunnel's credentials) ----------------------------
 if command -v cloudflared >/dev/null 2>&1 && [[ -f $ETC/cloudflared/jett.json ]]; then

@@ -14,6 +14,7 @@ import {
   type StatusView,
   type TunnelKeysView,
 } from '../../main/core/contracts/ipc.js';
+import type { ErrorCode } from '../../main/core/contracts/errors.js';
 import type { SecretName } from '../../main/core/contracts/secrets.js';
 // Brings in the renderer's declaration of window.jett, which this fake sets.
 import type {} from '../../renderer/src/bridge.js';
@@ -67,8 +68,8 @@ function settingsView(): SettingsView {
   };
 }
 
-function failure(name: string, message: string, fix: string, issues: Array<{ path: string; message: string }> = []): IpcReply<never> {
-  return { ok: false, error: { name, message, fix, issues } };
+function failure(code: ErrorCode, name: string, message: string, fix: string, issues: Array<{ path: string; message: string }> = []): IpcReply<never> {
+  return { ok: false, error: { code, name, message, fix, issues } };
 }
 
 /** Validates like register.ts does: argument in, reply out, both through the contract. */
@@ -76,13 +77,13 @@ async function call<C extends InvokeChannel>(channel: C, arg: unknown, run: () =
   window.__fake.calls.push({ channel, arg });
   const contract = INVOKE_CHANNELS[channel];
   const parsed = contract.args.safeParse(arg);
-  if (!parsed.success) return failure('IpcError', `${channel}: invalid argument`, 'correct the highlighted fields', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  if (!parsed.success) return failure('invalid-params', 'IpcError', `${channel}: invalid argument`, 'correct the highlighted fields', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
   try {
     const value = await run();
     if (value && typeof value === 'object' && 'ok' in value) return value as IpcReply<never>;
     return { ok: true, value: contract.result.parse(value) as never };
   } catch (err) {
-    return failure('Error', (err as Error).message, 'see the test');
+    return failure('failed', 'Error', (err as Error).message, 'see the test');
   }
 }
 
@@ -106,7 +107,7 @@ const api: JettApi = {
         const result = ConfigSchema.safeParse(merged);
         if (!result.success) {
           const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-          return failure('IpcError', `settings not saved: ${issues[0]!.path}: ${issues[0]!.message}`, 'correct the highlighted fields and save again', issues);
+          return failure('invalid-params', 'IpcError', `settings not saved: ${issues[0]!.path}: ${issues[0]!.message}`, 'correct the highlighted fields and save again', issues);
         }
         config = result.data;
         if (section === 'voice') status = { ...status, hotkey: { accelerator: config.voice.hotkey, registered: true, error: null } };
@@ -126,7 +127,7 @@ const api: JettApi = {
   tunnel: {
     generateKeys: (replace) =>
       call('tunnel:generateKeys', { replace }, () => {
-        if (keys && !replace) return failure('TunnelConfigError', 'a private key is already stored', 'choose "Replace keys" if you mean it');
+        if (keys && !replace) return failure('failed', 'TunnelConfigError', 'a private key is already stored', 'choose "Replace keys" if you mean it');
         const publicKey = KEYS[keyIndex++ % KEYS.length]!;
         keys = { publicKey, fingerprint: keyIndex === 1 ? '3f2a-91c0-7be4-d812' : '8c1e-0b7d-22fa-9e40', privateKeyStored: true, presharedKeyStored: false };
         secrets.add('tunnel.privateKey');
@@ -144,7 +145,7 @@ const api: JettApi = {
       }),
     peerBlock: () =>
       call('tunnel:peerBlock', undefined, () => {
-        if (!keys) return failure('TunnelConfigError', 'there are no tunnel keys yet', 'generate keys first');
+        if (!keys) return failure('failed', 'TunnelConfigError', 'there are no tunnel keys yet', 'generate keys first');
         const text = `# Jett desktop\n[Peer]\nPublicKey = ${keys.publicKey}\nAllowedIPs = ${config.tunnel.address.split('/')[0]}/32\n`;
         // The same package and settings main uses (tunnel-settings.ts), so the picture is a real, scannable code.
         const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });

@@ -1,15 +1,8 @@
 // The one way main answers the window: every handler goes through `register`, which checks the sender frame,
 // refuses oversized messages, validates the argument and the reply with the contract, and wraps errors.
 import type { z } from 'zod';
-import {
-  INVOKE_CHANNELS,
-  IPC_MAX_MESSAGE_BYTES,
-  type InvokeChannel,
-  type InvokeResult,
-  type IpcErrorView,
-  type IpcReply,
-} from '../../core/contracts/ipc.js';
-import { JettError } from '../../core/errors.js';
+import { INVOKE_CHANNELS, IPC_MAX_MESSAGE_BYTES, type InvokeChannel, type InvokeResult, type IpcReply } from '../../core/contracts/ipc.js';
+import { errorMessage, issuesOf, JettError, toErrorEnvelope } from '../../core/errors.js';
 import { IpcError } from './errors.js';
 import { createSenderCheck, type IpcSenderEvent } from './sender.js';
 
@@ -25,10 +18,6 @@ export interface IpcLog {
 
 export type Handler<C extends InvokeChannel> = (arg: z.output<(typeof INVOKE_CHANNELS)[C]['args']>) => Promise<InvokeResult<C>>;
 export type Handlers = { [C in InvokeChannel]: Handler<C> };
-
-function issuesOf(error: z.ZodError): Array<{ path: string; message: string }> {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-}
 
 // Keys that would reach an object's prototype when a parser copies them (zod's record does): never data.
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -50,14 +39,6 @@ function jsonSize(args: unknown[]): number | null {
   }
 }
 
-export function toErrorView(err: unknown): IpcErrorView {
-  if (err instanceof JettError) {
-    return { name: err.name, message: err.message, fix: err.fix, issues: err instanceof IpcError ? err.issues : [] };
-  }
-  // An unexpected error's text may hold anything: the window gets a generic line, the log gets the detail.
-  return { name: 'InternalError', message: 'main failed to answer this request', fix: 'see the log in JETT_HOME/logs/jett.log', issues: [] };
-}
-
 /**
  * Registers every handler of the contract through the checks. `trusted` holds the webContents ids of our windows.
  * Returns the function that removes them.
@@ -73,7 +54,7 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, trusted: ReadonlySet<n
         const problem = senderProblem(event);
         if (problem) {
           log.warn('ipc message refused', { channel, reason: problem });
-          throw new IpcError(`${channel}: refused: ${problem}`, 'only the Jett settings window may call main');
+          throw new IpcError(`${channel}: refused: ${problem}`, 'only the Jett settings window may call main', { code: 'refused' });
         }
         const size = jsonSize(args);
         if (size === null || size > IPC_MAX_MESSAGE_BYTES) {
@@ -81,24 +62,28 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, trusted: ReadonlySet<n
           throw new IpcError(
             `${channel}: refused: the message is ${size === null ? 'not plain data' : `${size} bytes, more than the ${IPC_MAX_MESSAGE_BYTES} allowed`}`,
             'send only the fields the contract names',
+            { code: size === null ? 'invalid-request' : 'too-large' },
           );
         }
-        if (args.length > 1) throw new IpcError(`${channel}: expected at most one argument, got ${args.length}`, 'pass one object');
+        if (args.length > 1) throw new IpcError(`${channel}: expected at most one argument, got ${args.length}`, 'pass one object', { code: 'invalid-request' });
         const parsed = contract.args.safeParse(args[0]);
         if (!parsed.success) {
-          throw new IpcError(`${channel}: invalid argument: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'correct the highlighted fields', issuesOf(parsed.error));
+          throw new IpcError(`${channel}: invalid argument: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'correct the highlighted fields', {
+            code: 'invalid-params',
+            issues: issuesOf(parsed.error),
+          });
         }
         const value = await handler(parsed.data);
         // The reply passes the contract too: a strict schema is what keeps a stray field (a secret) from leaving.
         const reply = contract.result.safeParse(value);
         if (!reply.success) {
           log.error('ipc reply does not match the contract', { channel, issues: issuesOf(reply.error) });
-          throw new IpcError(`${channel}: main produced a reply that breaks the contract`, 'report this bug; see JETT_HOME/logs/jett.log');
+          throw new IpcError(`${channel}: main produced a reply that breaks the contract`, 'report this bug; see JETT_HOME/logs/jett.log', { code: 'bad-reply' });
         }
         return { ok: true, value: reply.data };
       } catch (err) {
-        if (!(err instanceof JettError)) log.error('ipc handler failed', { channel, error: err instanceof Error ? err.message : String(err) });
-        return { ok: false, error: toErrorView(err) };
+        if (!(err instanceof JettError)) log.error('ipc handler failed', { channel, error: errorMessage(err) });
+        return { ok: false, error: toErrorEnvelope(err) };
       }
     });
   }

@@ -1,11 +1,9 @@
 // `jett agent`: runs the core in the foreground without a window, with a live status line, until Ctrl-C or SIGTERM.
 import type { Command } from 'commander';
 import { Agent } from '../../core/agent.js';
-import type { JettEventName } from '../../core/contracts/events.js';
+import { CONTROL_EVENT_NAMES } from '../../core/contracts/control.js';
 import type { StatusSnapshot } from '../../core/contracts/status.js';
 import type { CliContext } from '../context.js';
-
-const EVENTS: JettEventName[] = ['tunnel.state', 'outbox.counts', 'inbox.counts', 'heartbeat.result', 'voice.state', 'service.state', 'notification'];
 
 function bytes(n: number | null): string {
   if (n === null) return '-';
@@ -68,7 +66,8 @@ export function registerAgent(program: Command, ctx: CliContext): void {
       await agent.start();
       const tty = !opts.json && (ctx.stdout as { isTTY?: boolean }).isTTY === true;
       const unsubscribe = opts.json
-        ? EVENTS.map((name) => agent.bus.on(name, (payload) => ctx.out(JSON.stringify({ type: 'event', event: name, payload }))))
+        ? // Every event of the map, as a control subscriber (the tray) receives them.
+          CONTROL_EVENT_NAMES.map((name) => agent.bus.on(name, (payload) => ctx.out(JSON.stringify({ type: 'event', event: name, payload }))))
         : [
             agent.bus.on('tunnel.state', (e) => ctx.out(`${tty ? '\r\x1b[2K' : ''}tunnel ${e.from} -> ${e.to}: ${e.reason}`)),
             agent.bus.on('notification', (n) => ctx.out(`${tty ? '\r\x1b[2K' : ''}notification: ${n.title}${n.body ? ` - ${n.body}` : ''}`)),

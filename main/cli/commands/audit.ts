@@ -14,10 +14,12 @@ import type { CliContext } from '../context.js';
 function printCompose(ctx: CliContext, r: ComposeAuditReport): void {
   for (const f of r.findings) {
     ctx.out(`${f.severity.padEnd(6)} ${r.file}:${f.line} ${f.service ?? '(file)'}: ${f.rule}: ${f.message}`);
-    ctx.out(`       fix: ${f.fix}`);
+    // An accepted finding keeps its severity; the reason recorded in the file is shown beside it.
+    ctx.out(f.accepted === null ? `       fix: ${f.fix}` : `       accepted (x-jett-accept): ${f.accepted}`);
   }
-  const { high, medium, low } = r.counts;
-  ctx.out(r.findings.length === 0 ? `${r.file}: ${r.services.length} services, no findings` : `${r.file}: ${high} high, ${medium} medium, ${low} low`);
+  const { high, medium, low, accepted } = r.counts;
+  const acceptedText = accepted ? `, ${accepted} accepted` : '';
+  ctx.out(high + medium + low === 0 ? `${r.file}: ${r.services.length} services, no open findings${acceptedText}` : `${r.file}: ${high} high, ${medium} medium, ${low} low${acceptedText}`);
 }
 
 function printLive(ctx: CliContext, r: LiveAuditReport): void {
@@ -39,9 +41,9 @@ export function registerAudit(program: Command, ctx: CliContext): void {
   audit
     .command('compose')
     .argument('<file>', 'a docker-compose.yml, e.g. the bundle\'s')
-    .description('check each service against the hardening rules; exit 1 when anything high is found')
+    .description('check each service against the hardening rules; exit 1 when an open (not x-jett-accept-ed) high finding remains')
     .option('--tunnel-address <ip>', 'the address ports must be bound to (default: tunnel.peerAddress)')
-    .option('--json', 'print {"file","tunnelAddress","services","findings":[{"service","rule","severity","line","message","fix"}],"counts"}')
+    .option('--json', 'print {"file","tunnelAddress","services","findings":[{"service","rule","severity","line","message","fix","accepted"}],"counts"}')
     .action((file: string, opts: { json?: boolean; tunnelAddress?: string }) => {
       const tunnelAddress = opts.tunnelAddress ?? ctx.runtime().config.load().tunnel.peerAddress;
       const report = auditComposeFile(file, { tunnelAddress });

@@ -1,6 +1,6 @@
 // `jett status`: the running agent's state in one line (or JSON); says so when no agent runs.
 import type { Command } from 'commander';
-import { StatusSnapshotSchema, type AgentStatusOutput } from '../../core/contracts/status.js';
+import type { AgentStatusOutput } from '../../core/contracts/status.js';
 import { viaAgent } from '../agent-link.js';
 import type { CliContext } from '../context.js';
 import { statusLine } from './agent.js';
@@ -12,7 +12,8 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .option('--json', 'print {"running","status"}')
     .action(async (opts: { json?: boolean }) => {
       const got = await viaAgent(ctx, (a) => a.call('status'));
-      const out: AgentStatusOutput = got ? { running: true, status: StatusSnapshotSchema.parse(got.value) } : { running: false, status: null };
+      // The client has parsed the agent's answer with the contract's schema already.
+      const out: AgentStatusOutput = got ? { running: true, status: got.value } : { running: false, status: null };
       if (!out.running) ctx.exitCode = 1;
       if (opts.json) return ctx.out(JSON.stringify(out));
       ctx.out(out.status ? statusLine(out.status) : 'no Jett agent is running: start one with `jett agent` (or the tray app, `npm start`)');

@@ -1,4 +1,5 @@
 // `jett vps bundle --out DIR`: writes the hardened VPS side (compose, env files, wg0.conf, scripts) for /opt/jett.
+import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { writeVpsBundle } from '../../core/vps/bundle.js';
@@ -21,6 +22,11 @@ interface BundleFlags {
   timezone?: string;
   backupHours: string;
   backupDays: string;
+  backupRecipient?: string;
+  publishEditor?: boolean;
+  publishPortainer?: boolean;
+  accessTeam?: string;
+  accessAud?: string;
 }
 
 export function registerVps(program: Command, ctx: CliContext): void {
@@ -35,11 +41,19 @@ export function registerVps(program: Command, ctx: CliContext): void {
     .option('--portainer-hostname <host>', 'public hostname of Portainer behind the Cloudflare Tunnel', PLACEHOLDER_PORTAINER)
     .option('--timezone <tz>', 'time zone of the services (default: this machine\'s)')
     .option('--backup-hours <n>', 'hours between database dumps', '24')
-    .option('--backup-days <n>', 'days dumps are kept', '14')
-    .option('--json', 'print {"dir","files","vpsAddress","desktopPublicKey","images","storedSecrets"}')
+    .option('--backup-days <n>', 'days backups are kept', '14')
+    .option('--backup-recipient <key>', 'age public key (age1...) to encrypt backups to (default: a key made once on this desktop, JETT_HOME/backup-identity.txt)')
+    .option('--publish-editor', 'also publish the n8n editor on the n8n hostname, behind Cloudflare Access (needs --access-team and --access-aud)')
+    .option('--publish-portainer', 'publish Portainer on the Portainer hostname, behind Cloudflare Access (needs --access-team and --access-aud)')
+    .option('--access-team <team>', 'Cloudflare Zero Trust team name (TEAM of TEAM.cloudflareaccess.com)')
+    .option('--access-aud <tag>', "the Access application's audience (AUD) tag")
+    .option('--json', 'print {"dir","files","vpsAddress","desktopPublicKey","images","storedSecrets","backupRecipient","backupIdentityFile","published"}')
     .action(async (opts: BundleFlags) => {
       const timezone = opts.timezone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
       if (!/^[A-Za-z0-9_+\-/]{1,64}$/.test(timezone)) throw new UsageError(`--timezone ${JSON.stringify(timezone)} is not a time zone name`, 'e.g. --timezone Europe/Berlin or --timezone UTC');
+      if ((opts.accessTeam === undefined) !== (opts.accessAud === undefined)) {
+        throw new UsageError('--access-team and --access-aud go together', 'pass both, from the Access application that guards the published hostname');
+      }
       const rt = ctx.runtime();
       const report = await writeVpsBundle({
         outDir: opts.out,
@@ -48,6 +62,11 @@ export function registerVps(program: Command, ctx: CliContext): void {
         secrets: rt.secrets,
         n8nHostname: opts.n8nHostname,
         portainerHostname: opts.portainerHostname,
+        publishEditor: opts.publishEditor ?? false,
+        publishPortainer: opts.publishPortainer ?? false,
+        access: opts.accessTeam !== undefined && opts.accessAud !== undefined ? { teamName: opts.accessTeam, audTag: opts.accessAud } : null,
+        backupIdentityFile: path.join(rt.paths.home, 'backup-identity.txt'),
+        ...(opts.backupRecipient === undefined ? {} : { backupRecipient: opts.backupRecipient }),
         timezone,
         backup: { intervalHours: wholeNumber(opts.backupHours, '--backup-hours'), keepDays: wholeNumber(opts.backupDays, '--backup-days') },
       });
@@ -55,8 +74,18 @@ export function registerVps(program: Command, ctx: CliContext): void {
       ctx.out(`wrote ${report.files.length} files to ${report.dir} (VPS tunnel address ${report.vpsAddress})`);
       ctx.out(`the VPS will accept this desktop's public key ${report.desktopPublicKey}`);
       if (report.storedSecrets.length) ctx.out(`stored the sync's database password as secret ${report.storedSecrets.join(', ')}`);
-      if (opts.n8nHostname === PLACEHOLDER_N8N || opts.portainerHostname === PLACEHOLDER_PORTAINER) {
-        ctx.out('note: the Cloudflare hostnames are placeholders: run again with --force --n8n-hostname and --portainer-hostname');
+      ctx.out(
+        report.published.length
+          ? `published behind Cloudflare Access: ${report.published.join(', ')}; public without Access: n8n's /webhook/ paths only`
+          : "public: n8n's /webhook/ paths only; the n8n editor and Portainer are reached through WireGuard",
+      );
+      ctx.out(
+        report.backupIdentityFile
+          ? `backups are encrypted to ${report.backupRecipient}; its private key is ${report.backupIdentityFile} (keep a copy off this desktop: without it no backup can be read)`
+          : `backups are encrypted to ${report.backupRecipient} (your key)`,
+      );
+      if (opts.n8nHostname === PLACEHOLDER_N8N || (opts.publishPortainer && opts.portainerHostname === PLACEHOLDER_PORTAINER)) {
+        ctx.out('note: the Cloudflare hostnames are placeholders: run again with --force --n8n-hostname (and --portainer-hostname)');
       }
       ctx.out(`next: copy the folder to the VPS (it holds passwords; see its README.md) and run \`sudo bash /opt/jett/install.sh\` there`);
       ctx.out('then: `jett audit compose` on its docker-compose.yml, and `jett audit live` once the tunnel is up');

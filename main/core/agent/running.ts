@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Config } from '../contracts/config.js';
-import { OutboxAppendParamsSchema, type OutboxAppendParams } from '../contracts/control.js';
+import type { OutboxAppendParams } from '../contracts/control.js';
 import type { HeartbeatBody } from '../contracts/heartbeat.js';
 import type { StatusSnapshot, TunnelState } from '../contracts/status.js';
 import { ControlServer } from '../control/server.js';
@@ -93,7 +93,7 @@ export class RunningAgent {
         'tunnel.nudge': async () => this.nudge('network-change'),
         'voice.toggle': () => this.voiceToggle(),
         'outbox.status': async () => this.stack.outbox.detail(ctx.clock()),
-        'outbox.append': async (params) => this.appendMany(OutboxAppendParamsSchema.parse(params)),
+        'outbox.append': async (params) => this.appendMany(params),
       },
       bus,
       logger,

@@ -1,4 +1,5 @@
 // Runs the agent's services: a service that throws is reported and restarted with backoff, never takes the agent down.
+import { errorMessage } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 
@@ -85,7 +86,7 @@ export class Supervisor {
 
   private scheduleRestart(slot: Slot, err: unknown): void {
     const name = slot.service.name;
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     slot.failures += 1;
     const base = this.opts.baseMs ?? 1000;
     const delay = Math.min(this.opts.capMs ?? 60_000, base * 2 ** (slot.failures - 1));

@@ -1,5 +1,12 @@
-// The control endpoint's wire format: a mutual challenge-response, then newline-delimited JSON requests and replies.
+// The control endpoint's contract: a mutual challenge-response, then newline-delimited JSON requests and replies, each
+// method with its params and result schema, every bus event with its payload's, and the shared error envelope.
 import { z } from 'zod';
+import { ErrorEnvelopeSchema } from './errors.js';
+import type { JettEventName, JettEvents } from './events.js';
+import { ExecutionProviderChoiceSchema, ModelDownloadProgressSchema } from './models.js';
+import { StatusSnapshotSchema, TunnelStateSchema, VoiceStateSchema } from './status.js';
+import { SyncOnceResultSchema } from './sync.js';
+import { VoiceStageEventSchema, VoiceTurnRecordSchema } from './voice.js';
 
 /** The largest line either side accepts; anything longer is refused, never buffered without bound. */
 export const CONTROL_MAX_LINE_BYTES = 1024 * 1024;
@@ -25,19 +32,9 @@ export const ControlClientProofSchema = z.strictObject({ proof: ProofSchema, non
 /** The agent's answer to the client's challenge. */
 export const ControlServerProofSchema = z.strictObject({ proof: ProofSchema });
 
-export const CONTROL_METHODS = [
-  'status',
-  'sync.once',
-  'tunnel.up',
-  'tunnel.down',
-  'tunnel.nudge',
-  'voice.toggle',
-  'outbox.status',
-  'outbox.append',
-  'events.subscribe',
-] as const;
-export const ControlMethodSchema = z.enum(CONTROL_METHODS);
-export type ControlMethod = z.infer<typeof ControlMethodSchema>;
+const NoParams = z.undefined();
+/** A method that only acts: it answers `null`. */
+const Done = z.null();
 
 /** The most events one `outbox.append` carries; they are appended in one local transaction. */
 export const CONTROL_MAX_APPEND = 1000;
@@ -49,6 +46,49 @@ export const OutboxAppendParamsSchema = z.strictObject({
 });
 export type OutboxAppendParams = z.infer<typeof OutboxAppendParamsSchema>;
 
+/** `outbox.status`: the snapshot's outbox counts, how many rows went, and why the oldest has not. */
+export const OutboxDetailSchema = StatusSnapshotSchema.shape.outbox.extend({ sent: z.number().int(), lastError: z.string().nullable() });
+
+/**
+ * Every event the agent publishes on its bus, with its payload's schema. Typed from the event map, so an event added
+ * there does not type-check until it is here: a subscriber receives every one of them, and a client parses each.
+ */
+export const CONTROL_EVENTS: { [K in JettEventName]: z.ZodType<JettEvents[K]> } = {
+  'tunnel.state': z.object({ from: TunnelStateSchema, to: TunnelStateSchema, reason: z.string(), at: z.string() }),
+  'outbox.counts': StatusSnapshotSchema.shape.outbox,
+  'inbox.counts': StatusSnapshotSchema.shape.inbox,
+  'heartbeat.result': z.object({ ok: z.boolean(), at: z.string(), error: z.string().nullable() }),
+  'voice.state': z.object({ state: VoiceStateSchema, at: z.string() }),
+  'voice.turn': VoiceTurnRecordSchema,
+  'voice.stage': VoiceStageEventSchema,
+  'service.state': z.object({ service: z.string(), state: z.enum(['starting', 'running', 'failed', 'stopped']), error: z.string().nullable() }),
+  notification: z.object({ title: z.string(), body: z.string() }),
+  'models.progress': ModelDownloadProgressSchema,
+  'models.executionProvider': ExecutionProviderChoiceSchema,
+};
+/** The names a subscriber receives: all of the event map's. */
+export const CONTROL_EVENT_NAMES = Object.keys(CONTROL_EVENTS) as JettEventName[];
+
+/** Every method: its params (validated by the agent before the method runs) and its result (parsed by the client). */
+export const CONTROL_METHODS = {
+  status: { params: NoParams, result: StatusSnapshotSchema },
+  'sync.once': { params: NoParams, result: SyncOnceResultSchema.pick({ pushed: true, rejected: true, pulled: true, handled: true, lastSeq: true }) },
+  'tunnel.up': { params: NoParams, result: Done },
+  'tunnel.down': { params: NoParams, result: Done },
+  /** Probe the tunnel now (the OS resumed or changed networks). */
+  'tunnel.nudge': { params: NoParams, result: Done },
+  'voice.toggle': { params: NoParams, result: Done },
+  'outbox.status': { params: NoParams, result: OutboxDetailSchema },
+  'outbox.append': { params: OutboxAppendParamsSchema, result: z.object({ first: z.number().int(), last: z.number().int() }) },
+  /** From now on this connection also receives `{event, payload}` lines, one per bus event. */
+  'events.subscribe': { params: NoParams, result: z.object({ subscribed: z.array(z.string()) }) },
+} as const;
+
+export type ControlMethod = keyof typeof CONTROL_METHODS;
+export const ControlMethodSchema = z.enum(Object.keys(CONTROL_METHODS) as [ControlMethod, ...ControlMethod[]]);
+export type ControlParams<M extends ControlMethod> = z.input<(typeof CONTROL_METHODS)[M]['params']>;
+export type ControlResult<M extends ControlMethod> = z.output<(typeof CONTROL_METHODS)[M]['result']>;
+
 export const ControlRequestSchema = z.strictObject({
   id: z.number().int().nonnegative(),
   method: ControlMethodSchema,
@@ -56,13 +96,14 @@ export const ControlRequestSchema = z.strictObject({
 });
 export type ControlRequest = z.infer<typeof ControlRequestSchema>;
 
-export const ControlErrorSchema = z.object({ name: z.string(), message: z.string(), fix: z.string() });
-
 export const ControlReplySchema = z.union([
   z.object({ id: z.number().int(), ok: z.literal(true), result: z.unknown() }),
-  z.object({ id: z.number().int().nullable(), ok: z.literal(false), error: ControlErrorSchema }),
+  z.object({ id: z.number().int().nullable(), ok: z.literal(false), error: ErrorEnvelopeSchema }),
 ]);
 export type ControlReply = z.infer<typeof ControlReplySchema>;
 
-/** Pushed to a connection after `events.subscribe`. */
+/** Pushed to a connection after `events.subscribe`; the client parses `payload` with CONTROL_EVENTS[event]. */
 export const ControlEventSchema = z.object({ event: z.string(), payload: z.unknown() });
+
+/** One event as a client receives it, its payload typed by its name. */
+export type ControlEvent = { [K in JettEventName]: { event: K; payload: JettEvents[K] } }[JettEventName];

@@ -1,6 +1,6 @@
 // The event map: every state change the agent publishes on its bus, with the payload each one carries.
 import type { StatusSnapshot, TunnelState, VoiceState } from './status.js';
-import type { VoiceTurnRecord } from './voice.js';
+import type { VoiceStageEvent, VoiceTurnRecord } from './voice.js';
 import type { ExecutionProviderChoice, ModelDownloadProgress } from './models.js';
 
 export interface JettEvents {
@@ -11,6 +11,8 @@ export interface JettEvents {
   'voice.state': { state: VoiceState; at: string };
   /** A finished voice turn (answered, cancelled or failed): the agent appends it to the outbox. */
   'voice.turn': VoiceTurnRecord;
+  /** One step of the voice pipeline (speech start, partial transcript, a turn's stages, a stage error, its end). */
+  'voice.stage': VoiceStageEvent;
   'service.state': { service: string; state: 'starting' | 'running' | 'failed' | 'stopped'; error: string | null };
   notification: { title: string; body: string };
   /** A model download moved on (the window's progress bar). */

@@ -12,5 +12,6 @@ export * from './models.js';
 export * from './heartbeat.js';
 export * from './control.js';
 export * from './demo.js';
+export * from './errors.js';
 export * from './ipc.js';
 export * from './vps.js';

@@ -2,6 +2,7 @@
 // channel): main validates every argument and every reply with it, preload and the renderer's fake bridge use it too.
 import { z } from 'zod';
 import { ConfigSchema } from './config.js';
+import type { ErrorEnvelope } from './errors.js';
 import { SecretNameSchema } from './secrets.js';
 import { StatusSnapshotSchema } from './status.js';
 
@@ -187,17 +188,11 @@ export type InvokeArgs<C extends InvokeChannel> = z.input<(typeof INVOKE_CHANNEL
 export type InvokeResult<C extends InvokeChannel> = z.infer<(typeof INVOKE_CHANNELS)[C]['result']>;
 export type EventPayload<C extends EventChannel> = z.infer<(typeof EVENT_CHANNELS)[C]>;
 
-/** An error as the window sees it: what failed, what to do, and which fields were wrong. */
-export const IpcErrorViewSchema = z.strictObject({
-  name: z.string(),
-  message: z.string(),
-  fix: z.string(),
-  issues: z.array(z.strictObject({ path: z.string(), message: z.string() })),
-});
-export type IpcErrorView = z.infer<typeof IpcErrorViewSchema>;
-
-/** Every reply is an envelope, so the window gets the error's `fix` and not Electron's wrapped message. */
-export type IpcReply<T> = { ok: true; value: T } | { ok: false; error: IpcErrorView };
+/**
+ * Every reply is an envelope, so the window gets the error's `fix` and not Electron's wrapped message; the error is
+ * the one envelope the control endpoint answers too (contracts/errors.ts).
+ */
+export type IpcReply<T> = { ok: true; value: T } | { ok: false; error: ErrorEnvelope };
 
 type Reply<T> = Promise<IpcReply<T>>;
 

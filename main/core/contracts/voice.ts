@@ -1,5 +1,6 @@
 // The voice pipeline's shapes: the per-turn record (transcript, reply, latencies) that goes to jett.db and the
-// outbox, `jett voice --json`, `jett voice devices --json`, and `npm run bench:voice -- --json`.
+// outbox, the stage events on the bus, `jett voice --json`, `jett voice devices --json`, and
+// `npm run bench:voice -- --json`.
 import { z } from 'zod';
 
 export const VoiceActivationSchema = z.enum(['hotkey', 'handsFree', 'pushToTalk']);
@@ -52,6 +53,38 @@ export const VoiceTurnRecordSchema = z.object({
   latencies: VoiceLatenciesSchema,
 });
 export type VoiceTurnRecord = z.infer<typeof VoiceTurnRecordSchema>;
+
+/** The pipeline's parts that can fail on their own; a stage error names one, with the code `<stage>-failed`. */
+export const VoiceStageNameSchema = z.enum(['capture', 'stt', 'llm', 'tts', 'playback']);
+export type VoiceStageName = z.infer<typeof VoiceStageNameSchema>;
+
+const stageEvent = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), ms: z.number(), ...shape });
+const turnId = z.string();
+
+/**
+ * One step of the voice pipeline, published on the bus as `voice.stage` (after Home Assistant's assist pipeline
+ * events): the microphone's speech start, partial transcripts and end of turn, then each turn's start, its stages (once each,
+ * the first time: they are the turn's latency marks), a stage error with its code, and its end. `ms` is the
+ * pipeline's monotonic clock. A cancelled turn ends with outcome `cancelled` and no error event; `dropped` is a
+ * reply prepared during a pause that the user spoke through (never a turn, never in the turn log).
+ */
+export const VoiceStageEventSchema = z.discriminatedUnion('type', [
+  /** The VAD heard speech start, and decided the turn ended: positions on the audio clock (16 kHz samples). */
+  stageEvent('vad-start', { sample: z.number().int() }),
+  stageEvent('vad-end', { sample: z.number().int() }),
+  stageEvent('stt-partial', { text: z.string() }),
+  stageEvent('turn-start', { turn: turnId, source: VoiceTurnSourceSchema, held: z.boolean() }),
+  /** A reply prepared during the end-of-turn silence: the turn really ended, its audio may play. */
+  stageEvent('turn-released', { turn: turnId }),
+  stageEvent('stt-final', { turn: turnId, text: z.string() }),
+  stageEvent('llm-first-token', { turn: turnId }),
+  stageEvent('first-fragment', { turn: turnId }),
+  stageEvent('tts-first-audio', { turn: turnId }),
+  stageEvent('playback-start', { turn: turnId }),
+  stageEvent('error', { turn: turnId.nullable(), stage: VoiceStageNameSchema, code: z.string(), message: z.string(), fix: z.string() }),
+  stageEvent('turn-end', { turn: turnId, outcome: z.enum([...VoiceTurnOutcomeSchema.options, 'dropped']), reason: z.string().nullable() }),
+]);
+export type VoiceStageEvent = z.infer<typeof VoiceStageEventSchema>;
 
 /** The outbox kind under which the agent appends each turn. */
 export const VOICE_TURN_KIND = 'voice.turn';

@@ -17,6 +17,9 @@ export const COMPOSE_RULES = {
   'no-new-privileges': 'security_opt holds no-new-privileges:true',
   'ports-tunnel-only': 'every published port is bound to the tunnel address (none on all interfaces, no host network)',
   'docker-socket': 'no raw Docker socket, except for a recognised socket proxy that is restricted and isolated',
+  'docker-api-writes': 'no Docker API (socket proxy) that lets its clients create or start containers, which is root on the host',
+  'host-escape': 'no setting that reaches out of the container: host folders, host namespaces, devices, unconfined seccomp/AppArmor',
+  acceptance: 'every x-jett-accept entry names a known rule and service and gives its reason',
   limits: 'memory and CPU limits are set',
   healthcheck: 'a healthcheck exists and runs a program the image has',
   'secrets-inline': 'no password, token or key written in the compose file itself',
@@ -37,16 +40,20 @@ export const ComposeFindingSchema = z.object({
   line: z.number().int().min(1),
   message: z.string(),
   fix: z.string(),
+  /** The reason from the file's x-jett-accept entry for this rule and service; null when nobody accepted it. */
+  accepted: z.string().nullable(),
 });
 export type ComposeFinding = z.infer<typeof ComposeFindingSchema>;
 
+/** Open findings by severity; accepted ones are counted apart, whatever their severity. */
 export const SeverityCountsSchema = z.object({
   high: z.number().int(),
   medium: z.number().int(),
   low: z.number().int(),
+  accepted: z.number().int(),
 });
 
-/** `jett audit compose FILE --json`; the exit code is 1 when counts.high > 0. */
+/** `jett audit compose FILE --json`; the exit code is 1 when counts.high > 0 (open high findings). */
 export const ComposeAuditReportSchema = z.object({
   file: z.string(),
   tunnelAddress: z.string(),
@@ -86,5 +93,33 @@ export const VpsBundleReportSchema = z.object({
   images: z.record(z.string(), z.string()),
   /** Whether the sync's database password was stored as secret `postgres.password`. */
   storedSecrets: z.array(z.string()),
+  /** The age public key the VPS encrypts its backups to. */
+  backupRecipient: z.string(),
+  /** Where the desktop keeps the matching private key (0600); null when the user gave --backup-recipient. */
+  backupIdentityFile: z.string().nullable(),
+  /** The admin URLs published behind Cloudflare Access; empty by default (only n8n's /webhook/ paths are public). */
+  published: z.array(z.string()),
 });
 export type VpsBundleReport = z.infer<typeof VpsBundleReportSchema>;
+
+/** One size step of `npm run bench:audit -- --json`. */
+export const AuditBenchStepSchema = z.object({
+  scale: z.number().int(),
+  services: z.number().int(),
+  bytes: z.number().int(),
+  audit_ms: z.number(),
+  /** The bare baseline on the same text: the yaml package's parseDocument + toJS, which the audit runs first. */
+  parse_ms: z.number(),
+});
+
+/** `npm run bench:audit -- --json`: audit time per size; a linear audit has growth_per_doubling near 2. */
+export const AuditBenchResultSchema = z.object({
+  steps: z.array(AuditBenchStepSchema),
+  /** Each step's audit time over the previous one's (the size doubles between steps). */
+  growth_per_doubling: z.array(z.number()),
+  /** The geometric mean of growth_per_doubling: (8x time / 1x time)^(1/3). */
+  mean_growth_per_doubling: z.number(),
+  /** Audit time over the bare parse, at the largest size. */
+  audit_to_parse_ratio: z.number(),
+});
+export type AuditBenchResult = z.infer<typeof AuditBenchResultSchema>;

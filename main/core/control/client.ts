@@ -2,20 +2,53 @@
 // request or believes a reply, the agent must prove that it knows JETT_HOME/control.token (and so must this client).
 import fs from 'node:fs';
 import net from 'node:net';
+import type { z } from 'zod';
 import {
+  CONTROL_EVENTS,
   CONTROL_HANDSHAKE_TIMEOUT_MS,
   CONTROL_MAX_LINE_BYTES,
+  CONTROL_METHODS,
   ControlEventSchema,
   ControlHelloSchema,
   ControlReplySchema,
   ControlServerProofSchema,
+  type ControlEvent,
   type ControlMethod,
+  type ControlParams,
+  type ControlResult,
 } from '../contracts/control.js';
-import { JettError } from '../errors.js';
+import type { JettEventName } from '../contracts/events.js';
+import { fromErrorEnvelope, issuesOf, JettError } from '../errors.js';
 import { newNonce, proofFor, proofMatches } from './handshake.js';
 
 /** The endpoint answered, but not as the user's own agent: refused before anything was sent or believed. */
-export class ControlAuthError extends JettError {}
+export class ControlAuthError extends JettError {
+  constructor(message: string, fix: string) {
+    super(message, fix, { code: 'refused' });
+  }
+}
+
+/** A method without params takes none; the others take theirs. */
+type ParamsArg<M extends ControlMethod> = undefined extends ControlParams<M> ? [] : [params: ControlParams<M>];
+
+function isEventName(name: string): name is JettEventName {
+  return Object.hasOwn(CONTROL_EVENTS, name);
+}
+
+/** The id of a reply that does not parse, when it has one: its call is failed, not left waiting. */
+function idOf(raw: unknown): number | null {
+  const id = (raw as { id?: unknown } | null)?.id;
+  return typeof id === 'number' ? id : null;
+}
+
+function outsideContract(method: ControlMethod, error: z.ZodError): JettError {
+  const issues = issuesOf(error);
+  return new JettError(
+    `${method}: the agent answered outside the contract (${issues[0]?.path || '(root)'}: ${issues[0]?.message ?? 'invalid'})`,
+    'run the same version of jett as the agent (restart `jett agent` after an update)',
+    { code: 'bad-reply', issues },
+  );
+}
 
 /** Reads newline-delimited lines, refusing (by throwing) one longer than the protocol allows. */
 class LineReader {
@@ -99,8 +132,8 @@ function handshake(socket: net.Socket, secret: string, where: string, reader: Li
 
 export class ControlClient {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private eventListener: ((event: string, payload: unknown) => void) | null = null;
+  private readonly pending = new Map<number, { method: ControlMethod; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private eventListener: ((event: ControlEvent) => void) | null = null;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -108,7 +141,7 @@ export class ControlClient {
   ) {
     socket.on('data', (chunk: string) => this.onData(chunk));
     socket.on('close', () => {
-      for (const p of this.pending.values()) p.reject(new JettError('the agent closed the connection', 'check that the agent is still running (`jett agent`)'));
+      for (const p of this.pending.values()) p.reject(new JettError('the agent closed the connection', 'check that the agent is still running (`jett agent`)', { code: 'unavailable' }));
       this.pending.clear();
     });
   }
@@ -144,15 +177,17 @@ export class ControlClient {
     return new ControlClient(socket, reader);
   }
 
-  call(method: ControlMethod, params?: unknown): Promise<unknown> {
+  /** Calls a method of the contract; resolves to its result once that passes the contract's schema. */
+  call<M extends ControlMethod>(method: M, ...[params]: ParamsArg<M>): Promise<ControlResult<M>> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
       this.socket.write(`${JSON.stringify({ id, method, ...(params === undefined ? {} : { params }) })}\n`);
     });
   }
 
-  async subscribe(listener: (event: string, payload: unknown) => void): Promise<void> {
+  /** Receives every event of the agent's bus from now on, each payload checked against its schema. */
+  async subscribe(listener: (event: ControlEvent) => void): Promise<void> {
     this.eventListener = listener;
     await this.call('events.subscribe');
   }
@@ -174,21 +209,30 @@ export class ControlClient {
       if (raw === undefined) continue;
       const event = ControlEventSchema.safeParse(raw);
       if (event.success && 'event' in (raw as object)) {
-        this.eventListener?.(event.data.event, event.data.payload);
+        this.deliver(event.data.event, event.data.payload);
         continue;
       }
       const reply = ControlReplySchema.safeParse(raw);
-      if (!reply.success || reply.data.id === null) continue;
-      const waiter = this.pending.get(reply.data.id);
-      if (!waiter) continue;
-      this.pending.delete(reply.data.id);
-      if (reply.data.ok) waiter.resolve(reply.data.result);
+      const id = reply.success ? reply.data.id : idOf(raw);
+      const waiter = id === null ? undefined : this.pending.get(id);
+      if (id === null || !waiter) continue;
+      this.pending.delete(id);
+      // A reply outside the contract fails its call at once rather than leaving it waiting for one that never comes.
+      if (!reply.success) waiter.reject(outsideContract(waiter.method, reply.error));
+      else if (!reply.data.ok) waiter.reject(fromErrorEnvelope(reply.data.error));
       else {
-        const e = new JettError(reply.data.error.message, reply.data.error.fix);
-        e.name = reply.data.error.name;
-        waiter.reject(e);
+        const result = CONTROL_METHODS[waiter.method].result.safeParse(reply.data.result);
+        if (result.success) waiter.resolve(result.data);
+        else waiter.reject(outsideContract(waiter.method, result.error));
       }
     }
+  }
+
+  /** An event this version does not know, or whose payload is not what it expects (another version's agent), is left out. */
+  private deliver(name: string, payload: unknown): void {
+    if (!this.eventListener || !isEventName(name)) return;
+    const parsed = CONTROL_EVENTS[name].safeParse(payload);
+    if (parsed.success) this.eventListener({ event: name, payload: parsed.data } as ControlEvent);
   }
 }
 

@@ -2,24 +2,30 @@
 // while replies wait to be written or too many requests are in progress), so a client that never reads costs the
 // agent a bounded amount of memory.
 import type net from 'node:net';
-import { ZodError } from 'zod';
+import type { z } from 'zod';
 import {
+  CONTROL_EVENT_NAMES,
   CONTROL_HANDSHAKE_TIMEOUT_MS,
   CONTROL_MAX_LINE_BYTES,
+  CONTROL_METHODS,
   CONTROL_PROTOCOL,
   ControlClientProofSchema,
   ControlRequestSchema,
   type ControlMethod,
   type ControlReply,
+  type ControlResult,
 } from '../contracts/control.js';
-import type { JettEventName } from '../contracts/events.js';
-import { JettError } from '../errors.js';
+import { issuesOf, JettError, toErrorEnvelope, UsageError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import { newNonce, proofFor, proofMatches } from './handshake.js';
 
-/** Each handler validates its own params (none of them trusts the caller). */
-export type ControlHandlers = Record<Exclude<ControlMethod, 'events.subscribe'>, (params: unknown) => Promise<unknown>>;
+/** A method's implementation: it gets params the contract has validated; a method that only acts may return nothing. */
+export type ControlHandler<M extends ControlMethod> = (
+  params: z.output<(typeof CONTROL_METHODS)[M]['params']>,
+) => Promise<ControlResult<M> | (ControlResult<M> extends null ? void : never)>;
+/** Every method of the contract but `events.subscribe`, which the connection answers itself. */
+export type ControlHandlers = { [M in Exclude<ControlMethod, 'events.subscribe'>]: ControlHandler<M> };
 
 export interface ControlLimits {
   /** Requests of one connection in progress at once; reading stops at this many. */
@@ -41,9 +47,6 @@ export const DEFAULT_CONTROL_LIMITS: ControlLimits = {
   handshakeTimeoutMs: CONTROL_HANDSHAKE_TIMEOUT_MS,
 };
 
-/** Events a subscriber receives; what the tray and `jett agent --json` show. */
-const FORWARDED: JettEventName[] = ['tunnel.state', 'outbox.counts', 'inbox.counts', 'heartbeat.result', 'voice.state', 'service.state', 'notification'];
-
 export interface ConnectionDeps {
   secret: string;
   handlers: ControlHandlers;
@@ -55,12 +58,7 @@ export interface ConnectionDeps {
 }
 
 function errorReply(id: number | null, err: unknown): ControlReply {
-  if (err instanceof ZodError) {
-    const issue = err.issues[0]!;
-    return { id, ok: false, error: { name: 'UsageError', message: `invalid params: ${issue.path.join('.') || '(root)'}: ${issue.message}`, fix: 'see main/core/contracts/control.ts for what each method takes' } };
-  }
-  if (err instanceof JettError) return { id, ok: false, error: { name: err.name, message: err.message, fix: err.fix } };
-  return { id, ok: false, error: { name: 'Error', message: err instanceof Error ? err.message : String(err), fix: 'see the agent log in JETT_HOME/logs' } };
+  return { id, ok: false, error: toErrorEnvelope(err) };
 }
 
 export class ControlConnection {
@@ -94,7 +92,7 @@ export class ControlConnection {
     while (!this.hangingUp && !this.socket.destroyed && this.mayRead()) {
       const nl = this.buffered.indexOf('\n');
       if ((nl < 0 ? this.buffered.length : nl) > CONTROL_MAX_LINE_BYTES) {
-        return this.refuse(new JettError(`request longer than ${CONTROL_MAX_LINE_BYTES} bytes`, 'send one short JSON request per line'));
+        return this.refuse(new JettError(`request longer than ${CONTROL_MAX_LINE_BYTES} bytes`, 'send one short JSON request per line', { code: 'too-large' }));
       }
       if (nl < 0) break;
       const line = this.buffered.slice(0, nl);
@@ -148,7 +146,9 @@ export class ControlConnection {
     }
     if (!answer || !proofMatches(proofFor(this.deps.secret, 'client', this.agentNonce, answer.nonce), answer.proof)) {
       this.deps.refused(answer ? 'wrong proof' : 'no proof');
-      return this.refuse(new JettError('the client did not prove it knows the control token', 'run jett as the user who runs the agent (the proof uses JETT_HOME/control.token)'));
+      return this.refuse(
+        new JettError('the client did not prove it knows the control token', 'run jett as the user who runs the agent (the proof uses JETT_HOME/control.token)', { code: 'refused' }),
+      );
     }
     this.authenticated = true;
     this.socket.setTimeout(0);
@@ -160,24 +160,49 @@ export class ControlConnection {
     try {
       raw = JSON.parse(line);
     } catch {
-      return this.send(errorReply(null, new JettError('the request is not JSON', 'send {"id":1,"method":"status"}')));
+      return this.send(errorReply(null, new JettError('the request is not JSON', 'send {"id":1,"method":"status"}', { code: 'invalid-request' })));
     }
     const parsed = ControlRequestSchema.safeParse(raw);
     if (!parsed.success) {
       const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : null;
-      return this.send(errorReply(id, new JettError(`invalid request: ${parsed.error.issues[0]!.message}`, 'see main/core/contracts/control.ts for the methods')));
+      const problem = `invalid request: ${parsed.error.issues[0]!.message}`;
+      return this.send(errorReply(id, new JettError(problem, 'see main/core/contracts/control.ts for the methods', { code: 'invalid-request' })));
     }
-    const { id, method, params } = parsed.data;
-    if (method === 'events.subscribe') {
-      if (this.unsubscribe.length === 0) for (const name of FORWARDED) this.unsubscribe.push(this.deps.bus.on(name, (payload) => this.send({ event: name, payload })));
-      return this.send({ id, ok: true, result: { subscribed: FORWARDED } });
+    const { id, method } = parsed.data;
+    const contract = CONTROL_METHODS[method];
+    const params = contract.params.safeParse(parsed.data.params);
+    if (!params.success) {
+      const issues = issuesOf(params.error);
+      const problem = `invalid params: ${issues[0]!.path || '(root)'}: ${issues[0]!.message}`;
+      return this.send(errorReply(id, new UsageError(problem, 'see main/core/contracts/control.ts for what each method takes', { code: 'invalid-params', issues })));
     }
+    let value: unknown;
     try {
-      // A method with nothing to return still answers `result: null`: the client refuses a reply without a result.
-      this.send({ id, ok: true, result: (await this.deps.handlers[method](params)) ?? null });
+      // A method with nothing to return answers `result: null`: the client refuses a reply without a result.
+      value = method === 'events.subscribe' ? this.subscribe() : ((await this.handle(method, params.data)) ?? null);
     } catch (err) {
       this.deps.logger.warn('control request failed', { method, error: err });
-      this.send(errorReply(id, err));
+      return this.send(errorReply(id, err));
     }
+    // The reply passes the contract too: what the contract does not name never leaves the agent.
+    const result = contract.result.safeParse(value);
+    if (!result.success) {
+      this.deps.logger.error('control reply does not match the contract', { method, issues: issuesOf(result.error) });
+      return this.send(errorReply(id, new JettError(`${method}: the agent produced a reply that breaks the contract`, 'report this bug; see JETT_HOME/logs/jett.log', { code: 'bad-reply' })));
+    }
+    this.send({ id, ok: true, result: result.data });
+  }
+
+  private handle(method: Exclude<ControlMethod, 'events.subscribe'>, params: unknown): Promise<unknown> {
+    // The contract's params schema for `method` produced `params`: the handler map is keyed by the same names.
+    return (this.deps.handlers[method] as (params: unknown) => Promise<unknown>)(params);
+  }
+
+  /** Forwards every event of the map to this connection (once, however often it asks). */
+  private subscribe(): ControlResult<'events.subscribe'> {
+    if (this.unsubscribe.length === 0) {
+      for (const name of CONTROL_EVENT_NAMES) this.unsubscribe.push(this.deps.bus.on(name, (payload) => this.send({ event: name, payload })));
+    }
+    return { subscribed: CONTROL_EVENT_NAMES };
   }
 }

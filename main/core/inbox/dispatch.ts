@@ -1,5 +1,6 @@
 // Carries out what the VPS asks of the desktop, by kind; an unknown kind or a bad payload is answered as failed, never dropped.
 import { z } from 'zod';
+import { errorMessage } from '../errors.js';
 import type { InboxHandler, InboxRequest, InboxResult } from '../sync/inbox-store.js';
 
 const NotifyPayload = z.object({ title: z.string().min(1).max(200), body: z.string().max(4000).default('') });
@@ -47,7 +48,7 @@ export function createInboxDispatcher(caps: InboxCapabilities): InboxHandler {
           return { ok: false, error: `unknown request kind ${JSON.stringify(request.kind)}; known kinds: notify, speak, ask` };
       }
     } catch (err) {
-      return { ok: false, error: `${request.kind} failed: ${err instanceof Error ? err.message : String(err)}` };
+      return { ok: false, error: `${request.kind} failed: ${errorMessage(err)}` };
     }
   };
 }

@@ -2,7 +2,7 @@
 // and errors that say whether Ollama is down or the model is not pulled.
 import { Ollama, type AbortableAsyncIterator, type ChatResponse } from 'ollama';
 import type { ChatMessage, LanguageModel } from './engines.js';
-import { CancelledError, EngineError } from './errors.js';
+import { EngineError } from './errors.js';
 
 export interface OllamaOptions {
   host: string;
@@ -40,7 +40,7 @@ export class OllamaLanguageModel implements LanguageModel {
   }
 
   async *stream(messages: ChatMessage[], signal: AbortSignal): AsyncIterable<string> {
-    if (signal.aborted) throw new CancelledError('before the LLM request');
+    signal.throwIfAborted();
     let iterator: AbortableAsyncIterator<ChatResponse>;
     try {
       iterator = await this.client.chat({ model: this.opts.model, messages, stream: true, keep_alive: this.opts.keepAlive });

@@ -1,11 +1,10 @@
 // Deterministic engines with configurable delays: for tests, the benchmark (set to an RTX 3070's budget) and
 // `jett voice --test-engines`, which shows every stage before any model is installed. Clearly not real models.
 import type { ChatMessage, LanguageModel, SpeechToText, TextToSpeech, Transcript } from './engines.js';
-import { CancelledError } from './errors.js';
 
 /** Waits `ms` unless aborted first; a zero delay costs nothing (the overhead benchmark relies on it). */
 export async function delay(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) throw new CancelledError('aborted');
+  signal.throwIfAborted();
   if (ms <= 0) return;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -14,7 +13,8 @@ export async function delay(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new CancelledError('aborted'));
+      // The abort's reason (a cancel, a failed stage), not an error of this engine.
+      reject(signal.reason);
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });

@@ -1,7 +1,8 @@
 // The compose audit's rules: each looks at one service (or the whole file) and returns findings with severity,
 // line and fix. Image knowledge comes from images.ts; nothing here runs Docker.
+import path from 'node:path';
 import type { AuditSeverity, ComposeFinding, ComposeRuleId } from '../contracts/vps.js';
-import type { ComposeDoc, ServiceView } from './compose-doc.js';
+import { HOST_NAMESPACE_KEYS, type ComposeDoc, type HostNamespaceKey, type Mount, type ServiceView } from './compose-doc.js';
 import {
   imageProfile,
   parseImageRef,
@@ -25,7 +26,7 @@ interface ServiceFacts {
 type ServiceRule = (f: ServiceFacts, ctx: RuleContext) => ComposeFinding[];
 
 function finding(svc: ServiceView | null, rule: ComposeRuleId, severity: AuditSeverity, line: number, message: string, fix: string): ComposeFinding {
-  return { service: svc?.name ?? null, rule, severity, line, message, fix };
+  return { service: svc?.name ?? null, rule, severity, line, message, fix, accepted: null };
 }
 
 const imagePinned: ServiceRule = ({ svc, ref }) => {
@@ -105,20 +106,43 @@ const tmpfsTmp: ServiceRule = ({ svc }) => {
   return missing.length ? [finding(svc, 'tmpfs-tmp', 'low', tmp.line, `tmpfs /tmp is mounted without ${missing.join(', ')}`, 'mount it as /tmp:rw,noexec,nosuid,size=64m')] : [];
 };
 
-const DANGEROUS_CAPS = new Set(['ALL', 'SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'NET_ADMIN', 'BPF']);
+/**
+ * Capabilities outside Docker's default set that reach the host: mount and namespaces (SYS_ADMIN), kernel
+ * modules, other processes' memory, raw I/O and devices, reboot, the clock, reading any file by handle
+ * (DAC_READ_SEARCH, the "shocker" escape), the host's network stack, eBPF and perf, the LSM policy, the kernel
+ * log, checkpoint/restore and the audit system.
+ */
+const DANGEROUS_CAPS = new Set([
+  'ALL',
+  'SYS_ADMIN',
+  'SYS_MODULE',
+  'SYS_PTRACE',
+  'SYS_RAWIO',
+  'SYS_BOOT',
+  'SYS_TIME',
+  'DAC_READ_SEARCH',
+  'NET_ADMIN',
+  'BPF',
+  'PERFMON',
+  'MAC_ADMIN',
+  'MAC_OVERRIDE',
+  'SYSLOG',
+  'CHECKPOINT_RESTORE',
+  'AUDIT_CONTROL',
+]);
 
 const capDrop: ServiceRule = ({ svc }) => {
   const out: ComposeFinding[] = [];
   if (!svc.capDrop.some((c) => c.toUpperCase() === 'ALL')) {
     out.push(finding(svc, 'cap-drop', 'medium', svc.lineOf('cap_drop'), 'capabilities are not all dropped', 'add cap_drop: [ALL] (and cap_add only what the image proves it needs)'));
   }
-  for (const cap of svc.capAdd) {
+  svc.capAdd.forEach((cap, i) => {
     const name = cap.toUpperCase().replace(/^CAP_/, '');
     const bad = DANGEROUS_CAPS.has(name);
     out.push(
-      finding(svc, 'cap-drop', bad ? 'high' : 'low', svc.lineOf('cap_add'), `cap_add gives back ${name}${bad ? ', which is close to root on the host' : ''}`, bad ? `remove ${name} from cap_add` : `keep ${name} only if the service fails without it`),
+      finding(svc, 'cap-drop', bad ? 'high' : 'low', svc.lineOf('cap_add', i), `cap_add gives back ${name}${bad ? ', which is close to root on the host' : ''}`, bad ? `remove ${name} from cap_add` : `keep ${name} only if the service fails without it`),
     );
-  }
+  });
   return out;
 };
 
@@ -183,6 +207,112 @@ const dockerSocket: ServiceRule = (f, ctx) => {
       out.push(finding(svc, 'docker-socket', 'high', entry.line, `the socket proxy opens the ${section} API section, which ${ref?.repository ?? 'its client'} does not need on one host`, `set ${section}=0 (or remove it)`));
     }
   }
+  return out;
+};
+
+/**
+ * A socket proxy with CONTAINERS and POST open lets its clients create and start containers: one privileged
+ * container with the host's / mounted is root on the host, whatever else the proxy closes.
+ */
+const dockerApiWrites: ServiceRule = ({ svc, profile }, ctx) => {
+  if (!profile?.socketProxy) return [];
+  const post = svc.environment.get('POST');
+  const containers = svc.environment.get('CONTAINERS');
+  if (!post || !containers || !truthy(post.value) || !truthy(containers.value)) return [];
+  const clients = ctx.doc.services.filter((o) => o !== svc && o.networks.some((n) => svc.networks.includes(n))).map((o) => o.name);
+  const who = clients.length ? clients.map((c) => `"${c}"`).join(', ') : 'its clients';
+  return [
+    finding(
+      svc,
+      'docker-api-writes',
+      'high',
+      post.line,
+      `the socket proxy allows writes to containers (CONTAINERS=1 with POST=1): whoever controls ${who} can start a privileged container with the host's / mounted, which is root on the host`,
+      `set POST=0 if ${who} only needs to read; if it must manage containers (Portainer), keep it reachable through the tunnel only, with a generated admin password, and record that decision in the file: x-jett-accept: [{rule: docker-api-writes, service: ${svc.name}, reason: "..."}]`,
+    ),
+  ];
+};
+
+/** Host folders a container must never get: the host's root, its configuration, kernel interfaces, devices and Docker's own state. */
+const SYSTEM_FOLDERS = ['/', '/etc', '/proc', '/sys', '/dev', '/root', '/boot', '/run', '/var', '/var/run', '/var/lib', '/var/lib/docker', '/var/lib/containerd', '/var/log', '/home', '/usr', '/lib', '/lib64', '/lib32', '/bin', '/sbin', '/opt', '/srv', '/mnt'];
+/** Below these, any path is a way out (kernel tunables, devices, sockets, root's keys, the boot loader, other containers' files). */
+const NEVER_BELOW = ['/proc', '/sys', '/dev', '/root', '/boot', '/run', '/var/run', '/var/lib/docker', '/var/lib/containerd'];
+/** Below these, a writable mount replaces the host's programs or configuration. */
+const NO_WRITES_BELOW = ['/etc', '/usr', '/lib', '/lib64', '/lib32', '/bin', '/sbin'];
+/** Read-only files the host shares harmlessly and compose files often mount. */
+const HARMLESS_READ_ONLY = new Set(['/etc/localtime', '/etc/timezone', '/etc/ssl/certs', '/etc/ca-certificates']);
+
+const below = (p: string, dir: string) => p.startsWith(`${dir}/`);
+
+/** Why a bind mount reaches out of the container, or null. The Docker socket has its own rule (docker-socket). */
+export function hostPathEscape(m: Mount): string | null {
+  if (m.type !== 'bind' || m.source === null || !m.source.startsWith('/') || m.source.includes('$')) return null;
+  const p = path.posix.normalize(m.source).replace(/(.)\/+$/, '$1');
+  if (/(^|\/)docker\.sock$/.test(p)) return null;
+  if (p === '/') return "the host's whole filesystem";
+  if (SYSTEM_FOLDERS.includes(p)) return `the host's system folder ${p}`;
+  const never = NEVER_BELOW.find((d) => below(p, d));
+  if (never) return `${p}, inside the host's ${never}`;
+  const sys = NO_WRITES_BELOW.find((d) => below(p, d));
+  if (sys && !(m.readOnly && (HARMLESS_READ_ONLY.has(p) || sys !== '/etc'))) return `${p}, inside the host's ${sys}${m.readOnly ? '' : ', writable'}`;
+  return null;
+}
+
+const NAMESPACE_HARM: Record<HostNamespaceKey, string> = {
+  pid: "sees and can signal every process of the host, and reads their /proc/PID/environ and root folders",
+  ipc: "shares the host's shared memory and semaphores with every process on it",
+  userns_mode: 'turns off user-namespace remapping: root in the container is root on the host',
+  uts: "shares the host's hostname and domain name, which it can change",
+  cgroup: "sees and (with write access) changes the host's cgroup tree, the limits of every container",
+};
+
+const UNCONFINED = /^(seccomp[:=]unconfined|apparmor[:=]unconfined|label[:=]disable|systempaths[:=]unconfined)$/i;
+
+/** Everything that reaches out of the container to the host: host folders, host namespaces, devices, lifted confinement. */
+const hostEscape: ServiceRule = ({ svc }, ctx) => {
+  const out: ComposeFinding[] = [];
+  for (const m of svc.mounts) {
+    // A named volume of the local driver with o: bind is a bind mount of its device under another name.
+    const device = m.type === 'volume' && m.source !== null ? ctx.doc.hostVolumes.get(m.source) : undefined;
+    const what = hostPathEscape(device === undefined ? m : { ...m, type: 'bind', source: device });
+    if (what) {
+      const how = device === undefined ? 'bind-mounts' : `mounts volume "${m.source}", which binds`;
+      out.push(finding(svc, 'host-escape', 'high', m.line, `${how} ${what}${m.readOnly ? ' (read-only still shows its secrets and sockets)' : ''}: a way out of the container onto the host`, `remove the mount; give the service a named volume of its own data, or bind only the one file it needs from a folder of its own`));
+    }
+  }
+  for (const key of HOST_NAMESPACE_KEYS) {
+    if (svc.namespaces[key]?.trim().toLowerCase() === 'host') {
+      out.push(finding(svc, 'host-escape', 'high', svc.lineOf(key), `${key}: host ${NAMESPACE_HARM[key]}`, `remove ${key}: host; the container's own namespace is the default`));
+    }
+  }
+  svc.devices.forEach((d, i) => {
+    out.push(finding(svc, 'host-escape', 'high', svc.lineOf('devices', i), `devices gives the container the host device ${d.source}: raw access to the hardware under the host (a disk device is every file on it)`, 'remove the device; a service of this stack needs none'));
+  });
+  svc.deviceCgroupRules.forEach((rule, i) => {
+    out.push(finding(svc, 'host-escape', 'high', svc.lineOf('device_cgroup_rules', i), `device_cgroup_rules "${rule}" lets the container create and open host devices it matches`, 'remove device_cgroup_rules'));
+  });
+  svc.securityOpt.forEach((opt, i) => {
+    if (UNCONFINED.test(opt.trim())) {
+      out.push(finding(svc, 'host-escape', 'high', svc.lineOf('security_opt', i), `security_opt "${opt}" lifts the confinement (system-call filter, AppArmor or SELinux profile, masked /proc paths) that stands between the container and the kernel`, `remove "${opt}"; keep Docker's default profiles`));
+    }
+  });
+  svc.volumesFrom.forEach((ref, i) => {
+    const name = ref.replace(/:(ro|rw)$/, '');
+    const other = ctx.doc.services.find((o) => o.name === name);
+    const escape = other?.mounts.some((m) => hostPathEscape(m) !== null || (m.source !== null && /(^|\/)docker\.sock$/.test(m.source)));
+    out.push(
+      finding(
+        svc,
+        'host-escape',
+        escape || !other ? 'high' : 'medium',
+        svc.lineOf('volumes_from', i),
+        other
+          ? `volumes_from "${name}" inherits every mount of ${name}${escape ? ', host folders or the Docker socket included' : ', its data included'}`
+          : `volumes_from "${ref}" inherits every mount of a container this file does not define, whatever host folders it has`,
+        'mount the named volumes this service needs by name instead',
+      ),
+    );
+  });
   return out;
 };
 
@@ -251,6 +381,8 @@ export const SERVICE_RULES: ServiceRule[] = [
   noNewPrivileges,
   portsTunnelOnly,
   dockerSocket,
+  dockerApiWrites,
+  hostEscape,
   limitsRule,
   healthcheck,
   secretsInline,
@@ -261,7 +393,10 @@ export const SERVICE_RULES: ServiceRule[] = [
 export function networksSeparated(ctx: RuleContext): ComposeFinding[] {
   const attached = ctx.doc.services.filter((s) => s.networkMode === null);
   if (attached.length < 3) return [];
-  const shared = [...new Set(attached.flatMap((s) => s.networks))].filter((net) => attached.every((s) => s.networks.includes(net)));
+  // Counted once per service and network: testing each network against every service was quadratic.
+  const members = new Map<string, number>();
+  for (const s of attached) for (const net of new Set(s.networks)) members.set(net, (members.get(net) ?? 0) + 1);
+  const shared = [...members].filter(([, n]) => n === attached.length).map(([net]) => net);
   return shared.map((net) =>
     finding(
       null,

@@ -10,7 +10,9 @@ import { resourcePath } from '../resources.js';
 import type { SecretStore } from '../secrets/store.js';
 import { desktopHostOf, renderVpsWg0Conf, vpsAddressOf } from '../tunnel/config.js';
 import { publicKeyOf } from '../tunnel/keys.js';
-import { PINNED_IMAGES, renderCompose, type ComposeModelInput } from './compose-model.js';
+import { generateAgeKeyPair, isAgeRecipient, recipientOfIdentity } from './age-keys.js';
+import { renderCloudflaredConfig, type AccessGuard } from './cloudflared.js';
+import { PINNED_IMAGES, PORTAINER_ADMIN_PASSWORD_FILE, renderCompose } from './compose-model.js';
 import { composeDotEnv, serviceEnvFiles, stackSecrets } from './env-files.js';
 
 export class VpsBundleError extends JettError {}
@@ -23,8 +25,21 @@ export interface BundleOptions {
   secrets: SecretStore;
   n8nHostname: string;
   portainerHostname: string;
+  /** Publish the n8n editor on n8nHostname, behind Cloudflare Access (needs `access`). */
+  publishEditor: boolean;
+  /** Publish Portainer on portainerHostname, behind Cloudflare Access (needs `access`). */
+  publishPortainer: boolean;
+  /** The Access application that guards what is published: cloudflared refuses requests without its token. */
+  access: AccessGuard | null;
   timezone: string;
-  backup: ComposeModelInput['backup'];
+  backup: { intervalHours: number; keepDays: number };
+  /**
+   * Where the desktop keeps the backups' private key (an age identity, 0600); made on the first bundle and reused.
+   * Ignored when backupRecipient is given.
+   */
+  backupIdentityFile: string;
+  /** An age recipient (age1...) whose private key the user keeps elsewhere, instead of the desktop's. */
+  backupRecipient?: string;
   /** resources/vps and resources/migrations/server; found beside the code when not given. */
   resourcesDir?: string;
   migrationsDir?: string;
@@ -65,6 +80,35 @@ function checkInputs(opts: BundleOptions): void {
   if (!Number.isInteger(opts.backup.keepDays) || opts.backup.keepDays < 1 || opts.backup.keepDays > 3650) {
     throw new VpsBundleError('--backup-days must be a whole number from 1 to 3650', 'e.g. --backup-days 14');
   }
+  if ((opts.publishEditor || opts.publishPortainer) && opts.access === null) {
+    const what = opts.publishEditor ? '--publish-editor' : '--publish-portainer';
+    throw new VpsBundleError(
+      `${what} would put an admin interface on the internet without Cloudflare Access`,
+      `create an Access application for the hostname in Cloudflare Zero Trust, then pass --access-team TEAM --access-aud AUD_TAG with ${what} (or leave it out and use the tunnel)`,
+    );
+  }
+  if (opts.access) {
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/i.test(opts.access.teamName)) throw new VpsBundleError(`--access-team ${JSON.stringify(opts.access.teamName)} is not a Zero Trust team name`, 'pass TEAM of TEAM.cloudflareaccess.com, e.g. --access-team myteam');
+    if (!/^[0-9a-f]{64}$/i.test(opts.access.audTag)) throw new VpsBundleError('--access-aud is not an Access audience tag (64 hex digits)', 'copy the Application Audience (AUD) Tag from the Access application\'s overview in Zero Trust');
+  }
+  if (opts.backupRecipient !== undefined && !isAgeRecipient(opts.backupRecipient)) {
+    throw new VpsBundleError(`--backup-recipient ${JSON.stringify(opts.backupRecipient)} is not an age public key`, 'pass the age1... line that `age-keygen -y KEYFILE` prints, or leave it out to have one made on this desktop');
+  }
+}
+
+/** The recipient the VPS encrypts backups to. Its private key is made here once and stays on the desktop. */
+function backupRecipient(opts: BundleOptions): { recipient: string; identityFile: string | null } {
+  if (opts.backupRecipient) return { recipient: opts.backupRecipient, identityFile: null };
+  const file = opts.backupIdentityFile;
+  if (fs.existsSync(file)) {
+    const recipient = recipientOfIdentity(fs.readFileSync(file, 'utf8'));
+    if (!recipient) throw new VpsBundleError(`${file} holds no age key`, `move it away if it is not needed (backups made to its key need it), then run \`jett vps bundle\` again`);
+    return { recipient, identityFile: file };
+  }
+  const pair = generateAgeKeyPair();
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  writeFileAtomic(file, `# age identity of the Jett VPS backups (public key ${pair.recipient}); keep a copy off this desktop too\n${pair.identity}\n`, 0o600);
+  return { recipient: pair.recipient, identityFile: file };
 }
 
 function prepareOutDir(dir: string, force: boolean): void {
@@ -102,12 +146,12 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   prepareOutDir(out, opts.force);
 
   const written: string[] = [];
-  // Folders the containers read through bind mounts (backup/, postgres/init/, n8n/) must be readable by their uids.
+  // Folders the containers read through bind mounts (postgres/init/, n8n/) must be readable by their uids.
   const ensureDir = (rel: string, mode: number) => {
     fs.mkdirSync(path.join(out, rel), { recursive: true, mode });
     fs.chmodSync(path.join(out, rel), mode);
   };
-  for (const [rel, mode] of [['env', 0o700], ['wireguard', 0o700], ['backup', 0o755], ['postgres', 0o755], ['postgres/init', 0o755], ['cloudflared', 0o755], ['migrations', 0o755], ['n8n', 0o755]] as const) {
+  for (const [rel, mode] of [['env', 0o700], ['secrets', 0o700], ['wireguard', 0o700], ['backup', 0o755], ['postgres', 0o755], ['postgres/init', 0o755], ['cloudflared', 0o755], ['migrations', 0o755], ['n8n', 0o755]] as const) {
     ensureDir(rel, mode);
   }
   const write = (rel: string, text: string, mode: number) => {
@@ -127,7 +171,8 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
 
   const storedJett = await opts.secrets.get('postgres.password');
   const storedToken = await opts.secrets.get('heartbeat.token');
-  const secrets = stackSecrets(out, { jettDbPassword: storedJett, desktopToken: storedToken });
+  const secrets = stackSecrets(out, { jettDbPassword: storedJett, desktopToken: storedToken }, PORTAINER_ADMIN_PASSWORD_FILE);
+  const backupKey = backupRecipient(opts);
   const vpsAddress = tunnel.peerAddress;
   const values: Record<string, string> = {
     VPS_ADDRESS: vpsAddress,
@@ -136,6 +181,8 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
     LISTEN_PORT: String(tunnel.listenPort),
     N8N_HOSTNAME: opts.n8nHostname,
     PORTAINER_HOSTNAME: opts.portainerHostname,
+    EDITOR_URL: opts.publishEditor ? `https://${opts.n8nHostname}/` : `http://${vpsAddress}:5678/`,
+    PORTAINER_URL: opts.publishPortainer ? `https://${opts.portainerHostname}/` : `http://${vpsAddress}:9000/`,
     PG_DATABASE: opts.config.postgres.database,
     PG_USER: opts.config.postgres.user,
     BACKUP_HOURS: String(opts.backup.intervalHours),
@@ -143,13 +190,25 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   };
   const template = (rel: string, mode: number) => write(rel, fillTemplate(fs.readFileSync(path.join(vpsRes, rel), 'utf8'), values, rel), mode);
 
-  write('docker-compose.yml', renderCompose({ tunnelAddress: vpsAddress, n8nHostname: opts.n8nHostname, timezone: opts.timezone, backup: opts.backup }), 0o644);
+  write('docker-compose.yml', renderCompose({ tunnelAddress: vpsAddress, n8nHostname: opts.n8nHostname, publishEditor: opts.publishEditor, timezone: opts.timezone }), 0o644);
   write('.env', composeDotEnv(), 0o600);
   for (const [name, text] of Object.entries(serviceEnvFiles(secrets, opts.config.postgres))) write(path.join('env', name), text, 0o600);
   // It may hold the preshared key: root-only on the VPS too (install.sh installs it 0600).
   write(path.join('wireguard', 'wg0.conf'), wg0, 0o600);
   for (const script of ['install.sh', 'ufw.sh', 'restore.sh', 'apply-migrations.sh', 'backup/backup.sh', 'postgres/init/10-jett-roles.sh']) template(script, 0o755);
-  template('cloudflared/config.yml', 0o644);
+  write(PORTAINER_ADMIN_PASSWORD_FILE, `${secrets.portainerAdminPassword}\n`, 0o600);
+  write('backup/recipients.txt', `# age public key the backups are encrypted to; its private key is not on the VPS\n${backupKey.recipient}\n`, 0o644);
+  write(
+    'cloudflared/config.yml',
+    renderCloudflaredConfig({
+      vpsAddress,
+      n8nHostname: opts.n8nHostname,
+      portainerHostname: opts.portainerHostname,
+      editor: opts.publishEditor ? opts.access : null,
+      portainer: opts.publishPortainer ? opts.access : null,
+    }),
+    0o644,
+  );
   template('postgres/pg_hba.conf', 0o644);
   template('README.md', 0o644);
   copyDir(migrationsRes, 'migrations');
@@ -171,5 +230,8 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
     desktopPublicKey,
     images: { ...PINNED_IMAGES },
     storedSecrets,
+    backupRecipient: backupKey.recipient,
+    backupIdentityFile: backupKey.identityFile,
+    published: [...(opts.publishEditor ? [`https://${opts.n8nHostname}/`] : []), ...(opts.publishPortainer ? [`https://${opts.portainerHostname}/`] : [])],
   };
 }

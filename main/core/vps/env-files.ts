@@ -16,6 +16,8 @@ export interface StackSecrets {
   qdrantApiKey: string;
   /** The bearer token the desktop sends to the n8n webhooks (its secret `heartbeat.token`). */
   desktopToken: string;
+  /** Portainer's admin password, which install.sh has Portainer set at its first start. */
+  portainerAdminPassword: string;
 }
 
 /** 32 random bytes as base64url: no character that an env file, a URL or a shell would treat specially. */
@@ -32,6 +34,14 @@ export function parseEnvFile(text: string): Map<string, string> {
   return out;
 }
 
+function readSecretFile(dir: string, rel: string): string {
+  try {
+    return fs.readFileSync(path.join(dir, rel), 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 function readEnv(dir: string, file: string): Map<string, string> {
   try {
     return parseEnvFile(fs.readFileSync(path.join(dir, 'env', file), 'utf8'));
@@ -45,7 +55,7 @@ function readEnv(dir: string, file: string): Map<string, string> {
  * so they win over the desktop's store, which is then brought in line); otherwise the sync's password and the
  * desktop's webhook token come from the desktop's secret store when it has them; the rest are generated.
  */
-export function stackSecrets(dir: string, stored: { jettDbPassword: string | null; desktopToken: string | null }): StackSecrets {
+export function stackSecrets(dir: string, stored: { jettDbPassword: string | null; desktopToken: string | null }, portainerPasswordFile: string): StackSecrets {
   const pg = readEnv(dir, 'postgres.env');
   const n8n = readEnv(dir, 'n8n.env');
   const qdrant = readEnv(dir, 'qdrant.env');
@@ -59,6 +69,7 @@ export function stackSecrets(dir: string, stored: { jettDbPassword: string | nul
     n8nEncryptionKey: n8n.get('N8N_ENCRYPTION_KEY') || generatePassword(),
     qdrantApiKey: qdrant.get('QDRANT__SERVICE__API_KEY') || generatePassword(),
     desktopToken: desktop.get('JETT_DESKTOP_TOKEN') || stored.desktopToken || generatePassword(),
+    portainerAdminPassword: readSecretFile(dir, portainerPasswordFile) || generatePassword(),
   };
 }
 
@@ -85,7 +96,6 @@ export function serviceEnvFiles(s: StackSecrets, db: { user: string; database: s
       N8N_ENCRYPTION_KEY: s.n8nEncryptionKey,
     }),
     'qdrant.env': envText('qdrant: the API key every client sends (api-key header)', { QDRANT__SERVICE__API_KEY: s.qdrantApiKey }),
-    'backup.env': envText('backup: pg_dump connects as the read-only role jett_backup', { PGPASSWORD: s.backupDbPassword }),
     // No container reads this one: it is the value of n8n's "Jett desktop token" credential (README: n8n credentials).
     'desktop.env': envText('the token the desktop sends to the n8n webhooks (Authorization: Bearer TOKEN)', { JETT_DESKTOP_TOKEN: s.desktopToken }),
   };

@@ -1,6 +1,7 @@
 // The bundle's pg_hba.conf on a real PostgreSQL 15 listening on the VPS address inside a namespace pair: the
 // superuser is refused over TCP from the desktop and from the VPS's own networks even with its right password; each
-// role gets in only from where it connects on a real VPS; local connections are the superuser's, as its own uid.
+// role gets in only from where it connects on a real VPS; local connections are the superuser's, as its own uid,
+// and the backup role's, with its password.
 import fs from 'node:fs';
 import path from 'node:path';
 import type pg from 'pg';
@@ -69,20 +70,28 @@ describeWith([root, binary('ip'), binary('runuser'), binary(PSQL), binary(`${PG_
     expect((await psql('vps', pgc.db.user, pgc.db.password)).stderr).toMatch(refused(pgc.db.user, UNDERLAY.vps));
   });
 
-  it('lets n8n\'s and the backup\'s roles in from the networks the server is on (its containers\' networks on a VPS)', async () => {
-    for (const role of [pgc.roles.n8n, pgc.roles.backup]) {
-      const r = await psql('vps', role.user, role.password);
-      expect(r.stderr).toBe('');
-      expect(r.stdout.trim()).toBe(role.user);
-    }
+  it('lets n8n\'s role in from the networks the server is on (its containers\' networks on a VPS), and not the backup\'s', async () => {
+    const n8n = await psql('vps', pgc.roles.n8n.user, pgc.roles.n8n.password);
+    expect(n8n.stderr).toBe('');
+    expect(n8n.stdout.trim()).toBe(pgc.roles.n8n.user);
+    // The backups run pg_dump inside the postgres container, on its socket: over TCP the backup role is refused.
+    const backup = await psql('vps', pgc.roles.backup.user, pgc.roles.backup.password);
+    expect(backup.stderr).toMatch(refused(pgc.roles.backup.user, UNDERLAY.vps));
   });
 
-  it('takes local connections from the superuser only, and only as the server\'s own uid', async () => {
+  it('takes local connections from the superuser as the server\'s own uid, and from the backup role with its password', async () => {
     const socket = pgc.cluster.socketDir;
     const asRoot = await psql('vps', 'postgres', SUPERUSER_PASSWORD, socket);
     expect(asRoot.stderr).toMatch(/Peer authentication failed for user "postgres"/);
     const desktopLocal = await psql('vps', pgc.db.user, pgc.db.password, socket);
     expect(desktopLocal.stderr).toMatch(/no pg_hba.conf entry for host "\[local\]", user "jett"/);
+    const n8nLocal = await psql('vps', pgc.roles.n8n.user, pgc.roles.n8n.password, socket);
+    expect(n8nLocal.stderr).toMatch(/no pg_hba.conf entry for host "\[local\]", user "jett_n8n"/);
+    const backup = await psql('vps', pgc.roles.backup.user, pgc.roles.backup.password, socket);
+    expect(backup.stderr).toBe('');
+    expect(backup.stdout.trim()).toBe('jett_backup');
+    const backupWrong = await psql('vps', pgc.roles.backup.user, SUPERUSER_PASSWORD, socket);
+    expect(backupWrong.stderr).toMatch(/password authentication failed for user "jett_backup"/);
     const runuser = resolveBinary('runuser')!;
     const asPostgres = await pair.runner('vps').run(runuser, ['-u', 'postgres', '--', PSQL, '-h', socket, '-p', String(pgc.db.port), '-U', 'postgres', '-d', pgc.db.database, '-XAtc', 'SELECT current_user'], {
       env: { PATH: '/usr/bin:/bin' },

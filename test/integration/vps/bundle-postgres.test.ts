@@ -1,5 +1,5 @@
-// The bundle's database scripts on a real PostgreSQL 15: the role script, the migration script (as the owner role,
-// which the desktop's schema check then accepts) and the backup loop (as its read-only role), whose dumps restore.
+// The bundle's database scripts on a real PostgreSQL 15: the role script and the migration script (as the owner role,
+// which the desktop's schema check then accepts). The encrypted backups have their own test (backup-encrypted.test.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -17,14 +17,12 @@ describeWith([binary(`${PG_BIN_DIR}/postgres`), binary('psql'), binary('bash')],
   let cluster: PgCluster;
   let bundle: MadeBundle;
   let pgEnv: Map<string, string>;
-  let backupEnv: Map<string, string>;
   const PATH = `${PG_BIN_DIR}:${process.env.PATH ?? '/usr/bin:/bin'}`;
 
   beforeAll(async () => {
     cluster = await startPgCluster();
     bundle = await makeBundle();
     pgEnv = parseEnvFile(fs.readFileSync(path.join(bundle.dir, 'env/postgres.env'), 'utf8'));
-    backupEnv = parseEnvFile(fs.readFileSync(path.join(bundle.dir, 'env/backup.env'), 'utf8'));
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -105,49 +103,6 @@ describeWith([binary(`${PG_BIN_DIR}/postgres`), binary('psql'), binary('bash')],
       expect((await admin.query("SELECT to_regclass('broken_one') AS t")).rows).toEqual([{ t: null }]);
     } finally {
       await admin.end();
-    }
-  });
-
-  it('the backup loop dumps each database, drops dumps past retention, stops on TERM, and its dumps restore', async () => {
-    const backups = tempDir();
-    const old = path.join(backups, 'jett-20200101T000000Z.dump');
-    const recent = path.join(backups, 'jett-20200102T000000Z.dump');
-    for (const f of [old, recent]) fs.writeFileSync(f, 'x');
-    const now = Date.now() / 1000;
-    fs.utimesSync(old, now - 20 * 86400, now - 20 * 86400);
-    fs.utimesSync(recent, now - 2 * 86400, now - 2 * 86400);
-
-    const child = execa('sh', [path.join(bundle.dir, 'backup/backup.sh')], {
-      reject: false,
-      // As the compose file runs it: over TCP as the read-only role, with the password of env/backup.env.
-      env: { PATH, PGHOST: cluster.host, PGPORT: String(cluster.port), PGUSER: 'jett_backup', ...Object.fromEntries(backupEnv), BACKUP_DATABASES: 'jett n8n', BACKUP_INTERVAL_S: '3600', BACKUP_KEEP_DAYS: '14', BACKUP_DIR: backups },
-    });
-    const made = () => fs.readdirSync(backups).filter((f) => /^(jett|n8n)-\d{8}T\d{6}Z\.dump$/.test(f) && !['jett-20200102T000000Z.dump'].includes(f));
-    const deadline = Date.now() + 60_000;
-    while ((made().length < 2 || fs.existsSync(old)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    child.kill('SIGTERM');
-    const done = await child;
-    expect(done.exitCode).toBe(0);
-    expect(made().map((f) => f.split('-')[0]).sort()).toEqual(['jett', 'n8n']);
-    expect(fs.existsSync(old)).toBe(false);
-    expect(fs.existsSync(recent)).toBe(true);
-    expect(fs.readdirSync(backups).some((f) => f.endsWith('.partial'))).toBe(false);
-
-    // Restore the way restore.sh does (pg_restore in one transaction, objects owned by the owner role).
-    const dump = path.join(backups, made().find((f) => f.startsWith('jett-'))!);
-    const jett = tcpClient('jett', pgEnv.get('JETT_DB_PASSWORD')!, 'jett');
-    await jett.connect();
-    try {
-      const before = (await jett.query<{ n: string }>('SELECT count(*) AS n FROM jett_schema_migrations')).rows[0]!.n;
-      const admin = await cluster.adminClient('jett');
-      await admin.query('DELETE FROM jett_schema_migrations');
-      await admin.end();
-      const r = await execa('pg_restore', ['--single-transaction', '--clean', '--if-exists', '--no-owner', '--role=jett_owner', '-h', cluster.socketDir, '-p', String(cluster.port), '-U', 'postgres', '-d', 'jett', dump], { reject: false, env: { PATH } });
-      expect(r.stderr).toBe('');
-      expect(r.exitCode).toBe(0);
-      expect((await jett.query<{ n: string }>('SELECT count(*) AS n FROM jett_schema_migrations')).rows[0]!.n).toBe(before);
-    } finally {
-      await jett.end();
     }
   });
 });

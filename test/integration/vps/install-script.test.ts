@@ -78,12 +78,15 @@ describeWith([root, binary('bash'), binary('install'), binary('cmp')], 'install.
     for (const tool of ['dirname', 'id', 'install', 'cmp']) fs.symlinkSync(resolveBinary(tool)!, path.join(noUfw, tool));
     const r = await run(noUfw);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe('install: error: missing ufw: apt-get install wireguard-tools ufw, and Docker Engine (https://docs.docker.com/engine/install/)');
+    expect(r.stderr).toMatch(/^install: error: missing ufw( iptables)?( age)?( curl)?: apt-get install wireguard-tools ufw iptables age curl, and Docker Engine \(https:\/\/docs\.docker\.com\/engine\/install\/\)$/);
     expect(fs.existsSync(etc('wireguard'))).toBe(false);
     expect(calls()).toEqual([]);
   });
 
   it('installs: VPS key made on the VPS, wg0.conf 0600, firewall, data folders per uid, stack, schema, workflows', async () => {
+    // A VPS upgraded from a bundle with the old backup container still has that container's password file.
+    const stale = path.join(bundle.dir, 'env/backup.env');
+    fs.writeFileSync(stale, 'PGPASSWORD=left-by-the-old-backup-container\n', { mode: 0o600 });
     const r = await run();
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
@@ -100,12 +103,27 @@ describeWith([root, binary('bash'), binary('install'), binary('cmp')], 'install.
     expect(env.match(/^DOCKER_GID=.*$/gm)).toEqual(['DOCKER_GID=998']);
     expect(env.match(/^JETT_DATA=.*$/gm)).toEqual([`JETT_DATA=${bundle.dir}/data`]);
     expect(mode(path.join(bundle.dir, '.env'))).toBe(0o600);
+    expect(fs.existsSync(stale)).toBe(false);
     const owner = (d: string) => fs.statSync(path.join(bundle.dir, 'data', d)).uid;
-    expect([owner('postgres'), owner('backups'), owner('n8n'), owner('qdrant-storage'), owner('qdrant-snapshots'), owner('portainer')]).toEqual([70, 70, 1000, 1000, 1000, 1000]);
+    expect([owner('postgres'), owner('backups'), owner('n8n'), owner('qdrant-storage'), owner('qdrant-snapshots'), owner('portainer')]).toEqual([70, 0, 1000, 1000, 1000, 1000]);
+    expect(mode(path.join(bundle.dir, 'data', 'backups'))).toBe(0o700);
+
+    // Portainer's generated admin password: readable by its uid only (and root), so no first visitor claims the admin.
+    const secret = path.join(bundle.dir, 'secrets/portainer-admin-password');
+    expect([fs.statSync(secret).uid, mode(secret), mode(path.join(bundle.dir, 'secrets'))]).toEqual([1000, 0o400, 0o700]);
+
+    // The DOCKER-USER rule, persisted where ufw loads it at boot and on reload, for the bundle's tunnel address.
+    const after = fs.readFileSync(etc('ufw/after.rules'), 'utf8');
+    expect(after).toContain('*filter\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -m conntrack --ctorigdst 10.0.0.2/32 --ctdir ORIGINAL ! -i wg0 -j DROP\n-A DOCKER-USER -j RETURN\nCOMMIT\n');
+
+    // Encrypted backups on a timer, running the bundle's backup.sh as root.
+    expect(fs.readFileSync(etc('systemd/system/jett-backup.service'), 'utf8')).toContain(`ExecStart=${bundle.dir}/backup/backup.sh`);
+    expect(fs.readFileSync(etc('systemd/system/jett-backup.timer'), 'utf8')).toContain('OnUnitActiveSec=24h');
 
     const c = calls();
     expect(c).toEqual(expect.arrayContaining(['systemctl enable wg-quick@wg0', 'systemctl start wg-quick@wg0', 'systemctl daemon-reload']));
-    expect(c).toEqual(expect.arrayContaining(['ufw default deny incoming', 'ufw default allow outgoing', "ufw limit 22/tcp comment SSH (rate-limited)", 'ufw allow 51820/udp comment WireGuard', 'ufw --force enable']));
+    expect(c).toEqual(expect.arrayContaining(['ufw default deny incoming', 'ufw default allow outgoing', "ufw limit 22/tcp comment SSH (rate-limited)", 'ufw allow 51820/udp comment WireGuard', 'ufw --force enable', 'ufw reload']));
+    expect(c).toEqual(expect.arrayContaining(['systemctl enable --now jett-backup.timer']));
     expect(c).toEqual(expect.arrayContaining(['docker compose pull --quiet', 'docker compose up -d --remove-orphans']));
     // The roles first, then each migration through the superuser's local socket (it does SET ROLE jett_owner).
     const roles = c.indexOf('docker compose exec -T postgres bash /docker-entrypoint-initdb.d/10-jett-roles.sh');
@@ -128,6 +146,9 @@ describeWith([root, binary('bash'), binary('install'), binary('cmp')], 'install.
     expect(c.filter((l) => /^systemctl (start|restart|daemon-reload)/.test(l))).toEqual([]);
     expect(c.filter((l) => l.startsWith('wg genkey'))).toEqual([]);
     expect(fs.readFileSync(path.join(bundle.dir, '.env'), 'utf8').match(/^DOCKER_GID=/gm)).toHaveLength(1);
+    // The after.rules block is not doubled, and ufw is not reloaded for nothing.
+    expect(fs.readFileSync(etc('ufw/after.rules'), 'utf8').match(/^# BEGIN jett DOCKER-USER/gm)).toHaveLength(1);
+    expect(c).not.toContain('ufw reload');
   });
 
   it('restarts the tunnel when the bundle brings a changed wg0.conf', async () => {

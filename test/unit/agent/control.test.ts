@@ -8,13 +8,27 @@ import { ControlAuthError, ControlClient } from '../../../main/core/control/clie
 import type { ControlLimits } from '../../../main/core/control/connection.js';
 import { newNonce, proofFor } from '../../../main/core/control/handshake.js';
 import { ControlServer } from '../../../main/core/control/server.js';
-import { CONTROL_MAX_APPEND, CONTROL_MAX_LINE_BYTES, OutboxAppendParamsSchema } from '../../../main/core/contracts/control.js';
+import { CONTROL_MAX_APPEND, CONTROL_MAX_LINE_BYTES, type ControlEvent } from '../../../main/core/contracts/control.js';
+import { ErrorEnvelopeSchema } from '../../../main/core/contracts/errors.js';
+import type { StatusSnapshot } from '../../../main/core/contracts/status.js';
 import { JettError } from '../../../main/core/errors.js';
 import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';
+import { EVENT_NAMES, EVENT_SAMPLES } from '../../helpers/event-samples.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const SECRET = 'k3y-only-the-user-can-read-0123456789abcdef';
+
+/** What the fake agent's `status` answers: a snapshot as the contract has it. */
+const SNAPSHOT: StatusSnapshot = {
+  agent: { pid: 4242, version: '0.1.0', startedAt: '2026-11-27T09:00:00.000Z' },
+  tunnel: { state: 'up', reason: 'handshake 5 s ago', handshakeAgeS: 5, rxBytes: 1024, txBytes: 2048, probeRttMs: 3, endpoint: 'vps.example.org:51820' },
+  outbox: { pending: 0, oldestPendingAgeS: null, dead: 0, lastSuccessAt: null },
+  inbox: { pending: 0 },
+  heartbeat: { lastSentAt: null, failures: 0 },
+  voice: { state: 'idle' },
+};
+const SYNC_ROUND = { pushed: 3, rejected: 0, pulled: 0, handled: 0, lastSeq: 3 };
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -24,7 +38,7 @@ afterEach(async () => {
 interface StartOptions {
   onFailure?: (err: Error) => void;
   /** Replaces the status handler. */
-  status?: () => Promise<unknown>;
+  status?: () => Promise<StatusSnapshot>;
   limits?: Partial<ControlLimits>;
   now?: () => number;
 }
@@ -38,16 +52,16 @@ async function start(opts: StartOptions = {}) {
     path: sock,
     secret: SECRET,
     handlers: {
-      status: opts.status ?? (async () => (calls.push('status'), { tunnel: 'up' })),
-      'sync.once': async () => ({ pushed: 3 }),
+      status: opts.status ?? (async () => (calls.push('status'), SNAPSHOT)),
+      'sync.once': async () => SYNC_ROUND,
       'tunnel.up': async () => {
         throw new JettError('wg-quick up failed: interface name "jett0" is in use', 'run `jett tunnel down` first');
       },
-      'tunnel.down': async () => ({}),
+      'tunnel.down': async () => undefined,
       'tunnel.nudge': async () => undefined,
       'voice.toggle': async () => undefined,
-      'outbox.status': async () => ({ pending: 0 }),
-      'outbox.append': async (params) => (calls.push('outbox.append'), OutboxAppendParamsSchema.parse(params).payloads.length),
+      'outbox.status': async () => ({ ...SNAPSHOT.outbox, sent: 0, lastError: null }),
+      'outbox.append': async (params) => (calls.push('outbox.append'), { first: 1, last: params.payloads.length }),
     },
     bus,
     logger: createLogger({ sink: (l) => logs.push(JSON.parse(l) as Record<string, unknown>), format: 'json' }),
@@ -120,8 +134,8 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
   it('answer a method, and turn an agent error into a JettError with its fix', async () => {
     const { sock } = await start();
     const client = (await ControlClient.connect(sock, SECRET))!;
-    expect(await client.call('status')).toEqual({ tunnel: 'up' });
-    expect(await client.call('sync.once')).toEqual({ pushed: 3 });
+    expect(await client.call('status')).toEqual(SNAPSHOT);
+    expect(await client.call('sync.once')).toEqual(SYNC_ROUND);
     await expect(client.call('tunnel.up')).rejects.toMatchObject({ message: expect.stringContaining('in use'), fix: 'run `jett tunnel down` first' });
     client.close();
   });
@@ -150,10 +164,11 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
   it('pass params to the method, which refuses invalid ones with the path and the rule', async () => {
     const { sock } = await start();
     const client = (await ControlClient.connect(sock, SECRET))!;
-    expect(await client.call('outbox.append', { kind: 'note', payloads: [{ a: 1 }, { a: 2 }] })).toBe(2);
+    expect(await client.call('outbox.append', { kind: 'note', payloads: [{ a: 1 }, { a: 2 }] })).toEqual({ first: 1, last: 2 });
     await expect(client.call('outbox.append', { kind: 'DROP TABLE', payloads: [1] })).rejects.toThrow(/invalid params: kind: kind is a short lowercase name/);
     await expect(client.call('outbox.append', { kind: 'note', payloads: Array(CONTROL_MAX_APPEND + 1).fill(0) })).rejects.toThrow(/invalid params: payloads/);
-    await expect(client.call('outbox.append', { kind: 'note', payloads: [1], admin: true })).rejects.toThrow(/invalid params/);
+    const withExtraField = { kind: 'note', payloads: [1], admin: true };
+    await expect(client.call('outbox.append', withExtraField)).rejects.toThrow(/invalid params/);
     client.close();
   });
 
@@ -164,19 +179,119 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
     expect(failures).toEqual(['EMFILE: too many open files']);
     await server.listen();
     const client = (await ControlClient.connect(sock, SECRET))!;
-    expect(await client.call('status')).toEqual({ tunnel: 'up' });
+    expect(await client.call('status')).toEqual(SNAPSHOT);
     client.close();
   });
 
   it('stream bus events to a subscriber', async () => {
     const { sock, bus } = await start();
     const client = (await ControlClient.connect(sock, SECRET))!;
-    const got: { event: string; payload: unknown }[] = [];
-    await client.subscribe((event, payload) => got.push({ event, payload }));
+    const got: ControlEvent[] = [];
+    await client.subscribe((e) => void got.push(e));
     bus.emit('tunnel.state', { from: 'up', to: 'degraded', reason: '2 probes failed', at: 'now' });
     await client.call('status');
     expect(got).toEqual([{ event: 'tunnel.state', payload: { from: 'up', to: 'degraded', reason: '2 probes failed', at: 'now' } }]);
     client.close();
+  });
+
+  it('forward every event of the event map to a subscriber, and name them all in the subscribe reply', async () => {
+    const { sock, bus } = await start();
+    const c = await rawAuthed(sock);
+    c.send({ id: 1, method: 'events.subscribe' });
+    const reply = await c.next();
+    expect(reply).toMatchObject({ id: 1, ok: true });
+    expect([...(reply.result as { subscribed: string[] }).subscribed].sort()).toEqual([...EVENT_NAMES].sort());
+
+    const client = (await ControlClient.connect(sock, SECRET))!;
+    const got: ControlEvent[] = [];
+    await client.subscribe((e) => void got.push(e));
+    for (const name of EVENT_NAMES) bus.emit(name, EVENT_SAMPLES[name]);
+    // One round trip: every event line the agent wrote before its answer has been read.
+    await client.call('tunnel.nudge');
+    expect(got).toEqual(EVENT_NAMES.map((name) => ({ event: name, payload: EVENT_SAMPLES[name] })));
+    client.close();
+  });
+
+  it('leave out, on the client, an event whose payload breaks its schema (an agent of another version)', async () => {
+    const { sock, bus } = await start();
+    const client = (await ControlClient.connect(sock, SECRET))!;
+    const got: ControlEvent[] = [];
+    await client.subscribe((e) => void got.push(e));
+    bus.emit('voice.turn', { id: 'from-another-version' } as never);
+    bus.emit('voice.turn', EVENT_SAMPLES['voice.turn']);
+    await client.call('tunnel.nudge');
+    expect(got).toEqual([{ event: 'voice.turn', payload: EVENT_SAMPLES['voice.turn'] }]);
+    client.close();
+  });
+
+  it('answer bad params with the error envelope: code invalid-params and each wrong field, before the method runs', async () => {
+    const { sock, calls } = await start();
+    const c = await rawAuthed(sock);
+    c.send({ id: 3, method: 'outbox.append', params: { kind: 'DROP TABLE', payloads: [] } });
+    const reply = await c.next();
+    expect(reply).toMatchObject({ id: 3, ok: false });
+    const error = ErrorEnvelopeSchema.parse(reply.error);
+    expect(error).toMatchObject({
+      code: 'invalid-params',
+      name: 'UsageError',
+      message: 'invalid params: kind: kind is a short lowercase name such as note or automation.result',
+      fix: 'see main/core/contracts/control.ts for what each method takes',
+    });
+    expect(error.issues.map((i) => i.path)).toEqual(['kind', 'payloads']);
+    // A method that takes no params refuses some.
+    c.send({ id: 4, method: 'status', params: { verbose: true } });
+    expect(ErrorEnvelopeSchema.parse((await c.next()).error)).toMatchObject({ code: 'invalid-params', issues: [{ path: '' }] });
+    expect(calls).toEqual([]);
+
+    // The client rebuilds the same error, code and fields included.
+    const client = (await ControlClient.connect(sock, SECRET))!;
+    const err = await client.call('outbox.append', { kind: 'DROP TABLE', payloads: [1] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JettError);
+    expect(err).toMatchObject({ name: 'UsageError', errorCode: 'invalid-params', issues: [{ path: 'kind' }] });
+    client.close();
+  });
+
+  it('name each refusal with its code in the envelope', async () => {
+    const { sock } = await start({
+      status: async () => {
+        throw new Error('ECONNREFUSED 10.0.0.2:5432 password=hunter2');
+      },
+    });
+    const c = await rawAuthed(sock);
+    const errorOf = async () => ErrorEnvelopeSchema.parse((await c.next()).error);
+    c.send('not json');
+    expect(await errorOf()).toMatchObject({ code: 'invalid-request' });
+    c.send({ id: 2, method: 'rm -rf' });
+    expect(await errorOf()).toMatchObject({ code: 'invalid-request' });
+    c.send({ id: 3, method: 'tunnel.up' });
+    expect(await errorOf()).toEqual({ code: 'failed', name: 'JettError', message: 'wg-quick up failed: interface name "jett0" is in use', fix: 'run `jett tunnel down` first', issues: [] });
+    // An unexpected error's text stays in the agent's log.
+    c.send({ id: 4, method: 'status' });
+    const internal = await errorOf();
+    expect(internal).toMatchObject({ code: 'internal', name: 'InternalError' });
+    expect(JSON.stringify(internal)).not.toContain('hunter2');
+    c.socket.write('x'.repeat(CONTROL_MAX_LINE_BYTES + 10));
+    expect(await errorOf()).toMatchObject({ code: 'too-large' });
+    await c.closed;
+
+    const stranger = await raw(sock);
+    await stranger.next();
+    stranger.send({ proof: 'c'.repeat(64), nonce: newNonce() });
+    expect(ErrorEnvelopeSchema.parse((await stranger.next()).error)).toMatchObject({ code: 'refused' });
+  });
+
+  it('answer only what the contract names: a stray field is dropped, a reply that breaks it is refused', async () => {
+    let answer: unknown = { ...SNAPSHOT, controlToken: SECRET };
+    const { sock, logs } = await start({ status: async () => answer as StatusSnapshot });
+    const c = await rawAuthed(sock);
+    c.send({ id: 1, method: 'status' });
+    const first = await c.next();
+    expect(first).toEqual({ id: 1, ok: true, result: SNAPSHOT });
+    answer = { tunnel: 'up' };
+    c.send({ id: 2, method: 'status' });
+    const second = await c.next();
+    expect(ErrorEnvelopeSchema.parse(second.error)).toMatchObject({ code: 'bad-reply', message: 'status: the agent produced a reply that breaks the contract' });
+    expect(logs.some((l) => l.msg === 'control reply does not match the contract')).toBe(true);
   });
 
   it('leave alone a socket file that is no longer theirs when they close', async () => {
@@ -187,6 +302,45 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
     await server.close();
     expect(fs.existsSync(sock)).toBe(true);
     await new Promise<void>((r) => successor.close(() => r()));
+  });
+});
+
+/** An agent of another version: it proves the token, then answers every request with `answer(id)`. */
+async function otherVersionAgent(answer: (id: number) => unknown) {
+  const sock = path.join(tempDir(), 'control.sock');
+  const server = net.createServer((socket) => {
+    socket.setEncoding('utf8');
+    const agentNonce = newNonce();
+    let authed = false;
+    socket.write(`${JSON.stringify({ hello: 'jett-control/1', nonce: agentNonce })}\n`);
+    socket.on('data', (d: string) => {
+      for (const line of d.split('\n').filter(Boolean)) {
+        const msg = JSON.parse(line) as { nonce?: string; id?: number };
+        if (!authed) {
+          authed = true;
+          socket.write(`${JSON.stringify({ proof: proofFor(SECRET, 'server', agentNonce, msg.nonce!) })}\n`);
+        } else socket.write(`${JSON.stringify(answer(msg.id!))}\n`);
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(sock, () => r()));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  const client = (await ControlClient.connect(sock, SECRET))!;
+  cleanups.push(() => client.close());
+  return client;
+}
+
+describe.runIf(process.platform !== 'win32')('ControlClient', () => {
+  it('refuses a result that breaks the contract, with code bad-reply, even from an agent that knows the token', async () => {
+    const client = await otherVersionAgent((id) => ({ id, ok: true, result: { tunnel: 'up' } }));
+    const err = await client.call('status').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JettError);
+    expect(err).toMatchObject({ errorCode: 'bad-reply', message: expect.stringMatching(/^status: the agent answered outside the contract/) });
+  });
+
+  it('fails a call whose error reply is not the envelope (an older agent) instead of waiting for ever', async () => {
+    const client = await otherVersionAgent((id) => ({ id, ok: false, error: { name: 'JettError', message: 'wg-quick up failed', fix: 'run `jett tunnel down` first' } }));
+    await expect(client.call('tunnel.up')).rejects.toMatchObject({ errorCode: 'bad-reply', message: expect.stringMatching(/^tunnel\.up: the agent answered outside the contract/) });
   });
 });
 
@@ -292,8 +446,10 @@ describe.runIf(process.platform !== 'win32')('control endpoint backpressure', ()
     c.socket.pause();
     const requests = 100_000;
     let sent = 0;
+    // A method with a short reply: with long ones (a whole snapshot) the reply queue passes its high-water mark for a
+    // moment between two batches, and `settle` below would take that brief pause for the one this test is about.
     for (let id = 1; id <= requests; id++) {
-      const line = `${JSON.stringify({ id, method: 'status' })}\n`;
+      const line = `${JSON.stringify({ id, method: 'tunnel.nudge' })}\n`;
       sent += line.length;
       c.socket.write(line);
     }
@@ -304,7 +460,7 @@ describe.runIf(process.platform !== 'win32')('control endpoint backpressure', ()
     };
     await settle();
     const readAtPause = conn!.bytesRead;
-    const reply = `${JSON.stringify({ id: requests, ok: true, result: { tunnel: 'up' } })}\n`.length;
+    const reply = `${JSON.stringify({ id: requests, ok: true, result: null })}\n`.length;
     // What the agent holds for this client: at most the socket's high-water mark plus one reply per request in flight.
     const bound = conn!.writableHighWaterMark + maxInFlight * reply;
     expect(conn!.writableLength).toBeLessThanOrEqual(bound);
@@ -329,7 +485,7 @@ describe.runIf(process.platform !== 'win32')('control endpoint backpressure', ()
         most = Math.max(most, ++running);
         await new Promise<void>((r) => gates.push(r));
         running--;
-        return { tunnel: 'up' };
+        return SNAPSHOT;
       },
     });
     const c = await rawAuthed(sock);

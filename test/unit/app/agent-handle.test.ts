@@ -8,6 +8,7 @@ import { ControlServer } from '../../../main/core/control/server.js';
 import { JettError } from '../../../main/core/errors.js';
 import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';
+import { EVENT_NAMES, EVENT_SAMPLES, voiceTurn } from '../../helpers/event-samples.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { snapshot } from './helpers.js';
 
@@ -21,24 +22,26 @@ async function attach() {
   const sock = path.join(tempDir(), 'control.sock');
   const bus = new EventBus();
   const calls: string[] = [];
-  const record = (name: string, result: unknown = undefined) => async () => {
-    calls.push(name);
-    return result;
-  };
+  const record =
+    <T = undefined>(name: string, result?: T) =>
+    async () => {
+      calls.push(name);
+      return result as T;
+    };
   const server = new ControlServer({
     path: sock,
     secret: SECRET,
     handlers: {
       status: record('status', snapshot({ tunnel: { state: 'up', handshakeAgeS: 9 } })),
-      'sync.once': record('sync.once', { pushed: 0 }),
+      'sync.once': record('sync.once', { pushed: 0, rejected: 0, pulled: 0, handled: 0, lastSeq: null }),
       'tunnel.up': record('tunnel.up'),
       'tunnel.down': async () => {
         throw new JettError('wg-quick down failed: jett0 is not a WireGuard interface', 'check `jett tunnel status`');
       },
       'tunnel.nudge': record('tunnel.nudge'),
       'voice.toggle': record('voice.toggle'),
-      'outbox.status': record('outbox.status', { pending: 0 }),
-      'outbox.append': record('outbox.append', 0),
+      'outbox.status': record('outbox.status', { pending: 0, oldestPendingAgeS: null, dead: 0, lastSuccessAt: null, sent: 0, lastError: null }),
+      'outbox.append': record('outbox.append', { first: 1, last: 1 }),
     },
     bus,
     logger: createLogger({ sink: () => {}, format: 'json' }),
@@ -81,5 +84,16 @@ describe('attachedHandle', () => {
     const seen = new Promise((resolve) => handle.on('tunnel.state', resolve));
     bus.emit('tunnel.state', { from: 'up', to: 'lost', reason: 'no answer', at: '2026-11-27T10:00:00.000Z' });
     await expect(seen).resolves.toEqual({ from: 'up', to: 'lost', reason: 'no answer', at: '2026-11-27T10:00:00.000Z' });
+  });
+
+  it('receives every event of the map, voice turns included, each on its own name', async () => {
+    const { handle, bus } = await attach();
+    const seen: Array<{ event: string; payload: unknown }> = [];
+    for (const name of EVENT_NAMES) handle.on(name, (payload) => void seen.push({ event: name, payload }));
+    for (const name of EVENT_NAMES) bus.emit(name, EVENT_SAMPLES[name]);
+    bus.emit('voice.turn', voiceTurn('t2', 950));
+    // One round trip on the same connection: the events written before its answer have arrived.
+    await handle.status();
+    expect(seen).toEqual([...EVENT_NAMES.map((name) => ({ event: name, payload: EVENT_SAMPLES[name] })), { event: 'voice.turn', payload: voiceTurn('t2', 950) }]);
   });
 });

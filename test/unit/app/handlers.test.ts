@@ -9,7 +9,8 @@ import { registerIpcHandlers } from '../../../main/app/ipc/register.js';
 import { SafeStorageSecretStore } from '../../../main/app/secrets/safe-storage-store.js';
 import { qrRows } from '../../../main/app/tunnel-settings.js';
 import { ConfigStore } from '../../../main/core/config/store.js';
-import { INVOKE_CHANNELS, IpcErrorViewSchema, type InvokeChannel } from '../../../main/core/contracts/ipc.js';
+import { ErrorEnvelopeSchema } from '../../../main/core/contracts/errors.js';
+import { INVOKE_CHANNELS, type InvokeChannel } from '../../../main/core/contracts/ipc.js';
 import { generateKeyPair, generatePresharedKey, fingerprint } from '../../../main/core/tunnel/keys.js';
 import { renderDesktopConfig } from '../../../main/core/tunnel/config.js';
 import { ipcMain, MockWebContents, safeStorage } from '../../mocks/electron.js';
@@ -74,7 +75,7 @@ describe('the window handlers', () => {
     expect(JSON.stringify(r)).not.toContain(privateKey);
     // A second "generate" without "replace" would cut the desktop off: refused, the key kept.
     const again = await t.call('tunnel:generateKeys', { replace: false });
-    expect(IpcErrorViewSchema.parse((again as { error: unknown }).error).message).toContain('a private key is already stored');
+    expect(ErrorEnvelopeSchema.parse((again as { error: unknown }).error).message).toContain('a private key is already stored');
     expect(await t.secrets.get('tunnel.privateKey')).toBe(privateKey);
   });
 
@@ -116,7 +117,7 @@ describe('the window handlers', () => {
     fs.writeFileSync(file, `[Interface]\nPrivateKey = ${desktop.privateKey}\nAddress = 10.0.0.1/24\n\n[Peer]\nPublicKey = ${desktop.privateKey.slice(0, 40)}\nAllowedIPs = 10.0.0.2/32\n`);
     t.chosen.file = file;
     const r = await t.call('tunnel:importConf');
-    const err = IpcErrorViewSchema.parse((r as { error: unknown }).error);
+    const err = ErrorEnvelopeSchema.parse((r as { error: unknown }).error);
     expect(err.message).toMatch(/bad\.conf: line 6: PublicKey is not a WireGuard key/);
     expect(JSON.stringify(err)).not.toContain(desktop.privateKey.slice(0, 40));
     expect(await t.secrets.list()).toEqual([]);
@@ -127,7 +128,7 @@ describe('the window handlers', () => {
     const file = path.join(t.home, 'huge.conf');
     fs.writeFileSync(file, `# ${'x'.repeat(70_000)}\n`);
     t.chosen.file = file;
-    const err = IpcErrorViewSchema.parse(((await t.call('tunnel:importConf')) as { error: unknown }).error);
+    const err = ErrorEnvelopeSchema.parse(((await t.call('tunnel:importConf')) as { error: unknown }).error);
     expect(err.message).toContain('larger than 65536 bytes');
   });
 
@@ -153,7 +154,7 @@ describe('the window handlers', () => {
   it('saves settings all or nothing, with the schema\'s messages per field', async () => {
     const t = setup();
     const bad = await t.call('settings:save', { section: 'tunnel', values: { endpoint: 'vps.example.org:51820', keepalive: 70000 } });
-    const err = IpcErrorViewSchema.parse((bad as { error: unknown }).error);
+    const err = ErrorEnvelopeSchema.parse((bad as { error: unknown }).error);
     expect(err.issues.map((i) => i.path)).toEqual(['tunnel.keepalive']);
     expect(t.config.load().tunnel.endpoint).toBe('');
     const good = await t.call('settings:save', { section: 'postgres', values: { host: '10.0.0.2', port: 5433, database: 'jett_prod', user: 'jett' } });

@@ -2,7 +2,8 @@
 // arguments are refused with a clear error; replies that break the contract never leave main.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerIpcHandlers, type Handlers } from '../../../main/app/ipc/register.js';
-import { IPC_MAX_MESSAGE_BYTES, INVOKE_CHANNELS, IpcErrorViewSchema, type InvokeChannel } from '../../../main/core/contracts/ipc.js';
+import { ErrorEnvelopeSchema } from '../../../main/core/contracts/errors.js';
+import { IPC_MAX_MESSAGE_BYTES, INVOKE_CHANNELS, type InvokeChannel } from '../../../main/core/contracts/ipc.js';
 import { JettError } from '../../../main/core/errors.js';
 import { ipcMain, MockWebContents, MockWebFrame } from '../../mocks/electron.js';
 import { eventFrom, snapshot } from './helpers.js';
@@ -19,7 +20,7 @@ function handlers(over: Partial<Handlers> = {}): Handlers {
 }
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: unknown };
-const errorOf = (r: unknown) => IpcErrorViewSchema.parse((r as { error: unknown }).error);
+const errorOf = (r: unknown) => ErrorEnvelopeSchema.parse((r as { error: unknown }).error);
 
 let win: MockWebContents;
 beforeEach(() => {
@@ -128,9 +129,15 @@ describe('registerIpcHandlers', () => {
       }),
       log,
     );
-    expect(errorOf(await ipcMain.invoke('tunnel:up', eventFrom(win)))).toEqual({ name: 'JettError', message: 'wg-quick up failed: interface name "jett0" is in use', fix: 'take the other interface down', issues: [] });
+    expect(errorOf(await ipcMain.invoke('tunnel:up', eventFrom(win)))).toEqual({
+      code: 'failed',
+      name: 'JettError',
+      message: 'wg-quick up failed: interface name "jett0" is in use',
+      fix: 'take the other interface down',
+      issues: [],
+    });
     const hidden = errorOf(await ipcMain.invoke('tunnel:down', eventFrom(win)));
-    expect(hidden.name).toBe('InternalError');
+    expect(hidden).toMatchObject({ code: 'internal', name: 'InternalError' });
     expect(JSON.stringify(hidden)).not.toContain('secret-path');
   });
 

@@ -2,7 +2,8 @@
 // hotkey wired, OS events passed on, and IPC answering our window only.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { startShell, type ShellApp } from '../../../main/app/shell.js';
-import { IpcErrorViewSchema, SettingsViewSchema, StatusViewSchema } from '../../../main/core/contracts/ipc.js';
+import { ErrorEnvelopeSchema } from '../../../main/core/contracts/errors.js';
+import { SettingsViewSchema, StatusViewSchema } from '../../../main/core/contracts/ipc.js';
 import * as electron from '../../mocks/electron.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { eventFrom, FakeAgent, snapshot } from './helpers.js';
@@ -181,7 +182,7 @@ describe('startShell', () => {
     expect(SettingsViewSchema.parse(ok.value).secretStore.kind).toBe('file');
     const foreign = (await ipcMain.invoke('settings:get', eventFrom(new MockWebContents()))) as { ok: boolean; error: unknown };
     expect(foreign.ok).toBe(false);
-    expect(IpcErrorViewSchema.parse(foreign.error).message).toBe('settings:get: refused: the message did not come from a Jett window');
+    expect(ErrorEnvelopeSchema.parse(foreign.error).message).toBe('settings:get: refused: the message did not come from a Jett window');
     // Status pushes reach the window, checked against the contract.
     agent.current = snapshot({ tunnel: { state: 'up', handshakeAgeS: 5 } });
     await shell!.refresh();

@@ -2,11 +2,12 @@
 // DESIGN.md yields a finding per weakness it lists, and bad input gets a clear error.
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify as stringifyYaml } from 'yaml';
 import { ComposeAuditReportSchema, COMPOSE_RULE_IDS, type ComposeAuditReport } from '../../../main/core/contracts/vps.js';
-import { auditComposeFile, auditComposeText } from '../../../main/core/vps/audit-compose.js';
+import { auditComposeFile, auditComposeText, MAX_COMPOSE_BYTES, readComposeFile } from '../../../main/core/vps/audit-compose.js';
 import { healthcheckPrograms } from '../../../main/core/vps/audit-rules.js';
 import { ComposeError, parsePortText } from '../../../main/core/vps/compose-doc.js';
 import { imageProfile, parseImageRef } from '../../../main/core/vps/images.js';
@@ -24,19 +25,19 @@ function ymlIn(sub: string): string[] {
     .map((f) => path.join(FIXTURES, sub, f));
 }
 
-/** The `# expect: RULE SEVERITY` markers of a fixture, as "rule severity line". */
+/** The `# expect: RULE SEVERITY [accepted]` markers of a fixture, as "rule severity line[ accepted]". */
 function expectations(file: string): string[] {
   return fs
     .readFileSync(file, 'utf8')
     .split('\n')
     .flatMap((l, i) => {
-      const m = /# expect: (\S+) (\S+)/.exec(l);
-      return m ? [`${m[1]} ${m[2]} ${i + 1}`] : [];
+      const m = /# expect: (\S+) (\S+)( accepted)?/.exec(l);
+      return m ? [`${m[1]} ${m[2]} ${i + 1}${m[3] ?? ''}`] : [];
     })
     .sort();
 }
 
-const found = (r: ComposeAuditReport) => r.findings.map((f) => `${f.rule} ${f.severity} ${f.line}`).sort();
+const found = (r: ComposeAuditReport) => r.findings.map((f) => `${f.rule} ${f.severity} ${f.line}${f.accepted === null ? '' : ' accepted'}`).sort();
 
 describe('audit compose: planted flaws', () => {
   const flaws = ymlIn('flaws');
@@ -91,7 +92,7 @@ describe('jett audit compose (CLI)', () => {
     expect(r.code).toBe(1);
     const report = ComposeAuditReportSchema.parse(JSON.parse(r.stdout));
     expect(report.tunnelAddress).toBe('10.0.0.2');
-    expect(report.counts).toEqual({ high: 1, medium: 0, low: 0 });
+    expect(report.counts).toEqual({ high: 1, medium: 0, low: 0, accepted: 0 });
     expect(report.findings[0]).toMatchObject({ service: 'postgres', rule: 'ports-tunnel-only', severity: 'high' });
   });
 
@@ -138,6 +139,69 @@ describe('jett audit compose (CLI)', () => {
     expect(missing.stderr).toContain('no such file');
   });
 
+  it('an accepted high finding is shown as accepted with its severity and reason, and does not fail the audit', async () => {
+    const file = path.join(FIXTURES, 'flaws', 'socket-proxy-writes-accepted.yml');
+    const json = await jett(['audit', 'compose', file, '--json'], { home });
+    expect(json.code).toBe(0);
+    const report = ComposeAuditReportSchema.parse(JSON.parse(json.stdout));
+    expect(report.counts).toEqual({ high: 0, medium: 0, low: 0, accepted: 1 });
+    expect(report.findings).toEqual([expect.objectContaining({ rule: 'docker-api-writes', severity: 'high', service: 'socket-proxy', accepted: expect.stringContaining('WireGuard only') })]);
+    expect(report.findings[0]!.message).toMatch(/root on the host/);
+    const text = await jett(['audit', 'compose', file], { home });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^high {3}.*socket-proxy: docker-api-writes: /m);
+    expect(text.stdout).toContain('accepted (x-jett-accept): Portainer manages');
+    expect(text.stdout).toContain('no open findings, 1 accepted');
+  });
+
+  it('the same proxy without the acceptance fails the audit: root on the host', async () => {
+    const r = await jett(['audit', 'compose', path.join(FIXTURES, 'flaws', 'socket-proxy-writes.yml'), '--json'], { home });
+    expect(r.code).toBe(1);
+    const f = ComposeAuditReportSchema.parse(JSON.parse(r.stdout)).findings[0]!;
+    expect(f).toMatchObject({ rule: 'docker-api-writes', severity: 'high', accepted: null });
+    expect(f.message).toContain('"portainer" can start a privileged container');
+  });
+
+  it("an acceptance for another service or rule accepts nothing: a host escape stays open", () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'flaws', 'host-pid.yml'), 'utf8') + 'x-jett-accept:\n  - {rule: host-escape, service: quoted, reason: only the quoted one}\n';
+    const r = auditComposeText(text, 'pid.yml', TUNNEL);
+    expect(r.findings.map((f) => [f.service, f.accepted !== null])).toEqual([['plain', false], ['quoted', true]]);
+    expect(r.counts).toMatchObject({ high: 1, accepted: 1 });
+  });
+
+  it('/dev/zero is refused at once, not read until memory runs out', async () => {
+    const r = await jett(['audit', 'compose', '/dev/zero'], { home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot read /dev/zero: it is not a regular file (a device, FIFO or socket)');
+    expect(r.stderr).toMatch(/fix: /);
+  });
+
+  it('a FIFO with no writer is refused without blocking', async () => {
+    const fifo = path.join(tempDir(), 'compose.yml');
+    await execa('/usr/bin/mkfifo', [fifo]);
+    // In a child process: a blocking open would wait for a writer forever, and the timeout would kill it.
+    const r = await execa(process.execPath, [path.resolve(__dirname, '../../../bin/jett.mjs'), 'audit', 'compose', fifo], { env: { JETT_HOME: home }, reject: false, timeout: 60_000 });
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('it is not a regular file');
+  });
+
+  it('a file over 1 MiB is refused with the limit named; one just under it is audited', () => {
+    const dir = tempDir();
+    const head = fs.readFileSync(path.join(FIXTURES, 'clean', 'anchors.yml'), 'utf8');
+    const big = path.join(dir, 'big.yml');
+    fs.writeFileSync(big, head + `# ${'x'.repeat(MAX_COMPOSE_BYTES)}\n`);
+    expect(() => auditComposeFile(big, TUNNEL)).toThrow(/larger than 1048576 bytes \(1 MiB\)/);
+    const fits = path.join(dir, 'fits.yml');
+    fs.writeFileSync(fits, head + `# ${'x'.repeat(MAX_COMPOSE_BYTES - head.length - 3)}\n`);
+    expect(fs.statSync(fits).size).toBe(MAX_COMPOSE_BYTES);
+    expect(auditComposeFile(fits, TUNNEL).findings).toEqual([]);
+  });
+
+  it('a folder is refused with what it is', () => {
+    expect(() => readComposeFile(tempDir())).toThrow(/it is a folder/);
+  });
+
   it('an alias bomb is refused, not expanded', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`), 'services:', '  s:', '    image: *i'].join('\n');
     expect(() => auditComposeText(bomb, 'bomb.yml', TUNNEL)).toThrow(/bomb.yml: the YAML cannot be expanded/);
@@ -145,10 +209,16 @@ describe('jett audit compose (CLI)', () => {
 
   it('any input gives a report or a ComposeError, never a crash', () => {
     const service = fc.dictionary(
-      fc.constantFrom('image', 'user', 'read_only', 'ports', 'volumes', 'tmpfs', 'environment', 'healthcheck', 'networks', 'cap_drop', 'cap_add', 'security_opt', 'deploy', 'mem_limit', 'network_mode', 'privileged'),
+      fc.constantFrom('image', 'user', 'read_only', 'ports', 'volumes', 'tmpfs', 'environment', 'healthcheck', 'networks', 'cap_drop', 'cap_add', 'security_opt', 'deploy', 'mem_limit', 'network_mode', 'privileged', 'pid', 'ipc', 'userns_mode', 'devices', 'device_cgroup_rules', 'volumes_from'),
       fc.jsonValue({ maxDepth: 3 }),
     );
-    const compose = fc.record({ services: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(service, fc.jsonValue({ maxDepth: 2 }))), networks: fc.jsonValue({ maxDepth: 2 }) });
+    const accept = fc.oneof(fc.array(fc.record({ rule: fc.oneof(fc.constantFrom(...COMPOSE_RULE_IDS), fc.string()), service: fc.string({ maxLength: 8 }), reason: fc.jsonValue({ maxDepth: 1 }) })), fc.jsonValue({ maxDepth: 2 }));
+    const compose = fc.record({
+      services: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.oneof(service, fc.jsonValue({ maxDepth: 2 }))),
+      networks: fc.jsonValue({ maxDepth: 2 }),
+      volumes: fc.jsonValue({ maxDepth: 3 }),
+      'x-jett-accept': accept,
+    });
     const text = fc.oneof(fc.string(), compose.map((c) => stringifyYaml(c)));
     fc.assert(
       fc.property(text, (t) => {

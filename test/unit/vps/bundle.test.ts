@@ -10,6 +10,7 @@ import { VPS_PRIVATE_KEY_FILE } from '../../../main/core/tunnel/config.js';
 import { parseWgConfig } from '../../../main/core/tunnel/wg-config.js';
 import { generateKeyPair, generatePresharedKey } from '../../../main/core/tunnel/keys.js';
 import { auditComposeFile } from '../../../main/core/vps/audit-compose.js';
+import { generateAgeKeyPair, recipientOfIdentity } from '../../../main/core/vps/age-keys.js';
 import { resourcesRoot, writeVpsBundle } from '../../../main/core/vps/bundle.js';
 import { parseEnvFile } from '../../../main/core/vps/env-files.js';
 import { ConfigSchema } from '../../../main/core/contracts/config.js';
@@ -52,7 +53,8 @@ describe('jett vps bundle', () => {
       'env/postgres.env',
       'env/n8n.env',
       'env/qdrant.env',
-      'env/backup.env',
+      'secrets/portainer-admin-password',
+      'backup/recipients.txt',
       'wireguard/wg0.conf',
       'install.sh',
       'ufw.sh',
@@ -72,10 +74,46 @@ describe('jett vps bundle', () => {
     expect(report.desktopPublicKey).toBe(keys.publicKey);
   });
 
-  it('passes its own audit with no finding', () => {
+  it('passes its own audit: no open finding, and the Portainer proxy\'s container writes shown as accepted, still high', () => {
     const audit = auditComposeFile(path.join(out, 'docker-compose.yml'), { tunnelAddress: '10.0.0.2' });
-    expect(audit.findings).toEqual([]);
-    expect(audit.services).toEqual(['postgres', 'n8n', 'qdrant', 'socket-proxy', 'portainer', 'backup']);
+    expect(audit.counts).toEqual({ high: 0, medium: 0, low: 0, accepted: 1 });
+    expect(audit.findings).toEqual([expect.objectContaining({ service: 'socket-proxy', rule: 'docker-api-writes', severity: 'high', accepted: expect.stringMatching(/WireGuard/) })]);
+    expect(audit.services).toEqual(['postgres', 'n8n', 'qdrant', 'socket-proxy', 'portainer']);
+  });
+
+  it("creates Portainer's admin from a generated 0600 password file, mounted read-only as a secret: no first-visitor window", () => {
+    const password = fs.readFileSync(path.join(out, 'secrets/portainer-admin-password'), 'utf8').trim();
+    expect(password).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(mode(path.join(out, 'secrets/portainer-admin-password'))).toBe(0o600);
+    expect(mode(path.join(out, 'secrets'))).toBe(0o700);
+    const compose = parseYaml(fs.readFileSync(path.join(out, 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { command?: string[]; secrets?: string[]; environment: Record<string, string> }>;
+      secrets: Record<string, { file: string }>;
+    };
+    const portainer = compose.services.portainer!;
+    expect(portainer.command).toEqual(['-H', 'tcp://socket-proxy:2375', '--admin-password-file', '/run/secrets/portainer_admin_password']);
+    expect(portainer.secrets).toEqual(['portainer_admin_password']);
+    expect(compose.secrets).toEqual({ portainer_admin_password: { file: './secrets/portainer-admin-password' } });
+    // Not in the compose file or any env file: only the secret file holds it.
+    for (const f of allFiles(out).filter((f) => !f.startsWith('secrets/'))) expect(fs.readFileSync(path.join(out, f), 'utf8')).not.toContain(password);
+    expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toContain('/opt/jett/secrets/portainer-admin-password');
+  });
+
+  it('the editor is not published: n8n keeps N8N_SECURE_COOKIE=false, for plain HTTP inside the tunnel', () => {
+    const compose = parseYaml(fs.readFileSync(path.join(out, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment: Record<string, string> }> };
+    expect(compose.services.n8n!.environment.N8N_SECURE_COOKIE).toBe('false');
+    expect(compose.services.n8n!.environment.N8N_HOST).toBe('10.0.0.2');
+    expect(report.published).toEqual([]);
+  });
+
+  it('encrypts backups to a key made on the desktop (0600 in JETT_HOME), whose private half is nowhere in the bundle', () => {
+    const identityFile = path.join(home, 'backup-identity.txt');
+    expect(report.backupIdentityFile).toBe(identityFile);
+    expect(mode(identityFile)).toBe(0o600);
+    const identity = fs.readFileSync(identityFile, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
+    expect(recipientOfIdentity(identity)).toBe(report.backupRecipient);
+    expect(fs.readFileSync(path.join(out, 'backup/recipients.txt'), 'utf8')).toContain(report.backupRecipient);
+    for (const f of allFiles(out)) expect(fs.readFileSync(path.join(out, f), 'utf8')).not.toContain(identity);
   });
 
   it('pins every image and publishes ports on the tunnel address only', () => {
@@ -90,9 +128,9 @@ describe('jett vps bundle', () => {
   it('keeps secrets owner-only: the folder 0700, .env, env/*.env and wg0.conf 0600; scripts executable', () => {
     expect(mode(out)).toBe(0o700);
     expect(mode(path.join(out, 'env'))).toBe(0o700);
-    for (const f of ['.env', 'env/postgres.env', 'env/n8n.env', 'env/qdrant.env', 'env/backup.env', 'wireguard/wg0.conf']) expect(mode(path.join(out, f))).toBe(0o600);
+    for (const f of ['.env', 'env/postgres.env', 'env/n8n.env', 'env/qdrant.env', 'wireguard/wg0.conf']) expect(mode(path.join(out, f))).toBe(0o600);
     for (const f of ['install.sh', 'ufw.sh', 'restore.sh', 'apply-migrations.sh', 'backup/backup.sh', 'postgres/init/10-jett-roles.sh']) expect(mode(path.join(out, f))).toBe(0o755);
-    // The containers read these through bind mounts as uid 70 and 1000.
+    // The containers read postgres/init and n8n through bind mounts as uid 70 and 1000; backup/ holds only public parts.
     for (const d of ['backup', 'postgres/init', 'n8n']) expect(mode(path.join(out, d))).toBe(0o755);
   });
 
@@ -113,7 +151,6 @@ describe('jett vps bundle', () => {
     const pg = parseEnvFile(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8'));
     const n8n = parseEnvFile(fs.readFileSync(path.join(out, 'env/n8n.env'), 'utf8'));
     const qdrant = parseEnvFile(fs.readFileSync(path.join(out, 'env/qdrant.env'), 'utf8'));
-    const backup = parseEnvFile(fs.readFileSync(path.join(out, 'env/backup.env'), 'utf8'));
     const secrets = [
       pg.get('POSTGRES_PASSWORD'),
       pg.get('JETT_DB_PASSWORD'),
@@ -126,9 +163,6 @@ describe('jett vps bundle', () => {
     for (const s of secrets) expect(s).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(new Set(secrets).size).toBe(secrets.length);
     expect(n8n.get('DB_POSTGRESDB_PASSWORD')).toBe(pg.get('N8N_DB_PASSWORD'));
-    // The backup job logs in as its read-only role, never as the superuser.
-    expect([...backup.keys()]).toEqual(['PGPASSWORD']);
-    expect(backup.get('PGPASSWORD')).toBe(pg.get('JETT_BACKUP_DB_PASSWORD'));
     expect(pg.get('JETT_DB_USER')).toBe('jett');
     expect(pg.get('JETT_DB_NAME')).toBe('jett');
     expect(report.storedSecrets).toEqual(['postgres.password', 'heartbeat.token']);
@@ -136,12 +170,14 @@ describe('jett vps bundle', () => {
     expect(await store.get('postgres.password')).toBe(pg.get('JETT_DB_PASSWORD'));
   });
 
-  it('starts PostgreSQL with its own pg_hba.conf: the superuser local only, the desktop from its tunnel address, SCRAM', () => {
+  it('starts PostgreSQL with its own pg_hba.conf: the superuser and the backup role local only, the desktop from its tunnel address, SCRAM', () => {
     const compose = parseYaml(fs.readFileSync(path.join(out, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { command?: string[]; volumes?: string[]; environment?: Record<string, string> }> };
     const pgService = compose.services.postgres!;
     expect(pgService.command).toEqual(['postgres', '-c', 'hba_file=/etc/jett/pg_hba.conf', '-c', 'password_encryption=scram-sha-256']);
     expect(pgService.volumes).toContain('./postgres/pg_hba.conf:/etc/jett/pg_hba.conf:ro');
-    expect(compose.services.backup!.environment!.PGUSER).toBe('jett_backup');
+    // No backup container and no password file for one: backup/backup.sh runs pg_dump inside this container.
+    expect(Object.keys(compose.services)).not.toContain('backup');
+    expect(fs.existsSync(path.join(out, 'env/backup.env'))).toBe(false);
     const hba = fs
       .readFileSync(path.join(out, 'postgres/pg_hba.conf'), 'utf8')
       .split('\n')
@@ -150,11 +186,11 @@ describe('jett vps bundle', () => {
     expect(hba).toEqual([
       'local all postgres peer',
       'host all postgres all reject',
+      'local jett jett_backup scram-sha-256',
+      'local n8n jett_backup scram-sha-256',
       'host jett jett 10.0.0.1/32 scram-sha-256',
       'host all all 10.0.0.1/32 reject',
       'host jett jett_n8n samenet scram-sha-256',
-      'host jett jett_backup samenet scram-sha-256',
-      'host n8n jett_backup samenet scram-sha-256',
       'host n8n n8n samenet scram-sha-256',
     ]);
   });
@@ -166,13 +202,14 @@ describe('jett vps bundle', () => {
     expect(await new FileSecretStore(path.join(home, 'secrets.json')).get('heartbeat.token')).toBe(token);
   });
 
-  it('the cloudflared ingress list names the hostnames and ends in a 404', () => {
-    const cf = parseYaml(fs.readFileSync(path.join(out, 'cloudflared/config.yml'), 'utf8')) as { ingress: { hostname?: string; service: string }[] };
-    expect(cf.ingress.at(-1)).toEqual({ service: 'http_status:404' });
-    for (const rule of cf.ingress.slice(0, -1)) {
-      expect(['n8n.jett.example.org', 'docker.jett.example.org']).toContain(rule.hostname);
-      expect(rule.service).toMatch(/^http:\/\/10\.0\.0\.2:(5678|9000)$/);
-    }
+  it('by default the cloudflared ingress publishes only n8n\'s /webhook/ paths, then a 404: no editor, no Portainer', () => {
+    const cf = parseYaml(fs.readFileSync(path.join(out, 'cloudflared/config.yml'), 'utf8')) as { ingress: Record<string, unknown>[] };
+    expect(cf.ingress).toEqual([{ hostname: 'n8n.jett.example.org', path: '^/webhook/', service: 'http://10.0.0.2:5678' }, { service: 'http_status:404' }]);
+    // What cloudflared would route: the first rule whose hostname and path regex match, as cloudflared matches them.
+    const route = (host: string, p: string) => cf.ingress.find((r) => (r.hostname === undefined || r.hostname === host) && (r.path === undefined || new RegExp(String(r.path)).test(p)))!.service;
+    expect(route('n8n.jett.example.org', '/webhook/desktop-request')).toBe('http://10.0.0.2:5678');
+    for (const p of ['/', '/signin', '/rest/login', '/setup', '/webhook-test/x', '/api/v1/workflows', '/x/webhook/']) expect(route('n8n.jett.example.org', p)).toBe('http_status:404');
+    expect(route('docker.jett.example.org', '/')).toBe('http_status:404');
     for (const f of allFiles(out)) expect(fs.readFileSync(path.join(out, f), 'utf8')).not.toMatch(/@@[A-Z0-9_]+@@/);
   });
 
@@ -206,6 +243,68 @@ describe('jett vps bundle', () => {
     expect(VpsBundleReportSchema.parse(JSON.parse(forced.stdout)).storedSecrets).toEqual(['postgres.password', 'heartbeat.token']);
     expect(parseEnvFile(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8')).get('JETT_DB_PASSWORD')).toBe(inBundle);
     expect(await new FileSecretStore(path.join(home, 'secrets.json')).get('postgres.password')).toBe(inBundle);
+  });
+});
+
+describe('jett vps bundle: publishing an admin interface', () => {
+  const AUD = 'a'.repeat(64);
+
+  it('refuses --publish-editor or --publish-portainer without Cloudflare Access, and writes nothing', async () => {
+    const { home } = await homeWithKey();
+    for (const flag of ['--publish-editor', '--publish-portainer']) {
+      const out = path.join(tempDir(), 'b');
+      const r = await jett(['vps', 'bundle', '--out', out, flag], { home });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${flag} would put an admin interface on the internet without Cloudflare Access`);
+      expect(r.stderr).toContain('--access-team TEAM --access-aud AUD_TAG');
+      expect(fs.existsSync(out)).toBe(false);
+    }
+    const half = await jett(['vps', 'bundle', '--out', path.join(tempDir(), 'b'), '--publish-portainer', '--access-team', 'myteam'], { home });
+    expect(half.code).not.toBe(0);
+    expect(half.stderr).toContain('--access-team and --access-aud go together');
+    const badAud = await jett(['vps', 'bundle', '--out', path.join(tempDir(), 'b'), '--publish-portainer', '--access-team', 'myteam', '--access-aud', 'xyz'], { home });
+    expect(badAud.code).toBe(1);
+    expect(badAud.stderr).toContain('is not an Access audience tag');
+  });
+
+  it('published with Access: cloudflared itself requires the Access token on the editor and Portainer; webhooks stay open; secure cookies', async () => {
+    const { home } = await homeWithKey();
+    const out = path.join(tempDir(), 'b');
+    const r = await jett(
+      ['vps', 'bundle', '--out', out, '--n8n-hostname', 'n8n.jett.example.org', '--portainer-hostname', 'docker.jett.example.org', '--publish-editor', '--publish-portainer', '--access-team', 'myteam', '--access-aud', AUD, '--json'],
+      { home },
+    );
+    expect(r.code).toBe(0);
+    expect(VpsBundleReportSchema.parse(JSON.parse(r.stdout)).published).toEqual(['https://n8n.jett.example.org/', 'https://docker.jett.example.org/']);
+    const cf = parseYaml(fs.readFileSync(path.join(out, 'cloudflared/config.yml'), 'utf8')) as { ingress: Record<string, unknown>[] };
+    const access = { access: { required: true, teamName: 'myteam', audTag: [AUD] } };
+    expect(cf.ingress).toEqual([
+      { hostname: 'n8n.jett.example.org', path: '^/webhook/', service: 'http://10.0.0.2:5678' },
+      { hostname: 'n8n.jett.example.org', service: 'http://10.0.0.2:5678', originRequest: access },
+      { hostname: 'docker.jett.example.org', service: 'http://10.0.0.2:9000', originRequest: access },
+      { service: 'http_status:404' },
+    ]);
+    // No route to an admin interface without Access: every rule is the webhook path, guarded, or the 404.
+    for (const rule of cf.ingress) expect(rule.path === '^/webhook/' || rule.service === 'http_status:404' || (rule.originRequest as typeof access | undefined)?.access.required === true).toBe(true);
+    const compose = parseYaml(fs.readFileSync(path.join(out, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment: Record<string, string> }> };
+    expect(compose.services.n8n!.environment).toMatchObject({ N8N_SECURE_COOKIE: 'true', N8N_HOST: 'n8n.jett.example.org', N8N_EDITOR_BASE_URL: 'https://n8n.jett.example.org/' });
+    expect(auditComposeFile(path.join(out, 'docker-compose.yml'), { tunnelAddress: '10.0.0.2' }).counts).toEqual({ high: 0, medium: 0, low: 0, accepted: 1 });
+  });
+
+  it('uses a given age recipient instead of making a key, and refuses one that is not an age key', async () => {
+    const { home } = await homeWithKey();
+    const { recipient } = generateAgeKeyPair();
+    const out = path.join(tempDir(), 'b');
+    const r = await jett(['vps', 'bundle', '--out', out, '--backup-recipient', recipient, '--json'], { home });
+    expect(r.code).toBe(0);
+    const rep = VpsBundleReportSchema.parse(JSON.parse(r.stdout));
+    expect([rep.backupRecipient, rep.backupIdentityFile]).toEqual([recipient, null]);
+    expect(fs.existsSync(path.join(home, 'backup-identity.txt'))).toBe(false);
+    // One character changed (never to itself: a key ending in q stays valid with q), which the checksum catches.
+    const tampered = `${recipient.slice(0, -1)}${recipient.endsWith('q') ? 'p' : 'q'}`;
+    const bad = await jett(['vps', 'bundle', '--out', path.join(tempDir(), 'b'), '--backup-recipient', tampered], { home });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('is not an age public key');
   });
 });
 
@@ -246,7 +345,7 @@ describe('jett vps bundle: inputs', () => {
     expect(wg.interface.addresses).toEqual(['10.44.0.2/24']);
     expect(wg.interface.listenPort).toBe(51999);
     expect(wg.peers[0]!.allowedIPs).toEqual(['10.44.0.1/32']);
-    expect(auditComposeFile(path.join(out, 'docker-compose.yml'), { tunnelAddress: '10.44.0.2' }).findings).toEqual([]);
+    expect(auditComposeFile(path.join(out, 'docker-compose.yml'), { tunnelAddress: '10.44.0.2' }).counts).toEqual({ high: 0, medium: 0, low: 0, accepted: 1 });
     const pg = parseEnvFile(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8'));
     expect([pg.get('JETT_DB_USER'), pg.get('JETT_DB_NAME')]).toEqual(['sync', 'events']);
   });
@@ -291,6 +390,10 @@ describe('jett vps bundle: inputs', () => {
       secrets,
       n8nHostname: 'n8n.example.org',
       portainerHostname: 'portainer.example.org',
+      publishEditor: false,
+      publishPortainer: false,
+      access: null,
+      backupIdentityFile: path.join(tempDir(), 'backup-identity.txt'),
       timezone: 'UTC',
       backup: { intervalHours: 24, keepDays: 14 },
       resourcesDir: path.join(res, 'vps'),

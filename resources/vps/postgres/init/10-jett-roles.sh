@@ -4,7 +4,7 @@
 #   jett_owner    owns the sync's database and every object in it; no login: migrations run as it (SET ROLE)
 #   jett_desktop  what the desktop may run (granted by the migrations); the desktop logs in as JETT_DB_USER, a member
 #   jett_n8n      what the Jett workflows in n8n may run (granted by the migrations); logs in
-#   jett_backup   reads every table (pg_read_all_data), for the backup service's pg_dump; logs in
+#   jett_backup   reads every table (pg_read_all_data), for backup/backup.sh's pg_dump; logs in on the local socket
 #   n8n           n8n's own role and database
 # On a VPS installed before these roles, JETT_DB_USER owned the database: its objects pass to jett_owner here.
 # Passwords come from the environment (env/postgres.env) through psql's \getenv, never argv.
