@@ -1,5 +1,6 @@
 // The inbox dispatcher: hands received requests to the agent's handler, and sends each result back through the
 // outbox; a result the outbox refuses still answers its request, as failed.
+import { errorMessage } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { OutboxError } from '../outbox/errors.js';
 import type { InboxHandler, InboxStore } from './inbox-store.js';
@@ -35,7 +36,7 @@ export class InboxDispatcher {
       try {
         result = await handler(req);
       } catch (err) {
-        result = { ok: false as const, error: err instanceof Error ? err.message : String(err) };
+        result = { ok: false as const, error: errorMessage(err) };
       }
       try {
         inbox.complete(req.requestId, result, clock());

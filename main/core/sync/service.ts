@@ -1,6 +1,7 @@
 // The sync coordinator: drives the push worker, the inbox puller and the inbox dispatcher from the link's state
 // machine (start, stop, tunnel up and down, a push's backoff), the poll, LISTEN and the pruning timer.
 import type { StatusSnapshot } from '../contracts/status.js';
+import { errorMessage } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import type { Outbox } from '../outbox/store.js';
@@ -82,7 +83,7 @@ export class SyncService {
     this.listener = new InboxListener({ pool: this.pool, log, live: () => isLive(this.state), ring: () => this.pullLoop.request() });
     this.dispatcher = deps.handler ? new InboxDispatcher({ inbox, handler: deps.handler, log, clock, onHandled: () => this.counts.inbox() }) : null;
     // A local failure (disk full, a broken database) must be seen, not swallowed; the next trigger tries again.
-    const fail = (what: string) => (err: unknown) => log.error(`${what} failed`, { error: err instanceof Error ? err.message : String(err) });
+    const fail = (what: string) => (err: unknown) => log.error(`${what} failed`, { error: errorMessage(err) });
     this.pushLoop = new Loop(() => this.pushRound(), () => canPush(this.state), fail('push'));
     this.pullLoop = new Loop(() => this.pullRound(), () => isLive(this.state), fail('pull'));
     const dispatcher = this.dispatcher;
