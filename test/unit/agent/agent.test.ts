@@ -115,4 +115,19 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
     const again = await startAgent(home);
     expect(again.agent.status().outbox.pending).toBe(0);
   });
+
+  it('refuses work before start and after stop with "not running" and how to start it, and reports itself down', async () => {
+    const home = tempDir();
+    const agent = new Agent({ runtime: openRuntime({ env: { JETT_HOME: home } }), config: ConfigSchema.parse({ tunnel: { autoConnect: false } }), env: { ...process.env, JETT_HOME: home }, voice: null });
+    expect(() => agent.append('note', {})).toThrow(/the agent is not running/);
+    await expect(agent.tunnelUp()).rejects.toThrow(/the agent is not running/);
+    await expect(agent.syncOnce()).rejects.toThrow(/the agent is not running/);
+    expect(StatusSnapshotSchema.parse(agent.status()).tunnel.reason).toBe('the agent is not running');
+    await agent.start();
+    agent.append('note', {});
+    await agent.stop();
+    expect(() => agent.appendMany({ kind: 'note', payloads: [1] })).toThrow(expect.objectContaining({ message: 'the agent is not running', fix: expect.stringContaining('`jett agent`') }));
+    await expect(agent.tunnelDown()).rejects.toThrow(/the agent is not running/);
+    expect(agent.clientId).toBeNull();
+  });
 });

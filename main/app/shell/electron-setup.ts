@@ -1,0 +1,54 @@
+// Electron's own set-up around the shell, before and after `ready`: sandbox, the window's scheme, no default menu,
+// the session and webContents policies, and where the built preload, renderer and tray icons are.
+import path from 'node:path';
+import { Menu, protocol, session, type App } from 'electron';
+import { APP_SCHEME } from '../../core/contracts/ipc.js';
+import type { Logger } from '../../core/log/logger.js';
+import { applicationMenuTemplate } from '../security/app-menu.js';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from '../security/protocol.js';
+import { applySessionPolicies } from '../security/session-policies.js';
+import { guardWebContents } from '../security/web-policies.js';
+
+export interface ShellDirs {
+  preload: string;
+  renderer: string;
+  icons: string;
+}
+
+/**
+ * Before `ready`: every renderer sandboxed, whatever a webPreferences says; the window's scheme standard and
+ * secure, to get an origin of its own; no default menu, whose View menu opens DevTools (Ctrl+Shift+I).
+ */
+export function secureBeforeReady(app: Pick<App, 'enableSandbox'>, platform: NodeJS.Platform): void {
+  app.enableSandbox();
+  protocol.registerSchemesAsPrivileged(APP_SCHEME_PRIVILEGES);
+  const menu = applicationMenuTemplate(platform);
+  Menu.setApplicationMenu(menu ? Menu.buildFromTemplate(menu) : null);
+}
+
+/** Every session gets the policies as it is created, before any page or dictionary download can use it. */
+export function guardNewSessions(app: Pick<App, 'on'>, log: Logger): void {
+  app.on('session-created', (created) => applySessionPolicies(created, log));
+}
+
+/**
+ * After `ready`: the default session again (applying twice is harmless: 'session-created' may have fired for it
+ * before we listened), the window's scheme served from the renderer folder, and the same policies as the window's
+ * on every webContents that will ever exist.
+ */
+export function secureAfterReady(app: Pick<App, 'on'>, rendererDir: string, log: Logger): void {
+  applySessionPolicies(session.defaultSession, log);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, log));
+}
+
+/** The built preload, renderer and tray icons: beside the app, the icons in resources (packaged: the app's resources). */
+export function shellDirs(app: Pick<App, 'getAppPath' | 'isPackaged'>): ShellDirs {
+  const appRoot = app.getAppPath();
+  const resources = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(appRoot, 'resources');
+  return {
+    preload: path.join(appRoot, 'dist', 'preload', 'index.cjs'),
+    renderer: path.join(appRoot, 'dist', 'renderer'),
+    icons: path.join(resources, 'tray'),
+  };
+}

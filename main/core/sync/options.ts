@@ -1,0 +1,29 @@
+// The sync's tunables (batch sizes, poll, lease, backoff, retention, event throttle) and their defaults.
+
+export interface SyncOptions {
+  batchRows: number;
+  batchBytes: number;
+  /** The poll that catches what a missed notification (or a write by another process) would leave behind. */
+  pollMs: number;
+  leaseS: number;
+  claimLimit: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  retentionDays: number;
+  pruneEveryMs: number;
+  /** At most one 'outbox.counts' event per this interval while events are appended. */
+  countsThrottleMs: number;
+}
+
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
+  batchRows: 5000,
+  batchBytes: 1024 * 1024,
+  pollMs: 30_000,
+  leaseS: 60,
+  claimLimit: 100,
+  backoffBaseMs: 1000,
+  backoffCapMs: 300_000,
+  retentionDays: 7,
+  pruneEveryMs: 6 * 3_600_000,
+  countsThrottleMs: 250,
+};
