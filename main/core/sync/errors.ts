@@ -1,4 +1,5 @@
 // Sync errors and the classification of a failed push or pull: what backs off, what is a gap, what needs the user.
+import { errorMessage } from '../contracts/errors.js';
 import { JettError } from '../errors.js';
 import { TunnelDownError } from '../tunnel/vps-guard.js';
 
@@ -48,7 +49,7 @@ export function gapAbove(err: unknown): number | null {
  * same backoff, so the queue resumes by itself once it is fixed.
  */
 export function classifyFailure(err: unknown): Failure {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   const state = sqlstate(err);
   if (state === 'JT001') return { kind: 'gap', code: state, message };
   if (state) {
