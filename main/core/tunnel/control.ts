@@ -8,6 +8,7 @@ import { parsePeerLines, parseWgDump, type InterfaceStatus } from './dump.js';
 import { TunnelError } from './errors.js';
 import type { ProcessRunner, RunResult } from './runner.js';
 import { assertInterfaceName } from './wg-config.js';
+import { parseScState, SC_ERROR, SERVICE_STATE } from './windows-service.js';
 
 export interface TunnelControl {
   readonly iface: string;
@@ -35,6 +36,8 @@ export interface ControlOptions {
    */
   mode?: 'direct' | 'helper';
   helperPath?: string;
+  /** Waits between service-state polls (tests pass one that returns at once). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Where `jett tunnel install` puts the Linux helper that the user may run through sudo. */
@@ -78,8 +81,20 @@ function inUse(iface: string): TunnelError {
   );
 }
 
-function isMissingInterface(r: RunResult): boolean {
-  return /No such device|Unable to access interface|does not exist|is not a WireGuard interface|not found/i.test(r.stderr);
+/**
+ * Whether `wg show IFACE` failed because there is no such interface: wg prints `Unable to access interface: ` and
+ * strerror of ENODEV (Linux, kernel), ENOENT (Windows' wg.exe when no adapter has the name; also a missing
+ * userspace socket) or EPROTONOSUPPORT (Linux without the kernel module and no wireguard-go socket). EACCES
+ * ("Permission denied": wg.exe run by a user that is not an elevated administrator) says nothing about existence.
+ */
+export function isMissingInterface(r: RunResult): boolean {
+  if (/Permission denied|Access is denied/i.test(r.stderr)) return false;
+  return /No such device|No such file or directory|Protocol not supported|does not exist|is not a WireGuard interface|not found/i.test(r.stderr);
+}
+
+/** EACCES from wg: the interface may well exist, but this user may not read it. */
+function isAccessDenied(r: RunResult): boolean {
+  return /Permission denied|Access is denied/i.test(r.stderr);
 }
 
 /** Writes `text` as DIR/NAME in a fresh owner-only folder (mode set at open time), runs `fn`, then removes it. */
@@ -244,44 +259,80 @@ class WindowsControl implements TunnelControl {
   }
 }
 
+/** How long a stop may take before the restart gives up (WireGuard's service removes routes and its adapter). */
+export const SERVICE_STOP_WAIT = { pollMs: 500, maxPolls: 60 };
+
 /**
  * The Windows everyday user's path: the tunnel service that `jett tunnel install` created, started and stopped
- * with the rights that limited-operator mode gave Network Configuration Operators.
+ * with the rights its service permissions give Network Configuration Operators. Whether the tunnel exists comes
+ * from the service state, which any user may query; wg.exe adds the peer's details only where it is allowed to
+ * (an elevated administrator), and otherwise the probe alone judges health.
  */
 class WindowsOperatorControl implements TunnelControl {
+  /** wg.exe said EACCES once: this user is not an elevated administrator, so it is not asked at every poll. */
+  private wgDenied = false;
+
   constructor(
     readonly iface: string,
-    private readonly o: Required<Pick<ControlOptions, 'runner' | 'resolve'>>,
+    private readonly o: Required<Pick<ControlOptions, 'runner' | 'resolve' | 'sleep'>>,
   ) {}
 
-  private async sc(verb: 'start' | 'stop'): Promise<RunResult> {
+  private service = () => `WireGuardTunnel$${this.iface}`;
+
+  private sc(verb: 'start' | 'stop' | 'query'): Promise<RunResult> {
     const sc = need(this.o.resolve, 'sc.exe', 'sc.exe ships with Windows in System32: check the Windows installation');
-    return this.o.runner.run(sc, [verb, `WireGuardTunnel$${this.iface}`]);
+    return this.o.runner.run(sc, [verb, this.service()]);
+  }
+
+  private notInstalled(): TunnelError {
+    return new TunnelError(`the Jett tunnel service ${this.service()} is not installed`, 'set up the tunnel once from the Jett window (it asks Windows for administrator rights), or run `jett tunnel install` as administrator');
+  }
+
+  /** The service's state number, or null when the service does not exist. */
+  async state(): Promise<number | null> {
+    const r = await this.sc('query');
+    if (r.exitCode === SC_ERROR.doesNotExist) return null;
+    const state = parseScState(r.stdout);
+    if (r.exitCode !== 0 || state === null) throw new TunnelError(`sc query ${this.service()} failed (error ${r.exitCode})`, 'run `sc query` in a terminal to see why; `jett tunnel install` as administrator sets the service up again');
+    return state;
   }
 
   async up(): Promise<void> {
     const r = await this.sc('start');
-    // 1056: already running; 1060: no such service.
-    if (r.exitCode === 0) return;
-    if (/1056/.test(r.stdout)) throw inUse(this.iface);
-    throw new TunnelError(`starting the tunnel service failed: ${detail(r)}`, 'run `jett tunnel install` once as administrator');
+    // 1056: the service is already running, which is Jett's own tunnel up already (the name is Jett's service's).
+    if (r.exitCode === 0 || r.exitCode === SC_ERROR.alreadyRunning) return;
+    if (r.exitCode === SC_ERROR.doesNotExist) throw this.notInstalled();
+    if (r.exitCode === SC_ERROR.accessDenied) throw new TunnelError(`Windows refused to start ${this.service()} (access denied)`, 'sign out and in again after the tunnel setup (group membership starts with a new sign-in), or run the setup again');
+    throw new TunnelError(`starting the tunnel service failed (sc error ${r.exitCode})`, `\`net helpmsg ${r.exitCode}\` says what the error means; the WireGuard log (\`wireguard.exe /dumplog\`) says why`);
   }
 
+  /** Stops the service and waits until it has stopped: sc returns while it is still stopping, and a start then fails. */
   async down(): Promise<boolean> {
     const r = await this.sc('stop');
-    if (r.exitCode === 0) return true;
-    if (/1062/.test(r.stdout)) return false;
-    throw new TunnelError(`stopping the tunnel service failed: ${detail(r)}`, 'run `jett tunnel install` once as administrator');
+    if (r.exitCode === SC_ERROR.notStarted || r.exitCode === SC_ERROR.doesNotExist) return false;
+    if (r.exitCode !== 0) throw new TunnelError(`stopping the tunnel service failed (sc error ${r.exitCode})`, r.exitCode === SC_ERROR.accessDenied ? 'sign out and in again after the tunnel setup, or run the setup again' : `\`net helpmsg ${r.exitCode}\` says what the error means`);
+    for (let i = 0; i < SERVICE_STOP_WAIT.maxPolls; i++) {
+      const state = await this.state();
+      if (state === null || state === SERVICE_STATE.stopped) return true;
+      await this.o.sleep(SERVICE_STOP_WAIT.pollMs);
+    }
+    const waitedS = (SERVICE_STOP_WAIT.pollMs * SERVICE_STOP_WAIT.maxPolls) / 1000;
+    throw new TunnelError(`the tunnel service ${this.service()} is still stopping after ${waitedS} s`, 'look at the WireGuard log (`wireguard.exe /dumplog`), then try `jett tunnel up` again');
   }
 
   async show(): Promise<InterfaceStatus | null> {
-    const wg = need(this.o.resolve, 'wg.exe', WINDOWS_TOOLS_FIX);
-    const r = await this.o.runner.run(wg, ['show', this.iface, 'dump']);
-    if (r.exitCode !== 0) {
-      if (isMissingInterface(r)) return null;
-      throw new TunnelError(`wg.exe show ${this.iface} failed: ${detail(r)}`, 'status needs an administrator on Windows; the probe still tells whether packets flow');
+    const state = await this.state();
+    if (state === null || state === SERVICE_STATE.stopped) return null;
+    if (this.wgDenied) return { name: this.iface, peers: [] };
+    const r = await this.o.runner.run(need(this.o.resolve, 'wg.exe', WINDOWS_TOOLS_FIX), ['show', this.iface, 'dump']);
+    if (r.exitCode === 0) return parseWgDump(this.iface, r.stdout);
+    if (isAccessDenied(r)) {
+      this.wgDenied = true;
+      return { name: this.iface, peers: [] };
     }
-    return parseWgDump(this.iface, r.stdout);
+    // The service runs but its adapter is not there (yet, or any more): no interface.
+    if (isMissingInterface(r)) return null;
+    throw new TunnelError(`wg.exe show ${this.iface} failed: ${detail(r)}`, 'the probe still tells whether packets flow; `jett doctor` checks the WireGuard installation');
   }
 
   async setEndpoint(): Promise<void> {
@@ -295,7 +346,7 @@ export function createTunnelControl(opts: ControlOptions): TunnelControl {
   const resolve = opts.resolve ?? privilegedResolver(platform);
   if (platform === 'win32') {
     if (opts.mode === 'direct') return new WindowsControl(opts.iface, { runner: opts.runner, privateDir: opts.privateDir, resolve });
-    return new WindowsOperatorControl(opts.iface, { runner: opts.runner, resolve });
+    return new WindowsOperatorControl(opts.iface, { runner: opts.runner, resolve, sleep: opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))) });
   }
   const mode = opts.mode ?? (process.getuid?.() === 0 ? 'direct' : 'helper');
   if (mode === 'helper') return new LinuxHelperControl(opts.iface, { runner: opts.runner, resolve, helper: opts.helperPath ?? LINUX_HELPER_PATH });

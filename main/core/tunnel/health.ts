@@ -191,8 +191,9 @@ export class TunnelMonitor {
       const was = this.failures;
       this.failures = 0;
       this.repairStep = 0;
-      const rtt = `${(probe.rttMs ?? 0).toFixed(1)} ms`;
-      this.move('up', was > 0 ? `probe answered again in ${rtt} after ${was} failed` : `probe answered in ${rtt}`);
+      // ping's time is read where its language allows; the answer alone is what counts.
+      const rtt = probe.rttMs === null ? '' : ` in ${probe.rttMs.toFixed(1)} ms`;
+      this.move('up', was > 0 ? `probe answered again${rtt} after ${was} failed` : `probe answered${rtt}`);
       return;
     }
     this.failures += 1;

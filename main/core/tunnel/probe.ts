@@ -1,9 +1,11 @@
 // The active health probe: one ping of the peer's tunnel address, whose answer also makes the rx counter move.
+// Windows' ping.exe prints in the display language and exits 0 for "destination host unreachable" too, so its
+// answer is read by a language-independent rule: an echo reply over IPv4 is the one line that carries `TTL=`.
 import type { ProcessRunner } from './runner.js';
 
 export interface ProbeResult {
   ok: boolean;
-  /** Round-trip time of the answer; null when none came. */
+  /** Round-trip time of the answer; null when none came, or when an answer's time could not be read. */
   rttMs: number | null;
   /** Why it failed, in a few words (for the state's reason). */
   error: string | null;
@@ -15,29 +17,52 @@ export interface PingProbeOptions {
   runner: ProcessRunner;
   /** Resolved path of ping (ping.exe on Windows). */
   ping: string;
+  /** The peer's IPv4 tunnel address (the config schema allows IPv4 only: Windows' IPv6 replies carry no TTL). */
   address: string;
   timeoutS?: number;
   platform?: NodeJS.Platform;
 }
 
-/** Reads "time=0.355 ms" (Linux) or "time<1ms" / "time=12ms" (Windows) from ping's output. */
+/**
+ * The reply line of Windows' ping.exe, in any display language: an IPv4 echo reply is the only line with `TTL=`
+ * ("TTL expired in transit" has no `=`), and it names the address that answered, which must be the one pinged.
+ */
+function windowsReplyLine(output: string, address?: string): string | null {
+  const from = address === undefined ? null : new RegExp(`(?<![\\d.])${address.replace(/\./g, '\\.')}(?![\\d])`);
+  return output.split(/\r?\n/).find((l) => /\bTTL=\d/i.test(l) && (from === null || from.test(l))) ?? null;
+}
+
+/**
+ * The round-trip time of an answer. Linux: "time=0.355 ms". Windows, in any language: on the reply line the time
+ * is the value just before `TTL=` ("Zeit=12ms", "temps=6 ms", "時間 =7ms", "время=37мс", "time<1ms"): the units
+ * are translated, the `=`/`<` and the order are not. "<1" reads as half a millisecond. Null when not found.
+ */
 export function parsePingRtt(output: string): number | null {
-  const m = /time\s*([=<])\s*([\d.]+)\s*ms/i.exec(output);
+  const reply = windowsReplyLine(output);
+  const m = reply ? /([=<])\s*(\d+(?:[.,]\d+)?)[^=<\d]*TTL=\d/i.exec(reply) : /time\s*([=<])\s*([\d.]+)\s*ms/i.exec(output);
   if (!m) return null;
-  const value = Number(m[2]);
+  const value = Number(m[2]!.replace(',', '.'));
   return Number.isFinite(value) ? (m[1] === '<' ? value / 2 : value) : null;
+}
+
+/**
+ * Whether ping got an answer. Linux: exit status 0 (iputils exits 0 only when a reply came). Windows: exit status
+ * 0 and a reply line, since ping.exe also exits 0 when a router answered "destination host unreachable".
+ */
+export function pingAnswered(platform: NodeJS.Platform, exitCode: number, output: string, address: string): boolean {
+  if (exitCode !== 0) return false;
+  return platform === 'win32' ? windowsReplyLine(output, address) !== null : true;
 }
 
 export function pingProbe(opts: PingProbeOptions): Probe {
   const timeoutS = opts.timeoutS ?? 1;
-  const win = (opts.platform ?? process.platform) === 'win32';
-  const args = win
+  const platform = opts.platform ?? process.platform;
+  const args = platform === 'win32'
     ? ['-n', '1', '-w', String(Math.round(timeoutS * 1000)), opts.address]
     : ['-n', '-c', '1', '-W', String(timeoutS), opts.address];
   return async () => {
     const r = await opts.runner.run(opts.ping, args, { timeoutMs: (timeoutS + 5) * 1000 });
-    const rtt = parsePingRtt(r.stdout);
-    if (r.exitCode === 0 && rtt !== null) return { ok: true, rttMs: rtt, error: null };
+    if (pingAnswered(platform, r.exitCode, r.stdout, opts.address)) return { ok: true, rttMs: parsePingRtt(r.stdout), error: null };
     return { ok: false, rttMs: null, error: r.exitCode === 1 || r.exitCode === 0 ? `no answer from ${opts.address} within ${timeoutS} s` : `ping failed (exit ${r.exitCode})` };
   };
 }
