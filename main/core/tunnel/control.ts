@@ -289,7 +289,7 @@ class WindowsOperatorControl implements TunnelControl {
   }
 
   /** The service's state number, or null when the service does not exist. */
-  async state(): Promise<number | null> {
+  private async state(): Promise<number | null> {
     const r = await this.sc('query');
     if (r.exitCode === SC_ERROR.doesNotExist) return null;
     const state = parseScState(r.stdout);

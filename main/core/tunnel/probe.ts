@@ -33,13 +33,19 @@ function windowsReplyLine(output: string, address?: string): string | null {
 }
 
 /**
- * The round-trip time of an answer. Linux: "time=0.355 ms". Windows, in any language: on the reply line the time
- * is the value just before `TTL=` ("Zeit=12ms", "temps=6 ms", "時間 =7ms", "время=37мс", "time<1ms"): the units
- * are translated, the `=`/`<` and the order are not. "<1" reads as half a millisecond. Null when not found.
+ * The round-trip time of an answer. Linux: "time=0.355 ms". Windows, in any language: a reply line holds three
+ * values after `=` or `<`: bytes, time, TTL ("Bytes=32 Zeit=12ms TTL=64", "octets=32 temps=6 ms TTL=58",
+ * "バイト数 =32 時間 =7ms TTL=55", "число байт=32 время=37мс TTL=55", "time<1ms"). Words and units are translated;
+ * that order is not, so the time is the middle one. "<1" reads as half a millisecond. Null when not found.
  */
-export function parsePingRtt(output: string): number | null {
-  const reply = windowsReplyLine(output);
-  const m = reply ? /([=<])\s*(\d+(?:[.,]\d+)?)[^=<\d]*TTL=\d/i.exec(reply) : /time\s*([=<])\s*([\d.]+)\s*ms/i.exec(output);
+export function parsePingRtt(output: string, platform: NodeJS.Platform): number | null {
+  let m: RegExpExecArray | RegExpMatchArray | null;
+  if (platform === 'win32') {
+    const values = [...(windowsReplyLine(output) ?? '').matchAll(/([=<])\s*(\d+(?:[.,]\d+)?)/g)];
+    m = values.length === 3 ? values[1]! : null;
+  } else {
+    m = /time\s*([=<])\s*([\d.]+)\s*ms/i.exec(output);
+  }
   if (!m) return null;
   const value = Number(m[2]!.replace(',', '.'));
   return Number.isFinite(value) ? (m[1] === '<' ? value / 2 : value) : null;
@@ -62,7 +68,7 @@ export function pingProbe(opts: PingProbeOptions): Probe {
     : ['-n', '-c', '1', '-W', String(timeoutS), opts.address];
   return async () => {
     const r = await opts.runner.run(opts.ping, args, { timeoutMs: (timeoutS + 5) * 1000 });
-    if (pingAnswered(platform, r.exitCode, r.stdout, opts.address)) return { ok: true, rttMs: parsePingRtt(r.stdout), error: null };
+    if (pingAnswered(platform, r.exitCode, r.stdout, opts.address)) return { ok: true, rttMs: parsePingRtt(r.stdout, platform), error: null };
     return { ok: false, rttMs: null, error: r.exitCode === 1 || r.exitCode === 0 ? `no answer from ${opts.address} within ${timeoutS} s` : `ping failed (exit ${r.exitCode})` };
   };
 }

@@ -165,7 +165,7 @@ describe('Windows', () => {
   it('as administrator: installs and uninstalls the tunnel service, reads wg.exe show NAME dump', async () => {
     let isUp = false;
     const rec = recorder((c) => {
-      if (c.args[0] === 'show') return isUp ? up : { exitCode: 1, stderr: 'Unable to access interface: The system cannot find the file specified.' };
+      if (c.args[0] === 'show') return isUp ? up : { exitCode: 1, stderr: 'Unable to access interface: No such file or directory\r\n' };
       if (c.args[0] === '/installtunnelservice') isUp = true;
       return {};
     });
@@ -183,13 +183,15 @@ describe('Windows', () => {
   });
 
   it('as the user: starts and stops the service that the install let operators control', async () => {
-    const rec = recorder(() => ({}));
-    const control = createTunnelControl({ iface: 'jett0', runner: rec.runner, privateDir: tempDir(), platform: 'win32', resolve });
+    const stopped = 'SERVICE_NAME: WireGuardTunnel$jett0\r\n        TYPE               : 10  WIN32_OWN_PROCESS\r\n        STATE              : 1  STOPPED\r\n';
+    const rec = recorder((c) => (c.args[0] === 'query' ? { stdout: stopped } : {}));
+    const control = createTunnelControl({ iface: 'jett0', runner: rec.runner, privateDir: tempDir(), platform: 'win32', resolve, sleep: async () => {} });
     await control.up(CONFIG);
     await control.down();
     expect(rec.calls.map((c) => [c.file, ...c.args])).toEqual([
       ['/fake/bin/sc.exe', 'start', 'WireGuardTunnel$jett0'],
       ['/fake/bin/sc.exe', 'stop', 'WireGuardTunnel$jett0'],
+      ['/fake/bin/sc.exe', 'query', 'WireGuardTunnel$jett0'],
     ]);
     for (const c of rec.calls) expect(c.args.join(' ')).not.toContain(PRIVATE);
   });

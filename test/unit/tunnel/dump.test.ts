@@ -57,9 +57,9 @@ describe('wg show dump', () => {
 
 describe('ping output', () => {
   it('reads the round trip time on Linux and Windows', () => {
-    expect(parsePingRtt('64 bytes from 198.18.0.2: icmp_seq=1 ttl=64 time=0.355 ms')).toBe(0.355);
-    expect(parsePingRtt('Reply from 10.0.0.2: bytes=32 time=12ms TTL=64')).toBe(12);
-    expect(parsePingRtt('Reply from 10.0.0.2: bytes=32 time<1ms TTL=64')).toBe(0.5);
-    expect(parsePingRtt('1 packets transmitted, 0 received, 100% packet loss')).toBeNull();
+    expect(parsePingRtt('64 bytes from 198.18.0.2: icmp_seq=1 ttl=64 time=0.355 ms', 'linux')).toBe(0.355);
+    expect(parsePingRtt('Reply from 10.0.0.2: bytes=32 time=12ms TTL=64', 'win32')).toBe(12);
+    expect(parsePingRtt('Reply from 10.0.0.2: bytes=32 time<1ms TTL=64', 'win32')).toBe(0.5);
+    expect(parsePingRtt('1 packets transmitted, 0 received, 100% packet loss', 'linux')).toBeNull();
   });
 });
