@@ -1,18 +1,24 @@
-// `jett tunnel peer|import|config|up|down|status|watch|install`: the WireGuard link to the VPS, from the command line.
+// `jett tunnel peer|import|config|up|down|status|watch|install|uninstall`: the WireGuard link to the VPS, from the command line.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../../core/contracts/config.js';
 import { StatusSnapshotSchema } from '../../core/contracts/status.js';
 import type { TunnelImportResult, TunnelPeerResult, TunnelStatus } from '../../core/contracts/tunnel.js';
+import { errorMessage } from '../../core/contracts/errors.js';
 import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../core/events/bus.js';
 import { writeFileAtomic } from '../../core/fs/atomic-write.js';
 import { renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
 import { importConf, readConfFile } from '../../core/tunnel/conf-import.js';
 import type { TunnelControl } from '../../core/tunnel/control.js';
+import { resolveWindowsPrivileged } from '../../core/process/privileged-windows.js';
 import { setVpsPeer, vpsPeerInput } from '../../core/tunnel/desktop-keys.js';
+import { runElevatedInstall } from '../../core/tunnel/elevation.js';
 import type { TunnelMonitor } from '../../core/tunnel/health.js';
 import { applyInstallPlan, installReport, planTunnelInstall } from '../../core/tunnel/install-plan.js';
+import { removeLinuxInstall } from '../../core/tunnel/install.js';
+import { applyWindowsUninstall, windowsAccountName, windowsUninstallPlan } from '../../core/tunnel/install-windows.js';
 import { fingerprint } from '../../core/tunnel/keys.js';
 import { execaRunner } from '../../core/tunnel/runner.js';
 import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/setup.js';
@@ -20,6 +26,8 @@ import { parseEndpoint } from '../../core/tunnel/wg-config.js';
 import { viaAgent } from '../agent-link.js';
 import { stopSignal } from '../stop-signal.js';
 import type { CliContext } from '../context.js';
+
+const SIGN_IN_AGAIN = 'sign out of Windows and in again before the first `jett tunnel up` (a new group membership starts with a new sign-in)';
 
 // What stdout shows instead of a secret; the usable file comes only from --out, created 0600.
 const HIDDEN = '(hidden: write a usable file with --out FILE, created with mode 0600)';
@@ -54,7 +62,7 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     const { tunnel } = StatusSnapshotSchema.parse(got.value);
     return { interface: settings().interface, ...tunnel, peerPublicKey: settings().peerPublicKey || null };
   };
-  const tunnel = program.command('tunnel').description('the WireGuard tunnel to the VPS: peer, import, config, up, down, status, watch, install');
+  const tunnel = program.command('tunnel').description('the WireGuard tunnel to the VPS: peer, import, config, up, down, status, watch, install, uninstall');
 
   const settings = (): Config['tunnel'] => ctx.runtime().config.load().tunnel;
   const control = (): TunnelControl => controlFor({ settings: settings(), home: ctx.runtime().paths.home, env: ctx.env });
@@ -201,18 +209,52 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
   tunnel
     .command('install')
     .description('one-time privileged setup (root / administrator) so your user can bring the tunnel up and down')
-    .option('--user <name>', 'the desktop user (default: SUDO_USER, or the current user)')
+    .option('--user <name>', 'the desktop user (default: SUDO_USER, or the current user; on Windows DOMAIN\\user)')
     .option('--root <dir>', 'write the files under DIR instead of / (to inspect them; needs no root)')
     .option('--dry-run', 'print what would be written and run, change nothing')
     .option('--force', 'replace files at those paths that Jett did not write (an existing /etc/wireguard/IFACE.conf, ...)')
+    .option('--elevate', 'Windows: ask Windows for administrator rights (its consent prompt) and run the setup elevated')
+    .option('--from <file>', 'Windows, the elevated step: take the setup from FILE, written by `--elevate` (deleted once read)')
     .option('--json', 'print {"platform","installed","files","commands"}')
-    .action(async (opts: { user?: string; root?: string; dryRun?: boolean; force?: boolean; json?: boolean }) => {
-      const plan = await planTunnelInstall({ platform: process.platform === 'win32' ? 'win32' : 'linux', env: ctx.env, user: opts.user, root: opts.root, force: opts.force });
-      if (!opts.dryRun) await applyInstallPlan(plan, { runner: execaRunner, isRoot: process.getuid?.() === 0 });
+    .action(async (opts: { user?: string; root?: string; dryRun?: boolean; force?: boolean; elevate?: boolean; from?: string; json?: boolean }) => {
+      const platform = process.platform === 'win32' ? 'win32' : 'linux';
+      if (opts.elevate) {
+        if (platform !== 'win32') throw new UsageError('--elevate is for Windows', 'on Linux run `sudo jett tunnel install`');
+        const rt = ctx.runtime();
+        const s = settings();
+        const loaded = await loadDesktopConfig(s, rt.secrets);
+        await runElevatedInstall(
+          { iface: s.interface, user: windowsAccountName(opts.user, ctx.env), configText: loaded.text },
+          { runner: execaRunner, runDir: path.join(rt.paths.home, 'run'), powershell: resolveWindowsPrivileged('powershell.exe', ctx.env, fs), program: process.execPath, programArgs: process.argv.slice(1, 2) },
+        );
+        return ctx.out(`the tunnel is set up; ${SIGN_IN_AGAIN}`);
+      }
+      const plan = await planTunnelInstall({ platform, env: ctx.env, user: opts.user, root: opts.root, force: opts.force, from: opts.from });
+      const outcome = opts.dryRun ? null : await applyInstallPlan(plan, { runner: execaRunner, isRoot: process.getuid?.() === 0 });
       const result = installReport(plan, !opts.dryRun);
       if (opts.json) return ctx.out(JSON.stringify(result));
       for (const f of result.files) ctx.out(`${opts.dryRun ? 'would write' : 'wrote'} ${f.path} (${f.mode})`);
       for (const cmd of result.commands) ctx.out(`${opts.dryRun ? 'would run' : 'ran'} ${cmd.join(' ')}`);
       if (plan.platform === 'linux') ctx.out(`${plan.user} may now run \`jett tunnel up\` and \`jett tunnel down\`; run this again after \`jett keys generate --force\` or \`jett tunnel peer\``);
+      else if (outcome) ctx.out(`${plan.user} ${outcome.joinedGroup ? 'was added to' : 'was already in'} Network Configuration Operators; ${SIGN_IN_AGAIN}`);
+    });
+
+  tunnel
+    .command('uninstall')
+    .description('remove what `jett tunnel install` set up: the tunnel service or the helper and sudoers line, and the config')
+    .action(async () => {
+      const iface = settings().interface;
+      if (process.platform === 'win32') {
+        const outcome = await applyWindowsUninstall(windowsUninstallPlan(iface, ctx.env, fs), { runner: execaRunner, fs });
+        for (const r of outcome.removed) ctx.out(`removed ${r}`);
+        for (const k of outcome.kept) ctx.out(`kept: ${k}`);
+        return;
+      }
+      if (process.getuid?.() !== 0) throw new UsageError('`jett tunnel uninstall` removes files in /etc and needs root', 'run `sudo jett tunnel uninstall`');
+      // The config goes: bring its interface down first, while wg-quick can still read it.
+      await control().down().catch((err: unknown) => ctx.err(`warning: ${errorMessage(err)}`));
+      const outcome = removeLinuxInstall(iface, '/');
+      for (const r of outcome.removed) ctx.out(`removed ${r}`);
+      for (const k of outcome.kept) ctx.out(`kept ${k}`);
     });
 }

@@ -1,5 +1,6 @@
 // Finds the programs an administrator's Jett runs on Windows: wireguard.exe and wg.exe only in the real
-// "X:\Program Files\WireGuard", sc.exe, net.exe and reg.exe only in "X:\Windows\System32"; never through PATH.
+// "X:\Program Files\WireGuard", sc.exe, net.exe, reg.exe and icacls.exe only in "X:\Windows\System32",
+// powershell.exe only in its System32 folder; never through PATH.
 //
 // What Node cannot check here: Windows ACLs. fs.stat's mode bits say nothing about who may write a file or its
 // folder, so Jett relies on where the files are (Program Files and System32 are writable by Administrators,
@@ -16,6 +17,7 @@ export interface WinTrustFs {
 
 const IN_WIREGUARD = ['wireguard.exe', 'wg.exe'];
 const IN_SYSTEM32 = ['sc.exe', 'net.exe', 'reg.exe', 'icacls.exe'];
+const POWERSHELL = 'powershell.exe';
 
 /** The 64-bit Program Files folder (ProgramW6432 first: a 32-bit process sees "Program Files (x86)" in ProgramFiles). */
 export function programFilesDir(env: NodeJS.ProcessEnv): string {
@@ -45,8 +47,10 @@ export function system32Dir(env: NodeJS.ProcessEnv): string {
 
 /** The absolute path of `name` in its one allowed folder, after the checks Node can make (see the header). */
 export function resolveWindowsPrivileged(name: string, env: NodeJS.ProcessEnv, fsx: WinTrustFs): string {
-  if (!IN_WIREGUARD.includes(name) && !IN_SYSTEM32.includes(name)) throw new UnsafeProgramError(`${JSON.stringify(name)} is not one of the programs Jett runs as administrator`, 'report this as a bug in Jett');
-  const dir = IN_WIREGUARD.includes(name) ? path.win32.join(programFilesDir(env), 'WireGuard') : system32Dir(env);
+  if (!IN_WIREGUARD.includes(name) && !IN_SYSTEM32.includes(name) && name !== POWERSHELL) throw new UnsafeProgramError(`${JSON.stringify(name)} is not one of the programs Jett runs as administrator`, 'report this as a bug in Jett');
+  const dir = IN_WIREGUARD.includes(name)
+    ? path.win32.join(programFilesDir(env), 'WireGuard')
+    : name === POWERSHELL ? path.win32.join(system32Dir(env), 'WindowsPowerShell', 'v1.0') : system32Dir(env);
   const file = path.win32.join(dir, name);
   const fix = IN_WIREGUARD.includes(name)
     ? 'install WireGuard for Windows from wireguard.com/install (it goes to Program Files\\WireGuard); a copy elsewhere or on PATH is never used'

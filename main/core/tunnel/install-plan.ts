@@ -6,7 +6,7 @@ import { ConfigStore } from '../config/store.js';
 import { jettHome, jettPaths } from '../config/paths.js';
 import type { TunnelInstallResult } from '../contracts/tunnel.js';
 import { resolvePrivileged } from '../process/privileged.js';
-import { assertPlainWindowsDir, programDataDir } from '../process/privileged-windows.js';
+import { programDataDir } from '../process/privileged-windows.js';
 import { FileSecretStore } from '../secrets/file-store.js';
 import { TunnelError } from './errors.js';
 import {
@@ -17,13 +17,19 @@ import {
   INSTALL_MARKER,
   inWriteOrder,
   linuxInstallFiles,
-  windowsConfigDirCommands,
-  windowsInstallCommands,
-  windowsInstallPrograms,
   writeInstallFiles,
   type InstallFile,
   type LinuxInstallFiles,
 } from './install.js';
+import { readElevationInput } from './elevation.js';
+import {
+  applyWindowsInstall,
+  windowsAccountName,
+  windowsInstallCommands,
+  windowsInstallPrograms,
+  type WindowsInstallOutcome,
+  type WindowsInstallPlan,
+} from './install-windows.js';
 import type { ProcessRunner } from './runner.js';
 import { loadDesktopConfig } from './setup.js';
 
@@ -38,6 +44,8 @@ export interface InstallPlanInput {
   force?: boolean;
   /** The text of /etc/passwd (read only when sudo hides the user's home). */
   passwd?: () => string;
+  /** Windows, the elevated step: the file the user's Jett wrote (read, then deleted) instead of their config. */
+  from?: string;
 }
 
 export interface LinuxInstallPlan {
@@ -49,17 +57,9 @@ export interface LinuxInstallPlan {
   visudo: string | null;
 }
 
-export interface WindowsInstallPlan {
-  platform: 'win32';
-  user: string;
-  /** C:\ProgramData\Jett: made Administrators' and SYSTEM's alone before the config goes in. */
-  dataDir: string;
-  config: InstallFile;
-  lockdown: string[][];
-  install: string[][];
-}
-
 export type InstallPlan = LinuxInstallPlan | WindowsInstallPlan;
+
+export type { WindowsInstallPlan };
 
 export function installUser(input: Pick<InstallPlanInput, 'user' | 'env'>): string {
   return input.user ?? input.env.SUDO_USER ?? input.env.USER ?? input.env.USERNAME ?? '';
@@ -95,27 +95,12 @@ function refuseForeign(files: InstallFile[], root: string, force: boolean | unde
 
 /** Everything the install will write and run, after every check that can fail before a write. */
 export async function planTunnelInstall(input: InstallPlanInput): Promise<InstallPlan> {
+  if (input.platform === 'win32') return planWindowsInstall(input);
   const user = installUser(input);
   const paths = jettPaths(installHome(input, user));
   // Read-only access to the user's config and secrets: running as root must not leave root-owned files there.
   const s = new ConfigStore(paths.config).load().tunnel;
   const loaded = await loadDesktopConfig(s, new FileSecretStore(paths.secrets));
-  if (input.platform === 'win32') {
-    // Program Files\WireGuard and System32 only, never PATH: these run as administrator.
-    const programs = windowsInstallPrograms(input.env, fs);
-    // The service reads its config from there at every start: only the real ProgramData, not one from a tampered env.
-    const dataDir = path.win32.join(programDataDir(input.env), 'Jett');
-    const config: InstallFile = { path: path.win32.join(dataDir, `${s.interface}.conf`), mode: 0o600, content: `${INSTALL_MARKER}\n${loaded.text}` };
-    refuseForeign([config], '', input.force);
-    return {
-      platform: 'win32',
-      user,
-      dataDir,
-      config,
-      lockdown: windowsConfigDirCommands(dataDir, programs.icacls),
-      install: windowsInstallCommands({ iface: s.interface, configPath: config.path, user, programs }),
-    };
-  }
   const root = input.root ?? '/';
   // Every program the helper runs as root: fixed system folders only, checked root-only (never PATH).
   const files = linuxInstallFiles({ user, iface: s.interface, configText: loaded.text, endpoint: loaded.endpoint, programs: helperPrograms() });
@@ -125,10 +110,36 @@ export async function planTunnelInstall(input: InstallPlanInput): Promise<Instal
   return { platform: 'linux', user, root, files, visudo };
 }
 
+/**
+ * Windows: from the hand-over file when the user's Jett asked for elevation (the elevated account may be another
+ * one, with another config and secret store), else from this user's own config and secrets.
+ */
+async function planWindowsInstall(input: InstallPlanInput): Promise<WindowsInstallPlan> {
+  let iface: string;
+  let user: string;
+  let configText: string;
+  if (input.from) {
+    ({ iface, user, configText } = readElevationInput(input.from));
+  } else {
+    const paths = jettPaths(installHome(input, installUser(input)));
+    const s = new ConfigStore(paths.config).load().tunnel;
+    iface = s.interface;
+    user = windowsAccountName(input.user, input.env);
+    configText = (await loadDesktopConfig(s, new FileSecretStore(paths.secrets))).text;
+  }
+  // Program Files\WireGuard and System32 only, never PATH: these run as administrator.
+  const programs = windowsInstallPrograms(input.env, fs);
+  // The service reads its config from there at every start: only the real ProgramData, not one from a tampered env.
+  const dataDir = path.win32.join(programDataDir(input.env), 'Jett');
+  const config: InstallFile = { path: path.win32.join(dataDir, `${iface}.conf`), mode: 0o600, content: `${INSTALL_MARKER}\n${configText}` };
+  refuseForeign([config], '', input.force);
+  return { platform: 'win32', user, iface, dataDir, config, programs };
+}
+
 /** The plan as `--json` and the terminal show it: target paths with their modes, and the commands. */
 export function installReport(plan: InstallPlan, installed: boolean): TunnelInstallResult {
   if (plan.platform === 'win32') {
-    return { platform: 'win32', installed, files: [{ path: plan.config.path, mode: 'Administrators and SYSTEM only' }], commands: [...plan.lockdown, ...plan.install] };
+    return { platform: 'win32', installed, files: [{ path: plan.config.path, mode: 'Administrators and SYSTEM only' }], commands: windowsInstallCommands(plan) };
   }
   return {
     platform: 'linux',
@@ -145,21 +156,8 @@ export interface ApplyDeps {
 }
 
 /** Writes and runs what the plan says; each failure leaves nothing half-installed that would run as root. */
-export async function applyInstallPlan(plan: InstallPlan, deps: ApplyDeps): Promise<void> {
-  if (plan.platform === 'win32') {
-    const run = async (cmds: string[][]) => {
-      for (const cmd of cmds) {
-        const r = await deps.runner.run(cmd[0]!, cmd.slice(1));
-        if (r.exitCode !== 0) throw new TunnelError(`${cmd[0]} ${cmd[1]} failed: ${r.stderr.trim() || r.stdout.trim()}`, 'run `jett tunnel install` from a terminal opened as administrator');
-      }
-    };
-    fs.mkdirSync(plan.dataDir, { recursive: true });
-    assertPlainWindowsDir(plan.dataDir, fs);
-    await run(plan.lockdown);
-    writeInstallFiles([plan.config], '');
-    await run(plan.install);
-    return;
-  }
+export async function applyInstallPlan(plan: InstallPlan, deps: ApplyDeps): Promise<WindowsInstallOutcome | null> {
+  if (plan.platform === 'win32') return applyWindowsInstall(plan, { runner: deps.runner, fs });
   const { root, files } = plan;
   if (root === '/' && !deps.isRoot) throw new TunnelError('`jett tunnel install` writes to /etc and needs root', 'run `sudo jett tunnel install` (once), or add --root DIR to write the files elsewhere for inspection');
   writeInstallFiles(inWriteOrder(files), root);
@@ -172,4 +170,5 @@ export async function applyInstallPlan(plan: InstallPlan, deps: ApplyDeps): Prom
       throw new TunnelError(`visudo rejected ${sudoers}; it was removed`, 'report this as a bug in Jett');
     }
   }
+  return null;
 }

@@ -1,11 +1,9 @@
 // The one-time privileged setup (`jett tunnel install`), after which the everyday user connects and disconnects.
 // Linux: the config goes to /etc/wireguard (root, 0600), a root-owned helper with four fixed verbs goes to
-// /usr/local/libexec, and one sudoers line lets the user run exactly those verbs. Windows: the tunnel service is
-// installed once and WireGuard's limited-operator mode lets Network Configuration Operators start and stop it.
+// /usr/local/libexec, and one sudoers line lets the user run exactly those verbs. Windows: install-windows.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { assertRootOnly, resolvePrivileged, SYSTEM_PATH, type TrustFs } from '../process/privileged.js';
-import { resolveWindowsPrivileged, type WinTrustFs } from '../process/privileged-windows.js';
 import { LINUX_HELPER_PATH } from './control.js';
 import { TunnelConfigError } from './errors.js';
 import { assertInterfaceName, parseEndpoint } from './wg-config.js';
@@ -316,68 +314,27 @@ export function writeInstallFiles(files: InstallFile[], root: string): string[] 
   return written;
 }
 
-export interface WindowsInstallInput {
-  iface: string;
-  /** Where the config lives for the service (C:\ProgramData\Jett\IFACE.conf; Administrators and SYSTEM only). */
-  configPath: string;
-  user: string;
-  /** Absolute paths from resolveWindowsPrivileged: Program Files\WireGuard and System32 only. */
-  programs: WindowsInstallPrograms;
-}
-
-export interface WindowsInstallPrograms {
-  wireguard: string;
-  sc: string;
-  net: string;
-  reg: string;
-  icacls: string;
-}
-
-/** The programs an administrator's install runs, each in its one allowed folder (never PATH). */
-export function windowsInstallPrograms(env: NodeJS.ProcessEnv, fsx: WinTrustFs): WindowsInstallPrograms {
-  return {
-    wireguard: resolveWindowsPrivileged('wireguard.exe', env, fsx),
-    sc: resolveWindowsPrivileged('sc.exe', env, fsx),
-    net: resolveWindowsPrivileged('net.exe', env, fsx),
-    reg: resolveWindowsPrivileged('reg.exe', env, fsx),
-    icacls: resolveWindowsPrivileged('icacls.exe', env, fsx),
-  };
-}
-
 /**
- * Makes the config folder Administrators' and SYSTEM's alone before the config is written into it: ProgramData
- * lets every user create folders and files in its subfolders, and one could have made this folder first. Well-known
- * SIDs (S-1-5-32-544 Administrators, S-1-5-18 SYSTEM), so the commands work in every Windows language.
+ * `jett tunnel uninstall` on Linux: the sudoers line first (the user can no longer run the helper), then the helper,
+ * then the config; each only when it carries Jett's marker. Returns the paths removed and those kept (not Jett's).
  */
-export function windowsConfigDirCommands(dir: string, icacls: string): string[][] {
-  return [
-    [icacls, dir, '/setowner', '*S-1-5-32-544', '/T', '/C'],
-    [icacls, dir, '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F', '/T', '/C'],
-  ];
-}
-
-export function windowsServiceName(iface: string): string {
-  return `WireGuardTunnel$${iface}`;
-}
-
-/**
- * The administrator's commands on Windows: install the tunnel service once, give Network Configuration Operators
- * (SDDL "NO") start/stop rights on it, put the user in that group, and turn on WireGuard's limited-operator UI.
- */
-export function windowsInstallCommands(input: WindowsInstallInput): string[][] {
-  assertInterfaceName(input.iface);
-  if (!/^[A-Za-z0-9 ._-]{1,64}$/.test(input.user)) throw new TunnelConfigError(`user name ${JSON.stringify(input.user.slice(0, 40))} is not a plain Windows user name`, 'pass the desktop user with --user NAME');
-  const p = input.programs;
-  for (const x of Object.values(p)) {
-    if (!path.win32.isAbsolute(x) || !/^[A-Za-z]:\\/.test(x)) throw new TunnelConfigError(`program ${JSON.stringify(x)} is not an absolute path`, 'report this as a bug in Jett');
+export function removeLinuxInstall(iface: string, root: string, fsx: Pick<typeof fs, 'lstatSync' | 'readFileSync' | 'rmSync'> = fs): { removed: string[]; kept: string[] } {
+  assertInterfaceName(iface);
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const p of [SUDOERS_PATH, LINUX_HELPER_PATH, wireguardConfigPath(iface)]) {
+    const target = path.join(root, p);
+    try {
+      fsx.lstatSync(target);
+    } catch {
+      continue;
+    }
+    if (foreignFiles([{ path: p, mode: 0, content: '' }], root, fsx).length > 0) {
+      kept.push(`${target} (not written by Jett)`);
+      continue;
+    }
+    fsx.rmSync(target, { force: true });
+    removed.push(target);
   }
-  const service = windowsServiceName(input.iface);
-  const sddl = 'D:(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWRPWPLOCRRC;;;NO)';
-  return [
-    [p.wireguard, '/installtunnelservice', input.configPath],
-    [p.sc, 'config', service, 'start=', 'demand'],
-    [p.sc, 'sdset', service, sddl],
-    [p.net, 'localgroup', 'Network Configuration Operators', input.user, '/add'],
-    [p.reg, 'add', 'HKLM\\Software\\WireGuard', '/v', 'LimitedOperatorUI', '/t', 'REG_DWORD', '/d', '1', '/f'],
-  ];
+  return { removed, kept };
 }

@@ -18,11 +18,9 @@ import {
   linuxInstallFiles,
   renderLinuxHelper,
   renderSudoers,
-  windowsConfigDirCommands,
-  windowsInstallCommands,
-  windowsInstallPrograms,
   type HelperPrograms,
 } from '../../../main/core/tunnel/install.js';
+import { windowsConfigDirCommands, windowsInstallCommands, windowsInstallPrograms } from '../../../main/core/tunnel/install-windows.js';
 import { jett } from '../../helpers/cli.js';
 import { binary, describeWith, root } from '../../helpers/requirements.js';
 import { rootOnlyDir } from '../../helpers/root-dir.js';
@@ -304,22 +302,23 @@ const WIN_TREE: Record<string, WinNode> = {
   'C:\\Windows\\System32\\net.exe': { kind: 'file' },
   'C:\\Windows\\System32\\reg.exe': { kind: 'file' },
   'C:\\Windows\\System32\\icacls.exe': { kind: 'file' },
+  'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe': { kind: 'file' },
   'C:\\ProgramData\\Jett': { kind: 'dir' },
   'C:\\Users\\alice\\bin\\wireguard.exe': { kind: 'file' },
   'C:\\Users\\alice\\bin\\sc.exe': { kind: 'file' },
 };
 
 describe('Windows install plan', () => {
-  it('installs the service once and lets Network Configuration Operators start and stop it, every program by absolute path', () => {
+  it('installs the service and lets Network Configuration Operators start and stop it, every program by absolute path', () => {
     const programs = windowsInstallPrograms(WIN_ENV, winFs(WIN_TREE));
-    const cmds = windowsInstallCommands({ iface: 'jett0', configPath: 'C:\\ProgramData\\Jett\\jett0.conf', user: 'alice', programs });
-    expect(cmds[0]).toEqual(['C:\\Program Files\\WireGuard\\wireguard.exe', '/installtunnelservice', 'C:\\ProgramData\\Jett\\jett0.conf']);
-    expect(cmds[1]![0]).toBe('C:\\Windows\\System32\\sc.exe');
-    expect(cmds[2]![3]).toMatch(/\(A;;[A-Z]*RPWP[A-Z]*;;;NO\)/);
-    expect(cmds).toContainEqual(['C:\\Windows\\System32\\net.exe', 'localgroup', 'Network Configuration Operators', 'alice', '/add']);
+    const plan = { platform: 'win32' as const, user: 'DESKTOP-1\\alice', iface: 'jett0', dataDir: 'C:\\ProgramData\\Jett', config: { path: 'C:\\ProgramData\\Jett\\jett0.conf', mode: 0o600, content: '' }, programs };
+    const cmds = windowsInstallCommands(plan);
+    expect(cmds).toContainEqual(['C:\\Program Files\\WireGuard\\wireguard.exe', '/installtunnelservice', 'C:\\ProgramData\\Jett\\jett0.conf']);
+    expect(cmds).toContainEqual(['C:\\Windows\\System32\\sc.exe', 'config', 'WireGuardTunnel$jett0', 'start=', 'demand']);
+    expect(cmds.find((c) => c[1] === 'sdset')![3]).toMatch(/\(A;;[A-Z]*RPWP[A-Z]*;;;NO\)/);
+    expect(cmds).toContainEqual(['C:\\Windows\\System32\\net.exe', 'localgroup', '(the name of S-1-5-32-556)', 'DESKTOP-1\\alice', '/add']);
     expect(cmds).toContainEqual(['C:\\Windows\\System32\\reg.exe', 'add', 'HKLM\\Software\\WireGuard', '/v', 'LimitedOperatorUI', '/t', 'REG_DWORD', '/d', '1', '/f']);
-    expect(() => windowsInstallCommands({ iface: 'jett0', configPath: 'C:\\x.conf', user: 'a"; calc', programs })).toThrow(TunnelConfigError);
-    expect(() => windowsInstallCommands({ iface: 'jett0', configPath: 'C:\\x.conf', user: 'alice', programs: { ...programs, sc: 'sc.exe' } })).toThrow(TunnelConfigError);
+    expect(() => windowsInstallCommands({ ...plan, programs: { ...programs, sc: 'sc.exe' } })).toThrow(TunnelConfigError);
   });
 
   it('takes Program Files, System32 and ProgramData from the environment only when they are a drive\'s own folders', () => {

@@ -11,18 +11,9 @@ import { parsePingRtt, pingProbe } from '../../../main/core/tunnel/probe.js';
 import type { ProcessRunner, RunResult } from '../../../main/core/tunnel/runner.js';
 import { parseScState, SERVICE_STATE } from '../../../main/core/tunnel/windows-service.js';
 import { FakeTimers } from './fake-timers.js';
+import { replay } from './windows-replay.js';
 
-const DIR = new URL('./fixtures/windows/', import.meta.url);
-const EXIT_CODES = JSON.parse(fs.readFileSync(new URL('exit-codes.json', DIR), 'utf8')) as Record<string, number>;
 const DUMP = fs.readFileSync(new URL('./fixtures/dump-desktop.txt', import.meta.url), 'utf8');
-
-/** A recorded run of a Windows tool: wg.exe writes its error to stderr, sc.exe and ping.exe to stdout. */
-function replay(name: string): RunResult {
-  const text = fs.readFileSync(new URL(name, DIR), 'utf8');
-  const exitCode = EXIT_CODES[name];
-  if (exitCode === undefined) throw new Error(`${name} has no exit code in exit-codes.json`);
-  return name.startsWith('wg-') ? { exitCode, stdout: '', stderr: text } : { exitCode, stdout: text, stderr: '' };
-}
 
 /** A runner that answers each program from a queue of replays (the last one repeats), recording the calls. */
 function scripted(answers: Record<string, (RunResult | string)[]>): { runner: ProcessRunner; calls: string[][] } {
