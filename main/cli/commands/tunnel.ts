@@ -242,7 +242,8 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
   tunnel
     .command('uninstall')
     .description('remove what `jett tunnel install` set up: the tunnel service or the helper and sudoers line, and the config')
-    .action(async () => {
+    .option('--root <dir>', 'Linux: remove the files under DIR instead of / (where `install --root DIR` wrote them)')
+    .action(async (opts: { root?: string }) => {
       const iface = settings().interface;
       if (process.platform === 'win32') {
         const outcome = await applyWindowsUninstall(windowsUninstallPlan(iface, ctx.env, fs), { runner: execaRunner, fs });
@@ -250,10 +251,13 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
         for (const k of outcome.kept) ctx.out(`kept: ${k}`);
         return;
       }
-      if (process.getuid?.() !== 0) throw new UsageError('`jett tunnel uninstall` removes files in /etc and needs root', 'run `sudo jett tunnel uninstall`');
-      // The config goes: bring its interface down first, while wg-quick can still read it.
-      await control().down().catch((err: unknown) => ctx.err(`warning: ${errorMessage(err)}`));
-      const outcome = removeLinuxInstall(iface, '/');
+      const root = opts.root ? path.resolve(opts.root) : '/';
+      if (root === '/') {
+        if (process.getuid?.() !== 0) throw new UsageError('`jett tunnel uninstall` removes files in /etc and needs root', 'run `sudo jett tunnel uninstall`');
+        // The config goes: bring its interface down first, while wg-quick can still read it.
+        await control().down().catch((err: unknown) => ctx.err(`warning: ${errorMessage(err)}`));
+      }
+      const outcome = removeLinuxInstall(iface, root);
       for (const r of outcome.removed) ctx.out(`removed ${r}`);
       for (const k of outcome.kept) ctx.out(`kept ${k}`);
     });

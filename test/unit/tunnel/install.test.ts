@@ -219,6 +219,16 @@ describeWith([binary('wg-quick'), binary('wg')], 'jett tunnel install', () => {
     expect(fs.readFileSync(path.join(root, 'etc/sudoers.d/jett-tunnel'), 'utf8')).toMatch(/^alice ALL=\(root\) NOPASSWD: JETT_TUNNEL$/m);
   });
 
+  it('`jett tunnel uninstall --root` removes the three files that install wrote there, and only those', async () => {
+    const home = await userWithKeys();
+    const root = tempDir('jett-root-');
+    expect((await jett(['tunnel', 'install', '--root', root, '--user', 'alice'], { home })).code).toBe(0);
+    const r = await jett(['tunnel', 'uninstall', '--root', root], { home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.match(/^removed /gm)).toHaveLength(3);
+    for (const f of ['etc/wireguard/jett0.conf', 'usr/local/libexec/jett-tunnel', 'etc/sudoers.d/jett-tunnel']) expect(fs.existsSync(path.join(root, f)), f).toBe(false);
+  });
+
   it('writes the system wg-quick into the helper, never one planted first on the caller\'s PATH (sudo npx)', async () => {
     const home = await userWithKeys();
     const root = tempDir('jett-root-');
