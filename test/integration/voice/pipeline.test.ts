@@ -117,7 +117,7 @@ describeWith([binary('sox'), binary('espeak-ng')], 'voice pipeline with real cap
     expect(liveChildren()).toEqual([]);
   });
 
-  it('a cancel during playback kills play and espeak-ng: no audio after it, no orphan process', async () => {
+  it('a cancel during playback kills sox and espeak-ng: no audio after it, no orphan process', async () => {
     const mic = fakeMicrophone(tempDir('jett-voice-'), clip.pcm);
     const t = build(mic.home);
     await t.pipeline.start();

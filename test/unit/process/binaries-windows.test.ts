@@ -1,33 +1,8 @@
 // The Windows program lookup over a fake Windows disk: sox.exe and espeak-ng.exe in the Program Files folders
 // their installers create (neither adds itself to PATH), PATH first, the newest SoX first, and no play.exe.
 import { describe, expect, it } from 'vitest';
-import { resolveBinary, type BinaryFs } from '../../../main/core/process/binaries.js';
-
-/** A Windows disk holding exactly `files` (absolute paths); folder names compare without case, as NTFS does. */
-function windowsDisk(files: string[]): BinaryFs {
-  const norm = (p: string) => p.replace(/\\+$/, '').toLowerCase();
-  const set = new Set(files.map(norm));
-  const missing = (p: string) => Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
-  return {
-    statSync(file) {
-      if (!set.has(norm(file))) throw missing(file);
-      return { isFile: () => true };
-    },
-    accessSync() {},
-    readdirSync(dir) {
-      const prefix = `${norm(dir)}\\`;
-      const names = files.filter((f) => norm(f).startsWith(prefix)).map((f) => f.slice(prefix.length).split('\\')[0] as string);
-      if (names.length === 0) throw missing(dir);
-      return [...new Set(names)];
-    },
-  };
-}
-
-// The variables Windows sets for a 64-bit process (Microsoft: "WOW64 Implementation Details", environment variables).
-const env = { Path: 'C:\\Windows\\system32;C:\\Windows', PATHEXT: '.COM;.EXE;.BAT;.CMD', ProgramFiles: 'C:\\Program Files', 'ProgramFiles(x86)': 'C:\\Program Files (x86)', ProgramW6432: 'C:\\Program Files' };
-// SoX 14.4.2's installer folder; eSpeak NG's MSI installs into "eSpeak NG" (espeak-ng src/windows/installer/Product.wxs).
-const SOX = 'C:\\Program Files (x86)\\sox-14-4-2\\sox.exe';
-const ESPEAK = 'C:\\Program Files\\eSpeak NG\\espeak-ng.exe';
+import { resolveBinary } from '../../../main/core/process/binaries.js';
+import { ESPEAK, SOX, windowsDisk, windowsEnv as env } from '../../helpers/windows-disk.js';
 
 /** Windows paths compare without case: PATHEXT lists `.EXE`, the file on disk is `sox.exe`, both name one file. */
 const lower = (p: string | null) => p?.toLowerCase() ?? null;
@@ -59,6 +34,10 @@ describe('resolveBinary on Windows', () => {
   it('reads the environment without regard to case, as Windows does', () => {
     const upper = { PATH: 'C:\\Windows\\system32', 'PROGRAMFILES(X86)': 'C:\\Program Files (x86)' };
     expect(lower(resolveBinary('sox', { platform: 'win32', env: upper, fs: windowsDisk([SOX]) }))).toBe(lower(SOX));
+  });
+
+  it('finds an unversioned "sox" folder, as some install scripts make it', () => {
+    expect(lower(resolveBinary('sox', { platform: 'win32', env, fs: windowsDisk(['C:\\Program Files (x86)\\sox\\sox.exe']) }))).toBe(lower('C:\\Program Files (x86)\\sox\\sox.exe'));
   });
 
   it('finds the zip edition unpacked into Program Files (sox-14.4.2) and a user name with spaces and accents on PATH', () => {

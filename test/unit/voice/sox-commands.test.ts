@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MicrophoneSource, recorderCommand } from '../../../main/core/voice/capture.js';
 import { liveChildren } from '../../../main/core/voice/children.js';
+import { listInputDevices } from '../../../main/core/voice/devices.js';
 import { EngineError } from '../../../main/core/voice/errors.js';
 import { playbackArgs, SoxPlayer } from '../../../main/core/voice/playback.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -55,6 +56,14 @@ describe('sox command lines', () => {
     expect(playbackArgs(22_050, 'win32').slice(-4)).toEqual(['-', '-t', 'waveaudio', 'default']);
     expect(playbackArgs(22_050, 'linux').slice(-2)).toEqual(['-', '--default-device']);
     expect(playbackArgs(22_050, 'win32')).toContain('22050');
+  });
+});
+
+describe('microphone names on Windows', () => {
+  it('`jett voice devices` says which names sox takes there, since it cannot list them', async () => {
+    const list = await listInputDevices({ platform: 'win32', resolveBinary: () => null });
+    expect(list.supported).toBe(false);
+    expect(list.note).toMatch(/"default", a number .*start of the name/);
   });
 });
 
