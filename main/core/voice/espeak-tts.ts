@@ -84,7 +84,8 @@ export class EspeakTextToSpeech implements TextToSpeech {
         yield pcm.slice(at, at + CHUNK_SAMPLES);
       }
     } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+      // Retries: on Windows an antivirus scan of the new file can hold it for a moment (EBUSY, EPERM).
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     }
   }
 }
