@@ -12,7 +12,7 @@ import { createLoginItem } from './login-item.js';
 import { catalogueModels, modelService } from './models.js';
 import { createOpenExternal } from './security/open-external.js';
 import { attachThroughControlEndpoint, connectAgent, secretStoreNote } from './shell/agent-connect.js';
-import { guardNewSessions, secureAfterReady, secureBeforeReady, shellDirs, type ShellDirs } from './shell/electron-setup.js';
+import { guardNewSessions, identifyApp, secureAfterReady, secureBeforeReady, shellDirs, type ShellDirs } from './shell/electron-setup.js';
 import { followAgent } from './shell/follow-agent.js';
 import { notify, reporter } from './shell/notify.js';
 import { stopBeforeQuit } from './shell/quit.js';
@@ -35,6 +35,7 @@ export type ShellApp = Pick<
   | 'isPackaged'
   | 'getLoginItemSettings'
   | 'setLoginItemSettings'
+  | 'setAppUserModelId'
 >;
 
 export interface ShellDeps {
@@ -69,6 +70,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const env = deps.env ?? process.env;
   const platform = deps.platform ?? process.platform;
   secureBeforeReady(app, platform);
+  identifyApp(app, platform);
   const base = openRuntime({ env });
   const log = base.logger.child({ component: 'shell' });
   guardNewSessions(app, log);
