@@ -16,6 +16,7 @@ import { guardNewSessions, identifyApp, secureAfterReady, secureBeforeReady, she
 import { followAgent } from './shell/follow-agent.js';
 import { notify, reporter } from './shell/notify.js';
 import { stopBeforeQuit } from './shell/quit.js';
+import { quitOnRequest, type QuitSource } from './shell/quit-requests.js';
 import { SettingsSlot } from './shell/settings-slot.js';
 import { StatusPresenter } from './shell/status-presenter.js';
 import { trayActions } from './shell/tray-actions.js';
@@ -46,6 +47,8 @@ export interface ShellDeps {
   /** Where the built preload, renderer and tray icons are; default: beside the app. */
   dirs?: ShellDirs;
   platform?: NodeJS.Platform;
+  /** Where quit requests come from on Windows (signals, `npm start`'s IPC message); default: process. */
+  quitSource?: QuitSource;
 }
 
 export interface Shell {
@@ -148,6 +151,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     tray.destroy();
     await agent.close();
   });
+  quitOnRequest(app, platform, deps.quitSource);
 
   return { runtime, agent, trusted, openSettings, refresh, runTrayAction, stop };
 }

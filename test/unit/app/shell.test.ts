@@ -1,5 +1,6 @@
 // The Electron shell against the mocked electron module: one instance, one folder, the agent running, tray and
 // hotkey wired, OS events passed on, and IPC answering our window only.
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -248,5 +249,16 @@ describe('startShell', () => {
     const linux = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => new FakeAgent(), dirs, platform: 'linux' });
     expect(app.setAppUserModelId).not.toHaveBeenCalled();
     await linux!.stop();
+  });
+
+  it('on Windows a quit request from npm start runs the teardown: the agent is stopped, then the app quits', async () => {
+    const agent = new FakeAgent();
+    const quitSource = new EventEmitter();
+    await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => agent, dirs, platform: 'win32', quitSource });
+    app.quit.mockClear();
+    app.quit.mockImplementationOnce(() => void app.emit('before-quit', { preventDefault: () => {} }));
+    quitSource.emit('message', 'jett:quit');
+    await vi.waitFor(() => expect(agent.calls).toContain('close'));
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(2));
   });
 });
