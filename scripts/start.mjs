@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childStdio, forwardStop } from './stop-child.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -23,9 +24,9 @@ function electronBinary() {
   return { reason: `the Electron binary is missing and could not be fetched (${why})` };
 }
 
-function run(cmd, args) {
-  const child = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
-  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+function run(cmd, args, { ipc = false } = {}) {
+  const child = spawn(cmd, args, { cwd: root, stdio: ipc ? childStdio() : 'inherit' });
+  forwardStop(child);
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
 
@@ -46,7 +47,7 @@ if (found.binary) {
   const env = { ...process.env, JETT_ELECTRON_NATIVE: native.dir };
   const built = spawnSync(process.execPath, [path.join(root, 'build', 'build-app.mjs')], { cwd: root, stdio: 'inherit', env });
   if (built.status !== 0) process.exit(built.status ?? 1);
-  run(found.binary, [path.join(root, 'dist', 'app', 'main.js')]);
+  run(found.binary, [path.join(root, 'dist', 'app', 'main.js')], { ipc: true });
 } else {
   console.log(`Electron cannot start here: ${found.reason}; running the headless agent (jett agent) instead.`);
   run(process.execPath, [path.join(root, 'bin', 'jett.mjs'), 'agent']);

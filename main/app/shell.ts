@@ -12,10 +12,11 @@ import { createLoginItem } from './login-item.js';
 import { catalogueModels, modelService } from './models.js';
 import { createOpenExternal } from './security/open-external.js';
 import { attachThroughControlEndpoint, connectAgent, secretStoreNote } from './shell/agent-connect.js';
-import { guardNewSessions, secureAfterReady, secureBeforeReady, shellDirs, type ShellDirs } from './shell/electron-setup.js';
+import { guardNewSessions, identifyApp, secureAfterReady, secureBeforeReady, shellDirs, type ShellDirs } from './shell/electron-setup.js';
 import { followAgent } from './shell/follow-agent.js';
 import { notify, reporter } from './shell/notify.js';
 import { stopBeforeQuit } from './shell/quit.js';
+import { quitOnRequest, type QuitSource } from './shell/quit-requests.js';
 import { SettingsSlot } from './shell/settings-slot.js';
 import { StatusPresenter } from './shell/status-presenter.js';
 import { trayActions } from './shell/tray-actions.js';
@@ -35,6 +36,7 @@ export type ShellApp = Pick<
   | 'isPackaged'
   | 'getLoginItemSettings'
   | 'setLoginItemSettings'
+  | 'setAppUserModelId'
 >;
 
 export interface ShellDeps {
@@ -45,6 +47,8 @@ export interface ShellDeps {
   /** Where the built preload, renderer and tray icons are; default: beside the app. */
   dirs?: ShellDirs;
   platform?: NodeJS.Platform;
+  /** Where quit requests come from on Windows (signals, `npm start`'s IPC message); default: process. */
+  quitSource?: QuitSource;
 }
 
 export interface Shell {
@@ -69,6 +73,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const env = deps.env ?? process.env;
   const platform = deps.platform ?? process.platform;
   secureBeforeReady(app, platform);
+  identifyApp(app, platform);
   const base = openRuntime({ env });
   const log = base.logger.child({ component: 'shell' });
   guardNewSessions(app, log);
@@ -146,6 +151,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     tray.destroy();
     await agent.close();
   });
+  quitOnRequest(app, platform, deps.quitSource);
 
   return { runtime, agent, trusted, openSettings, refresh, runTrayAction, stop };
 }

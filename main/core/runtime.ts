@@ -1,6 +1,7 @@
 // Opens what every command and the agent share: JETT_HOME's paths, the config store, the secret store, the logger.
 import { ConfigStore } from './config/store.js';
-import { jettHome, jettPaths, type JettPaths } from './config/paths.js';
+import { settleLargeFiles } from './config/large-files.js';
+import { jettDataHome, jettHome, jettPaths, type JettPaths } from './config/paths.js';
 import { Redactor } from './log/redact.js';
 import { teeLogger, type Logger } from './log/logger.js';
 import { FileSecretStore } from './secrets/file-store.js';
@@ -22,9 +23,14 @@ export interface RuntimeOptions {
 }
 
 export function openRuntime(opts: RuntimeOptions = {}): Runtime {
-  const paths = jettPaths(jettHome(opts.env ?? process.env));
+  const env = opts.env ?? process.env;
+  // Before anything opens the database: an earlier version's database and models move to the data home once.
+  const settled = settleLargeFiles(jettPaths(jettHome(env), process.platform, undefined, jettDataHome(env)));
+  const paths = settled.paths;
   const redactor = new Redactor();
   const secrets = new FileSecretStore(paths.secrets, (v) => redactor.addSecret(v));
   const logger = teeLogger({ logsDir: paths.logs, redactor, stderr: opts.logToStderr ?? false });
+  if (settled.moved.length > 0) logger.info('moved to the local data folder', { moved: settled.moved, to: jettDataHome(env) });
+  for (const s of settled.stayed) logger.warn('could not move to the local data folder; using it where it is', { what: s.what, code: s.code });
   return { paths, config: new ConfigStore(paths.config), secrets, logger, redactor };
 }

@@ -26,6 +26,17 @@ export function secureBeforeReady(app: Pick<App, 'enableSandbox'>, platform: Nod
   Menu.setApplicationMenu(menu ? Menu.buildFromTemplate(menu) : null);
 }
 
+/** electron-builder.yml's appId: the installer gives the Start-menu shortcut this AppUserModelID. */
+export const APP_USER_MODEL_ID = 'app.jett.desktop';
+
+/**
+ * Windows shows a toast only for an AppUserModelID that a Start-menu shortcut carries, and credits it to that
+ * shortcut's app; without this call toasts may not show, or come from "Electron".
+ */
+export function identifyApp(app: Pick<App, 'setAppUserModelId'>, platform: NodeJS.Platform): void {
+  if (platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+}
+
 /** Every session gets the policies as it is created, before any page or dictionary download can use it. */
 export function guardNewSessions(app: Pick<App, 'on'>, log: Logger): void {
   app.on('session-created', (created) => applySessionPolicies(created, log));

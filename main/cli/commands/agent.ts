@@ -1,4 +1,4 @@
-// `jett agent`: runs the core in the foreground without a window, with a live status line, until Ctrl-C or SIGTERM.
+// `jett agent`: runs the core in the foreground without a window, with a live status line, until a stop signal.
 import type { Command } from 'commander';
 import { Agent } from '../../core/agent.js';
 import { CONTROL_EVENT_NAMES } from '../../core/contracts/control.js';

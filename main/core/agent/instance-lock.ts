@@ -1,9 +1,11 @@
-// One agent per user: a lock in JETT_HOME naming the holder, taken over only when its process is gone, such that two
-// agents racing for it (both seeing the same stale holder) can never both believe they hold it.
+// One agent per user: a lock in JETT_HOME naming the holder (its PID and when that process started), taken over only
+// when that process is gone, such that two agents racing for it (both seeing the same stale holder) can never both
+// believe they hold it.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { JettError } from '../errors.js';
+import { startReaderFor, type ProcessStartReader } from './process-start.js';
 
 export class AgentRunningError extends JettError {}
 
@@ -11,6 +13,8 @@ export interface LockHolder {
   pid: number;
   startedAt: string;
   kind: string;
+  /** When the holder's process started (process-start.ts): a later process given the same PID differs here. */
+  processStartMs?: number;
   /** Set by release(): the holder may still run (the tray app after it stopped its agent) but holds nothing. */
   released?: boolean;
 }
@@ -28,7 +32,14 @@ function alive(pid: number): boolean {
 function readHolder(file: string): LockHolder | null {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LockHolder>;
-    return typeof parsed.pid === 'number' ? { pid: parsed.pid, startedAt: String(parsed.startedAt), kind: String(parsed.kind), ...(parsed.released ? { released: true } : {}) } : null;
+    if (typeof parsed.pid !== 'number') return null;
+    return {
+      pid: parsed.pid,
+      startedAt: String(parsed.startedAt),
+      kind: String(parsed.kind),
+      ...(typeof parsed.processStartMs === 'number' ? { processStartMs: parsed.processStartMs } : {}),
+      ...(parsed.released ? { released: true } : {}),
+    };
   } catch {
     return null;
   }
@@ -49,21 +60,39 @@ export class InstanceLock {
   private readonly dir: string;
 
   /** `file` is JETT_HOME/agent.lock: the single lock file of earlier versions, which an agent of theirs still honours. */
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    private readonly starts: ProcessStartReader = startReaderFor(),
+  ) {
     this.dir = `${file}.d`;
+  }
+
+  /**
+   * Whether `h` names a process that still runs: its PID is alive and, where the holder recorded when it started,
+   * the process now behind that PID started then. A holder from an earlier version has its PID only; a start that
+   * cannot be read at all keeps the PID's answer (never two agents over a tool that failed to run).
+   */
+  private runs(h: LockHolder): boolean {
+    if (!alive(h.pid)) return false;
+    if (h.processStartMs === undefined) return true;
+    const now = this.starts.of(h.pid);
+    if (now.kind === 'gone' || now.kind === 'other') return false;
+    if (now.kind === 'unknown') return true;
+    return Math.abs(now.atMs - h.processStartMs) <= this.starts.toleranceMs;
   }
 
   /** Takes the lock or throws AgentRunningError naming the process that holds it. */
   acquire(kind: string, now: Date = new Date()): void {
-    const me: LockHolder = { pid: process.pid, startedAt: now.toISOString(), kind };
+    const processStartMs = this.starts.self();
+    const me: LockHolder = { pid: process.pid, startedAt: now.toISOString(), kind, ...(processStartMs === null ? {} : { processStartMs }) };
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     for (let attempt = 0; attempt < 20; attempt++) {
       const legacy = readHolder(this.file);
-      if (legacy && legacy.pid !== process.pid && alive(legacy.pid)) throw running(legacy);
+      if (legacy && legacy.pid !== process.pid && this.runs(legacy)) throw running(legacy);
       const top = this.top();
       const h = top?.holder;
       // An unreadable holder cannot be a half-written one (holders appear complete), so it is stale like a dead one.
-      if (h && !h.released && h.pid !== process.pid && alive(h.pid)) throw running(h);
+      if (h && !h.released && h.pid !== process.pid && this.runs(h)) throw running(h);
       const gen = (top?.gen ?? 0) + 1;
       if (!this.createExclusive(gen, me)) continue;
       if (this.top()?.gen !== gen) {

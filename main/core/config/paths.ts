@@ -1,4 +1,5 @@
-// Where the desktop keeps everything: JETT_HOME, else the platform's config folder (%APPDATA%\Jett, ~/.config/Jett).
+// Where the desktop keeps everything: JETT_HOME, else the platform's config folder (%APPDATA%\Jett, ~/.config/Jett);
+// on Windows the large files (database, speech models) go to %LOCALAPPDATA%\Jett instead.
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,18 @@ export function jettHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.
   if (platform === 'win32') return path.win32.join(env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'), 'Jett');
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Jett');
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'Jett');
+}
+
+/**
+ * Where the database and the speech models go. Windows: %LOCALAPPDATA%\Jett, the machine's own folder, which a
+ * roaming profile does not copy to a server at every sign-out (gigabytes of models there would make signing in and
+ * out take minutes, and the database must not be written from two machines). Elsewhere, and whenever JETT_HOME is
+ * set, the same folder as everything else.
+ */
+export function jettDataHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.JETT_HOME || platform !== 'win32') return jettHome(env, platform);
+  const profile = env.USERPROFILE ?? env.HOME ?? os.homedir();
+  return path.win32.join(env.LOCALAPPDATA ?? path.win32.join(profile, 'AppData', 'Local'), 'Jett');
 }
 
 export interface JettPaths {
@@ -43,20 +56,22 @@ export function controlPipeName(home: string, user: string = currentUser()): str
   return `\\\\.\\pipe\\jett-${digest.slice(0, 32)}`;
 }
 
-export function jettPaths(home: string, platform: NodeJS.Platform = process.platform, user?: string): JettPaths {
+/** `dataHome` holds the database and the models (jettDataHome); config, secrets, logs and the endpoint stay in `home`. */
+export function jettPaths(home: string, platform: NodeJS.Platform = process.platform, user?: string, dataHome: string = home): JettPaths {
+  const p = platform === 'win32' ? path.win32 : path;
   return {
     home,
-    config: path.join(home, 'config.json'),
-    secrets: path.join(home, 'secrets.json'),
-    database: path.join(home, 'jett.db'),
-    logs: path.join(home, 'logs'),
-    models: path.join(home, 'models'),
+    config: p.join(home, 'config.json'),
+    secrets: p.join(home, 'secrets.json'),
+    database: p.join(dataHome, 'jett.db'),
+    logs: p.join(home, 'logs'),
+    models: p.join(dataHome, 'models'),
     // A named pipe on Windows (whose ACL Node cannot set: the token's challenge-response guards it), a 0600 Unix
     // socket elsewhere.
-    controlToken: path.join(home, 'control.token'),
+    controlToken: p.join(home, 'control.token'),
     controlSocket:
       platform === 'win32'
         ? controlPipeName(home, user)
-        : path.join(home, 'control.sock'),
+        : p.join(home, 'control.sock'),
   };
 }

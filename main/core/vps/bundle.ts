@@ -59,6 +59,14 @@ export function fillTemplate(text: string, values: Record<string, string>, name:
   });
 }
 
+/**
+ * Every line of the bundle ends in LF: bash on the VPS fails on CR, and templates that reach this desktop with CRLF
+ * (a Windows checkout with core.autocrlf, an editor, a copy that skipped .gitattributes) must not carry it there.
+ */
+export function toLf(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
 // The roles and databases postgres/init/10-jett-roles.sh makes besides the desktop's.
 const RESERVED_DB_NAMES = ['postgres', 'n8n', 'jett_owner', 'jett_desktop', 'jett_n8n', 'jett_backup'];
 
@@ -156,7 +164,7 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   }
   const write = (rel: string, text: string, mode: number) => {
     const file = path.join(out, rel);
-    writeFileAtomic(file, text, mode);
+    writeFileAtomic(file, toLf(text), mode);
     // writeFileAtomic keeps an existing file's folder; a rewrite must still end with the mode asked for.
     fs.chmodSync(file, mode);
     written.push(rel);

@@ -11,6 +11,7 @@ import { type Catalogue, type CatalogueEntry, InstalledRecordSchema, ModelDownlo
 import { EventBus } from '../../../main/core/events/bus.js';
 import { ChecksumError, DiskSpaceError, DownloadError } from '../../../main/core/voice/models/errors.js';
 import { ModelManager, RECORD_FILE } from '../../../main/core/voice/models/manager.js';
+import type { RenameDeps } from '../../../main/core/fs/rename-retry.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { FakeHub, type HubFile } from './fake-hub.js';
 
@@ -46,7 +47,7 @@ function entry(over: Partial<CatalogueEntry> = {}, pinned = true): CatalogueEntr
   };
 }
 
-function manager(e: CatalogueEntry, opts: { dir?: string; freeBytes?: number; stallTimeoutMs?: number; progress?: ModelDownloadProgress[]; baseUrl?: string; bus?: EventBus } = {}) {
+function manager(e: CatalogueEntry, opts: { dir?: string; freeBytes?: number; stallTimeoutMs?: number; progress?: ModelDownloadProgress[]; baseUrl?: string; bus?: EventBus; rename?: RenameDeps } = {}) {
   const catalogue: Catalogue = { version: 1, models: [e] };
   return new ModelManager({
     dir: opts.dir ?? tempDir('jett-models-'),
@@ -56,6 +57,7 @@ function manager(e: CatalogueEntry, opts: { dir?: string; freeBytes?: number; st
     ...(opts.stallTimeoutMs ? { stallTimeoutMs: opts.stallTimeoutMs } : {}),
     ...(opts.progress ? { onProgress: (p: ModelDownloadProgress) => opts.progress!.push(p) } : {}),
     ...(opts.bus ? { bus: opts.bus } : {}),
+    ...(opts.rename ? { rename: opts.rename } : {}),
   });
 }
 
@@ -286,5 +288,58 @@ describe('pull --force and remove', () => {
     expect(m.state('whisper-test')).toBe('not-installed');
     expect(fs.existsSync(path.join(m.dir, '.partial', 'whisper-test'))).toBe(false);
     expect(m.remove('whisper-test')).toEqual({ removed: false });
+  });
+});
+
+describe('renames an antivirus scan holds (Windows)', () => {
+  /** Real renames, but the first `failures` renames of anything onto the model folder fail as a held folder does. */
+  function heldBy(failures: number, code: 'EPERM' | 'EBUSY', target: () => string) {
+    let failed = 0;
+    const waits: number[] = [];
+    const rename: RenameDeps = {
+      renameSync: (from, to) => {
+        if (to === target() && failed < failures) {
+          failed++;
+          throw Object.assign(new Error(`${code}: operation not permitted, rename '${from}' -> '${to}'`), { code });
+        }
+        fs.renameSync(from, to);
+      },
+      sleep: async (ms) => void waits.push(ms),
+    };
+    return { rename, waits, failed: () => failed };
+  }
+
+  it('installs the model once the folder is let go', async () => {
+    let m: ModelManager | null = null;
+    const held = heldBy(6, 'EPERM', () => m!.modelDir('whisper-test'));
+    m = manager(entry(), { rename: held.rename });
+    await m.pull('whisper-test');
+    expect(held.failed()).toBe(6);
+    expect(held.waits).toHaveLength(6);
+    expect(m.list().find((x) => x.name === 'whisper-test')?.state).toBe('installed');
+    for (const f of files) expect(fs.readFileSync(path.join(m.modelDir('whisper-test'), f.path)).equals(f.body)).toBe(true);
+  });
+
+  it('on pull --force keeps the old model in place when the new one cannot take its place', async () => {
+    const dir = tempDir('jett-models-');
+    await manager(entry(), { dir }).pull('whisper-test');
+    let m: ModelManager | null = null;
+    // Held for longer than the retries last, except for the renames that put the old folder back.
+    let swapped = false;
+    const rename: RenameDeps = {
+      renameSync: (from, to) => {
+        if (to === m!.modelDir('whisper-test') && from.includes('.partial') && !from.includes('.old-')) {
+          swapped = true;
+          throw Object.assign(new Error('EBUSY: resource busy or locked'), { code: 'EBUSY' });
+        }
+        fs.renameSync(from, to);
+      },
+      sleep: async () => {},
+    };
+    m = manager(entry(), { dir, rename });
+    await expect(m.pull('whisper-test', { force: true })).rejects.toMatchObject({ code: 'EBUSY' });
+    expect(swapped).toBe(true);
+    expect(m.list().find((x) => x.name === 'whisper-test')?.state).toBe('installed');
+    for (const f of files) expect(fs.readFileSync(path.join(m.modelDir('whisper-test'), f.path)).equals(f.body)).toBe(true);
   });
 });

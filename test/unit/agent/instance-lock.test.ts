@@ -6,6 +6,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentRunningError, InstanceLock } from '../../../main/core/agent/instance-lock.js';
+import { linuxStartReader, windowsStartReader } from '../../../main/core/agent/process-start.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const CONTENDER = path.join(import.meta.dirname, 'fixtures', 'lock-contender.ts');
@@ -122,4 +123,76 @@ describe('InstanceLock', () => {
       for (const a of answers.filter((x) => !x.ok)) expect(a.name, `round ${i}`).toBe('AgentRunningError');
     }
   }, 60_000);
+
+  describe('a PID the system gave to another process after a crash', () => {
+    // A live process that is not an agent: the PID a crashed agent left in the lock, now reused.
+    let bystander: ReturnType<typeof spawn>;
+    beforeAll(() => {
+      bystander = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    });
+    afterAll(() => bystander.kill());
+
+    function lockNaming(pid: number, processStartMs: number): string {
+      const file = path.join(tempDir(), 'agent.lock');
+      fs.mkdirSync(`${file}.d`);
+      fs.writeFileSync(path.join(`${file}.d`, '4'), JSON.stringify({ pid, startedAt: '2026-11-01T08:00:00.000Z', kind: 'tray', processStartMs }));
+      return file;
+    }
+
+    function startOf(pid: number): number {
+      const r = linuxStartReader().of(pid);
+      if (r.kind !== 'started') throw new Error(`cannot read the start of ${pid}: ${r.kind}`);
+      return r.atMs;
+    }
+
+    it('is stale on Linux: the process behind the PID started later than the holder did', () => {
+      const pid = bystander.pid!;
+      // The crashed agent started an hour before the process that now has its PID.
+      const file = lockNaming(pid, startOf(pid) - 3_600_000);
+      const lock = new InstanceLock(file, linuxStartReader());
+      lock.acquire('headless');
+      const top = JSON.parse(fs.readFileSync(path.join(`${file}.d`, '5'), 'utf8')) as { pid: number; processStartMs: number };
+      expect(top.pid).toBe(process.pid);
+      // What this process stored is what another reads of it: the check works both ways.
+      expect(top.processStartMs).toBe(startOf(process.pid));
+      lock.release();
+    });
+
+    it('is still honoured when the process behind the PID is the one that took the lock', () => {
+      const pid = bystander.pid!;
+      const file = lockNaming(pid, startOf(pid));
+      expect(() => new InstanceLock(file, linuxStartReader()).acquire('headless')).toThrow(`another Jett agent is running (pid ${pid}, tray`);
+    });
+
+    // Windows: PowerShell's answers to process-start.ts's script (exit codes and digits, see its header), replayed.
+    const windowsReplay = (answer: { exitCode: number; stdout: string }) => {
+      const calls: string[][] = [];
+      const reader = windowsStartReader({ SystemRoot: 'C:\\Windows' }, (file, args) => {
+        calls.push([file, ...args]);
+        return answer;
+      });
+      return { reader, calls };
+    };
+    const HOLDER_START = 1_764_403_200_000;
+
+    it.each([
+      ['a process started later (PID reused)', { exitCode: 0, stdout: `${HOLDER_START + 86_400_000}\r\n` }],
+      ['no process (gone between the two checks)', { exitCode: 3, stdout: '' }],
+      ['a process this user may not open (a service or an elevated program)', { exitCode: 4, stdout: '' }],
+    ])('is stale on Windows when PowerShell reports %s', (_what, answer) => {
+      const { reader, calls } = windowsReplay(answer);
+      const lock = new InstanceLock(lockNaming(bystander.pid!, HOLDER_START), reader);
+      lock.acquire('headless');
+      expect(calls).toEqual([['C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', '-NoProfile', '-NonInteractive', '-Command', expect.stringContaining(`GetProcessById(${bystander.pid})`)]]);
+      lock.release();
+    });
+
+    it.each([
+      ['the holder\'s own start (within the tolerance of Node\'s clock)', { exitCode: 0, stdout: `${HOLDER_START - 300}\r\n` }],
+      ['nothing readable (PowerShell failed to run)', { exitCode: 1, stdout: '' }],
+    ])('is honoured on Windows when PowerShell reports %s', (_what, answer) => {
+      const { reader } = windowsReplay(answer);
+      expect(() => new InstanceLock(lockNaming(bystander.pid!, HOLDER_START), reader).acquire('headless')).toThrow(AgentRunningError);
+    });
+  });
 });

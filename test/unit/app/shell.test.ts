@@ -1,6 +1,10 @@
 // The Electron shell against the mocked electron module: one instance, one folder, the agent running, tray and
 // hotkey wired, OS events passed on, and IPC answering our window only.
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { startShell, type ShellApp } from '../../../main/app/shell.js';
 import { ErrorEnvelopeSchema } from '../../../main/core/contracts/errors.js';
 import { SettingsViewSchema, StatusViewSchema } from '../../../main/core/contracts/ipc.js';
@@ -227,5 +231,34 @@ describe('startShell', () => {
     const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => null, dirs, platform: 'linux' });
     expect(Notification.shown.find((n) => n.title === 'Jett cannot store secrets')?.body).toMatch(/keyring/);
     await shell!.stop();
+  });
+
+  it('on Windows names itself with the installer\'s AppUserModelID before ready, so toasts show and are Jett\'s', async () => {
+    const appId = (parseYaml(fs.readFileSync(path.join(process.cwd(), 'electron-builder.yml'), 'utf8')) as { appId: string }).appId;
+    let readyAtCall: boolean | null = null;
+    app.setAppUserModelId.mockClear();
+    app.setAppUserModelId.mockImplementation(() => void (readyAtCall = app.isReady));
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => new FakeAgent(), dirs, platform: 'win32' });
+    expect(app.setAppUserModelId.mock.calls).toEqual([[appId]]);
+    expect(readyAtCall).toBe(false);
+    await shell!.stop();
+  });
+
+  it('leaves the AppUserModelID alone on Linux, which takes the app\'s identity from its .desktop file', async () => {
+    app.setAppUserModelId.mockClear();
+    const linux = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => new FakeAgent(), dirs, platform: 'linux' });
+    expect(app.setAppUserModelId).not.toHaveBeenCalled();
+    await linux!.stop();
+  });
+
+  it('on Windows a quit request from npm start runs the teardown: the agent is stopped, then the app quits', async () => {
+    const agent = new FakeAgent();
+    const quitSource = new EventEmitter();
+    await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => agent, dirs, platform: 'win32', quitSource });
+    app.quit.mockClear();
+    app.quit.mockImplementationOnce(() => void app.emit('before-quit', { preventDefault: () => {} }));
+    quitSource.emit('message', 'jett:quit');
+    await vi.waitFor(() => expect(agent.calls).toContain('close'));
+    await vi.waitFor(() => expect(app.quit).toHaveBeenCalledTimes(2));
   });
 });

@@ -1,4 +1,4 @@
-// `jett agent` and `npm start` without Electron: a status line, then a clean exit on SIGTERM or Ctrl-C.
+// `jett agent` and `npm start` without Electron: a status line, then a clean exit on SIGTERM, Ctrl-C or SIGHUP.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/tmp.js';
@@ -22,7 +22,7 @@ async function runUntilOutput(args: string[], env: NodeJS.ProcessEnv, wanted: Re
 }
 
 describe('jett agent', () => {
-  it.each(['SIGTERM', 'SIGINT'] as const)('prints its status and stops cleanly on %s', async (sig) => {
+  it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('prints its status and stops cleanly on %s', async (sig) => {
     const res = await runUntilOutput(['bin/jett.mjs', 'agent'], { JETT_HOME: tempDir() }, /tunnel \w+/, sig);
     expect(res.stdout).toMatch(/^jett \S+ \| tunnel down .* \| outbox 0 pending/m);
     expect(res.stdout).toContain(`stopped (${sig})`);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { InstalledRecordSchema, type Catalogue, type CatalogueEntry, type InstalledRecord, type ModelDownloadProgress, type ModelsListOutput, type ModelsPullOutput, type ModelsVerifyOutput } from '../../contracts/models.js';
 import { entryBytes, findEntry, isVerified } from './catalogue.js';
 import { downloadFile } from './download.js';
+import { realRename, renameRetrying, type RenameDeps } from '../../fs/rename-retry.js';
 import type { EventBus } from '../../events/bus.js';
 import { DiskSpaceError, ModelError } from './errors.js';
 
@@ -34,6 +35,8 @@ export interface ModelManagerOptions {
   onProgress?: (p: ModelDownloadProgress) => void;
   /** Where the window hears about downloads: each progress step is also a `models.progress` event. */
   bus?: EventBus;
+  /** The renames that put files and folders in place, retried while an antivirus scan holds them; tests inject it. */
+  rename?: RenameDeps;
 }
 
 export type VerifyResult = ModelsVerifyOutput['results'][number];
@@ -228,7 +231,7 @@ export class ModelManager {
       });
       // An unpinned entry is fetched from `main` once; every later file comes from the commit that answered.
       if (state.revision === null && result.revision && /^[0-9a-f]{40}$/.test(result.revision)) state.revision = result.revision;
-      fs.renameSync(`${finalFile}.part`, finalFile);
+      await renameRetrying(`${finalFile}.part`, finalFile, this.renameDeps);
       state.done[file.path] = { bytes: result.bytes, sha256: result.sha256 };
       saveState();
       downloadedBytes += result.bytes - result.resumedBytes;
@@ -246,22 +249,32 @@ export class ModelManager {
     };
     fs.rmSync(stateFile, { force: true });
     fs.writeFileSync(path.join(staging, RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
-    this.swapIntoPlace(staging, target);
+    await this.swapIntoPlace(staging, target);
     this.progress({ name, file: '', fileIndex: entry.files.length, fileCount: entry.files.length, receivedBytes: doneBytes(), totalBytes: doneBytes(), phase: 'done' });
     return { name, dir: target, revision: record.revision, bytes: doneBytes(), downloadedBytes, resumedBytes, alreadyInstalled: false };
   }
 
   /** The new folder takes the old one's place in renames only: a crash leaves either the old or the new model. */
-  private swapIntoPlace(staging: string, target: string): void {
+  private async swapIntoPlace(staging: string, target: string): Promise<void> {
     if (fs.existsSync(target)) {
       const old = path.join(this.dir, STAGING_DIR, `${path.basename(target)}.old-${process.pid}`);
       fs.rmSync(old, { recursive: true, force: true });
-      fs.renameSync(target, old);
-      fs.renameSync(staging, target);
+      await renameRetrying(target, old, this.renameDeps);
+      try {
+        await renameRetrying(staging, target, this.renameDeps);
+      } catch (err) {
+        // Still held after every retry: the old model goes back, rather than leaving none.
+        await renameRetrying(old, target, this.renameDeps);
+        throw err;
+      }
       fs.rmSync(old, { recursive: true, force: true });
     } else {
-      fs.renameSync(staging, target);
+      await renameRetrying(staging, target, this.renameDeps);
     }
+  }
+
+  private get renameDeps(): RenameDeps {
+    return this.opts.rename ?? realRename;
   }
 
   async verify(name: string): Promise<VerifyResult> {
