@@ -8,7 +8,7 @@ import path from 'node:path';
 import { TunnelConfigError, TunnelError } from './errors.js';
 import { windowsAccountName } from './install-windows.js';
 import type { ProcessRunner } from './runner.js';
-import { assertInterfaceName } from './wg-config.js';
+import { assertInterfaceName, checkWgConfig, parseWgConfig } from './wg-config.js';
 
 /** What the elevated step needs and cannot read itself (the secret store is the user's, not the administrator's). */
 export interface ElevationInput {
@@ -71,7 +71,8 @@ export function readElevationInput(file: string): ElevationInput {
   if (typeof o.iface !== 'string' || typeof o.user !== 'string' || typeof o.configText !== 'string') throw refuse(file, 'a field is missing');
   assertInterfaceName(o.iface);
   windowsAccountName(o.user, {});
-  if (!/^\[Interface\]$/m.test(o.configText) || !/^PrivateKey = [A-Za-z0-9+/]{43}=$/m.test(o.configText)) throw refuse(file, 'it holds no WireGuard config');
+  // The service runs it as SYSTEM: the desktop's checks (no PostUp, keys, addresses) hold for what reaches it.
+  checkWgConfig(parseWgConfig(o.configText), 'desktop');
   return { iface: o.iface, user: o.user, configText: o.configText };
 }
 

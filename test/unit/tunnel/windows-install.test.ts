@@ -25,7 +25,7 @@ const PROGRAMS = {
   powershell: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
 };
 const PRIVATE = generateKeyPair().privateKey;
-const CONFIG_TEXT = `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 10.0.0.1/24\n`;
+const CONFIG_TEXT = `[Interface]\nPrivateKey = ${PRIVATE}\nAddress = 10.0.0.1/24\n\n[Peer]\nPublicKey = ${generateKeyPair().publicKey}\nAllowedIPs = 10.0.0.2/32\nEndpoint = vps.example.org:51820\nPersistentKeepalive = 25\n`;
 const ACCOUNT = 'DESKTOP-1\\Jürgen Müller';
 
 interface Call {
@@ -254,11 +254,14 @@ describe('the hand-over file of the UAC step', () => {
     expect(() => readElevationInput(linked)).toThrow(/not a plain file/);
     expect(fs.existsSync(path.dirname(linked))).toBe(false);
 
-    for (const bad of [{ ...input, iface: 'jett0; calc' }, { ...input, user: 'a"b' }, { ...input, configText: 'no config' }]) {
+    // A PostUp would run as SYSTEM in WireGuard's service (where an administrator allowed scripts): refused too.
+    const postUp = CONFIG_TEXT.replace('Address = 10.0.0.1/24', 'Address = 10.0.0.1/24\nPostUp = calc.exe');
+    for (const bad of [{ ...input, iface: 'jett0; calc' }, { ...input, user: 'a"b' }, { ...input, configText: 'no config' }, { ...input, configText: postUp }]) {
       const file = writeElevationInput(runDir, bad);
       expect(() => readElevationInput(file)).toThrow();
       expect(fs.existsSync(file)).toBe(false);
     }
+    expect(() => readElevationInput(writeElevationInput(runDir, { ...input, configText: postUp }))).toThrow(/PostUp is not allowed on the desktop/);
   });
 
   it('asks Windows for elevation with the file; a No at the prompt (1223) changes nothing and says so; the file is gone either way', async () => {
