@@ -285,7 +285,7 @@ class WindowsOperatorControl implements TunnelControl {
   }
 
   private notInstalled(): TunnelError {
-    return new TunnelError(`the Jett tunnel service ${this.service()} is not installed`, 'set up the tunnel once from the Jett window (it asks Windows for administrator rights), or run `jett tunnel install` as administrator');
+    return new TunnelError(`the Jett tunnel service ${this.service()} is not installed`, 'run `jett tunnel install --elevate` once (Windows asks for administrator rights), or `jett tunnel install` in an administrator terminal');
   }
 
   /** The service's state number, or null when the service does not exist. */

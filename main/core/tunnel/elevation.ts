@@ -40,7 +40,7 @@ export function writeElevationInput(runDir: string, input: ElevationInput): stri
 }
 
 function refuse(file: string, why: string): TunnelConfigError {
-  return new TunnelConfigError(`${file} is not a tunnel setup file written by Jett: ${why}`, 'start the tunnel setup again from the Jett window (or `jett tunnel install --elevate`)');
+  return new TunnelConfigError(`${file} is not a tunnel setup file written by Jett: ${why}`, 'start the tunnel setup again: `jett tunnel install --elevate`');
 }
 
 /**

@@ -139,7 +139,7 @@ async function must(runner: ProcessRunner, cmd: string[], fix: string, env?: Rec
   return r;
 }
 
-const ADMIN_FIX = 'run the tunnel setup again from the Jett window (it asks Windows for administrator rights), or `jett tunnel install` from a terminal opened as administrator';
+const ADMIN_FIX = 'run `jett tunnel install --elevate` (Windows asks for administrator rights), or `jett tunnel install` from a terminal opened as administrator';
 
 /** The owner of `dir` as a SID (Get-Acl prints a translated name; GetOwner(SecurityIdentifier) prints the SID). */
 export async function ownerSid(runner: ProcessRunner, powershell: string, dir: string): Promise<string> {
