@@ -40,6 +40,7 @@ export const api: JettApi = deepFreeze({
     copyPeerBlock: () => call('tunnel:copyPeerBlock'),
     up: () => call('tunnel:up'),
     down: () => call('tunnel:down'),
+    setup: () => call('tunnel:setup'),
   },
   voice: {
     toggle: () => call('voice:toggle'),

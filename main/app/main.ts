@@ -1,10 +1,20 @@
-// Electron main-process entry: starts the shell; a failed start says why in a dialog and quits.
+// Electron main-process entry: starts the shell; a failed start says why in a dialog and quits. Started by the
+// tunnel setup through UAC (`... tunnel install --from FILE`), it is the elevated step instead, and exits.
 import { app, dialog } from 'electron';
 import { formatError } from '../core/errors.js';
+import { elevatedInstallFrom } from '../core/tunnel/elevation.js';
+import { runElevatedStep } from '../core/tunnel/install-plan.js';
+import { execaRunner } from '../core/tunnel/runner.js';
 import { startShell } from './shell.js';
 
-startShell({ app }).catch((err: unknown) => {
-  process.stderr.write(`${formatError(err)}\n`);
-  dialog.showErrorBox('Jett could not start', formatError(err));
-  app.quit();
-});
+const handOver = elevatedInstallFrom(process.argv);
+if (handOver !== null) {
+  // No runtime here: this process may be another account's (an administrator who typed their password).
+  void runElevatedStep(handOver, process.env, { runner: execaRunner, isRoot: false, log: (message) => void process.stderr.write(`tunnel setup failed: ${message}\n`) }).then((code) => app.exit(code));
+} else {
+  startShell({ app }).catch((err: unknown) => {
+    process.stderr.write(`${formatError(err)}\n`);
+    dialog.showErrorBox('Jett could not start', formatError(err));
+    app.quit();
+  });
+}

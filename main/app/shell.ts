@@ -20,6 +20,7 @@ import { quitOnRequest, type QuitSource } from './shell/quit-requests.js';
 import { SettingsSlot } from './shell/settings-slot.js';
 import { StatusPresenter } from './shell/status-presenter.js';
 import { trayActions } from './shell/tray-actions.js';
+import { tunnelSetup } from './tunnel-setup.js';
 import { readConfFile } from './tunnel-settings.js';
 import type { TrayAction } from './tray/model.js';
 import { TrayView } from './tray/tray.js';
@@ -121,6 +122,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
       () => catalogueModels(runtime.config.load().models.dir || runtime.paths.models, env.HF_ENDPOINT),
     ),
     sendModelProgress: (p) => settings.send('models:progress', p),
+    setupTunnel: tunnelSetup({ runtime, env, platform, program: process.execPath, programArgs: app.isPackaged ? [] : [app.getAppPath()] }),
   });
   const unregisterIpc = registerIpcHandlers(ipcMain, trusted, handlers, log);
 

@@ -169,6 +169,7 @@ const api: JettApi = {
         status = { ...status, snapshot: { ...status.snapshot, tunnel: { ...status.snapshot.tunnel, state: 'down', reason: 'stopped by the user' } } };
         return status;
       }),
+    setup: () => call('tunnel:setup', undefined, () => ({ signInAgain: true })),
   },
   voice: {
     toggle: () => call('voice:toggle', undefined, () => status),

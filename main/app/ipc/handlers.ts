@@ -28,6 +28,8 @@ export interface HandlerDeps {
   openLink(target: ExternalTarget): Promise<OpenResult>;
   models: ModelService;
   sendModelProgress(progress: ModelProgress): void;
+  /** Windows: runs the tunnel setup elevated through UAC (main/app/tunnel-setup.ts); throws when it did not happen. */
+  setupTunnel(): Promise<void>;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -88,6 +90,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'tunnel:down': async () => {
       await deps.agent.tunnelDown();
       return deps.statusView();
+    },
+    'tunnel:setup': async () => {
+      await deps.setupTunnel();
+      return { signInAgain: true as const };
     },
     'voice:toggle': async () => {
       await deps.agent.voiceToggle();

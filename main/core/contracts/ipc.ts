@@ -170,6 +170,8 @@ export const INVOKE_CHANNELS = {
   'tunnel:copyPeerBlock': { args: NoArgs, result: z.strictObject({ copied: z.literal(true), presharedKeyIncluded: z.boolean() }) },
   'tunnel:up': { args: NoArgs, result: StatusViewSchema },
   'tunnel:down': { args: NoArgs, result: StatusViewSchema },
+  /** Windows: the privileged setup through Windows' consent prompt (UAC); afterwards the user signs in again. */
+  'tunnel:setup': { args: NoArgs, result: z.strictObject({ signInAgain: z.literal(true) }) },
   'voice:toggle': { args: NoArgs, result: StatusViewSchema },
   'models:list': { args: NoArgs, result: ModelsViewSchema },
   'models:pull': { args: z.strictObject({ kind: ModelKindSchema, name: ModelNameSchema }), result: z.strictObject({ started: z.literal(true) }) },
@@ -220,6 +222,7 @@ export interface JettApi {
     copyPeerBlock(): Reply<InvokeResult<'tunnel:copyPeerBlock'>>;
     up(): Reply<StatusView>;
     down(): Reply<StatusView>;
+    setup(): Reply<{ signInAgain: true }>;
   };
   voice: {
     toggle(): Reply<StatusView>;

@@ -136,3 +136,14 @@ export async function runElevatedInstall(input: ElevationInput, deps: ElevatedIn
   if (exitCode === ERROR_CANCELLED) throw new TunnelError('the tunnel setup was cancelled at the Windows prompt; nothing was changed', 'run it again and choose Yes when Windows asks for administrator rights');
   if (exitCode !== 0) throw new TunnelError(`the elevated tunnel setup failed (exit ${exitCode})`, 'run `jett tunnel install` in a terminal opened as administrator to see its messages');
 }
+
+/**
+ * The hand-over file when this process is the elevated step: its command line ends in `tunnel install --from
+ * FILE` (how runElevatedInstall starts it). The tray app checks this before anything else, since the elevated
+ * instance must not become a second tray app.
+ */
+export function elevatedInstallFrom(argv: readonly string[]): string | null {
+  const n = argv.length;
+  if (n < 4 || argv[n - 4] !== 'tunnel' || argv[n - 3] !== 'install' || argv[n - 2] !== '--from') return null;
+  return argv[n - 1] ?? null;
+}

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigStore } from '../config/store.js';
+import { errorMessage } from '../contracts/errors.js';
 import { jettHome, jettPaths } from '../config/paths.js';
 import type { TunnelInstallResult } from '../contracts/tunnel.js';
 import { resolvePrivileged } from '../process/privileged.js';
@@ -171,4 +172,18 @@ export async function applyInstallPlan(plan: InstallPlan, deps: ApplyDeps): Prom
     }
   }
   return null;
+}
+
+/**
+ * The elevated step in the tray app (which has no terminal): plans from the hand-over file and applies. The exit
+ * status is all the user's side reads; the reason goes to the log.
+ */
+export async function runElevatedStep(file: string, env: NodeJS.ProcessEnv, deps: ApplyDeps & { log: (message: string) => void }): Promise<number> {
+  try {
+    await applyInstallPlan(await planTunnelInstall({ platform: 'win32', env, from: file }), deps);
+    return 0;
+  } catch (err) {
+    deps.log(errorMessage(err));
+    return 1;
+  }
 }

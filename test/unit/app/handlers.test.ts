@@ -11,6 +11,7 @@ import { qrRows } from '../../../main/app/tunnel-settings.js';
 import { ConfigStore } from '../../../main/core/config/store.js';
 import { ErrorEnvelopeSchema } from '../../../main/core/contracts/errors.js';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../../main/core/contracts/ipc.js';
+import { TunnelError } from '../../../main/core/tunnel/errors.js';
 import { generateKeyPair, generatePresharedKey, fingerprint } from '../../../main/core/tunnel/keys.js';
 import { renderDesktopConfig } from '../../../main/core/tunnel/config.js';
 import { ipcMain, MockWebContents, safeStorage } from '../../mocks/electron.js';
@@ -26,6 +27,7 @@ function setup() {
   const clipboard: string[] = [];
   const chosen: { file: string | null } = { file: null };
   const agent = new FakeAgent();
+  const setupTunnel = vi.fn(async () => {});
   const handlers = createHandlers({
     config,
     secrets,
@@ -42,12 +44,13 @@ function setup() {
       pull: async () => {},
     },
     sendModelProgress: vi.fn(),
+    setupTunnel,
   });
   ipcMain.handlers.clear();
   const win = new MockWebContents();
   registerIpcHandlers(ipcMain, new Set([win.id]), handlers, { warn: vi.fn(), error: vi.fn() });
   const call = async (channel: InvokeChannel, arg?: unknown) => (await ipcMain.invoke(channel, eventFrom(win), ...(arg === undefined ? [] : [arg]))) as Reply;
-  return { home, config, secrets, clipboard, chosen, agent, call };
+  return { home, config, secrets, clipboard, chosen, agent, call, setupTunnel };
 }
 
 function desktopConf(dir: string, privateKey: string, vpsPublic: string, psk: string | null): string {
@@ -102,6 +105,16 @@ describe('the window handlers', () => {
     expect(JSON.stringify(r)).not.toContain(desktop.privateKey);
     expect(JSON.stringify(r)).not.toContain(psk);
     expect(fs.readFileSync(path.join(t.home, 'config.json'), 'utf8')).not.toContain(desktop.privateKey);
+  });
+
+  it('tunnel setup (Windows, through UAC): runs the elevated setup and tells the window to sign in again; a No keeps its fix', async () => {
+    const t = setup();
+    expect(await t.call('tunnel:setup')).toEqual({ ok: true, value: { signInAgain: true } });
+    expect(t.setupTunnel).toHaveBeenCalledTimes(1);
+    t.setupTunnel.mockRejectedValueOnce(new TunnelError('the tunnel setup was cancelled at the Windows prompt; nothing was changed', 'run it again and choose Yes'));
+    const refused = await t.call('tunnel:setup');
+    expect(refused.ok).toBe(false);
+    expect(ErrorEnvelopeSchema.parse((refused as { error: unknown }).error)).toMatchObject({ message: expect.stringMatching(/cancelled at the Windows prompt/), fix: 'run it again and choose Yes' });
   });
 
   it('a cancelled dialog changes nothing', async () => {

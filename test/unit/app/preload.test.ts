@@ -30,7 +30,7 @@ describe('preload', () => {
     expect(names).toEqual([
       'status.get', 'status.onChange',
       'settings.get', 'settings.save', 'settings.setSecret', 'settings.clearSecret',
-      'tunnel.generateKeys', 'tunnel.importConf', 'tunnel.peerBlock', 'tunnel.copyPublicKey', 'tunnel.copyPeerBlock', 'tunnel.up', 'tunnel.down',
+      'tunnel.generateKeys', 'tunnel.importConf', 'tunnel.peerBlock', 'tunnel.copyPublicKey', 'tunnel.copyPeerBlock', 'tunnel.up', 'tunnel.down', 'tunnel.setup',
       'voice.toggle',
       'models.list', 'models.pull', 'models.onProgress',
       'links.open',

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TunnelConfigError, TunnelError } from '../../../main/core/tunnel/errors.js';
-import { ERROR_CANCELLED, quoteWindowsArg, readElevationInput, runElevatedInstall, writeElevationInput, type ElevationInput } from '../../../main/core/tunnel/elevation.js';
+import { elevatedInstallFrom, ERROR_CANCELLED, quoteWindowsArg, readElevationInput, runElevatedInstall, writeElevationInput, type ElevationInput } from '../../../main/core/tunnel/elevation.js';
 import { LINUX_HELPER_PATH } from '../../../main/core/tunnel/control.js';
 import { INSTALL_MARKER, removeLinuxInstall, SUDOERS_PATH, writeInstallFiles } from '../../../main/core/tunnel/install.js';
 import { applyWindowsInstall, applyWindowsUninstall, SERVICE_SDDL, windowsAccountName, type WindowsInstallPlan } from '../../../main/core/tunnel/install-windows.js';
@@ -287,6 +287,13 @@ describe('the hand-over file of the UAC step', () => {
       expect(JSON.stringify(seen)).not.toContain(PRIVATE);
       expect(fs.readdirSync(runDir)).toEqual([]);
     }
+  });
+
+  it('the elevated instance knows itself by its command line ending in `tunnel install --from FILE`', () => {
+    expect(elevatedInstallFrom(['C:\\Program Files\\Jett\\Jett.exe', 'tunnel', 'install', '--from', 'C:\\x\\tunnel-install.json'])).toBe('C:\\x\\tunnel-install.json');
+    expect(elevatedInstallFrom(['electron.exe', 'C:\\src\\jett', 'tunnel', 'install', '--from', 'F'])).toBe('F');
+    expect(elevatedInstallFrom(['Jett.exe'])).toBeNull();
+    expect(elevatedInstallFrom(['Jett.exe', 'tunnel', 'install', '--dry-run', 'F'])).toBeNull();
   });
 
   it('quotes arguments the way Windows splits a command line back', () => {
