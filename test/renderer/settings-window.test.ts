@@ -98,6 +98,16 @@ describeWith([binary('chromium')], 'settings window (headless Chromium, fake bri
     await screenshot(page, 'tunnel-imported');
   });
 
+  it('runs the privileged tunnel setup from the window, and says to sign in again', async () => {
+    const page = await open('#tunnel');
+    await page.click('#generate-keys');
+    await page.waitForSelector('#public-key');
+    await page.click('#tunnel-setup');
+    await page.waitForFunction(() => document.querySelector('#toast')?.textContent?.includes('sign out'));
+    expect(await calls(page)).toContain('tunnel:setup');
+    await expect(page.textContent('#toast')).resolves.toContain('sign out of Windows and in again');
+  });
+
   it('shows the schema\'s validation messages and saves nothing invalid', async () => {
     const page = await open('#tunnel');
     await page.fill('#tunnel-endpoint', 'not an endpoint');

@@ -1,5 +1,5 @@
 // Tunnel: the desktop's keys (public key and fingerprint only; the private key stays in main), importing a
-// wg-quick file, the tunnel settings, and the VPS-side [Peer] block with its QR code.
+// wg-quick file, the tunnel settings, the VPS-side [Peer] block with its QR code, and the one-time privileged setup.
 import type { PeerBlockView } from '../../../main/core/contracts/ipc.js';
 import { api, unwrap } from '../bridge.js';
 import { h } from '../dom.js';
@@ -97,6 +97,17 @@ export function tunnelScreen(store: Store): HTMLElement {
     }
   });
 
+  // Windows: the privileged setup runs through Windows' consent prompt (UAC), once per change of keys or peer.
+  const setup = h('button', { id: 'tunnel-setup', disabled: !keys }, 'Set up the tunnel service (asks for administrator rights)');
+  setup.addEventListener('click', async () => {
+    try {
+      await unwrap(api().tunnel.setup());
+      say('Tunnel service set up: sign out of Windows and in again, then connect');
+    } catch (err) {
+      fail(err);
+    }
+  });
+
   const form = sectionForm(settings.config, 'tunnel', FIELDS, async (values) => {
     try {
       store.setSettings(await unwrap(api().settings.save('tunnel', values)));
@@ -128,6 +139,13 @@ export function tunnelScreen(store: Store): HTMLElement {
       h('div', { class: 'help' }, settings.secretStore.note),
     ),
     h('div', {}, h('h2', { class: 'section-title' }, 'Connection'), form.element),
+    h(
+      'div',
+      { class: 'card', id: 'setup-card' },
+      h('h2', {}, 'Privileged setup'),
+      h('p', {}, 'Once, and again after new keys or a new peer: Windows asks for an administrator\'s consent, installs WireGuard\'s tunnel service and lets you start and stop it. On Linux, run `sudo npx jett tunnel install` in a terminal.'),
+      h('div', { class: 'actions' }, setup),
+    ),
     h('div', { class: 'card' }, h('h2', {}, 'The VPS side'), h('p', {}, 'The VPS wg0.conf needs a [Peer] block naming this desktop.'), h('div', { class: 'actions' }, showPeer, copyPeer), peerArea),
   );
 }
