@@ -100,7 +100,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const handlers = createHandlers({
     config: runtime.config,
     secrets: runtime.secrets,
-    secretStoreNote: secretStoreNote(agent.mode, runtime.paths.home),
+    secretStoreNote: secretStoreNote(runtime.secrets),
     agent,
     statusView: refresh,
     onConfigChanged: (config) => {

@@ -3,7 +3,7 @@ import { ConfigStore } from './config/store.js';
 import { jettHome, jettPaths, type JettPaths } from './config/paths.js';
 import { Redactor } from './log/redact.js';
 import { teeLogger, type Logger } from './log/logger.js';
-import { FileSecretStore } from './secrets/file-store.js';
+import { SelectedSecretStore } from './secrets/select.js';
 import type { SecretStore } from './secrets/store.js';
 
 export interface Runtime {
@@ -24,7 +24,15 @@ export interface RuntimeOptions {
 export function openRuntime(opts: RuntimeOptions = {}): Runtime {
   const paths = jettPaths(jettHome(opts.env ?? process.env));
   const redactor = new Redactor();
-  const secrets = new FileSecretStore(paths.secrets, (v) => redactor.addSecret(v));
   const logger = teeLogger({ logsDir: paths.logs, redactor, stderr: opts.logToStderr ?? false });
+  const secrets = new SelectedSecretStore({
+    home: paths.home,
+    env: opts.env ?? process.env,
+    onValue: (v) => redactor.addSecret(v),
+    onMigrated: (r, from) =>
+      r.conflicts.length > 0
+        ? logger.warn('secrets kept in the old store: the keyring holds other values for them', { from, names: r.conflicts, fix: `check them, then remove ${from}` })
+        : logger.info('secrets moved into the keyring', { from, names: r.moved }),
+  });
   return { paths, config: new ConfigStore(paths.config), secrets, logger, redactor };
 }
