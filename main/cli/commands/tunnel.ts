@@ -6,6 +6,7 @@ import { StatusSnapshotSchema } from '../../core/contracts/status.js';
 import type { TunnelImportResult, TunnelPeerResult, TunnelStatus } from '../../core/contracts/tunnel.js';
 import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../core/events/bus.js';
+import { handoffStore, renderHandoff } from '../../core/secrets/handoff.js';
 import { writeFileAtomic } from '../../core/fs/atomic-write.js';
 import { renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
 import { importConf, readConfFile } from '../../core/tunnel/conf-import.js';
@@ -19,7 +20,7 @@ import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/set
 import { parseEndpoint } from '../../core/tunnel/wg-config.js';
 import { viaAgent } from '../agent-link.js';
 import { stopSignal } from '../stop-signal.js';
-import type { CliContext } from '../context.js';
+import { readAllStdin, type CliContext } from '../context.js';
 
 // What stdout shows instead of a secret; the usable file comes only from --out, created 0600.
 const HIDDEN = '(hidden: write a usable file with --out FILE, created with mode 0600)';
@@ -206,8 +207,16 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'print what would be written and run, change nothing')
     .option('--force', 'replace files at those paths that Jett did not write (an existing /etc/wireguard/IFACE.conf, ...)')
     .option('--json', 'print {"platform","installed","files","commands"}')
-    .action(async (opts: { user?: string; root?: string; dryRun?: boolean; force?: boolean; json?: boolean }) => {
-      const plan = await planTunnelInstall({ platform: process.platform === 'win32' ? 'win32' : 'linux', env: ctx.env, user: opts.user, root: opts.root, force: opts.force });
+    .option('--handoff', 'run as yourself: print the tunnel keys into a pipe to `sudo jett tunnel install --secrets-stdin` (root never reads your keyring)')
+    .option('--secrets-stdin', 'read the tunnel keys from standard input (what --handoff printed) instead of your secret store')
+    .action(async (opts: { user?: string; root?: string; dryRun?: boolean; force?: boolean; json?: boolean; handoff?: boolean; secretsStdin?: boolean }) => {
+      if (opts.handoff) {
+        // Into a pipe only: keys printed on a terminal stay in its scrollback.
+        if ((ctx.stdout as { isTTY?: boolean }).isTTY) throw new UsageError('--handoff prints the tunnel keys, and standard output is a terminal', 'pipe it: `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin`');
+        return void ctx.stdout.write(await renderHandoff(ctx.runtime().secrets));
+      }
+      const secrets = opts.secretsStdin ? handoffStore(await readAllStdin(ctx.stdin)) : undefined;
+      const plan = await planTunnelInstall({ platform: process.platform === 'win32' ? 'win32' : 'linux', env: ctx.env, user: opts.user, root: opts.root, force: opts.force, secrets });
       if (!opts.dryRun) await applyInstallPlan(plan, { runner: execaRunner, isRoot: process.getuid?.() === 0 });
       const result = installReport(plan, !opts.dryRun);
       if (opts.json) return ctx.out(JSON.stringify(result));

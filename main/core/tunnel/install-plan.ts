@@ -8,6 +8,8 @@ import type { TunnelInstallResult } from '../contracts/tunnel.js';
 import { resolvePrivileged } from '../process/privileged.js';
 import { assertPlainWindowsDir, programDataDir } from '../process/privileged-windows.js';
 import { FileSecretStore } from '../secrets/file-store.js';
+import { readStoreChoice } from '../secrets/select.js';
+import type { SecretStore } from '../secrets/store.js';
 import { TunnelError } from './errors.js';
 import {
   assertInstalled,
@@ -38,6 +40,8 @@ export interface InstallPlanInput {
   force?: boolean;
   /** The text of /etc/passwd (read only when sudo hides the user's home). */
   passwd?: () => string;
+  /** The tunnel keys the user's side handed over (--secrets-stdin); without them, only a file store is read. */
+  secrets?: SecretStore;
 }
 
 export interface LinuxInstallPlan {
@@ -83,6 +87,20 @@ export function installHome(input: InstallPlanInput, user: string): string {
   return jettHome({ HOME: home, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME }, 'linux');
 }
 
+/**
+ * The user's 0600 file store, the one store root may read for them; a user whose secrets live in the keyring hands
+ * the keys over instead, since root must never reach into the user's keyring.
+ */
+function userFileStore(home: string, file: string): SecretStore {
+  if (readStoreChoice(home)?.kind === 'keyring') {
+    throw new TunnelError(
+      "this user's secrets are in the keyring, which the privileged install does not read",
+      'run `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin` as that user (add --user NAME if sudo does not set SUDO_USER)',
+    );
+  }
+  return new FileSecretStore(file);
+}
+
 /** Stops before writing anything when a target exists that Jett did not write, unless forced. */
 function refuseForeign(files: InstallFile[], root: string, force: boolean | undefined): void {
   const foreign = foreignFiles(files, root);
@@ -99,7 +117,7 @@ export async function planTunnelInstall(input: InstallPlanInput): Promise<Instal
   const paths = jettPaths(installHome(input, user));
   // Read-only access to the user's config and secrets: running as root must not leave root-owned files there.
   const s = new ConfigStore(paths.config).load().tunnel;
-  const loaded = await loadDesktopConfig(s, new FileSecretStore(paths.secrets));
+  const loaded = await loadDesktopConfig(s, input.secrets ?? userFileStore(paths.home, paths.secrets));
   if (input.platform === 'win32') {
     // Program Files\WireGuard and System32 only, never PATH: these run as administrator.
     const programs = windowsInstallPrograms(input.env, fs);
