@@ -65,8 +65,9 @@ export async function connectAgent(deps: ConnectDeps): Promise<{ agent: AgentHan
   return { agent: inProcessHandle(inProcess), runtime: base };
 }
 
-export function secretStoreNote(store: Pick<SecretStore, 'kind' | 'location'>): string {
+export function secretStoreNote(store: Pick<SecretStore, 'kind' | 'location' | 'reason'>): string {
+  const why = store.reason ? ` Why: ${store.reason}.` : '';
   return store.kind === 'keyring'
-    ? `The tray app and the headless agent (jett agent) share one store: ${store.location}.`
-    : `No keyring answers on this machine, so the tray app and the headless agent (jett agent) share a file only you can read (mode 0600): ${store.location}. jett doctor says why.`;
+    ? `The tray app and the headless agent (jett agent) share one store: ${store.location}.${why}`
+    : `No keyring answers on this machine, so the tray app and the headless agent (jett agent) share a file only you can read (mode 0600): ${store.location}.${why}`;
 }

@@ -115,6 +115,10 @@ export class SelectedSecretStore implements SecretStore {
     return this.current?.choice.location ?? readStoreChoice(this.opts.home)?.location ?? `the keyring (not reached yet)`;
   }
 
+  get reason(): string | undefined {
+    return this.current?.choice.reason ?? readStoreChoice(this.opts.home)?.reason;
+  }
+
   async get(name: SecretName): Promise<string | null> {
     return (await this.resolve()).store.get(name);
   }

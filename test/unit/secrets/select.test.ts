@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SecretError } from '../../../main/core/errors.js';
 import type { KeyringCall, KeyringReply } from '../../../main/core/secrets/keyring-call.js';
 import { readStoreChoice, selectSecretStore, SelectedSecretStore } from '../../../main/core/secrets/select.js';
+import { jett } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const answering = (reply: KeyringReply): KeyringCall => async (ops) => (reply.ok ? { ok: true, results: ops.map(() => null) } : reply);
@@ -81,5 +82,17 @@ describe('SelectedSecretStore', () => {
     await store.set('postgres.password', 'pg');
     expect(await store.get('postgres.password')).toBe('pg');
     expect(store.kind).toBe('keyring');
+  });
+});
+
+describe('jett doctor', () => {
+  it('names the store in use and why it was chosen', async () => {
+    const home = tempDir();
+    // A session bus address where nothing listens: no keyring answers, as on a headless box.
+    const r = await jett(['doctor', '--json'], { home, env: { DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(home, 'no-bus')}` } });
+    const checks = (JSON.parse(r.stdout) as { checks: { name: string; status: string; detail: string }[] }).checks;
+    const check = checks.find((c) => c.name === 'secret-store')!;
+    expect(check.status).toBe('ok');
+    expect(check.detail).toMatch(new RegExp(`^file store at ${path.join(home, 'secrets.json')} \\(no Secret Service answers \\(Platform failure: .*\\); secrets stay in a file only you can read\\); 0 secret\\(s\\) set$`));
   });
 });
