@@ -3,6 +3,7 @@ import { ConfigStore } from './config/store.js';
 import { jettHome, jettPaths, type JettPaths } from './config/paths.js';
 import { Redactor } from './log/redact.js';
 import { teeLogger, type Logger } from './log/logger.js';
+import type { KeyringCall } from './secrets/keyring-call.js';
 import { SelectedSecretStore } from './secrets/select.js';
 import type { SecretStore } from './secrets/store.js';
 
@@ -19,6 +20,9 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Echo log lines on stderr too (the foreground agent); otherwise they go to the log file only. */
   logToStderr?: boolean;
+  platform?: NodeJS.Platform;
+  /** How the keyring is reached: a Node child process by default; the tray app passes its utility process. */
+  keyringCall?: KeyringCall;
 }
 
 export function openRuntime(opts: RuntimeOptions = {}): Runtime {
@@ -28,6 +32,8 @@ export function openRuntime(opts: RuntimeOptions = {}): Runtime {
   const secrets = new SelectedSecretStore({
     home: paths.home,
     env: opts.env ?? process.env,
+    platform: opts.platform,
+    call: opts.keyringCall,
     onValue: (v) => redactor.addSecret(v),
     onMigrated: (r, from) =>
       r.conflicts.length > 0

@@ -5,14 +5,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
+import { utilityKeyringCall } from '../../../main/app/secrets/keyring-utility.js';
 import { SafeStorageSecretStore } from '../../../main/app/secrets/safe-storage-store.js';
 import { SecretError } from '../../../main/core/errors.js';
 import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { FileSecretStore } from '../../../main/core/secrets/file-store.js';
+import { KEYRING_CHILD } from '../../../main/core/secrets/keyring-call.js';
 import { KeyringSecretStore, keyringService } from '../../../main/core/secrets/keyring-store.js';
 import { migrateSecrets } from '../../../main/core/secrets/migrate.js';
 import { readStoreChoice, selectSecretStore } from '../../../main/core/secrets/select.js';
-import { safeStorage } from '../../mocks/electron.js';
+import { safeStorage, utilityProcess } from '../../mocks/electron.js';
 import { binary, describeWith } from '../../helpers/requirements.js';
 import { startSecretService, startXvfb, type SecretServiceSession } from '../../helpers/secret-service.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -63,6 +65,18 @@ describeWith([binary('gnome-keyring-daemon'), binary('dbus-run-session'), binary
     expect(await other.list()).toEqual([]);
     // Nothing was written to a file.
     expect(fs.existsSync(path.join(h.jett, 'secrets.json'))).toBe(false);
+  });
+
+  it("reaches the same entries from the tray app's utility process as from jett's child process", async () => {
+    const h = homes();
+    const s = await session(h.user, true);
+    const tray = new KeyringSecretStore({ home: h.jett, platform: 'linux', env: s.env, call: utilityKeyringCall((m, env) => utilityProcess.fork(m, [], { env })) });
+    const cli = new KeyringSecretStore({ home: h.jett, platform: 'linux', env: s.env });
+    await tray.set('heartbeat.token', 'set-in-the-tray');
+    expect(await cli.get('heartbeat.token')).toBe('set-in-the-tray');
+    await cli.set('postgres.password', 'set-by-jett');
+    expect(await tray.get('postgres.password')).toBe('set-by-jett');
+    expect(utilityProcess.forked.at(-1)).toBe(KEYRING_CHILD);
   });
 
   it('moves the file store over once: a crash between copy and delete loses nothing and duplicates nothing', async () => {
