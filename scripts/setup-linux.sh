@@ -6,7 +6,7 @@ PACKAGES=(
   wireguard-tools wireguard-go   # the tunnel; wireguard-go is the userspace fallback without the kernel module
   iproute2 iputils-ping iptables # namespaces, veth, probes and link cuts in tests and the demo
   sudo                           # `jett tunnel install` checks its sudoers line with visudo
-  sox alsa-utils libsox-fmt-alsa # microphone capture (node-record-lpcm16 runs sox; arecord as an option)
+  sox alsa-utils libsox-fmt-alsa # microphone capture and reply playback (sox; arecord as an option)
   espeak-ng                      # speech made for the voice tests
   chromium                       # the renderer tests run it headless
   shellcheck docker-compose      # the VPS bundle's checks

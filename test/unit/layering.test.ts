@@ -122,7 +122,8 @@ describe('one TypeScript project per layer', () => {
     ['main/core/contracts', { dom: false, node: false, references: [] }],
     ['main/core', { dom: false, node: true, references: ['main/core/contracts'] }],
     ['main/app', { dom: false, node: true, references: ['main/core', 'main/core/contracts'] }],
-    ['main/cli', { dom: false, node: true, references: ['main/core', 'main/core/contracts'] }],
+    ['main/harness', { dom: false, node: true, references: ['main/core', 'main/core/contracts'] }],
+    ['main/cli', { dom: false, node: true, references: ['main/core', 'main/core/contracts', 'main/harness'] }],
     ['preload', { dom: false, node: false, references: ['main/core/contracts'] }],
     ['renderer', { dom: true, node: false, references: ['main/core/contracts'] }],
   ])('%s: DOM %s, Node types and references as the layer table says', (dir, want) => {

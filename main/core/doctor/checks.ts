@@ -77,13 +77,16 @@ function checkWireGuardPrograms(deps: DoctorDeps): DoctorCheck {
   return fail('wireguard', 'no WireGuard kernel module and no wireguard-go', 'load the kernel module (`sudo modprobe wireguard`) or install wireguard-go');
 }
 
+/** sox records the microphone and plays replies; on Windows it is found on PATH or in its Program Files folder. */
 function checkSox(deps: DoctorDeps): DoctorCheck {
-  const sox = deps.resolveBinary(deps.platform === 'win32' ? 'sox.exe' : 'sox');
-  if (sox) return ok('sox', `sox at ${sox} (node-record-lpcm16 runs the first sox on PATH)`);
+  const sox = deps.resolveBinary('sox');
+  if (sox) return ok('sox', `sox at ${sox} (records the microphone and plays replies)`);
   return fail(
     'sox',
-    'sox was not found: the microphone cannot be recorded',
-    deps.platform === 'win32' ? 'install SoX (sox.sourceforge.net) and add it to PATH' : 'install sox (Debian/Ubuntu: `sudo apt install sox libsox-fmt-alsa`)',
+    'sox was not found: the microphone cannot be recorded and replies cannot be spoken',
+    deps.platform === 'win32'
+      ? 'install SoX for Windows (https://sourceforge.net/projects/sox/, sox-14.4.2-win32.exe); Jett finds sox.exe in "Program Files (x86)\\sox-14-4-2" or on PATH, so no PATH change is needed'
+      : 'install sox (Debian/Ubuntu: `sudo apt install sox libsox-fmt-alsa`)',
   );
 }
 

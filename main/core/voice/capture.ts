@@ -1,16 +1,9 @@
-// Microphone capture through node-record-lpcm16 (sox, or arecord on Linux): a 16 kHz mono S16LE stream whose
-// child process never outlives stop(), a failure, or the process itself.
-import type { ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
-import type { Readable } from 'node:stream';
+// Microphone capture through sox (or arecord on Linux), run from the absolute path Jett resolved: a 16 kHz mono
+// S16LE stream whose child process never outlives stop(), a failure, or the process itself.
+import { execa, type ResultPromise } from 'execa';
 import { terminate, track } from './children.js';
 import { CaptureError } from './errors.js';
 import { SAMPLE_RATE } from './vad.js';
-
-const require = createRequire(import.meta.url);
-const recordLib = require('node-record-lpcm16') as {
-  record(options: Record<string, unknown>): { process: ChildProcess; stream(): Readable };
-};
 
 export type RecorderKind = 'sox' | 'arecord';
 
@@ -31,7 +24,7 @@ export interface MicrophoneOptions {
 }
 
 const INSTALL_HINT: Partial<Record<NodeJS.Platform, string>> = {
-  win32: 'install SoX (https://sourceforge.net/projects/sox/) and add its folder to PATH, then restart Jett',
+  win32: 'install SoX for Windows (https://sourceforge.net/projects/sox/, sox-14.4.2-win32.exe): Jett finds sox.exe in its Program Files folder or on PATH; then restart Jett',
   darwin: 'run `brew install sox`',
   linux: 'run `sudo apt-get install sox libsox-fmt-alsa` (or `npm run setup:linux`)',
 };
@@ -55,9 +48,32 @@ export function captureFailure(opts: { recorder: RecorderKind; device: string; s
   return new CaptureError(`${recorder} stopped recording from ${which} (exit code ${opts.code ?? 'signal'}): ${said || 'no message'}`, 'run `jett doctor`, then try `jett voice devices` and another voice.inputDevice');
 }
 
+export interface RecorderCommand {
+  /** The program to resolve to an absolute path: SoX for Windows ships sox.exe only, no rec.exe. */
+  program: 'sox' | 'arecord';
+  args: string[];
+  /** Variables added to the environment (sox reads the ALSA/PulseAudio device from AUDIODEV). */
+  env: Record<string, string>;
+}
+
+/**
+ * The recorder's command line for 16 kHz mono signed 16-bit raw audio on stdout. Windows: sox's waveaudio driver
+ * takes "default" (the system default microphone), a device number, or the start of a device name (soxformat(7),
+ * "waveaudio"; src/waveaudio.c of SoX 14.4.2), given as the input file. Elsewhere: sox's default device (`-d`,
+ * the device named by AUDIODEV) or arecord -D.
+ */
+export function recorderCommand(recorder: RecorderKind, device: string, platform: NodeJS.Platform): RecorderCommand {
+  const output = ['--rate', String(SAMPLE_RATE), '--channels', '1', '--encoding', 'signed-integer', '--bits', '16', '--type', 'raw', '-'];
+  if (recorder === 'arecord') {
+    return { program: 'arecord', args: ['-q', ...(device === 'default' ? [] : ['-D', device]), '-r', String(SAMPLE_RATE), '-c', '1', '-t', 'raw', '-f', 'S16_LE', '-'], env: {} };
+  }
+  if (platform === 'win32') return { program: 'sox', args: ['--no-show-progress', '-t', 'waveaudio', device, ...output], env: {} };
+  return { program: 'sox', args: ['--no-show-progress', '--default-device', ...output], env: device === 'default' ? {} : { AUDIODEV: device } };
+}
+
 export class MicrophoneSource implements AudioSource {
   readonly name: string;
-  private child: ChildProcess | null = null;
+  private child: ResultPromise | null = null;
   private stopping = false;
   private readonly platform: NodeJS.Platform;
 
@@ -71,33 +87,23 @@ export class MicrophoneSource implements AudioSource {
     if (recorder === 'arecord' && this.platform !== 'linux') {
       throw new CaptureError('arecord exists on Linux only', 'run `jett config set voice.recorder sox`');
     }
-    if (!this.opts.resolveBinary(recorder)) {
+    const command = recorderCommand(recorder, device, this.platform);
+    const binary = this.opts.resolveBinary(command.program);
+    if (!binary) {
       throw new CaptureError(`${recorder} is not installed, so Jett cannot record the microphone`, INSTALL_HINT[this.platform] ?? 'install sox and put it on PATH');
     }
     this.stopping = false;
-    const rec = recordLib.record({
-      sampleRate: SAMPLE_RATE,
-      channels: 1,
-      recorder,
-      audioType: 'raw',
-      ...(device === 'default' ? {} : { device }),
-    });
-    const child = rec.process;
+    // The path Jett resolved, never a bare name: SoX's Windows installer does not put sox.exe on PATH.
+    const child = execa(binary, command.args, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, encoding: 'buffer', reject: false, env: command.env });
     this.child = child;
     track(child);
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    const exited = new Promise<{ code: number | null; spawnError: Error | null }>((resolve) => {
-      child.once('error', (err) => resolve({ code: null, spawnError: err }));
-      child.once('close', (code) => resolve({ code, spawnError: null }));
-    });
-    const stream = rec.stream();
-    // node-record-lpcm16 reports a non-zero exit as a string 'error' on the stream; the exit is handled below.
-    stream.on('error', () => undefined);
+    const exited = child.then((res) => ({ code: res.exitCode ?? null, spawnError: res.failed && res.exitCode === undefined && res.signal === undefined ? res : null }));
     let carry: Buffer | null = null;
     let zeros = 0;
     try {
-      for await (const data of stream as AsyncIterable<Buffer>) {
+      for await (const data of child.stdout as AsyncIterable<Buffer>) {
         let buf: Buffer = carry ? Buffer.concat([carry, data]) : data;
         const usable: number = buf.length - (buf.length % 2);
         carry = usable < buf.length ? buf.subarray(usable) : null;
@@ -114,7 +120,7 @@ export class MicrophoneSource implements AudioSource {
       }
       const end = await exited;
       if (!this.stopping) {
-        if (end.spawnError) throw new CaptureError(`${recorder} could not be started: ${end.spawnError.message}`, INSTALL_HINT[this.platform] ?? 'install sox');
+        if (end.spawnError) throw new CaptureError(`${recorder} could not be started: ${end.spawnError.shortMessage}`, INSTALL_HINT[this.platform] ?? 'install sox');
         throw captureFailure({ recorder, device, stderr, code: end.code, platform: this.platform });
       }
     } finally {

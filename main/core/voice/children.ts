@@ -1,4 +1,4 @@
-// Every sox/arecord/play child the voice pipeline starts is registered in the process's live resources, so that
+// Every sox, arecord and espeak-ng child the voice pipeline starts is registered in the process's live resources, so that
 // none outlives the process: stop() kills it, and if the process exits without a stop the exit hook kills it.
 import type { ChildProcess } from 'node:child_process';
 import { liveResources } from '../process/live-resources.js';

@@ -1,4 +1,5 @@
-// The microphones the platform can name: `arecord -L` on Linux; elsewhere sox cannot list them.
+// The microphones the platform can name: `arecord -L` on Linux; elsewhere sox cannot list them, and the note says
+// which names sox takes instead.
 import { execa } from 'execa';
 import { parseArecordList, type InputDevice } from './capture.js';
 
@@ -10,8 +11,12 @@ export interface DeviceList {
 }
 
 export async function listInputDevices(opts: { platform: NodeJS.Platform; resolveBinary: (name: string) => string | null; env?: NodeJS.ProcessEnv }): Promise<DeviceList> {
+  if (opts.platform === 'win32') {
+    // sox's waveaudio driver: "default", a device number, or the start of a device name (soxformat(7), "waveaudio").
+    return { supported: false, devices: [], note: 'sox cannot list devices on Windows: set voice.inputDevice to "default", a number (0 is the first microphone), or the start of the name Settings > System > Sound > Input shows (at most 31 characters)' };
+  }
   if (opts.platform !== 'linux') {
-    return { supported: false, devices: [], note: 'sox cannot list devices here: use the name Windows or macOS shows for the microphone, or "default"' };
+    return { supported: false, devices: [], note: 'sox cannot list devices here: use the name macOS shows for the microphone, or "default"' };
   }
   const arecord = opts.resolveBinary('arecord');
   if (!arecord) return { supported: false, devices: [], note: 'arecord is not installed: run `sudo apt-get install alsa-utils` to list devices' };

@@ -1,5 +1,5 @@
-// Reply audio through sox `play` from a raw stream: a small buffer so a stop takes effect within one buffer,
-// and a killed child so no sound follows a cancel.
+// Reply audio through sox from a raw stream to the default output device: a small buffer so a stop takes effect
+// within one buffer, and a killed child so no sound follows a cancel.
 import { execa, type ResultPromise } from 'execa';
 import { terminate, track } from './children.js';
 import type { AudioSink } from './engines.js';
@@ -8,19 +8,32 @@ import { EngineError } from './errors.js';
 /** sox's output buffer in bytes: 2048 bytes is 46 ms at 22.05 kHz, the most a stop can let through. */
 export const PLAY_BUFFER_BYTES = 2048;
 
+/**
+ * sox's arguments to play raw 16-bit mono audio from stdin. sox itself, never `play`: SoX for Windows ships
+ * sox.exe only, and its README.win32 gives `sox [input] -d` for play. On Windows the output is named outright,
+ * `-t waveaudio default` (soxformat(7), "waveaudio": the system default output), so no AUDIODRIVER can pick another.
+ */
+export function playbackArgs(sampleRate: number, platform: NodeJS.Platform): string[] {
+  const input = ['-q', '--buffer', String(PLAY_BUFFER_BYTES), '-t', 'raw', '-r', String(sampleRate), '-e', 'signed-integer', '-b', '16', '-c', '1', '-'];
+  return [...input, ...(platform === 'win32' ? ['-t', 'waveaudio', 'default'] : ['--default-device'])];
+}
+
 export class SoxPlayer implements AudioSink {
-  readonly name = 'sox play';
+  readonly name = 'sox';
   private child: ResultPromise | null = null;
   private stopped = false;
 
-  constructor(private readonly opts: { resolveBinary: (name: string) => string | null; env?: NodeJS.ProcessEnv }) {}
+  constructor(private readonly opts: { resolveBinary: (name: string) => string | null; env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform }) {}
 
   async open(sampleRate: number): Promise<void> {
-    const play = this.opts.resolveBinary('play');
-    if (!play) throw new EngineError('sox `play` is not installed, so Jett cannot speak', 'install sox (Linux: `sudo apt-get install sox libsox-fmt-alsa`; Windows: SoX on PATH)');
+    const platform = this.opts.platform ?? process.platform;
+    const sox = this.opts.resolveBinary('sox');
+    if (!sox) {
+      const how = platform === 'win32' ? 'install SoX for Windows (https://sourceforge.net/projects/sox/, sox-14.4.2-win32.exe): Jett finds sox.exe in its Program Files folder or on PATH' : 'install sox (`sudo apt-get install sox libsox-fmt-alsa`, or `npm run setup:linux`)';
+      throw new EngineError('sox is not installed, so Jett cannot speak', how);
+    }
     this.stopped = false;
-    const args = ['-q', '--buffer', String(PLAY_BUFFER_BYTES), '-t', 'raw', '-r', String(sampleRate), '-e', 'signed-integer', '-b', '16', '-c', '1', '-'];
-    const child = execa(play, args, { stdin: 'pipe', stdout: 'ignore', stderr: 'pipe', reject: false, ...(this.opts.env ? { env: this.opts.env, extendEnv: false } : {}) });
+    const child = execa(sox, playbackArgs(sampleRate, platform), { stdin: 'pipe', stdout: 'ignore', stderr: 'pipe', reject: false, ...(this.opts.env ? { env: this.opts.env, extendEnv: false } : {}) });
     track(child);
     // An EPIPE after a stop is expected: the child was killed on purpose.
     child.stdin?.on('error', () => undefined);
@@ -51,7 +64,7 @@ export class SoxPlayer implements AudioSink {
     const res = await child;
     this.child = null;
     if (!this.stopped && res.exitCode !== 0) {
-      throw new EngineError(`sox play failed (exit ${res.exitCode}): ${String(res.stderr).trim().slice(0, 300)}`, 'check the speakers with `play -n synth 1 sine 440`, then run `jett doctor`');
+      throw new EngineError(`sox could not play the reply (exit ${res.exitCode}): ${String(res.stderr).trim().slice(0, 300)}`, 'check the speakers with `sox -n -d synth 1 sine 440` (Windows: `sox -n -t waveaudio default synth 1 sine 440`), then run `jett doctor`');
     }
   }
 

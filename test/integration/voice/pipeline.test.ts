@@ -31,7 +31,7 @@ const logger = createLogger({ sink: () => undefined, format: 'json' });
 
 /** Counts what reaches the real player, and any write after a stop. */
 class CountingSink implements AudioSink {
-  readonly name = 'sox play (counted)';
+  readonly name = 'sox playback (counted)';
   writes = 0;
   writesAfterStop = 0;
   private stopped = false;
@@ -56,7 +56,7 @@ class CountingSink implements AudioSink {
   }
 }
 
-describeWith([binary('sox'), binary('play'), binary('espeak-ng')], 'voice pipeline with real capture, VAD, Ollama client, espeak-ng and play', () => {
+describeWith([binary('sox'), binary('espeak-ng')], 'voice pipeline with real capture, VAD, Ollama client, espeak-ng and sox playback', () => {
   let clip: Clip;
   let vad: SileroVad;
   let ollama: FakeOllama;
@@ -117,7 +117,7 @@ describeWith([binary('sox'), binary('play'), binary('espeak-ng')], 'voice pipeli
     expect(liveChildren()).toEqual([]);
   });
 
-  it('a cancel during playback kills play and espeak-ng: no audio after it, no orphan process', async () => {
+  it('a cancel during playback kills sox and espeak-ng: no audio after it, no orphan process', async () => {
     const mic = fakeMicrophone(tempDir('jett-voice-'), clip.pcm);
     const t = build(mic.home);
     await t.pipeline.start();
