@@ -67,6 +67,13 @@ export async function selectSecretStore(opts: SelectOptions): Promise<{ store: S
   const keyring = new KeyringSecretStore({ home: opts.home, platform, call: opts.call, timeoutMs: opts.timeoutMs, env, onValue: opts.onValue });
   const reply = await keyring.probe();
   if (!reply.ok) {
+    if (reply.kind === 'absent' && platform === 'linux' && readStoreChoice(opts.home)?.kind === 'keyring') {
+      // This home's secrets are in the keyring; a session without one (ssh, a cron job) must not start a new file.
+      throw new SecretError(
+        `this JETT_HOME keeps its secrets in the ${keyringName(platform)}, which does not answer here (${reply.message})`,
+        'run Jett inside your desktop session (or point DBUS_SESSION_BUS_ADDRESS at it); to keep a separate file store for this session instead, set JETT_SECRET_STORE=file',
+      );
+    }
     if (reply.kind === 'absent' && platform === 'linux') {
       return useFile(`no ${keyringName(platform)} answers (${reply.message}); secrets stay in a file only you can read`);
     }

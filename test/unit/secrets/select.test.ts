@@ -49,6 +49,17 @@ describe('selectSecretStore', () => {
     expect(readStoreChoice(home)).toBeNull();
   });
 
+  it('on Linux does not start a file for a home whose secrets are in the keyring, when the keyring is out of reach', async () => {
+    const home = tempDir();
+    await selectSecretStore({ home, platform: 'linux', env: {}, call: answering({ ok: true, results: [] }) });
+    // Later, from an ssh login without the desktop's D-Bus session:
+    const err = await errorOf(selectSecretStore({ home, platform: 'linux', env: {}, call: absent }));
+    expect(err.message).toBe('this JETT_HOME keeps its secrets in the Secret Service, which does not answer here (Platform failure: no D-Bus session)');
+    expect(err.fix).toMatch(/inside your desktop session/);
+    expect(fs.existsSync(path.join(home, 'secrets.json'))).toBe(false);
+    expect(readStoreChoice(home)?.kind).toBe('keyring');
+  });
+
   it('on Linux takes the file when asked for it, and records that choice', async () => {
     const home = tempDir();
     const { choice } = await selectSecretStore({ home, platform: 'linux', env: { JETT_SECRET_STORE: 'file' }, call: refused });
