@@ -1,4 +1,5 @@
 // `jett tunnel peer|import|config|up|down|status|watch|install`: the WireGuard link to the VPS, from the command line.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { Config } from '../../core/contracts/config.js';
@@ -47,6 +48,9 @@ async function settle(monitor: TunnelMonitor, maxTicks = 5, gapMs = 1000): Promi
     await new Promise((r) => setTimeout(r, gapMs));
   }
 }
+
+/** A shell's `|` is a FIFO; a parent program's pipe (Node's, for one) is a socket pair. */
+const isPipe = (st: fs.Stats): boolean => st.isFIFO() || st.isSocket();
 
 export function registerTunnel(program: Command, ctx: CliContext): void {
   const agentStatus = async (): Promise<TunnelStatus | null> => {
@@ -211,8 +215,10 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .option('--secrets-stdin', 'read the tunnel keys from standard input (what --handoff printed) instead of your secret store')
     .action(async (opts: { user?: string; root?: string; dryRun?: boolean; force?: boolean; json?: boolean; handoff?: boolean; secretsStdin?: boolean }) => {
       if (opts.handoff) {
-        // Into a pipe only: keys printed on a terminal stay in its scrollback.
-        if ((ctx.stdout as { isTTY?: boolean }).isTTY) throw new UsageError('--handoff prints the tunnel keys, and standard output is a terminal', 'pipe it: `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin`');
+        // Into a pipe only: keys on a terminal stay in its scrollback, and a redirect leaves them in a file.
+        if (ctx.stdout === process.stdout && !isPipe(fs.fstatSync(1))) {
+          throw new UsageError('--handoff prints the tunnel keys, so its output must be a pipe (not a terminal or a file)', 'pipe it: `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin`');
+        }
         return void ctx.stdout.write(await renderHandoff(ctx.runtime().secrets));
       }
       const secrets = opts.secretsStdin ? handoffStore(await readAllStdin(ctx.stdin)) : undefined;

@@ -2,6 +2,7 @@
 // and names the pipe; `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin` carries the keys.
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { expect, it } from 'vitest';
 import { jett } from '../../helpers/cli.js';
 import { binary, describeWith } from '../../helpers/requirements.js';
@@ -33,6 +34,21 @@ describeWith([binary('wg-quick'), binary('wg')], 'the tunnel keys handed to the 
     const conf = fs.readFileSync(path.join(root, 'etc/wireguard/jett0.conf'), 'utf8');
     expect(conf).toContain(`PrivateKey = ${key}`);
     expect(fs.statSync(path.join(root, 'etc/wireguard/jett0.conf')).mode & 0o777).toBe(0o600);
+  });
+
+  it('writes the keys into a pipe only, never into a file a redirect names', async () => {
+    const home = await userWithKeys();
+    const out = path.join(tempDir(), 'keys.json');
+    // `jett tunnel install --handoff > keys.json`: standard output is the file itself.
+    const fd = fs.openSync(out, 'w');
+    const r = await execa(process.execPath, [path.resolve('bin/jett.mjs'), 'tunnel', 'install', '--handoff'], { env: { PATH: '/usr/bin:/bin', JETT_HOME: home }, extendEnv: false, reject: false, stdout: fd });
+    fs.closeSync(fd);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain('--handoff prints the tunnel keys, so its output must be a pipe (not a terminal or a file)');
+    expect(fs.readFileSync(out, 'utf8')).toBe('');
+    const piped = await execa(process.execPath, [path.resolve('bin/jett.mjs'), 'tunnel', 'install', '--handoff'], { env: { PATH: '/usr/bin:/bin', JETT_HOME: home }, extendEnv: false, reject: false });
+    expect(piped.exitCode).toBe(0);
+    expect(Object.keys(JSON.parse(piped.stdout) as object)).toEqual(['tunnel.privateKey']);
   });
 
   it('refuses stdin that is not the handoff, without quoting it', async () => {
