@@ -1,6 +1,7 @@
 // The privileged install never reads the user's keyring: with the keyring in use, `sudo jett tunnel install` refuses
 // and names the pipe; `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin` carries the keys.
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { execa } from 'execa';
 import { expect, it } from 'vitest';
@@ -41,9 +42,10 @@ describeWith([binary('wg-quick'), binary('wg')], 'the tunnel keys handed to the 
     const out = path.join(tempDir(), 'keys.json');
     // `jett tunnel install --handoff > keys.json`: standard output is the file itself.
     const fd = fs.openSync(out, 'w');
-    const r = await execa(process.execPath, [path.resolve('bin/jett.mjs'), 'tunnel', 'install', '--handoff'], { env: { PATH: '/usr/bin:/bin', JETT_HOME: home }, extendEnv: false, reject: false, stdout: fd });
+    // execa would pipe it and copy; spawnSync hands the child the file descriptor itself, as a shell does.
+    const r = spawnSync(process.execPath, [path.resolve('bin/jett.mjs'), 'tunnel', 'install', '--handoff'], { env: { PATH: '/usr/bin:/bin', JETT_HOME: home }, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
     fs.closeSync(fd);
-    expect(r.exitCode).not.toBe(0);
+    expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('--handoff prints the tunnel keys, so its output must be a pipe (not a terminal or a file)');
     expect(fs.readFileSync(out, 'utf8')).toBe('');
     const piped = await execa(process.execPath, [path.resolve('bin/jett.mjs'), 'tunnel', 'install', '--handoff'], { env: { PATH: '/usr/bin:/bin', JETT_HOME: home }, extendEnv: false, reject: false });
