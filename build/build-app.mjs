@@ -42,6 +42,8 @@ export async function buildMain(outdir = 'dist', nativeDir = process.env.JETT_EL
     plugins: [electronNative(nativeDir)],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
+  // The keyring helper runs as a program of its own (a utility process), found beside the bundle.
+  fs.copyFileSync('main/core/secrets/keyring-child.cjs', path.join(outdir, 'app', 'keyring-child.cjs'));
 }
 
 export async function buildPreload(outdir = 'dist') {

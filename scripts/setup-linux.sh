@@ -12,6 +12,8 @@ PACKAGES=(
   shellcheck docker-compose      # the VPS bundle's checks
   age curl                       # the VPS bundle's encrypted backups (backup.sh, restore.sh) run for real
   postgresql                     # the sync tests and the demo run a real PostgreSQL 15
+  gnome-keyring dbus libsecret-tools # the secret store's tests run a real Secret Service (secret-tool checks it)
+  xvfb                           # a display for the locked keyring's unlock prompt, which then waits forever
 )
 
 missing=()

@@ -4,6 +4,8 @@
 import { clipboard, globalShortcut, ipcMain, shell as electronShell, type App, type BrowserWindow } from 'electron';
 import type { StatusView } from '../core/contracts/ipc.js';
 import { openRuntime, type Runtime } from '../core/runtime.js';
+import type { KeyringCall } from '../core/secrets/keyring-call.js';
+import { utilityKeyringCall } from './secrets/keyring-utility.js';
 import type { AgentHandle } from './agent-handle.js';
 import { Hotkey } from './hotkey.js';
 import { createHandlers } from './ipc/handlers.js';
@@ -50,6 +52,8 @@ export interface ShellDeps {
   platform?: NodeJS.Platform;
   /** Where quit requests come from on Windows (signals, `npm start`'s IPC message); default: process. */
   quitSource?: QuitSource;
+  /** How the secret store reaches the keyring; default: an Electron utility process. */
+  keyringCall?: KeyringCall;
 }
 
 export interface Shell {
@@ -75,7 +79,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const platform = deps.platform ?? process.platform;
   secureBeforeReady(app, platform);
   identifyApp(app, platform);
-  const base = openRuntime({ env });
+  const base = openRuntime({ env, platform, keyringCall: deps.keyringCall ?? utilityKeyringCall() });
   const log = base.logger.child({ component: 'shell' });
   guardNewSessions(app, log);
   // One folder for everything: Electron's own data goes beside the core's config, database and logs.
@@ -106,7 +110,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const handlers = createHandlers({
     config: runtime.config,
     secrets: runtime.secrets,
-    secretStoreNote: secretStoreNote(agent.mode, runtime.paths.home),
+    secretStoreNote: secretStoreNote(runtime.secrets),
     agent,
     statusView: refresh,
     onConfigChanged: (config) => {

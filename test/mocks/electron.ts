@@ -1,5 +1,6 @@
 // A stand-in for the 'electron' module (its binary cannot run here): records what the shell asks of it, and lets
 // tests play the parts Electron plays (a renderer invoking a channel, the OS resuming, a shortcut held elsewhere).
+import { fork, type Serializable } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
 
@@ -241,7 +242,22 @@ class MockIpcRenderer extends EventEmitter {
 }
 export const ipcRenderer = new MockIpcRenderer();
 
+/** utilityProcess.fork as a Node child process: the same program, the same one-message-each-way exchange. */
+export const utilityProcess = {
+  forked: [] as string[],
+  fork(modulePath: string, _args: string[], opts: { env?: NodeJS.ProcessEnv }) {
+    utilityProcess.forked.push(modulePath);
+    const child = fork(modulePath, [], { env: opts.env, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    return {
+      postMessage: (message: unknown) => void child.send(message as Serializable),
+      once: (event: string, listener: (arg: never) => void) => child.once(event, listener as (...args: unknown[]) => void),
+      kill: () => child.kill('SIGKILL'),
+    };
+  },
+};
+
 export default {
+  utilityProcess,
   app,
   session,
   BrowserWindow,

@@ -1,5 +1,6 @@
 // The agent behind the shell: an attached `jett agent` (through its control endpoint), or one started in this
-// process with the secret store the OS encrypts; and which secret store the window therefore edits.
+// process; both use the one secret store (the OS keyring), into which the app moves its old safeStorage secrets.
+import fs from 'node:fs';
 import path from 'node:path';
 import { safeStorage } from 'electron';
 import { Agent } from '../../core/agent.js';
@@ -7,6 +8,8 @@ import { ControlClient } from '../../core/control/client.js';
 import { formatError } from '../../core/errors.js';
 import type { Logger } from '../../core/log/logger.js';
 import type { Runtime } from '../../core/runtime.js';
+import { migrateSecrets } from '../../core/secrets/migrate.js';
+import type { SecretStore } from '../../core/secrets/store.js';
 import { attachedHandle, inProcessHandle, type AgentHandle } from '../agent-handle.js';
 import { SafeStorageSecretStore } from '../secrets/safe-storage-store.js';
 import type { Notify } from './notify.js';
@@ -25,30 +28,46 @@ export interface ConnectDeps {
   notify: Notify;
 }
 
-/**
- * The window edits the secrets of the agent that runs: an attached `jett agent` reads the 0600 file, an agent in
- * this process reads the store encrypted by the OS (safeStorage). Returns the agent and the runtime it uses.
- */
+/** The tray's old store, which only Electron can decrypt: moved into the one store once, then removed. */
+export async function moveSafeStorageSecrets(deps: ConnectDeps): Promise<void> {
+  const { base, log } = deps;
+  const file = path.join(base.paths.home, 'secrets.safe.json');
+  if (!fs.existsSync(file)) return;
+  const old = new SafeStorageSecretStore(file, safeStorage, deps.platform, (v) => base.redactor.addSecret(v));
+  try {
+    const r = await migrateSecrets({ from: old, to: base.secrets, removeOld: () => fs.rmSync(file, { force: true }) });
+    if (r.conflicts.length > 0) {
+      log.warn('old secrets kept: the store in use holds other values for them', { from: file, names: r.conflicts });
+      deps.notify('Jett kept some old secrets', `${r.conflicts.join(', ')} differ between ${file} and ${base.secrets.location}; the latter is in use. Remove ${file} once you have checked.`);
+    } else {
+      log.info('secrets moved from safeStorage', { from: file, to: base.secrets.location, names: r.moved });
+    }
+  } catch (err) {
+    log.warn('old secrets not moved', { error: formatError(err) });
+    deps.notify('Jett cannot move its old secrets', formatError(err));
+  }
+}
+
+/** Both runners use the runtime's store; the app moves its old secrets first and says when the store refuses. */
 export async function connectAgent(deps: ConnectDeps): Promise<{ agent: AgentHandle; runtime: Runtime }> {
   const { base, log } = deps;
-  const attached = await deps.attach(base);
-  if (attached) return { agent: attached, runtime: base };
-  const secrets = new SafeStorageSecretStore(path.join(base.paths.home, 'secrets.safe.json'), safeStorage, deps.platform, (v) => base.redactor.addSecret(v));
+  await moveSafeStorageSecrets(deps);
   try {
-    await secrets.ensureUsable();
+    await base.secrets.list();
   } catch (err) {
     log.warn('secret store unavailable', { error: formatError(err) });
     deps.notify('Jett cannot store secrets', formatError(err));
   }
-  const runtime = { ...base, secrets };
-  const inProcess = new Agent({ runtime, config: runtime.config.load(), env: deps.env, kind: 'tray' });
+  const attached = await deps.attach(base);
+  if (attached) return { agent: attached, runtime: base };
+  const inProcess = new Agent({ runtime: base, config: base.config.load(), env: deps.env, kind: 'tray' });
   await inProcess.start();
-  return { agent: inProcessHandle(inProcess), runtime };
+  return { agent: inProcessHandle(inProcess), runtime: base };
 }
 
-export function secretStoreNote(mode: AgentHandle['mode'], home: string): string {
-  const file = path.join(home, 'secrets.json');
-  return mode === 'in-process'
-    ? `This app keeps secrets encrypted by the operating system (safeStorage). The headless agent (jett agent) cannot read them: it reads ${file} only (jett secret set NAME).`
-    : `An agent started by \`jett agent\` is running, so this window edits its store: ${file} (mode 0600). Secrets set while the tray app ran its own agent stay in the OS-encrypted store.`;
+export function secretStoreNote(store: Pick<SecretStore, 'kind' | 'location' | 'reason'>): string {
+  const why = store.reason ? ` Why: ${store.reason}.` : '';
+  return store.kind === 'keyring'
+    ? `The tray app and the headless agent (jett agent) share one store: ${store.location}.${why}`
+    : `No keyring answers on this machine, so the tray app and the headless agent (jett agent) share a file only you can read (mode 0600): ${store.location}.${why}`;
 }

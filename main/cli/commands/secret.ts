@@ -5,10 +5,10 @@ import { UsageError } from '../../core/errors.js';
 import { readAllStdin, type CliContext } from '../context.js';
 
 export function registerSecret(program: Command, ctx: CliContext): void {
-  // Which runner reads which store, said where users look: the tray app keeps its own (safeStorage).
+  // Where the secrets are, said where users look: the one store the tray app shares.
   const secret = program
     .command('secret')
-    .description('store secrets for the headless agent (JETT_HOME/secrets.json, mode 0600); the tray app keeps its own, encrypted by the OS (set them in its window)');
+    .description('store secrets in the one store the tray app and `jett agent` share: the OS keyring, or JETT_HOME/secrets.json (mode 0600) where no keyring answers (`jett doctor` says which and why)');
 
   secret
     .command('set')

@@ -8,6 +8,7 @@ import type { TunnelImportResult, TunnelPeerResult, TunnelStatus } from '../../c
 import { errorMessage } from '../../core/contracts/errors.js';
 import { UsageError } from '../../core/errors.js';
 import { EventBus } from '../../core/events/bus.js';
+import { handoffStore, renderHandoff } from '../../core/secrets/handoff.js';
 import { writeFileAtomic } from '../../core/fs/atomic-write.js';
 import { renderVpsPeerBlock, renderVpsWg0Conf, vpsAddressOf } from '../../core/tunnel/config.js';
 import { importConf, readConfFile } from '../../core/tunnel/conf-import.js';
@@ -25,7 +26,7 @@ import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/set
 import { parseEndpoint } from '../../core/tunnel/wg-config.js';
 import { viaAgent } from '../agent-link.js';
 import { stopSignal } from '../stop-signal.js';
-import type { CliContext } from '../context.js';
+import { readAllStdin, type CliContext } from '../context.js';
 
 const SIGN_IN_AGAIN = 'sign out of Windows and in again before the first `jett tunnel up` (a new group membership starts with a new sign-in)';
 
@@ -54,6 +55,9 @@ async function settle(monitor: TunnelMonitor, maxTicks = 5, gapMs = 1000): Promi
     await new Promise((r) => setTimeout(r, gapMs));
   }
 }
+
+/** A shell's `|` is a FIFO; a parent program's pipe (Node's, for one) is a socket pair. */
+const isPipe = (st: fs.Stats): boolean => st.isFIFO() || st.isSocket();
 
 export function registerTunnel(program: Command, ctx: CliContext): void {
   const agentStatus = async (): Promise<TunnelStatus | null> => {
@@ -216,10 +220,19 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .option('--elevate', 'Windows: ask Windows for administrator rights (its consent prompt) and run the setup elevated')
     .option('--from <file>', 'Windows, the elevated step: take the setup from FILE, written by `--elevate` (deleted once read)')
     .option('--json', 'print {"platform","installed","files","commands"}')
-    .action(async (opts: { user?: string; root?: string; dryRun?: boolean; force?: boolean; elevate?: boolean; from?: string; json?: boolean }) => {
+    .option('--handoff', 'run as yourself: print the tunnel keys into a pipe to `sudo jett tunnel install --secrets-stdin` (root never reads your keyring)')
+    .option('--secrets-stdin', 'read the tunnel keys from standard input (what --handoff printed) instead of your secret store')
+    .action(async (opts: { user?: string; root?: string; dryRun?: boolean; force?: boolean; elevate?: boolean; from?: string; json?: boolean; handoff?: boolean; secretsStdin?: boolean }) => {
       const platform = process.platform === 'win32' ? 'win32' : 'linux';
+      if (opts.handoff) {
+        // Into a pipe only: keys on a terminal stay in its scrollback, and a redirect leaves them in a file.
+        if (ctx.stdout === process.stdout && !isPipe(fs.fstatSync(1))) {
+          throw new UsageError('--handoff prints the tunnel keys, so its output must be a pipe (not a terminal or a file)', 'pipe it: `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin`');
+        }
+        return void ctx.stdout.write(await renderHandoff(ctx.runtime().secrets));
+      }
       if (opts.elevate) {
-        if (platform !== 'win32') throw new UsageError('--elevate is for Windows', 'on Linux run `sudo jett tunnel install`');
+        if (platform !== 'win32') throw new UsageError('--elevate is for Windows', 'on Linux run `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin`');
         const rt = ctx.runtime();
         const s = settings();
         const loaded = await loadDesktopConfig(s, rt.secrets);
@@ -229,7 +242,10 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
         );
         return ctx.out(`the tunnel is set up; ${SIGN_IN_AGAIN}`);
       }
-      const plan = await planTunnelInstall({ platform, env: ctx.env, user: opts.user, root: opts.root, force: opts.force, from: opts.from });
+      // Root reads no keyring: the keys come on stdin (Linux). An administrator's own console on Windows is the same
+      // user, whose Credential Manager holds them; the elevated step (--from) reads the hand-over file instead.
+      const secrets = opts.secretsStdin ? handoffStore(await readAllStdin(ctx.stdin)) : platform === 'win32' && !opts.from ? ctx.runtime().secrets : undefined;
+      const plan = await planTunnelInstall({ platform, env: ctx.env, user: opts.user, root: opts.root, force: opts.force, from: opts.from, secrets });
       const outcome = opts.dryRun ? null : await applyInstallPlan(plan, { runner: execaRunner, isRoot: process.getuid?.() === 0 });
       const result = installReport(plan, !opts.dryRun);
       if (opts.json) return ctx.out(JSON.stringify(result));

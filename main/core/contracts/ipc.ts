@@ -32,7 +32,7 @@ export const WindowSecretNameSchema = z.enum(WINDOW_SECRET_NAMES);
 export type WindowSecretName = (typeof WINDOW_SECRET_NAMES)[number];
 
 export const SecretStoreViewSchema = z.strictObject({
-  kind: z.enum(['file', 'safeStorage']),
+  kind: z.enum(['keyring', 'file', 'safeStorage']),
   location: z.string(),
   /** Which runner reads this store, in words, shown in the window. */
   note: z.string(),

@@ -14,5 +14,5 @@ export const SecretNameSchema = z.enum(SECRET_NAMES, {
 });
 export type SecretName = (typeof SECRET_NAMES)[number];
 
-/** Where secrets live: a 0600 file for the headless agent, Electron safeStorage for the tray app. */
-export type SecretStoreKind = 'file' | 'safeStorage';
+/** Where secrets live: the OS keyring; a 0600 file only where no keyring answers; safeStorage only as the tray's old store, read to move it. */
+export type SecretStoreKind = 'keyring' | 'file' | 'safeStorage';

@@ -38,7 +38,8 @@ function checkConfig(deps: DoctorDeps): { check: DoctorCheck; config: Config | n
 async function checkSecrets(deps: DoctorDeps): Promise<DoctorCheck> {
   try {
     const names = await deps.secrets.list();
-    return ok('secret-store', `${deps.secrets.kind} store at ${deps.secrets.location}; ${names.length} secret(s) set`);
+    const why = deps.secrets.reason ? ` (${deps.secrets.reason})` : '';
+    return ok('secret-store', `${deps.secrets.kind} store at ${deps.secrets.location}${why}; ${names.length} secret(s) set`);
   } catch (err) {
     return fail('secret-store', (err as Error).message, err instanceof JettError ? err.fix : 'check the secret store file');
   }

@@ -9,6 +9,8 @@ import type { TunnelInstallResult } from '../contracts/tunnel.js';
 import { resolvePrivileged } from '../process/privileged.js';
 import { programDataDir } from '../process/privileged-windows.js';
 import { FileSecretStore } from '../secrets/file-store.js';
+import { readStoreChoice } from '../secrets/select.js';
+import type { SecretStore } from '../secrets/store.js';
 import { TunnelError } from './errors.js';
 import {
   assertInstalled,
@@ -47,6 +49,8 @@ export interface InstallPlanInput {
   passwd?: () => string;
   /** Windows, the elevated step: the file the user's Jett wrote (read, then deleted) instead of their config. */
   from?: string;
+  /** The tunnel keys the user's side handed over (--secrets-stdin); without them, only a file store is read. */
+  secrets?: SecretStore;
 }
 
 export interface LinuxInstallPlan {
@@ -84,6 +88,20 @@ export function installHome(input: InstallPlanInput, user: string): string {
   return jettHome({ HOME: home, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME }, 'linux');
 }
 
+/**
+ * The user's 0600 file store, the one store root may read for them; a user whose secrets live in the keyring hands
+ * the keys over instead, since root must never reach into the user's keyring.
+ */
+function userFileStore(home: string, file: string): SecretStore {
+  if (readStoreChoice(home)?.kind === 'keyring') {
+    throw new TunnelError(
+      "this user's secrets are in the keyring, which the privileged install does not read",
+      'run `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin` as that user (add --user NAME if sudo does not set SUDO_USER)',
+    );
+  }
+  return new FileSecretStore(file);
+}
+
 /** Stops before writing anything when a target exists that Jett did not write, unless forced. */
 function refuseForeign(files: InstallFile[], root: string, force: boolean | undefined): void {
   const foreign = foreignFiles(files, root);
@@ -101,7 +119,7 @@ export async function planTunnelInstall(input: InstallPlanInput): Promise<Instal
   const paths = jettPaths(installHome(input, user));
   // Read-only access to the user's config and secrets: running as root must not leave root-owned files there.
   const s = new ConfigStore(paths.config).load().tunnel;
-  const loaded = await loadDesktopConfig(s, new FileSecretStore(paths.secrets));
+  const loaded = await loadDesktopConfig(s, input.secrets ?? userFileStore(paths.home, paths.secrets));
   const root = input.root ?? '/';
   // Every program the helper runs as root: fixed system folders only, checked root-only (never PATH).
   const files = linuxInstallFiles({ user, iface: s.interface, configText: loaded.text, endpoint: loaded.endpoint, programs: helperPrograms() });
@@ -126,7 +144,7 @@ async function planWindowsInstall(input: InstallPlanInput): Promise<WindowsInsta
     const s = new ConfigStore(paths.config).load().tunnel;
     iface = s.interface;
     user = windowsAccountName(input.user, input.env);
-    configText = (await loadDesktopConfig(s, new FileSecretStore(paths.secrets))).text;
+    configText = (await loadDesktopConfig(s, input.secrets ?? userFileStore(paths.home, paths.secrets))).text;
   }
   // Program Files\WireGuard and System32 only, never PATH: these run as administrator.
   const programs = windowsInstallPrograms(input.env, fs);

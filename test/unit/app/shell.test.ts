@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { SafeStorageSecretStore } from '../../../main/app/secrets/safe-storage-store.js';
+import { FileSecretStore } from '../../../main/core/secrets/file-store.js';
 import { startShell, type ShellApp } from '../../../main/app/shell.js';
 import { ErrorEnvelopeSchema } from '../../../main/core/contracts/errors.js';
 import { SettingsViewSchema, StatusViewSchema } from '../../../main/core/contracts/ipc.js';
@@ -216,20 +218,39 @@ describe('startShell', () => {
     await shell!.stop();
   });
 
-  it('runs its own agent on the safeStorage store, and says which runner reads it', async () => {
-    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => null, dirs, platform: 'linux' });
+  it('runs its own agent on the one store jett agent uses, and says so', async () => {
+    // No D-Bus session in this env: no keyring answers, so both runners share the 0600 file.
+    const home = tempDir();
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: home }, attach: async () => null, dirs, platform: 'linux' });
     const win = shell!.openSettings() as unknown as InstanceType<typeof BrowserWindow>;
     const reply = (await ipcMain.invoke('settings:get', eventFrom(win.webContents))) as { value: unknown };
     const store = SettingsViewSchema.parse(reply.value).secretStore;
-    expect(store.kind).toBe('safeStorage');
-    expect(store.note).toContain('The headless agent (jett agent) cannot read them');
+    expect(store.kind).toBe('file');
+    expect(store.location).toBe(path.join(home, 'secrets.json'));
+    expect(store.note).toContain('share a file only you can read');
     await shell!.stop();
   });
 
-  it('notifies, and keeps running, when Linux offers only the basic_text secret backend', async () => {
+  it('moves the old safeStorage secrets into the one store at start, then removes the old file', async () => {
+    const home = tempDir();
+    const safeFile = path.join(home, 'secrets.safe.json');
+    await new SafeStorageSecretStore(safeFile, electron.safeStorage, 'linux').set('postgres.password', 'from-the-tray');
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: home }, attach: async () => null, dirs, platform: 'linux' });
+    // What `jett` reads from the same JETT_HOME: the value the tray had.
+    expect(await new FileSecretStore(path.join(home, 'secrets.json')).get('postgres.password')).toBe('from-the-tray');
+    expect(fs.existsSync(safeFile)).toBe(false);
+    await shell!.stop();
+  });
+
+  it('notifies, keeps the old file and keeps running, when Linux offers only the basic_text backend to read it', async () => {
+    const home = tempDir();
+    const safeFile = path.join(home, 'secrets.safe.json');
+    await new SafeStorageSecretStore(safeFile, electron.safeStorage, 'linux').set('postgres.password', 'from-the-tray');
     electron.safeStorage.backend = 'basic_text';
-    const shell = await startShell({ app: shellApp, env: { JETT_HOME: tempDir() }, attach: async () => null, dirs, platform: 'linux' });
-    expect(Notification.shown.find((n) => n.title === 'Jett cannot store secrets')?.body).toMatch(/keyring/);
+    const shell = await startShell({ app: shellApp, env: { JETT_HOME: home }, attach: async () => null, dirs, platform: 'linux' });
+    expect(Notification.shown.find((n) => n.title === 'Jett cannot move its old secrets')?.body).toMatch(/keyring/);
+    expect(fs.existsSync(safeFile)).toBe(true);
+    expect(shell!.agent.mode).toBe('in-process');
     await shell!.stop();
   });
 
