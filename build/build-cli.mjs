@@ -1,0 +1,115 @@
+// Builds the `jett` command (the CLI and the headless agent) into dist/cli/: `npm install` runs it (the `prepare`
+// script), and bin/jett.mjs runs its output, or rebuilds it first in a checkout whose sources changed since.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Native addons, packages with optional native parts (pg's pg-native) and the large speech runtimes stay in
+ * node_modules, loaded at run time where they find their own files; pure JavaScript packages are bundled.
+ */
+export const CLI_EXTERNAL = [
+  'better-sqlite3',
+  'onnxruntime-node',
+  '@napi-rs/keyring',
+  'pg',
+  'pg-native',
+  'kokoro-js',
+  '@huggingface/transformers',
+  'electron',
+];
+
+/** Plain files the bundle finds beside itself (`new URL('./x', import.meta.url)`), copied into each build. */
+const BESIDE = ['main/core/secrets/keyring-child.cjs'];
+
+/** Where the pointer to the current build lives; each build is a folder of its own beside it. */
+export const cliDist = (root = ROOT) => path.join(root, 'dist', 'cli');
+export const pointerPath = (root = ROOT) => path.join(cliDist(root), 'current.json');
+
+/** What the build writes, and bin/jett.mjs reads. */
+export class CliBuildError extends Error {}
+
+async function loadEsbuild() {
+  try {
+    return await import('esbuild');
+  } catch {
+    throw new CliBuildError(
+      'esbuild is not installed, so the `jett` command cannot be built.\n' +
+        `  fix: run \`npm install\` in ${ROOT} without --omit=dev or --production (esbuild is a development dependency), then \`npm run build:cli\``,
+    );
+  }
+}
+
+/** Removes builds older than a day: a running agent may still load chunks of the build it started from. */
+function removeOldBuilds(dist, keep, now) {
+  for (const name of fs.readdirSync(dist)) {
+    if (name === keep || !name.startsWith('b-')) continue;
+    const dir = path.join(dist, name);
+    try {
+      if (now - fs.statSync(dir).mtimeMs > 24 * 3600_000) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Another build removed it first.
+    }
+  }
+}
+
+/**
+ * Builds into a fresh folder, then points dist/cli/current.json at it with an atomic rename: processes that build at
+ * the same time (parallel tests in a checkout) never see a half-written build, and the last one to finish wins.
+ */
+export async function buildCli({ root = ROOT } = {}) {
+  const { build } = await loadEsbuild();
+  const startedAt = Date.now();
+  const dist = cliDist(root);
+  const id = `b-${startedAt.toString(36)}-${process.pid}`;
+  const outdir = path.join(dist, id);
+  fs.mkdirSync(outdir, { recursive: true });
+  let result;
+  try {
+    result = await build({
+      absWorkingDir: root,
+      entryPoints: { index: 'main/cli/index.ts' },
+      outdir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      external: CLI_EXTERNAL,
+      metafile: true,
+      sourcemap: 'linked',
+      chunkNames: '[name]-[hash]',
+      logLevel: 'silent',
+      // Bundled CommonJS packages call require() for Node's built-ins; ESM output has none of its own.
+      banner: { js: "import { createRequire as __jettRequire } from 'node:module'; const require = __jettRequire(import.meta.url);" },
+    });
+  } catch (err) {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    const first = (err.errors ?? []).slice(0, 5).map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`);
+    throw new CliBuildError(
+      `the \`jett\` command did not build:\n${first.join('\n') || `  ${err.message}`}\n` +
+        '  fix: correct the error above (`npm run typecheck` shows it too), then run `npm run build:cli`',
+    );
+  }
+  for (const rel of BESIDE) fs.copyFileSync(path.join(root, rel), path.join(outdir, path.basename(rel)));
+  // Our own sources only: node_modules changes through npm, whose `prepare` rebuilds.
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes('node_modules/'));
+  const pointer = { build: id, entry: 'index.js', builtAt: startedAt, inputs: [...inputs, ...BESIDE, 'package.json', 'build/build-cli.mjs'] };
+  const tmp = `${pointerPath(root)}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(pointer));
+  fs.renameSync(tmp, pointerPath(root));
+  removeOldBuilds(dist, id, startedAt);
+  return { ...pointer, metafile: result.metafile, outdir };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    const built = await buildCli();
+    console.log(`built the jett command into ${path.relative(ROOT, built.outdir)}`);
+  } catch (err) {
+    console.error(err instanceof CliBuildError ? err.message : err);
+    process.exit(1);
+  }
+}
