@@ -54,6 +54,14 @@ describe('the built jett command', () => {
     expect([got.status, got.stdout, got.stderr]).toEqual([0, '30\n', '']);
   });
 
+  it('finds the keyring helper beside the build (without it `secret set` fails: "the keyring helper process failed")', () => {
+    expect(fs.existsSync(path.join(built.outdir, 'keyring-child.cjs'))).toBe(true);
+    const home = tempDir();
+    const set = spawnSync(process.execPath, [BIN, 'secret', 'set', 'postgres.password'], { input: 'not-a-real-password', encoding: 'utf8', env: { ...process.env, JETT_HOME: home } });
+    expect([set.status, set.stderr]).toEqual([0, '']);
+    expect(run(['secret', 'list'], { JETT_HOME: home }).stdout).toBe('postgres.password\n');
+  });
+
   it.each([[['--help']], [['config', 'get', 'tunnel.keepalive']]])('jett %j loads no speech runtime, no pg, no VPS generator', (args) => {
     const { packages, sources } = loads(args);
     for (const pkg of HEAVY) expect(packages).not.toContain(pkg);
