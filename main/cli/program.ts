@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { formatError, JettError } from '../core/errors.js';
 import { APP_VERSION } from '../core/version.js';
-import { createContext, type CliContext, type CliIo } from './context.js';
+import { createContext, type CliContext, type CliIo, type OpenRuntime } from './context.js';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
@@ -75,7 +75,11 @@ export async function buildProgram(ctx: CliContext, use: { argv: string[] } | { 
 
 /** Runs `jett ARGS` and returns the exit code: 0 ok, 1 a failure with its fix printed, 2 bad usage. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const ctx = createContext(io);
+  // Without a command (the root's help, its version, an unknown name) nothing opens the runtime: skip loading it.
+  const open: OpenRuntime = chosen(argv) ? (await import('../core/runtime.js')).openRuntime : () => {
+    throw new Error('jett opened the runtime without a command');
+  };
+  const ctx = createContext(io, open);
   try {
     const program = await buildProgram(ctx, { argv });
     await program.parseAsync(argv, { from: 'user' });

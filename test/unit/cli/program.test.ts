@@ -2,10 +2,11 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createContext } from '../../../main/cli/context.js';
+import { openRuntime } from '../../../main/core/runtime.js';
 import { buildProgram, COMMANDS } from '../../../main/cli/program.js';
 import { tempDir } from '../../helpers/tmp.js';
 
-const ctx = () => createContext({ stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), env: { JETT_HOME: tempDir() } });
+const ctx = () => createContext({ stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), env: { JETT_HOME: tempDir() } }, openRuntime);
 
 describe('the command table', () => {
   it('names every command its modules register, with the same description and visibility', async () => {
