@@ -31,14 +31,26 @@ export const pointerPath = (root = ROOT) => path.join(cliDist(root), 'current.js
 /** What the build writes, and bin/jett.mjs reads. */
 export class CliBuildError extends Error {}
 
-async function loadEsbuild() {
+async function loadEsbuild(root) {
   try {
     return await import('esbuild');
   } catch {
     throw new CliBuildError(
       'esbuild is not installed, so the `jett` command cannot be built.\n' +
-        `  fix: run \`npm install\` in ${ROOT} without --omit=dev or --production (esbuild is a development dependency), then \`npm run build:cli\``,
+        `  fix: run \`npm install\` in ${root} without --omit=dev or --production (esbuild is a development dependency), then \`npm run build:cli\``,
     );
+  }
+}
+
+/** rename() over an existing file; Windows refuses it for a moment while another `jett` reads that file. */
+function replaceFile(from, to) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return fs.renameSync(from, to);
+    } catch (err) {
+      if (attempt >= 20 || !['EPERM', 'EACCES', 'EBUSY'].includes(err.code)) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25);
+    }
   }
 }
 
@@ -60,14 +72,22 @@ function removeOldBuilds(dist, keep, now) {
  * the same time (parallel tests in a checkout) never see a half-written build, and the last one to finish wins.
  */
 export async function buildCli({ root = ROOT } = {}) {
-  const { build } = await loadEsbuild();
   const startedAt = Date.now();
   const dist = cliDist(root);
   const id = `b-${startedAt.toString(36)}-${process.pid}`;
   const outdir = path.join(dist, id);
-  fs.mkdirSync(outdir, { recursive: true });
+  try {
+    fs.mkdirSync(outdir, { recursive: true });
+  } catch (err) {
+    if (err.code !== 'EACCES' && err.code !== 'EPERM') throw err;
+    throw new CliBuildError(
+      `the \`jett\` command cannot be built: ${dist} is not writable by this user (did \`sudo\` build it first?)\n` +
+        `  fix: run \`npm run build:cli\` as the owner of ${root}, or remove ${dist} (it is rebuilt)`,
+    );
+  }
   let result;
   try {
+    const { build } = await loadEsbuild(root);
     result = await build({
       absWorkingDir: root,
       entryPoints: { index: 'main/cli/index.ts' },
@@ -87,6 +107,7 @@ export async function buildCli({ root = ROOT } = {}) {
     });
   } catch (err) {
     fs.rmSync(outdir, { recursive: true, force: true });
+    if (err instanceof CliBuildError) throw err;
     const first = (err.errors ?? []).slice(0, 5).map((e) => `  ${e.location ? `${e.location.file}:${e.location.line}: ` : ''}${e.text}`);
     throw new CliBuildError(
       `the \`jett\` command did not build:\n${first.join('\n') || `  ${err.message}`}\n` +
@@ -99,7 +120,7 @@ export async function buildCli({ root = ROOT } = {}) {
   const pointer = { build: id, entry: 'index.js', builtAt: startedAt, inputs: [...inputs, ...BESIDE, 'package.json', 'build/build-cli.mjs'] };
   const tmp = `${pointerPath(root)}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(pointer));
-  fs.renameSync(tmp, pointerPath(root));
+  replaceFile(tmp, pointerPath(root));
   removeOldBuilds(dist, id, startedAt);
   return { ...pointer, metafile: result.metafile, outdir };
 }

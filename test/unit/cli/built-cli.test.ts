@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, builtEntry, REPO_ROOT, type CliBuild } from '../../helpers/built-cli.js';
+import { binary, describeWith, root } from '../../helpers/requirements.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'jett.mjs');
@@ -103,11 +104,11 @@ describe('the built jett command', () => {
 });
 
 describe('bin/jett.mjs in a checkout', () => {
-  /** A copy of the sources with the real node_modules, so its builds and edits touch nothing here. */
-  function checkout(): string {
+  /** A copy of the sources (with the real node_modules unless told), so its builds and edits touch nothing here. */
+  function checkout(withModules = true): string {
     const dir = tempDir('jett-checkout-');
     for (const part of ['main', 'bin', 'build', 'package.json']) fs.cpSync(path.join(REPO_ROOT, part), path.join(dir, part), { recursive: true });
-    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+    if (withModules) fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
     return dir;
   }
 
@@ -134,5 +135,26 @@ describe('bin/jett.mjs in a checkout', () => {
     expect(failed.stderr).toContain('the `jett` command did not build');
     expect(failed.stderr).toContain('main/cli/program.ts');
     expect(failed.stderr).toContain('fix: correct the error above');
+  });
+
+  it('says to install the development dependencies when esbuild is missing (npm install --omit=dev)', () => {
+    const r = run(['--help'], {}, path.join(checkout(false), 'bin', 'jett.mjs'));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('esbuild is not installed, so the `jett` command cannot be built');
+    expect(r.stderr).toContain('fix: run `npm install`');
+  });
+});
+
+describeWith([root, binary('runuser')], 'bin/jett.mjs run by a user who cannot write the build folder', () => {
+  it('says whose build it is and how to rebuild, instead of a stack trace', () => {
+    const dir = tempDir('jett-checkout-');
+    for (const part of ['main', 'bin', 'build', 'package.json']) fs.cpSync(path.join(REPO_ROOT, part), path.join(dir, part), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'dist', 'cli'), { recursive: true });
+    for (const p of [dir, path.join(dir, 'dist'), path.join(dir, 'dist', 'cli')]) fs.chmodSync(p, 0o755);
+    const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, path.join(dir, 'bin', 'jett.mjs'), '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${path.join(dir, 'dist', 'cli')} is not writable by this user`);
+    expect(r.stderr).toContain('fix: run `npm run build:cli` as the owner of');
   });
 });
