@@ -10,7 +10,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * Native addons, packages with optional native parts (pg's pg-native) and the large speech runtimes stay in
  * node_modules, loaded at run time where they find their own files; pure JavaScript packages are bundled.
  */
-export const CLI_EXTERNAL = [
+const CLI_EXTERNAL = [
   'better-sqlite3',
   'onnxruntime-node',
   '@napi-rs/keyring',
@@ -18,17 +18,16 @@ export const CLI_EXTERNAL = [
   'pg-native',
   'kokoro-js',
   '@huggingface/transformers',
-  'electron',
 ];
 
 /** Plain files the bundle finds beside itself (`new URL('./x', import.meta.url)`), copied into each build. */
 const BESIDE = ['main/core/secrets/keyring-child.cjs'];
 
 /** Where the pointer to the current build lives; each build is a folder of its own beside it. */
-export const cliDist = (root = ROOT) => path.join(root, 'dist', 'cli');
-export const pointerPath = (root = ROOT) => path.join(cliDist(root), 'current.json');
+const cliDist = (root = ROOT) => path.join(root, 'dist', 'cli');
+const pointerPath = (root = ROOT) => path.join(cliDist(root), 'current.json');
 
-/** What the build writes, and bin/jett.mjs reads. */
+/** A build that could not be made; its message names the cause and the fix. */
 export class CliBuildError extends Error {}
 
 async function loadEsbuild(root) {
@@ -54,13 +53,17 @@ function replaceFile(from, to) {
   }
 }
 
-/** Removes builds older than a day: a running agent may still load chunks of the build it started from. */
+/**
+ * Removes builds replaced more than an hour ago. A `jett` that started from one loads its chunks at start (core
+ * imports nothing lazily), so the hour only has to cover start-up; a dev agent that later imported a chunk of a
+ * removed build would need a restart.
+ */
 function removeOldBuilds(dist, keep, now) {
   for (const name of fs.readdirSync(dist)) {
     if (name === keep || !name.startsWith('b-')) continue;
     const dir = path.join(dist, name);
     try {
-      if (now - fs.statSync(dir).mtimeMs > 24 * 3600_000) fs.rmSync(dir, { recursive: true, force: true });
+      if (now - fs.statSync(dir).mtimeMs > 3600_000) fs.rmSync(dir, { recursive: true, force: true });
     } catch {
       // Another build removed it first.
     }
@@ -99,7 +102,6 @@ export async function buildCli({ root = ROOT } = {}) {
       target: 'node20',
       external: CLI_EXTERNAL,
       metafile: true,
-      sourcemap: 'linked',
       chunkNames: '[name]-[hash]',
       logLevel: 'silent',
       // Bundled CommonJS packages call require() for Node's built-ins; ESM output has none of its own.
@@ -123,6 +125,32 @@ export async function buildCli({ root = ROOT } = {}) {
   replaceFile(tmp, pointerPath(root));
   removeOldBuilds(dist, id, startedAt);
   return { ...pointer, metafile: result.metafile, outdir };
+}
+
+/** The current build, and why it cannot be used as it is (null when it can): missing, or older than a source of it. */
+function currentBuild(root = ROOT) {
+  let build = null;
+  try {
+    build = JSON.parse(fs.readFileSync(pointerPath(root), 'utf8'));
+  } catch {
+    return { build: null, stale: 'it has not been built yet' };
+  }
+  if (!fs.existsSync(path.join(cliDist(root), build.build, build.entry))) return { build, stale: 'it has not been built yet' };
+  for (const rel of build.inputs) {
+    const st = fs.statSync(path.join(root, rel), { throwIfNoEntry: false });
+    if (!st || st.mtimeMs > build.builtAt) return { build, stale: `${rel} changed since it was built` };
+  }
+  return { build, stale: null };
+}
+
+/** The entry file to run: the current build, or a new one when that is stale (`say` is told why). */
+export async function ensureCli({ root = ROOT, say = () => {} } = {}) {
+  let { build, stale } = currentBuild(root);
+  if (stale) {
+    say(`building the command (${stale}) ...`);
+    build = await buildCli({ root });
+  }
+  return path.join(cliDist(root), build.build, build.entry);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

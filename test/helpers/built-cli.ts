@@ -16,12 +16,20 @@ export interface CliBuild {
   metafile: Metafile;
 }
 
+interface BuildModule {
+  buildCli: (o: { root: string }) => Promise<CliBuild>;
+  ensureCli: (o: { root: string }) => Promise<string>;
+}
+const buildModule = async () => (await import(pathToFileURL(path.join(REPO_ROOT, 'build', 'build-cli.mjs')).href)) as BuildModule;
+
 /** Builds the command into dist/cli (as `npm install` does) and returns where; the newest build becomes bin's. */
 export async function buildCli(): Promise<CliBuild> {
-  const mod = (await import(pathToFileURL(path.join(REPO_ROOT, 'build', 'build-cli.mjs')).href)) as {
-    buildCli: (o: { root: string }) => Promise<CliBuild>;
-  };
-  return mod.buildCli({ root: REPO_ROOT });
+  return (await buildModule()).buildCli({ root: REPO_ROOT });
+}
+
+/** Builds the command only if sources changed since the current build (as bin/jett.mjs does); returns its entry. */
+export async function ensureCli(): Promise<string> {
+  return (await buildModule()).ensureCli({ root: REPO_ROOT });
 }
 
 export const builtEntry = (b: CliBuild): string => path.join(b.outdir, b.entry);
