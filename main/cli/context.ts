@@ -1,6 +1,6 @@
 // What every CLI command receives: its streams and a lazily opened runtime, so tests drive commands in-process.
 import type { Readable, Writable } from 'node:stream';
-import { openRuntime, type Runtime } from '../core/runtime.js';
+import type { Runtime, RuntimeOptions } from '../core/runtime.js';
 
 export interface CliIo {
   stdout: Writable;
@@ -17,7 +17,10 @@ export interface CliContext extends CliIo {
   exitCode: number;
 }
 
-export function createContext(io: CliIo): CliContext {
+/** core/runtime.js's openRuntime, passed in so that `jett --help` never loads the runtime (the secret store, execa). */
+export type OpenRuntime = (opts: RuntimeOptions) => Runtime;
+
+export function createContext(io: CliIo, openRuntime: OpenRuntime): CliContext {
   let runtime: Runtime | null = null;
   return {
     ...io,

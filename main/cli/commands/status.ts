@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { AgentStatusOutput } from '../../core/contracts/status.js';
 import { viaAgent } from '../agent-link.js';
 import type { CliContext } from '../context.js';
-import { statusLine } from './agent.js';
+import { statusLine } from '../status-line.js';
 
 export function registerStatus(program: Command, ctx: CliContext): void {
   program

@@ -1,0 +1,28 @@
+// The agent's state in one line, for `jett agent` and `jett status`: kept apart from the agent so `status` stays light.
+import type { StatusSnapshot } from '../core/contracts/status.js';
+
+function bytes(n: number | null): string {
+  if (n === null) return '-';
+  if (n < 1024) return `${n}B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)}KiB`;
+  return `${(n / 1024 ** 2).toFixed(1)}MiB`;
+}
+
+function ago(iso: string | null, now: number): string {
+  return iso === null ? 'never' : `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s ago`;
+}
+
+export function statusLine(s: StatusSnapshot, now = Date.now()): string {
+  const t = s.tunnel;
+  const hs = t.handshakeAgeS === null ? '-' : `${Math.round(t.handshakeAgeS)}s`;
+  const probe = t.probeRttMs === null ? '-' : `${t.probeRttMs.toFixed(1)}ms`;
+  const oldest = s.outbox.oldestPendingAgeS === null ? '' : ` (oldest ${Math.round(s.outbox.oldestPendingAgeS)}s)`;
+  return [
+    `jett ${s.agent.version}`,
+    `tunnel ${t.state} (handshake ${hs}, probe ${probe}, rx ${bytes(t.rxBytes)} tx ${bytes(t.txBytes)})`,
+    `outbox ${s.outbox.pending} pending${oldest}, ${s.outbox.dead} dead`,
+    `inbox ${s.inbox.pending}`,
+    `heartbeat ${ago(s.heartbeat.lastSentAt, now)}${s.heartbeat.failures ? `, ${s.heartbeat.failures} failed` : ''}`,
+    `voice ${s.voice.state}`,
+  ].join(' | ');
+}
