@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Agent } from '../../../main/core/agent.js';
 import { ConfigSchema, type ConfigInput } from '../../../main/core/contracts/config.js';
-import type { EventMap } from '../../../main/core/contracts/events.js';
+import type { JettEvents } from '../../../main/core/contracts/events.js';
 import { StatusSnapshotSchema } from '../../../main/core/contracts/status.js';
 import { openRuntime, type Runtime } from '../../../main/core/runtime.js';
 import { generateKeyPair } from '../../../main/core/tunnel/keys.js';
@@ -84,7 +84,7 @@ async function startAgent(w: World, tunnel: ConfigInput['tunnel'] = {}) {
     models: { dir: tempDir() },
   });
   const agent = new Agent({ runtime: w.runtime, config, env: { ...process.env, JETT_HOME: w.home, JETT_SECRET_STORE: 'file' }, runner });
-  const events: { name: keyof EventMap; payload: unknown }[] = [];
+  const events: { name: keyof JettEvents; payload: unknown }[] = [];
   for (const name of ['tunnel.state', 'notification', 'heartbeat.result'] as const) agent.bus.on(name, (payload) => events.push({ name, payload }));
   await agent.start();
   closers.push(() => agent.stop());
@@ -120,7 +120,7 @@ describe.runIf(process.platform === 'linux')('an agent with nothing configured',
     expect(calls).toEqual([]);
     expect(w.pg.seen).toHaveLength(0);
     expect(w.hook.auth).toHaveLength(0);
-    const states = events.filter((e) => e.name === 'tunnel.state').map((e) => (e.payload as EventMap['tunnel.state']).to);
+    const states = events.filter((e) => e.name === 'tunnel.state').map((e) => (e.payload as JettEvents['tunnel.state']).to);
     expect(states).not.toContain('lost');
     expect(states).not.toContain('connecting');
     expect(states).toContain('unconfigured');
