@@ -52,15 +52,18 @@ async function checkTunnelConfig(deps: VpsCheckDeps, config: Config): Promise<{ 
 }
 
 /** Whether the kernel sends the VPS address through the tunnel interface, as every VPS client's guard requires. */
-async function checkRoute(deps: VpsCheckDeps, config: Config, configured: boolean): Promise<{ check: DoctorCheck; up: boolean }> {
+/** up: the VPS services may be tried; otherwise `down` says why they are skipped. */
+type RouteVerdict = { check: DoctorCheck; up: true } | { check: DoctorCheck; up: false; down: string };
+
+async function checkRoute(deps: VpsCheckDeps, config: Config, configured: boolean): Promise<RouteVerdict> {
   const name = 'tunnel-route';
-  if (!configured) return { check: warn(name, 'skipped: the tunnel is not configured', 'see the tunnel-config check'), up: false };
+  if (!configured) return { check: warn(name, 'skipped: the tunnel is not configured', 'see the tunnel-config check'), up: false, down: 'tunnel down (not configured)' };
   const { interface: iface, peerAddress } = config.tunnel;
   try {
     const { dev, tunnelExists } = await deps.routeLookup(peerAddress, iface);
     if (dev === iface) return { check: ok(name, `the route to the VPS address ${peerAddress} goes through the tunnel ${iface}`), up: true };
-    if (!tunnelExists) return { check: warn(name, `tunnel down: the interface ${iface} does not exist${dev ? ` (the VPS address ${peerAddress} would leave by ${dev}, where Jett never connects)` : ''}`, TUNNEL_UP_FIX), up: false };
-    if (dev === null) return { check: fail(name, `there is no route to the VPS address ${peerAddress} although ${iface} exists`, `check tunnel.peerAddress and the AllowedIPs of \`jett tunnel config\`; \`ip route get ${peerAddress}\` shows the route`), up: false };
+    if (!tunnelExists) return { check: warn(name, `tunnel down: the interface ${iface} does not exist${dev ? ` (the VPS address ${peerAddress} would leave by ${dev}, where Jett never connects)` : ''}`, TUNNEL_UP_FIX), up: false, down: 'tunnel down' };
+    if (dev === null) return { check: fail(name, `there is no route to the VPS address ${peerAddress} although ${iface} exists`, `check tunnel.peerAddress and the AllowedIPs of \`jett tunnel config\`; \`ip route get ${peerAddress}\` shows the route`), up: false, down: `no route to ${peerAddress}` };
     return {
       check: fail(
         name,
@@ -68,18 +71,19 @@ async function checkRoute(deps: VpsCheckDeps, config: Config, configured: boolea
         `check \`ip route get ${peerAddress}\`: a local network that uses the tunnel's addresses wins over the tunnel; remove that route, or give the tunnel addresses of its own`,
       ),
       up: false,
+      down: `the route to ${peerAddress} goes via ${dev}, not the tunnel`,
     };
   } catch (err) {
-    return { check: fail(name, `the route cannot be checked: ${errorMessage(err)}`, err instanceof JettError ? err.fix : 'install iproute2'), up: false };
+    return { check: fail(name, `the route cannot be checked: ${errorMessage(err)}`, err instanceof JettError ? err.fix : 'install iproute2'), up: false, down: 'the route cannot be checked' };
   }
 }
 
 /** Logs in as the sync does (through the guard, SCRAM only) and reads the schema version. */
-async function checkPostgres(deps: VpsCheckDeps, config: Config, up: boolean): Promise<DoctorCheck> {
+async function checkPostgres(deps: VpsCheckDeps, config: Config, route: RouteVerdict): Promise<DoctorCheck> {
   const name = 'postgres';
   const pgc = config.postgres;
   const where = `${pgc.user}@${pgc.host}:${pgc.port}/${pgc.database}`;
-  if (!up) return warn(name, `skipped: tunnel down (${where} is reached only through it)`, TUNNEL_UP_FIX);
+  if (!route.up) return warn(name, `skipped: ${route.down} (${where} is reached only through the tunnel)`, route.check.fix ?? TUNNEL_UP_FIX);
   if (!(await deps.secrets.get('postgres.password'))) return warn(name, `not configured: no database password yet (secret postgres.password) for ${where}`, PASSWORD_NEXT);
   const guard = createVpsGuard({ iface: config.tunnel.interface, lookup: deps.routeLookup });
   const ms = deps.timeoutMs ?? 5000;
@@ -103,10 +107,10 @@ async function checkPostgres(deps: VpsCheckDeps, config: Config, up: boolean): P
 }
 
 /** Sends one heartbeat as the agent does (the guard, the bearer token) and says how n8n answered. */
-async function checkWebhook(deps: VpsCheckDeps, config: Config, up: boolean): Promise<DoctorCheck> {
+async function checkWebhook(deps: VpsCheckDeps, config: Config, route: RouteVerdict): Promise<DoctorCheck> {
   const name = 'heartbeat-webhook';
   const url = config.heartbeat.url;
-  if (!up) return warn(name, `skipped: tunnel down (${url} is reached only through it)`, TUNNEL_UP_FIX);
+  if (!route.up) return warn(name, `skipped: ${route.down} (${url} is reached only through the tunnel)`, route.check.fix ?? TUNNEL_UP_FIX);
   const token = () => deps.secrets.get('heartbeat.token');
   if (!(await token())) return warn(name, `not configured: no heartbeat token yet (secret heartbeat.token) for ${url}`, TOKEN_NEXT);
   const sender = new HeartbeatSender({
@@ -136,5 +140,5 @@ export async function vpsChecks(deps: VpsCheckDeps, config: Config | null): Prom
   if (!config) return names.map((n) => warn(n, 'skipped: the config is invalid', 'fix the config first'));
   const tunnel = await checkTunnelConfig(deps, config);
   const route = await checkRoute(deps, config, tunnel.configured);
-  return [tunnel.check, route.check, await checkPostgres(deps, config, route.up), await checkWebhook(deps, config, route.up)];
+  return [tunnel.check, route.check, await checkPostgres(deps, config, route), await checkWebhook(deps, config, route)];
 }
