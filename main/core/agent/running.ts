@@ -150,7 +150,8 @@ export class RunningAgent {
     const { text, warnings } = await loadDesktopConfig(this.ctx.config.tunnel, this.ctx.runtime.secrets);
     for (const w of warnings) this.ctx.logger.warn('tunnel config', { warning: w });
     await this.control.up(text);
-    this.monitor.nudge('tunnel up requested');
+    // The config was complete: a monitor that found it incomplete when it was built looks again and starts watching.
+    this.monitor.recheck('tunnel up requested');
   }
 
   async tunnelDown(): Promise<void> {

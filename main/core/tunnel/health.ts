@@ -114,6 +114,17 @@ export class TunnelMonitor {
     return this.setup;
   }
 
+  /**
+   * Asks readiness() again and watches if the answer is now yes: after an explicit Connect whose config was
+   * complete (keys made since this monitor was built), the tunnel is watched without waiting for a rebuild.
+   */
+  recheck(reason: string): void {
+    this.setup = null;
+    this.known = null;
+    if (this.started) this.nudge(reason);
+    else this.start();
+  }
+
   /** What readiness() answered; before it has, taken as set up. */
   setupState(): ServiceSetup {
     return this.known ?? { configured: true, reason: 'not checked yet', next: null };

@@ -47,6 +47,29 @@ describe('a tunnel monitor without keys, peer or endpoint', () => {
     expect(m.snapshot().reason).toMatch(/^this desktop has no WireGuard key yet \(missing .*\): run `jett keys generate`/);
   });
 
+  it('looks again after an explicit Connect, and watches once the settings are complete', async () => {
+    const timers = new FakeTimers();
+    const ran: string[] = [];
+    let configured = false;
+    const m = new TunnelMonitor({
+      iface: 'jett0',
+      status: async () => (ran.push('status'), null),
+      probe: async () => (ran.push('probe'), { ok: true, rttMs: 1, error: null }),
+      readiness: async () => (configured ? { configured: true, reason: 'peer', next: null } : { configured: false, reason: 'no key', next: 'run `jett keys generate`' }),
+      bus: new EventBus(),
+      timers,
+    });
+    expect(await m.tick()).toBe('unconfigured');
+    configured = true;
+    // Without a recheck the first answer stands (a monitor decides when it is built).
+    expect(await m.tick()).toBe('unconfigured');
+    m.recheck('tunnel up requested');
+    await timers.advance(1000);
+    expect(ran).toContain('status');
+    expect(m.snapshot().state).toBe('down');
+    await m.stop();
+  });
+
   it('names the peer next once the key exists, and is configured with key, peer and endpoint', async () => {
     const key = { 'tunnel.privateKey': generateKeyPair().privateKey };
     const bare = ConfigSchema.parse({}).tunnel;
