@@ -19,10 +19,21 @@ export function statusLine(s: StatusSnapshot, now = Date.now()): string {
   const oldest = s.outbox.oldestPendingAgeS === null ? '' : ` (oldest ${Math.round(s.outbox.oldestPendingAgeS)}s)`;
   return [
     `jett ${s.agent.version}`,
-    `tunnel ${t.state} (handshake ${hs}, probe ${probe}, rx ${bytes(t.rxBytes)} tx ${bytes(t.txBytes)})`,
+    t.state === 'unconfigured' ? 'tunnel not configured' : `tunnel ${t.state} (handshake ${hs}, probe ${probe}, rx ${bytes(t.rxBytes)} tx ${bytes(t.txBytes)})`,
     `outbox ${s.outbox.pending} pending${oldest}, ${s.outbox.dead} dead`,
     `inbox ${s.inbox.pending}`,
     `heartbeat ${ago(s.heartbeat.lastSentAt, now)}${s.heartbeat.failures ? `, ${s.heartbeat.failures} failed` : ''}`,
     `voice ${s.voice.state}`,
   ].join(' | ');
+}
+
+/** One line per service not set up yet: what is missing and the next step (none when all are set up). */
+export function setupLines(s: StatusSnapshot): string[] {
+  if (!s.setup) return [];
+  return (['tunnel', 'sync', 'heartbeat', 'voice'] as const)
+    .filter((name) => !s.setup![name].configured)
+    .map((name) => {
+      const u = s.setup![name];
+      return `${name} not configured — ${u.reason}${u.next ? `\n  next: ${u.next}` : ''}`;
+    });
 }

@@ -14,6 +14,7 @@ import { EventBus } from './events/bus.js';
 import type { Logger } from './log/logger.js';
 import type { Runtime } from './runtime.js';
 import type { SyncOnceResult } from './sync/service.js';
+import type { ProcessRunner } from './tunnel/runner.js';
 import { ModelsStatusTracker } from './voice/models/providers.js';
 import { APP_VERSION } from './version.js';
 
@@ -26,6 +27,8 @@ export interface AgentDeps {
   kind?: 'headless' | 'tray';
   /** Builds the voice pipeline (default: from config and the installed models); null turns voice off. */
   voice?: VoiceFactory | null;
+  /** Runs the tunnel's programs (default: execa); tests record them. */
+  runner?: ProcessRunner;
 }
 
 const notRunning = () => new JettError('the agent is not running', 'start it first (`jett agent`)');
@@ -57,7 +60,7 @@ export class Agent {
     let running: RunningAgent;
     try {
       running = new RunningAgent(
-        { runtime, config, env: this.env, clock: this.clock, bus: this.bus, logger: this.logger, models: this.models, controlToken: this.controlToken, status: () => this.status() },
+        { runtime, config, env: this.env, clock: this.clock, bus: this.bus, logger: this.logger, models: this.models, controlToken: this.controlToken, status: () => this.status(), ...(this.deps.runner ? { runner: this.deps.runner } : {}) },
         voice,
       );
     } catch (err) {

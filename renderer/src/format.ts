@@ -1,4 +1,5 @@
-// Numbers as people read them: ages, byte counts, milliseconds.
+// Numbers and states as people read them: ages, byte counts, milliseconds, a service not set up yet.
+import type { ServiceSetup } from '../../main/core/contracts/status.js';
 export function ago(seconds: number | null): string {
   if (seconds === null) return 'never';
   if (seconds < 120) return `${Math.round(seconds)} s ago`;
@@ -21,4 +22,9 @@ export function bytes(n: number | null): string {
 
 export function ms(n: number | null): string {
   return n === null ? '–' : `${Math.round(n)} ms`;
+}
+
+/** A service never set up: what is missing and the next step, stated plainly rather than as a failure. */
+export function notConfigured(setup: ServiceSetup): string {
+  return `Not configured — ${setup.reason}${setup.next ? `. Next: ${setup.next}` : ''}`;
 }

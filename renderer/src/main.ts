@@ -26,7 +26,7 @@ function summary(status: StatusView): HTMLElement {
   return h(
     'div',
     { class: 'summary', id: 'summary' },
-    h('div', {}, h('span', { class: `dot ${t}` }), `Tunnel ${t}`),
+    h('div', {}, h('span', { class: `dot ${t}` }), `Tunnel ${t === 'unconfigured' ? 'not configured' : t}`),
     h('div', {}, `${status.snapshot.outbox.pending} waiting · voice ${status.snapshot.voice.state}`),
   );
 }

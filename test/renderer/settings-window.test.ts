@@ -57,6 +57,34 @@ describeWith([binary('chromium')], 'settings window (headless Chromium, fake bri
     await screenshot(page, 'status');
   });
 
+  it('shows services never set up as "Not configured" with the next step, without a Connect button', async () => {
+    const page = await open('#status');
+    await page.evaluate(() => {
+      const unset = (reason: string, next: string) => ({ configured: false, reason, next });
+      window.__fake.pushStatus({
+        tunnel: { state: 'unconfigured', reason: 'this desktop has no WireGuard key yet' },
+        voice: { state: 'off' },
+        setup: {
+          tunnel: unset('this desktop has no WireGuard key yet (missing this desktop\'s WireGuard key, the VPS public key (tunnel.peerPublicKey), the VPS endpoint (tunnel.endpoint))', 'run `jett keys generate` or press Generate keys in Settings > Tunnel'),
+          sync: unset('no database password yet (secret postgres.password)', 'make the VPS bundle (`jett vps bundle --out FOLDER`), or `jett secret set postgres.password`'),
+          heartbeat: unset('no heartbeat token yet (secret heartbeat.token)', 'make the VPS bundle (`jett vps bundle --out FOLDER`), or `jett secret set heartbeat.token`'),
+          voice: unset('speech models not downloaded: whisper-base (speech-to-text) and kokoro-82m (text-to-speech)', 'download them on the Models screen (Pull), or run `jett models pull whisper-base` and `jett models pull kokoro-82m`'),
+        },
+      });
+    });
+    await expect(page.textContent('#tunnel-state')).resolves.toBe('Not configured');
+    await expect(page.textContent('#tunnel-setup-state')).resolves.toMatch(/^Not configured — this desktop has no WireGuard key yet .*Next: run `jett keys generate`/);
+    await expect(page.textContent('#sync-setup-state')).resolves.toContain('Next: make the VPS bundle');
+    await expect(page.textContent('#heartbeat-setup-state')).resolves.toContain('no heartbeat token yet');
+    await expect(page.textContent('#voice-setup-state')).resolves.toContain('`jett models pull whisper-base`');
+    await expect(page.textContent('#voice-state')).resolves.toBe('not configured');
+    await expect(page.textContent('#summary')).resolves.toContain('Tunnel not configured');
+    // Nothing to connect yet: no Connect button that could only fail, and the pill is not the red of a failure.
+    expect(await page.locator('#tunnel-up').count()).toBe(0);
+    expect(await page.locator('#tunnel-state.unconfigured').count()).toBe(1);
+    await screenshot(page, 'status-not-configured');
+  });
+
   it('generates keys: shows the public key and fingerprint, never a private key', async () => {
     const page = await open('#tunnel');
     await expect(page.textContent('#no-keys')).resolves.toContain('No keys yet');

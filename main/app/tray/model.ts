@@ -1,7 +1,8 @@
 // What the tray shows for a state: the icon, the tooltip and the menu, as plain data computed from the status
-// snapshot, so a test reads it without Electron. tray.ts turns it into a Tray and a Menu.
+// snapshot, so a test reads it without Electron. tray.ts turns it into a Tray and a Menu. A service never set up
+// reads "not configured" with its next step, never as an alarm.
 import type { HotkeyView } from '../../core/contracts/ipc.js';
-import type { StatusSnapshot } from '../../core/contracts/status.js';
+import type { ServiceSetup, StatusSnapshot } from '../../core/contracts/status.js';
 
 export type TunnelLook = 'up' | 'degraded' | 'down';
 export type VoiceLook = 'idle' | 'listening' | 'speaking';
@@ -59,8 +60,15 @@ function age(seconds: number | null): string {
   return `handshake ${Math.round(seconds / 60)} min ago`;
 }
 
-function tunnelLine(t: StatusSnapshot['tunnel']): string {
+/** "Sync not configured — <next step>": what is missing is in the window; the menu names what to do. */
+export function notConfiguredLine(what: string, setup: ServiceSetup): string {
+  return `${what} not configured — ${setup.next ?? setup.reason}`;
+}
+
+function tunnelLine(t: StatusSnapshot['tunnel'], setup: ServiceSetup | undefined): string {
   switch (t.state) {
+    case 'unconfigured':
+      return setup && !setup.configured ? notConfiguredLine('Tunnel', setup) : `Tunnel not configured — ${t.reason}`;
     case 'up':
       return `Tunnel up, ${age(t.handshakeAgeS)}`;
     case 'degraded':
@@ -89,17 +97,35 @@ const VOICE_WORDS: Record<StatusSnapshot['voice']['state'], string> = {
   error: 'voice error',
 };
 
+/** The services besides the tunnel that are not set up, each with its next step (the tunnel has its own line). */
+function unsetLines(setup: StatusSnapshot['setup']): TrayItem[] {
+  if (!setup) return [];
+  const named: Array<[string, ServiceSetup]> = [
+    ['Sync', setup.sync],
+    ['Heartbeat', setup.heartbeat],
+    ['Voice', setup.voice],
+  ];
+  return named.filter(([, s]) => !s.configured).map(([what, s]) => ({ action: 'open-settings', label: notConfiguredLine(what, s), enabled: true }));
+}
+
+function tunnelAction(state: StatusSnapshot['tunnel']['state']): TrayItem {
+  if (state === 'unconfigured') return { action: 'open-settings', label: 'Set up the tunnel…', enabled: true, separatorBefore: true };
+  if (state === 'down' || state === 'lost') return { action: 'connect', label: 'Connect tunnel', enabled: true, separatorBefore: true };
+  return { action: 'disconnect', label: 'Disconnect tunnel', enabled: true, separatorBefore: true };
+}
+
 export function trayModel({ status, hotkey, openAtLogin }: TrayInput): TrayModel {
   const look = tunnelLook(status.tunnel.state);
   const up = status.tunnel.state === 'up' || status.tunnel.state === 'degraded';
   const listening = status.voice.state === 'listening';
-  const tooltip = `Jett: ${tunnelLine(status.tunnel)}; ${backlogLine(status.outbox)}; ${VOICE_WORDS[status.voice.state]}`;
+  const tunnelWords = status.tunnel.state === 'unconfigured' ? 'tunnel not configured' : tunnelLine(status.tunnel, status.setup?.tunnel);
+  const voiceWords = status.setup && !status.setup.voice.configured ? 'voice not configured' : VOICE_WORDS[status.voice.state];
+  const tooltip = `Jett: ${tunnelWords}; ${backlogLine(status.outbox)}; ${voiceWords}`;
   const items: TrayItem[] = [
-    { action: null, label: tunnelLine(status.tunnel), enabled: false },
+    { action: null, label: tunnelLine(status.tunnel, status.setup?.tunnel), enabled: false },
     { action: null, label: backlogLine(status.outbox).replace(/^o/, 'O'), enabled: false },
-    status.tunnel.state === 'down' || status.tunnel.state === 'lost'
-      ? { action: 'connect', label: 'Connect tunnel', enabled: true, separatorBefore: true }
-      : { action: 'disconnect', label: 'Disconnect tunnel', enabled: true, separatorBefore: true },
+    ...unsetLines(status.setup),
+    tunnelAction(status.tunnel.state),
     {
       action: 'voice-toggle',
       label: listening ? 'Stop listening' : 'Start a voice turn',

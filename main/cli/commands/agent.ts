@@ -4,7 +4,7 @@ import { Agent } from '../../core/agent.js';
 import { CONTROL_EVENT_NAMES } from '../../core/contracts/control.js';
 import type { StatusSnapshot } from '../../core/contracts/status.js';
 import type { CliContext } from '../context.js';
-import { statusLine } from '../status-line.js';
+import { setupLines, statusLine } from '../status-line.js';
 import { untilSignal } from '../stop-signal.js';
 
 /** What a non-terminal reader needs a new line for: not the ticking ages and byte counts. */
@@ -45,6 +45,7 @@ export function registerAgent(program: Command, ctx: CliContext): void {
           ctx.out(statusLine(s));
         }
       };
+      if (!opts.json) for (const line of setupLines(agent.status())) ctx.out(line);
       print();
       // The timer also keeps the process alive until a signal arrives.
       const timer = setInterval(print, 1000);

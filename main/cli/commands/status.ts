@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { AgentStatusOutput } from '../../core/contracts/status.js';
 import { viaAgent } from '../agent-link.js';
 import type { CliContext } from '../context.js';
-import { statusLine } from '../status-line.js';
+import { setupLines, statusLine } from '../status-line.js';
 
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
@@ -16,6 +16,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const out: AgentStatusOutput = got ? { running: true, status: got.value } : { running: false, status: null };
       if (!out.running) ctx.exitCode = 1;
       if (opts.json) return ctx.out(JSON.stringify(out));
+      if (out.status) for (const line of setupLines(out.status)) ctx.out(line);
       ctx.out(out.status ? statusLine(out.status) : 'no Jett agent is running: start one with `jett agent` (or the tray app, `npm start`)');
     });
 }

@@ -5,12 +5,12 @@ import os from 'node:os';
 import type { Config } from '../contracts/config.js';
 import type { OutboxAppendParams } from '../contracts/control.js';
 import type { HeartbeatBody } from '../contracts/heartbeat.js';
-import type { StatusSnapshot, TunnelState } from '../contracts/status.js';
+import type { ServiceSetup, StatusSnapshot, TunnelState } from '../contracts/status.js';
 import { ControlServer } from '../control/server.js';
 import { JettError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
-import { HeartbeatSender } from '../heartbeat/sender.js';
+import { HeartbeatSender, heartbeatReadiness } from '../heartbeat/sender.js';
 import { createInboxDispatcher } from '../inbox/dispatch.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime.js';
@@ -18,6 +18,7 @@ import { openSyncStack, type SyncStack } from '../sync/build.js';
 import type { SyncOnceResult } from '../sync/service.js';
 import type { TunnelControl } from '../tunnel/control.js';
 import type { TunnelMonitor } from '../tunnel/health.js';
+import type { ProcessRunner } from '../tunnel/runner.js';
 import { controlFor, loadDesktopConfig, monitorFor, vpsGuardFor } from '../tunnel/setup.js';
 import type { ModelsStatusTracker } from '../voice/models/providers.js';
 import { APP_VERSION } from '../version.js';
@@ -39,6 +40,8 @@ export interface AgentContext {
   controlToken: string;
   /** The agent's own status (the control endpoint and the heartbeat report it). */
   status: () => StatusSnapshot;
+  /** Runs the tunnel's programs (wg, ping, ip); tests record or replay them. */
+  runner?: ProcessRunner;
 }
 
 export class RunningAgent {
@@ -50,6 +53,8 @@ export class RunningAgent {
   private readonly heartbeat: HeartbeatSender;
   private readonly server: ControlServer;
   private voice: AgentVoice | null = null;
+  /** What the voice factory reported of the speech models; a factory that reports nothing is taken as set up. */
+  private voiceSetup: ServiceSetup = { configured: true, reason: 'not checked yet', next: null };
   private readonly unsubscribe: (() => void)[] = [];
 
   /** Opens the database and builds every service; start() starts them. Throws, having opened nothing, when a service cannot be built. */
@@ -61,22 +66,26 @@ export class RunningAgent {
     this.startedAt = ctx.clock();
     this.supervisor = new Supervisor(bus, logger);
     // One guard for every VPS client: each connection is opened only while the route goes through the tunnel.
-    const guard = vpsGuardFor(config.tunnel, { env });
-    this.control = controlFor({ settings: config.tunnel, home: runtime.paths.home, env });
+    const runner = ctx.runner ? { runner: ctx.runner } : {};
+    const guard = vpsGuardFor(config.tunnel, { env, ...runner });
+    this.control = controlFor({ settings: config.tunnel, home: runtime.paths.home, env, ...runner });
     this.monitor = monitorFor({
       settings: config.tunnel,
       home: runtime.paths.home,
       env,
+      ...runner,
       control: this.control,
       secrets: runtime.secrets,
       bus,
       logger: runtime.logger.child({ component: 'tunnel' }),
       repairs: true,
     });
+    const token = () => runtime.secrets.get('heartbeat.token');
     this.heartbeat = new HeartbeatSender({
       url: config.heartbeat.url,
       intervalS: config.heartbeat.intervalS,
-      token: () => runtime.secrets.get('heartbeat.token'),
+      token,
+      readiness: () => heartbeatReadiness(config.heartbeat.url, token),
       body: () => this.heartbeatBody(),
       guard,
       bus,
@@ -141,7 +150,8 @@ export class RunningAgent {
     const { text, warnings } = await loadDesktopConfig(this.ctx.config.tunnel, this.ctx.runtime.secrets);
     for (const w of warnings) this.ctx.logger.warn('tunnel config', { warning: w });
     await this.control.up(text);
-    this.monitor.nudge('tunnel up requested');
+    // The config was complete: a monitor that found it incomplete when it was built looks again and starts watching.
+    this.monitor.recheck('tunnel up requested');
   }
 
   async tunnelDown(): Promise<void> {
@@ -158,10 +168,11 @@ export class RunningAgent {
   }
 
   /** The parts of the status snapshot the started services know. */
-  status(): Pick<StatusSnapshot, 'tunnel' | 'outbox' | 'inbox' | 'heartbeat' | 'voice'> & { startedAt: Date } {
+  status(): Pick<StatusSnapshot, 'tunnel' | 'outbox' | 'inbox' | 'heartbeat' | 'voice' | 'setup'> & { startedAt: Date } {
     const sync = this.stack.service.status();
     const hb = this.heartbeat.status();
     return {
+      setup: { tunnel: this.monitor.setupState(), sync: this.stack.service.setupState(), heartbeat: this.heartbeat.setupState(), voice: this.voiceSetup },
       startedAt: this.startedAt,
       tunnel: this.monitor.snapshot(),
       outbox: sync.outbox,
@@ -184,10 +195,10 @@ export class RunningAgent {
         fs.rmSync(tokenFile, { force: true });
       },
     });
-    this.supervisor.add({ name: 'sync', start: async () => this.stack.service.start(), stop: () => this.stack.service.stop() });
+    this.supervisor.add({ name: 'sync', start: () => this.stack.service.start(), stop: () => this.stack.service.stop() });
     this.supervisor.add({ name: 'tunnel', start: () => this.startTunnel(), stop: () => this.monitor.stop() });
-    // Nothing to start: tunnel-up and tunnel-down drive the heartbeat (onTunnelState).
-    this.supervisor.add({ name: 'heartbeat', start: async () => {}, stop: () => this.heartbeat.stop() });
+    // Asks once for its token; then tunnel-up and tunnel-down drive the heartbeat (onTunnelState).
+    this.supervisor.add({ name: 'heartbeat', start: () => this.heartbeat.prepare(), stop: () => this.heartbeat.stop() });
     if (voice) this.supervisor.add({ name: 'voice', start: () => this.startVoice(voice), stop: async () => this.voice?.stop() });
   }
 
@@ -196,8 +207,17 @@ export class RunningAgent {
     return this.voice;
   }
 
-  /** Watches the tunnel; brings it up first when it is configured and not up yet (root, or the installed helper). */
+  /**
+   * Watches the tunnel; brings it up first when it is configured and not up yet (root, or the installed helper).
+   * Not configured: nothing is run; the monitor reports it with the next step.
+   */
   private async startTunnel(): Promise<void> {
+    const setup = await this.monitor.readiness();
+    if (!setup.configured) {
+      // One tick records "not configured" with its next step; it reads no interface and schedules nothing.
+      await this.monitor.tick();
+      return;
+    }
     if (this.ctx.config.tunnel.autoConnect) {
       const existing = await this.control.show().catch(() => null);
       if (!existing) {
@@ -213,7 +233,7 @@ export class RunningAgent {
   }
 
   private async startVoice(factory: VoiceFactory): Promise<void> {
-    this.voice = await factory({ bus: this.ctx.bus, db: this.stack.local.db });
+    this.voice = await factory({ bus: this.ctx.bus, db: this.stack.local.db, report: (setup) => (this.voiceSetup = setup) });
     if (!this.voice) return;
     // Each turn (transcript, reply, latencies) goes to the VPS's conversation log through the outbox.
     this.unsubscribe.push(this.voice.onTurn((record) => this.stack.outbox.append('voice.turn', record)));

@@ -25,4 +25,8 @@ export const DOCTOR_CHECK_NAMES = [
   'onnxruntime',
   'models',
   'execution-provider',
+  'tunnel-config',
+  'tunnel-route',
+  'postgres',
+  'heartbeat-webhook',
 ] as const;

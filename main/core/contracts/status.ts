@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { ModelsStatusSchema } from './models.js';
 
-export const TunnelStateSchema = z.enum(['down', 'connecting', 'up', 'degraded', 'lost']);
+/** 'unconfigured': no key, peer or endpoint yet; nothing is probed, retried or repaired until the settings exist. */
+export const TunnelStateSchema = z.enum(['unconfigured', 'down', 'connecting', 'up', 'degraded', 'lost']);
 export type TunnelState = z.infer<typeof TunnelStateSchema>;
 
 export const VoiceStateSchema = z.enum(['off', 'idle', 'listening', 'thinking', 'speaking', 'error']);
@@ -18,6 +19,25 @@ export const TunnelSnapshotSchema = z.object({
   probeRttMs: z.number().nullable(),
   endpoint: z.string().nullable(),
 });
+
+/** Whether a service has what it needs to run (settings and secrets); when not, what is missing and the next step. */
+export const ServiceSetupSchema = z.object({
+  configured: z.boolean(),
+  /** What is missing (or, when configured, a note such as a fallback in use); never a secret. */
+  reason: z.string(),
+  /** The next step: the window's screen and button, or the `jett` command; null when nothing is to do. */
+  next: z.string().nullable(),
+});
+export type ServiceSetup = z.infer<typeof ServiceSetupSchema>;
+
+/** Per service: set up or not; a service that is not set up is shown as such, never as a failure. */
+export const SetupSnapshotSchema = z.object({
+  tunnel: ServiceSetupSchema,
+  sync: ServiceSetupSchema,
+  heartbeat: ServiceSetupSchema,
+  voice: ServiceSetupSchema,
+});
+export type SetupSnapshot = z.infer<typeof SetupSnapshotSchema>;
 
 export const StatusSnapshotSchema = z.object({
   agent: z.object({
@@ -40,6 +60,8 @@ export const StatusSnapshotSchema = z.object({
   voice: z.object({ state: VoiceStateSchema }),
   /** Where the model engines run (execution provider, CPU fallback and why); absent until the voice engines load. */
   models: ModelsStatusSchema.optional(),
+  /** What each service still needs before it runs; absent from agents older than this field. */
+  setup: SetupSnapshotSchema.optional(),
 });
 export type StatusSnapshot = z.infer<typeof StatusSnapshotSchema>;
 

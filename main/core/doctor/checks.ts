@@ -5,6 +5,7 @@ import type { DoctorCheck, DoctorReport } from '../contracts/doctor.js';
 import { JettError } from '../errors.js';
 import { holdsModel, ollamaStatus, pullCommand } from '../ollama/server.js';
 import type { SecretStore } from '../secrets/store.js';
+import { vpsChecks, type VpsCheckDeps } from './vps-checks.js';
 import { chooseExecutionProvider, cudaInstalled, CUDA_INSTALL_COMMAND, type OrtEnvironment } from '../voice/models/execution-provider.js';
 
 export interface DoctorDeps {
@@ -19,6 +20,8 @@ export interface DoctorDeps {
   /** Loads onnxruntime-node and lists its backends (loadOrtEnvironment, as the engines do); throws when the native module cannot load. */
   loadOnnxRuntime: () => Promise<Pick<OrtEnvironment, 'backends' | 'libDir'>>;
   modelsDir: (config: Config) => string;
+  /** For the checks of the way to the VPS (route, PostgreSQL, webhook); without it they say they were not run. */
+  vps?: Omit<VpsCheckDeps, 'secrets'>;
 }
 
 const ok = (name: string, detail: string): DoctorCheck => ({ name, status: 'ok', detail, fix: null });
@@ -39,7 +42,8 @@ async function checkSecrets(deps: DoctorDeps): Promise<DoctorCheck> {
   try {
     const names = await deps.secrets.list();
     const why = deps.secrets.reason ? ` (${deps.secrets.reason})` : '';
-    return ok('secret-store', `${deps.secrets.kind} store at ${deps.secrets.location}${why}; ${names.length} secret(s) set`);
+    const set = names.length > 0 ? `set: ${names.join(', ')}` : 'no secret set yet';
+    return ok('secret-store', `${deps.secrets.kind} store at ${deps.secrets.location}${why}; ${set}`);
   } catch (err) {
     return fail('secret-store', (err as Error).message, err instanceof JettError ? err.fix : 'check the secret store file');
   }
@@ -166,6 +170,9 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     await checkOnnx(deps),
     checkModels(deps, config),
     await checkExecutionProvider(deps, config),
+    ...(deps.vps
+      ? await vpsChecks({ ...deps.vps, secrets: deps.secrets }, config)
+      : (['tunnel-config', 'tunnel-route', 'postgres', 'heartbeat-webhook'] as const).map((n) => warn(n, 'not run here', 'run `jett doctor`'))),
   ];
   return { checks };
 }

@@ -1,8 +1,10 @@
 // Sends the heartbeat: at once on tunnel-up, then every interval while the tunnel is up; failures counted, never thrown.
-// Each POST opens its connection through the tunnel guard, so the bearer token never goes to a stranger.
+// Each POST opens its connection through the tunnel guard, so the bearer token never goes to a stranger. Without a
+// token the heartbeat is "not configured": it sends nothing and counts no failure.
 import http from 'node:http';
 import https from 'node:https';
 import type { HeartbeatBody } from '../contracts/heartbeat.js';
+import type { ServiceSetup } from '../contracts/status.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import { guardedHttpConnection, type VpsGuard } from '../tunnel/vps-guard.js';
@@ -19,6 +21,8 @@ export interface HeartbeatOptions {
   guard: VpsGuard;
   timeoutMs?: number;
   clock?: () => Date;
+  /** Whether the webhook and its token are set (heartbeatReadiness), asked once by prepare(); absent: set up. */
+  readiness?: () => Promise<ServiceSetup>;
 }
 
 export interface HeartbeatStatus {
@@ -31,22 +35,44 @@ export class HeartbeatSender {
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
   private readonly state: HeartbeatStatus = { lastSentAt: null, failures: 0, lastError: null };
+  /** Null until prepare() has asked (without a readiness check: set up from the start). */
+  private setup: ServiceSetup | null;
+  private tunnelUp = false;
 
-  constructor(private readonly opts: HeartbeatOptions) {}
+  constructor(private readonly opts: HeartbeatOptions) {
+    this.setup = opts.readiness ? null : { configured: true, reason: '', next: null };
+  }
 
   status(): HeartbeatStatus {
     return { ...this.state };
   }
 
+  /** Set up or not (with the next step); before prepare() has asked, taken as set up. */
+  setupState(): ServiceSetup {
+    return this.setup ?? { configured: true, reason: 'not checked yet', next: null };
+  }
+
+  /** Asks once whether the token is there; beats begin only then (at once, when the tunnel is up already). */
+  async prepare(): Promise<void> {
+    if (this.setup || !this.opts.readiness) return;
+    try {
+      this.setup = await this.opts.readiness();
+    } catch (err) {
+      this.setup = { configured: false, reason: `the heartbeat settings cannot be read: ${(err as Error).message}`, next: 'run `jett doctor`' };
+    }
+    if (!this.setup.configured) this.opts.logger.info('heartbeat not configured: nothing is sent', { reason: this.setup.reason });
+    this.resume();
+  }
+
   /** The tunnel came up: beat now and keep beating. */
   onTunnelUp(): void {
-    if (this.timer) return;
-    void this.beat();
-    this.timer = setInterval(() => void this.beat(), this.opts.intervalS * 1000);
+    this.tunnelUp = true;
+    this.resume();
   }
 
   /** The tunnel went away: a beat could not arrive, so none is attempted. */
   onTunnelDown(): void {
+    this.tunnelUp = false;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
@@ -56,13 +82,20 @@ export class HeartbeatSender {
     await this.inFlight;
   }
 
-  /** One heartbeat; resolves whatever happens. Overlapping beats are skipped, never queued. */
+  /** One heartbeat; resolves whatever happens. Overlapping beats are skipped, never queued; none without a token. */
   beat(): Promise<void> {
+    if (!this.setup?.configured) return Promise.resolve();
     if (this.inFlight) return this.inFlight;
     this.inFlight = this.send().finally(() => {
       this.inFlight = null;
     });
     return this.inFlight;
+  }
+
+  private resume(): void {
+    if (this.timer || !this.tunnelUp || !this.setup?.configured) return;
+    void this.beat();
+    this.timer = setInterval(() => void this.beat(), this.opts.intervalS * 1000);
   }
 
   private async send(): Promise<void> {
@@ -110,4 +143,14 @@ export class HeartbeatSender {
       req.end(body);
     });
   }
+}
+
+export const TOKEN_NEXT =
+  'make the VPS bundle (`jett vps bundle --out FOLDER`: it stores the token here), or store the token it printed with `jett secret set heartbeat.token`';
+
+/** Set up when the webhook URL and the secret heartbeat.token exist (the n8n webhook refuses a beat without it). */
+export async function heartbeatReadiness(url: string, token: () => Promise<string | null>): Promise<ServiceSetup> {
+  if (!url) return { configured: false, reason: 'no heartbeat webhook (heartbeat.url)', next: 'set it: `jett config set heartbeat.url http://10.0.0.2:5678/webhook/heartbeat`' };
+  if (!(await token())) return { configured: false, reason: 'no heartbeat token yet (secret heartbeat.token)', next: TOKEN_NEXT };
+  return { configured: true, reason: url, next: null };
 }

@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime.js';
 import type { VpsGuard } from '../tunnel/vps-guard.js';
 import { InboxStore, type InboxHandler } from './inbox-store.js';
 import { configPoolFactory } from './pg-pool.js';
+import { syncReadiness } from './readiness.js';
 import { SyncService, type SyncOptions } from './service.js';
 
 export interface SyncStack {
@@ -41,6 +42,7 @@ export function openSyncStack(runtime: Runtime, config: Config, guard: VpsGuard,
     clock: extra.clock,
     handler: extra.handler,
     options: syncOptionsFrom(config),
+    readiness: () => syncReadiness(config.postgres, runtime.secrets),
   });
   return {
     local,

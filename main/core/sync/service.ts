@@ -1,6 +1,7 @@
 // The sync coordinator: drives the push worker, the inbox puller and the inbox dispatcher from the link's state
-// machine (start, stop, tunnel up and down, a push's backoff), the poll, LISTEN and the pruning timer.
-import type { StatusSnapshot } from '../contracts/status.js';
+// machine (start, stop, tunnel up and down, a push's backoff), the poll, LISTEN and the pruning timer. A sync that
+// is not configured (no database password) never starts the link: appends wait in the outbox, nothing connects.
+import type { ServiceSetup, StatusSnapshot } from '../contracts/status.js';
 import { errorMessage } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
@@ -33,6 +34,11 @@ export interface SyncDeps {
   random?: () => number;
   /** The agent's dispatcher for pulled requests; without one they wait in the local inbox. */
   handler?: InboxHandler;
+  /**
+   * Whether the sync has its settings and password (syncReadiness), asked once at start; absent: taken as set up.
+   * A sync that is rebuilt after a settings change asks again.
+   */
+  readiness?: () => Promise<ServiceSetup>;
   /** Test-only failpoints. */
   hooks?: SyncHooks;
   options?: Partial<SyncOptions>;
@@ -65,6 +71,9 @@ export class SyncService {
   private readonly pushLoop: Loop;
   private readonly pullLoop: Loop;
   private readonly handleLoop: Loop;
+  private setup: ServiceSetup | null = null;
+  private deciding: Promise<ServiceSetup> | null = null;
+  private wanted = false;
 
   constructor(private readonly deps: SyncDeps) {
     const opts = (this.opts = { ...DEFAULT_SYNC_OPTIONS, ...deps.options });
@@ -90,12 +99,36 @@ export class SyncService {
     this.handleLoop = new Loop(async () => dispatcher !== null && (await dispatcher.batch()) > 0, () => isStarted(this.state) && dispatcher !== null, fail('inbox handling'));
   }
 
-  start(): void {
-    this.fire('start');
+  /** Starts the link once the settings are known to be there; resolves when that is decided. */
+  start(): Promise<void> {
+    this.wanted = true;
+    if (!this.deps.readiness) {
+      this.setup = { configured: true, reason: '', next: null };
+      this.fire('start');
+      return Promise.resolve();
+    }
+    return this.decide().then((setup) => {
+      if (!this.wanted || isStarted(this.state) || this.unsubscribe) return;
+      if (setup.configured) return this.fire('start');
+      this.log.info('sync not configured: appends wait in the outbox', { reason: setup.reason });
+      // Only the counts follow appends: no push is tried until a sync with a password is built.
+      this.unsubscribe = this.deps.outbox.onAppend(() => this.counts.outboxSoon());
+      this.counts.outbox();
+    });
+  }
+
+  /** Set up or not (with the next step); before start decides, taken as set up. */
+  setupState(): ServiceSetup {
+    return this.setup ?? { configured: true, reason: 'not checked yet', next: null };
   }
 
   async stop(): Promise<void> {
+    this.wanted = false;
+    await this.deciding;
     this.fire('stop');
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.counts.cancel();
     await Promise.all([this.pushLoop.idle(), this.pullLoop.idle(), this.handleLoop.idle()]);
     this.listener.drop();
     await this.pool.drop();
@@ -120,6 +153,8 @@ export class SyncService {
    * Throws SyncError when the VPS cannot be reached or refuses the push.
    */
   async syncOnce(): Promise<SyncOnceResult> {
+    const setup = await this.decide();
+    if (!setup.configured) throw new SyncError(`the sync is not configured: ${setup.reason}`, setup.next ?? 'run `jett doctor`');
     await this.pushLoop.idle();
     const result: SyncOnceResult = { pushed: 0, rejected: 0, pulled: 0, handled: 0, lastSeq: null };
     for (let round = 0; round < 3; round++) {
@@ -145,6 +180,16 @@ export class SyncService {
     this.counts.outbox();
     this.counts.inbox();
     return result;
+  }
+
+  private decide(): Promise<ServiceSetup> {
+    const readiness = this.deps.readiness;
+    if (!readiness) return Promise.resolve(this.setupState());
+    this.deciding ??= readiness().then(
+      (setup) => (this.setup = setup),
+      (err: unknown) => (this.setup = { configured: false, reason: `the sync settings cannot be read: ${errorMessage(err)}`, next: 'run `jett doctor`' }),
+    );
+    return this.deciding;
   }
 
   /** Moves the link by the transition table; every side effect of a transition is here. */

@@ -1,7 +1,7 @@
-// The tunnel's health state machine (down, connecting, up, degraded, lost): an active probe each poll is the
-// primary signal, the handshake age the secondary one; lost tunnels are repaired with backoff, and every
-// transition is published on the bus with its reason.
-import type { StatusSnapshot, TunnelState } from '../contracts/status.js';
+// The tunnel's health state machine (unconfigured, down, connecting, up, degraded, lost): an active probe each poll
+// is the primary signal, the handshake age the secondary one; lost tunnels are repaired with backoff, and every
+// transition is published on the bus with its reason. A tunnel that was never set up is neither probed nor repaired.
+import type { ServiceSetup, StatusSnapshot, TunnelState } from '../contracts/status.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import type { InterfaceStatus, PeerStatus } from './dump.js';
@@ -57,6 +57,11 @@ export interface MonitorDeps {
   status: () => Promise<InterfaceStatus | null>;
   probe: Probe;
   bus: EventBus;
+  /**
+   * Whether the tunnel has its keys, peer and endpoint; asked once (a monitor is rebuilt when they change). Not
+   * configured: the monitor reports it with the next step and never reads the interface, probes or repairs.
+   */
+  readiness?: () => Promise<ServiceSetup>;
   repairs?: Repairs | null;
   timers?: Timers;
   logger?: Logger;
@@ -79,6 +84,8 @@ export class TunnelMonitor {
   private running: Promise<TunnelState> | null = null;
   private again = false;
   private started = false;
+  private setup: Promise<ServiceSetup> | null = null;
+  private known: ServiceSetup | null = null;
 
   constructor(private readonly deps: MonitorDeps) {
     this.o = { ...DEFAULT_MONITOR_OPTIONS, ...deps.options };
@@ -96,6 +103,31 @@ export class TunnelMonitor {
       probeRttMs: this.lastProbe?.ok ? this.lastProbe.rttMs : null,
       endpoint: this.peer?.endpoint ?? null,
     };
+  }
+
+  /** Whether the tunnel is set up, asked once; without a readiness check it is taken as set up. */
+  readiness(): Promise<ServiceSetup> {
+    const ask = this.deps.readiness ?? (async () => ({ configured: true, reason: '', next: null }));
+    this.setup ??= ask()
+      .catch((err: unknown): ServiceSetup => ({ configured: false, reason: `the tunnel settings cannot be read: ${(err as Error).message}`, next: 'run `jett doctor`' }))
+      .then((setup) => (this.known = setup));
+    return this.setup;
+  }
+
+  /**
+   * Asks readiness() again and watches if the answer is now yes: after an explicit Connect whose config was
+   * complete (keys made since this monitor was built), the tunnel is watched without waiting for a rebuild.
+   */
+  recheck(reason: string): void {
+    this.setup = null;
+    this.known = null;
+    if (this.started) this.nudge(reason);
+    else this.start();
+  }
+
+  /** What readiness() answered; before it has, taken as set up. */
+  setupState(): ServiceSetup {
+    return this.known ?? { configured: true, reason: 'not checked yet', next: null };
   }
 
   /** Polls now and then on its own schedule until stop(). */
@@ -128,7 +160,8 @@ export class TunnelMonitor {
   tick(): Promise<TunnelState> {
     this.running ??= this.poll().finally(() => {
       this.running = null;
-      if (!this.started) return;
+      // Nothing to watch until the settings exist: no retry, no poll (a rebuilt monitor picks them up).
+      if (!this.started || this.state === 'unconfigured') return;
       if (this.again) {
         this.again = false;
         this.schedule(0);
@@ -148,6 +181,11 @@ export class TunnelMonitor {
   }
 
   private async poll(): Promise<TunnelState> {
+    const setup = await this.readiness();
+    if (!setup.configured) {
+      this.move('unconfigured', setup.next ? `${setup.reason}: ${setup.next}` : setup.reason);
+      return this.state;
+    }
     let status: InterfaceStatus | null;
     try {
       status = await this.deps.status();

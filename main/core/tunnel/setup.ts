@@ -10,6 +10,7 @@ import { createTunnelControl, privilegedResolver, type TunnelControl } from './c
 import { TunnelConfigError, TunnelError } from './errors.js';
 import { TunnelMonitor, type MonitorOptions, type Timers } from './health.js';
 import { pingProbe } from './probe.js';
+import { KEYS_NEXT, tunnelGap, tunnelReadiness } from './readiness.js';
 import { routeLookupFor } from './route-lookup.js';
 import { execaRunner, type ProcessRunner } from './runner.js';
 import { createVpsGuard, type VpsGuard } from './vps-guard.js';
@@ -24,11 +25,10 @@ export interface DesktopTunnelConfig {
 
 /** The desktop's wg-quick text from config and the secret store; says which command to run when a piece is missing. */
 export async function loadDesktopConfig(settings: TunnelSettings, secrets: SecretStore): Promise<DesktopTunnelConfig> {
+  const gap = await tunnelGap(settings, secrets);
+  if (gap) throw new TunnelConfigError(`the tunnel is not configured (missing ${gap.missing.join(', ')}): ${gap.headline}`, gap.next);
   const privateKey = await secrets.get('tunnel.privateKey');
-  if (!privateKey) throw new TunnelConfigError('this desktop has no WireGuard key yet', 'run `jett keys generate`');
-  if (!settings.peerPublicKey || !settings.endpoint) {
-    throw new TunnelConfigError('the VPS peer is not set (its public key and endpoint)', 'run `jett tunnel peer --public-key KEY --endpoint HOST:PORT` with the VPS\'s values');
-  }
+  if (!privateKey) throw new TunnelConfigError('this desktop has no WireGuard key yet', KEYS_NEXT);
   const { config, warnings } = desktopConfig({
     privateKey,
     address: settings.address,
@@ -86,6 +86,7 @@ export function monitorFor(e: MonitorEnv): TunnelMonitor {
     : async () => ({ ok: false, rttMs: null, error: 'ping not found (install iputils-ping)' });
   return new TunnelMonitor({
     iface: e.settings.interface,
+    readiness: () => tunnelReadiness(e.settings, e.secrets),
     status: () => e.control.show(),
     probe,
     bus: e.bus,

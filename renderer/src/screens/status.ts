@@ -1,12 +1,14 @@
-// Status: live tunnel stats, outbox and inbox, heartbeat, voice and hotkey, and the last turns' latencies.
+// Status: live tunnel stats, outbox and inbox, heartbeat, voice and hotkey, and the last turns' latencies; a service
+// not set up yet reads "Not configured" with its next step.
 import type { StatusView } from '../../../main/core/contracts/ipc.js';
 import { api, unwrap } from '../bridge.js';
 import { h, svg } from '../dom.js';
-import { ago, bytes, ms } from '../format.js';
+import { ago, bytes, ms, notConfigured } from '../format.js';
 import type { Store } from '../state.js';
 import { fail, say } from '../toast.js';
 
 const TUNNEL_WORDS: Record<StatusView['snapshot']['tunnel']['state'], string> = {
+  unconfigured: 'Not configured',
   up: 'Up',
   degraded: 'Degraded',
   connecting: 'Connecting',
@@ -50,6 +52,8 @@ export function latencyChart(turns: StatusView['turns']): Element {
 export function statusScreen(store: Store): HTMLElement {
   const { snapshot: s, hotkey, turns } = store.state.status;
   const t = s.tunnel;
+  const setup = s.setup;
+  const unset = (what: 'sync' | 'heartbeat' | 'voice', id: string) => (setup && !setup[what].configured ? h('div', { class: 'notice', id }, notConfigured(setup[what])) : null);
   const tunnelUp = t.state === 'up' || t.state === 'degraded';
   const act = (what: string, fn: () => Promise<StatusView>) => async () => {
     try {
@@ -80,7 +84,7 @@ export function statusScreen(store: Store): HTMLElement {
         'div',
         { class: 'card' },
         h('h2', {}, 'Tunnel ', h('span', { class: `pill ${t.state}`, id: 'tunnel-state' }, TUNNEL_WORDS[t.state])),
-        row('Why', t.reason || '–'),
+        t.state === 'unconfigured' && setup && !setup.tunnel.configured ? h('div', { class: 'notice', id: 'tunnel-setup-state' }, notConfigured(setup.tunnel)) : row('Why', t.reason || '–'),
         row('Endpoint', t.endpoint ?? 'not set'),
         row('Last handshake', ago(t.handshakeAgeS), 'handshake-age'),
         row('Probe round trip', ms(t.probeRttMs)),
@@ -88,7 +92,9 @@ export function statusScreen(store: Store): HTMLElement {
         h(
           'div',
           { class: 'actions' },
-          t.state === 'down' || t.state === 'lost'
+          t.state === 'unconfigured'
+            ? null
+            : t.state === 'down' || t.state === 'lost'
             ? h('button', { class: 'primary', id: 'tunnel-up', onclick: act('Tunnel coming up', () => unwrap(api().tunnel.up())) }, 'Connect')
             : h('button', { id: 'tunnel-down', onclick: act('Tunnel going down', () => unwrap(api().tunnel.down())) }, 'Disconnect'),
           h('button', { id: 'open-n8n', disabled: !tunnelUp, title: tunnelUp ? '' : 'only while the tunnel is up', onclick: link('n8n') }, 'Open n8n'),
@@ -99,18 +105,21 @@ export function statusScreen(store: Store): HTMLElement {
         'div',
         { class: 'card' },
         h('h2', {}, 'Outbox and inbox'),
+        unset('sync', 'sync-setup-state'),
         row('Waiting to send', String(s.outbox.pending), 'outbox-pending'),
         row('Oldest waiting', ago(s.outbox.oldestPendingAgeS)),
         row('Given up (dead)', String(s.outbox.dead)),
         row('Last sent', s.outbox.lastSuccessAt ?? 'never'),
         row('Queued by the VPS', String(s.inbox.pending), 'inbox-pending'),
+        unset('heartbeat', 'heartbeat-setup-state'),
         row('Last heartbeat', s.heartbeat.lastSentAt ?? 'never'),
         row('Heartbeat failures', String(s.heartbeat.failures)),
       ),
       h(
         'div',
         { class: 'card wide' },
-        h('h2', {}, 'Voice ', h('span', { class: `pill voice-${s.voice.state}`, id: 'voice-state' }, s.voice.state)),
+        h('h2', {}, 'Voice ', h('span', { class: `pill voice-${s.voice.state}`, id: 'voice-state' }, setup && !setup.voice.configured ? 'not configured' : s.voice.state)),
+        unset('voice', 'voice-setup-state'),
         hotkey.registered
           ? row('Hotkey', `${hotkey.accelerator} starts or ends a turn`, 'hotkey-state')
           : h('div', { class: 'warning', id: 'hotkey-state' }, `Hotkey unavailable: ${hotkey.error ?? 'not registered'}`),

@@ -33,7 +33,8 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
     agent.append('transcript', { text: 'again' });
     const s = StatusSnapshotSchema.parse(agent.status());
     expect(s.outbox.pending).toBe(2);
-    expect(s.tunnel.state).toBe('down');
+    // No keys or peer in this config: not configured, never probed.
+    expect(s.tunnel.state).toBe('unconfigured');
     expect(s.agent.pid).toBe(process.pid);
   });
 

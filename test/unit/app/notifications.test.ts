@@ -46,3 +46,12 @@ describe('HealthNotifier', () => {
     expect(n.next(up(0))).toEqual([]);
   });
 });
+
+describe('HealthNotifier and a tunnel never set up', () => {
+  it('says nothing while the tunnel is not configured, nor when it then comes up', () => {
+    const n = new HealthNotifier();
+    const unset = snapshot({ tunnel: { state: 'unconfigured', reason: 'this desktop has no WireGuard key yet' } });
+    for (let i = 0; i < 5; i++) expect(n.next(unset)).toEqual([]);
+    expect(n.next(up())).toEqual([]);
+  });
+});

@@ -70,4 +70,26 @@ describe('trayModel', () => {
       }
     }
   });
+
+  it('reads a service never set up as "not configured" with its next step, with no Connect that could only fail', () => {
+    const unset = (reason: string, next: string) => ({ configured: false, reason, next });
+    const status = {
+      ...snapshot({ tunnel: { state: 'unconfigured', reason: 'this desktop has no WireGuard key yet' }, voice: { state: 'off' } }),
+      setup: {
+        tunnel: unset('this desktop has no WireGuard key yet', 'run `jett keys generate` or press Generate keys in Settings > Tunnel'),
+        sync: unset('no database password yet', 'make the VPS bundle'),
+        heartbeat: { configured: true, reason: 'http://10.0.0.2:5678/webhook/heartbeat', next: null },
+        voice: unset('speech models not downloaded: whisper-base', 'run `jett models pull whisper-base`'),
+      },
+    };
+    const m = trayModel(input({ status }));
+    expect(m.icon).toBe('tunnel-down-idle');
+    expect(m.tooltip).toBe('Jett: tunnel not configured; outbox empty; voice not configured');
+    expect(m.items[0]).toEqual({ action: null, label: 'Tunnel not configured — run `jett keys generate` or press Generate keys in Settings > Tunnel', enabled: false });
+    expect(item(m, 'Sync not configured — make the VPS bundle')?.action).toBe('open-settings');
+    expect(item(m, 'Voice not configured — run `jett models pull whisper-base`')?.action).toBe('open-settings');
+    expect(m.items.some((i) => i.label.startsWith('Heartbeat'))).toBe(false);
+    expect(item(m, 'Connect tunnel')).toBeUndefined();
+    expect(item(m, 'Set up the tunnel…')?.action).toBe('open-settings');
+  });
 });

@@ -34,6 +34,16 @@ describe.runIf(process.platform !== 'win32')('jett commands and a running agent'
     expect((await jett(['status'], { home })).stdout).toMatch(/outbox 1 pending/);
   });
 
+  it('jett status says what is not configured yet and the next step, before the status line', async () => {
+    const text = (await jett(['status'], { home })).stdout;
+    expect(text).toMatch(/^tunnel not configured — this desktop has no WireGuard key yet .*\n {2}next: run `jett keys generate`/m);
+    expect(text).toMatch(/^sync not configured — no database password yet .*\n {2}next: .*`jett secret set postgres.password`/m);
+    expect(text).toMatch(/^heartbeat not configured — no heartbeat token yet/m);
+    expect(text).toMatch(/^jett \S+ \| tunnel not configured \| outbox 1 pending/m);
+    const json = AgentStatusOutputSchema.parse(JSON.parse((await jett(['status', '--json'], { home })).stdout));
+    expect(json.status?.setup?.tunnel.configured).toBe(false);
+  });
+
   it('jett tunnel status reports the running monitor instead of probing on its own', async () => {
     const res = await jett(['tunnel', 'status', '--json'], { home });
     const s = TunnelStatusSchema.parse(JSON.parse(res.stdout));

@@ -1,4 +1,5 @@
-// `jett agent` and `npm start` without Electron: a status line, then a clean exit on SIGTERM, Ctrl-C or SIGHUP.
+// `jett agent` and `npm start` without Electron: what is not configured yet and its next step, a status line, then a
+// clean exit on SIGTERM, Ctrl-C or SIGHUP.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/tmp.js';
@@ -23,8 +24,10 @@ async function runUntilOutput(args: string[], env: NodeJS.ProcessEnv, wanted: Re
 
 describe('jett agent', () => {
   it.each(['SIGTERM', 'SIGINT', 'SIGHUP'] as const)('prints its status and stops cleanly on %s', async (sig) => {
-    const res = await runUntilOutput(['bin/jett.mjs', 'agent'], { JETT_HOME: tempDir() }, /tunnel \w+/, sig);
-    expect(res.stdout).toMatch(/^jett \S+ \| tunnel down .* \| outbox 0 pending/m);
+    const res = await runUntilOutput(['bin/jett.mjs', 'agent'], { JETT_HOME: tempDir() }, /\| tunnel \w+/, sig);
+    // An empty JETT_HOME: nothing is set up, which is said with the next step, not as a tunnel that is down or lost.
+    expect(res.stdout).toMatch(/^tunnel not configured — this desktop has no WireGuard key yet .*\n {2}next: run `jett keys generate`/m);
+    expect(res.stdout).toMatch(/^jett \S+ \| tunnel not configured \| outbox 0 pending/m);
     expect(res.stdout).toContain(`stopped (${sig})`);
     expect(res.code).toBe(0);
   });
@@ -33,7 +36,7 @@ describe('jett agent', () => {
     const res = await runUntilOutput(['bin/jett.mjs', 'agent', '--json'], { JETT_HOME: tempDir() }, /"type":"status"/, 'SIGTERM');
     const first = JSON.parse(res.stdout.split('\n')[0]!) as { type: string; status: { tunnel: { state: string } } };
     expect(first.type).toBe('status');
-    expect(first.status.tunnel.state).toBe('down');
+    expect(first.status.tunnel.state).toBe('unconfigured');
   });
 });
 
@@ -43,6 +46,7 @@ describe('npm start without a display', () => {
     const res = await runUntilOutput(['scripts/start.mjs'], env, /outbox/, 'SIGTERM');
     const lines = res.stdout.split('\n');
     expect(lines[0]).toMatch(/^Electron cannot start here: no display .*; running the headless agent \(jett agent\) instead\.$/);
-    expect(lines[1]).toMatch(/^jett .*\| tunnel down/);
+    expect(lines[1]).toMatch(/^tunnel not configured — /);
+    expect(res.stdout).toMatch(/^jett .*\| tunnel not configured/m);
   });
 });
