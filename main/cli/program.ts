@@ -19,7 +19,7 @@ export interface CommandEntry {
 export const COMMANDS: CommandEntry[] = [
   { name: 'config', description: 'show or change settings (stored in JETT_HOME/config.json)', load: async () => (await import('./commands/config.js')).registerConfig },
   { name: 'secret', description: 'store secrets in the one store the tray app and `jett agent` share: the OS keyring, or JETT_HOME/secrets.json (mode 0600) where no keyring answers (`jett doctor` says which and why)', load: async () => (await import('./commands/secret.js')).registerSecret },
-  { name: 'doctor', description: 'check config, secrets, WireGuard, sox, Ollama, onnxruntime and models', load: async () => (await import('./commands/doctor.js')).registerDoctor },
+  { name: 'doctor', description: 'check config, secrets, WireGuard, sox, Ollama, onnxruntime, models, and the way to the VPS (tunnel settings, route, PostgreSQL, n8n webhook)', load: async () => (await import('./commands/doctor.js')).registerDoctor },
   { name: 'agent', description: 'run the headless agent in the foreground (Ctrl-C to stop)', load: async () => (await import('./commands/agent.js')).registerAgent },
   { name: 'status', description: "the running agent's tunnel, outbox, inbox, heartbeat and voice state (exit 1 when none runs)", load: async () => (await import('./commands/status.js')).registerStatus },
   { name: 'keys', description: "the desktop's WireGuard keys (the private key stays in the secret store)", load: async () => (await import('./commands/keys.js')).registerKeys },
