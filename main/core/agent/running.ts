@@ -20,7 +20,7 @@ import type { TunnelControl } from '../tunnel/control.js';
 import type { TunnelMonitor } from '../tunnel/health.js';
 import type { ProcessRunner } from '../tunnel/runner.js';
 import { controlFor, loadDesktopConfig, monitorFor, vpsGuardFor } from '../tunnel/setup.js';
-import type { ModelsStatusTracker } from '../voice/models/providers.js';
+import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
 import { APP_VERSION } from '../version.js';
 import { Supervisor } from './supervisor.js';
 import type { VoiceFactory } from './voice-factory.js';
