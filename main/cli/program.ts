@@ -17,6 +17,7 @@ import { registerOllama } from './commands/ollama.js';
 import { registerVoice } from './commands/voice.js';
 import { registerDemo } from './commands/demo.js';
 import { registerStatus } from './commands/status.js';
+import { registerUninstall } from './commands/uninstall.js';
 import { createContext, type CliIo } from './context.js';
 
 export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
@@ -44,6 +45,7 @@ export function buildProgram(ctx: ReturnType<typeof createContext>): Command {
   registerModels(program, ctx);
   registerOllama(program, ctx);
   registerDemo(program, ctx);
+  registerUninstall(program, ctx);
   // Subcommands inherit the error handling and output streams of the root.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   return program;
