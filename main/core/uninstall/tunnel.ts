@@ -24,6 +24,8 @@ export interface TunnelRemoval {
   linuxRoot?: string;
   /** Windows: sc.exe, and the elevated step (`jett tunnel uninstall --interface IFACE` through UAC): its exit status. */
   windows?: { sc: string; dataDir: string; elevate: (args: string[]) => Promise<number> };
+  /** Whether a path exists (tests pass a fake system). */
+  exists?: (p: string) => boolean;
 }
 
 export interface Outcome {
@@ -76,7 +78,8 @@ async function linux(o: TunnelRemoval, out: Outcome): Promise<void> {
   const root = o.linuxRoot ?? '/';
   const helper = path.join(root, LINUX_HELPER_PATH);
   // A user may see the helper; /etc/sudoers.d and /etc/wireguard are root's alone, so their absence proves nothing.
-  const installed = o.isRoot || exists(helper) || exists(path.join(root, SUDOERS_PATH));
+  const there = o.exists ?? exists;
+  const installed = o.isRoot || there(helper) || there(path.join(root, SUDOERS_PATH));
   if (!installed) return;
   if (root === '/') await bringDown(o, out);
   if (!o.isRoot && root === '/') {
@@ -97,7 +100,7 @@ async function windows(o: TunnelRemoval, out: Outcome): Promise<void> {
   const service = windowsServiceName(o.iface);
   const query = await o.runner.run(w.sc, ['query', service]);
   const serviceThere = query.exitCode !== SC_ERROR.doesNotExist;
-  if (!serviceThere && !exists(w.dataDir)) return;
+  if (!serviceThere && !(o.exists ?? exists)(w.dataDir)) return;
   if (serviceThere) await bringDown(o, out);
   const what = `the tunnel service ${service} and ${w.dataDir}`;
   const code = await w.elevate(elevatedUninstallArgs(o.iface));
