@@ -13,7 +13,7 @@ import type { CliContext } from '../context.js';
 const isTty = (s: unknown): boolean => (s as { isTTY?: boolean }).isTTY === true;
 
 /** Asks whether to delete the data; anything but "delete" keeps it. */
-async function askDeleteData(ctx: CliContext, dirs: string[]): Promise<boolean> {
+export async function askDeleteData(ctx: CliContext, dirs: string[]): Promise<boolean> {
   const rl = createInterface({ input: ctx.stdin, output: ctx.stdout });
   try {
     ctx.out(`Jett keeps its config, database, logs and speech models in ${[...new Set(dirs)].join(' and ')}.`);
