@@ -30,12 +30,10 @@ added_packages() {
 hidden_programs() {
   local f
   # shellcheck disable=SC2046
-  dpkg -L $(added_packages) 2>/dev/null | sort -u | while read -r f; do
-    [[ $f == /usr/lib/postgresql/* ]] && continue
-    [[ $f == *.so || $f == *.so.* ]] && continue
-    [[ -f $f && ! -L $f && -x $f ]] && echo "$f"
+  { dpkg -L $(added_packages) 2>/dev/null || true; } | sort -u | while read -r f; do
+    case $f in /usr/lib/postgresql/* | *.so | *.so.*) continue ;; esac
+    if [[ -f $f && ! -L $f && -x $f ]]; then echo "$f"; fi
   done
-  return 0
 }
 
 HIDDEN_DIRS=(/usr/lib/postgresql)
