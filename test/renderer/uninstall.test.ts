@@ -50,7 +50,7 @@ describeWith([binary('chromium')], 'remove Jett from the window (headless Chromi
     await page.click('#uninstall-confirm');
     await page.waitForSelector('#uninstall-result');
     expect(await uninstalls(page)).toEqual([{ deleteData: false }]);
-    await expect(page.textContent('#uninstall-left')).resolves.toContain('run `sudo jett tunnel uninstall`');
+    await expect(page.textContent('#uninstall-left')).resolves.toContain('run `sudo jett tunnel uninstall --interface jett0`');
     await expect(page.textContent('#uninstall-result')).resolves.toContain('Your data is kept in /home/user/.config/Jett');
     await screenshot(page, 'uninstall-partly');
 

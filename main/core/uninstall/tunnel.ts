@@ -85,7 +85,8 @@ async function linux(o: TunnelRemoval, out: Outcome): Promise<void> {
   if (!o.isRoot && root === '/') {
     out.left.push({
       what: `the tunnel helper ${LINUX_HELPER_PATH}, its sudoers line ${SUDOERS_PATH} and ${wireguardConfigPath(o.iface)}`,
-      fix: 'they need root to remove: run `sudo jett tunnel uninstall` (it removes only the files Jett wrote)',
+      // The interface is named: root's own config (another HOME under sudo) may not know it.
+      fix: `they need root to remove: run \`sudo jett tunnel uninstall --interface ${o.iface}\` (it removes only the files Jett wrote)`,
     });
     return;
   }

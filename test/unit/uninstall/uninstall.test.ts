@@ -131,7 +131,7 @@ describe('jett uninstall (core, Linux)', () => {
     expect(order).toEqual(['down']);
     expect(r.removed[0]).toBe('the running tunnel jett0 (brought down)');
     expect(r.left).toEqual([
-      { what: `the tunnel helper ${LINUX_HELPER_PATH}, its sudoers line ${SUDOERS_PATH} and /etc/wireguard/jett0.conf`, fix: expect.stringContaining('`sudo jett tunnel uninstall`') },
+      { what: `the tunnel helper ${LINUX_HELPER_PATH}, its sudoers line ${SUDOERS_PATH} and /etc/wireguard/jett0.conf`, fix: expect.stringContaining('`sudo jett tunnel uninstall --interface jett0`') },
     ]);
   });
 
