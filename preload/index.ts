@@ -53,6 +53,9 @@ export const api: JettApi = deepFreeze({
   links: {
     open: (target) => call('links:open', { target }),
   },
+  app: {
+    uninstall: (deleteData) => call('app:uninstall', { deleteData }),
+  },
 });
 
 contextBridge.exposeInMainWorld('jett', api);

@@ -23,6 +23,7 @@ import { SettingsSlot } from './shell/settings-slot.js';
 import { StatusPresenter } from './shell/status-presenter.js';
 import { trayActions } from './shell/tray-actions.js';
 import { tunnelSetup } from './tunnel-setup.js';
+import { appUninstall } from './uninstall.js';
 import { readConfFile } from './tunnel-settings.js';
 import type { TrayAction } from './tray/model.js';
 import { TrayView } from './tray/tray.js';
@@ -79,7 +80,8 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const platform = deps.platform ?? process.platform;
   secureBeforeReady(app, platform);
   identifyApp(app, platform);
-  const base = openRuntime({ env, platform, keyringCall: deps.keyringCall ?? utilityKeyringCall() });
+  const keyringCall = deps.keyringCall ?? utilityKeyringCall();
+  const base = openRuntime({ env, platform, keyringCall });
   const log = base.logger.child({ component: 'shell' });
   guardNewSessions(app, log);
   // One folder for everything: Electron's own data goes beside the core's config, database and logs.
@@ -127,6 +129,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     ),
     sendModelProgress: (p) => settings.send('models:progress', p),
     setupTunnel: tunnelSetup({ runtime, env, platform, program: process.execPath, programArgs: app.isPackaged ? [] : [app.getAppPath()] }),
+    uninstall: appUninstall({ runtime, agent, loginItem, env, platform, program: process.execPath, programArgs: app.isPackaged ? [] : [app.getAppPath()], keyringCall }),
   });
   const unregisterIpc = registerIpcHandlers(ipcMain, trusted, handlers, log);
 

@@ -190,6 +190,15 @@ const api: JettApi = {
           : { opened: false, reason: `${target} is reachable only through the tunnel, which is not up` },
       ),
   },
+  app: {
+    uninstall: (deleteData) =>
+      call('app:uninstall', { deleteData }, () => ({
+        home: '/home/user/.config/Jett',
+        removed: ['/home/user/.config/autostart/jett.desktop', 'Secret Service, service "Jett 0123456789ab": tunnel.privateKey', ...(deleteData ? ['/home/user/.config/Jett'] : [])],
+        left: [{ what: 'the tunnel helper /usr/local/libexec/jett-tunnel, its sudoers line /etc/sudoers.d/jett-tunnel and /etc/wireguard/jett0.conf', fix: 'they need root to remove: run `sudo jett tunnel uninstall --interface jett0` (it removes only the files Jett wrote)' }],
+        dataKept: !deleteData,
+      })),
+  },
 };
 
 window.__fake = {

@@ -2,6 +2,7 @@
 // sender and the argument; replies carry public data only (the contract's strict schemas enforce it again).
 import type { Config } from '../../core/contracts/config.js';
 import type { ExternalTarget, ModelProgress, SettingsView, StatusView } from '../../core/contracts/ipc.js';
+import type { UninstallResult } from '../../core/contracts/uninstall.js';
 import type { ConfigStore } from '../../core/config/store.js';
 import type { SecretStore } from '../../core/secrets/store.js';
 import { TunnelConfigError } from '../../core/tunnel/errors.js';
@@ -30,6 +31,8 @@ export interface HandlerDeps {
   sendModelProgress(progress: ModelProgress): void;
   /** Windows: runs the tunnel setup elevated through UAC (main/app/tunnel-setup.ts); throws when it did not happen. */
   setupTunnel(): Promise<void>;
+  /** Stops this app's agent and removes Jett from the computer (main/app/uninstall.ts). */
+  uninstall(deleteData: boolean): Promise<UninstallResult>;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -105,5 +108,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { started: true as const };
     },
     'links:open': ({ target }) => deps.openLink(target),
+    'app:uninstall': ({ deleteData }) => deps.uninstall(deleteData),
   };
 }

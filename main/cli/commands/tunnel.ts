@@ -259,8 +259,9 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .command('uninstall')
     .description('remove what `jett tunnel install` set up: the tunnel service or the helper and sudoers line, and the config')
     .option('--root <dir>', 'Linux: remove the files under DIR instead of / (where `install --root DIR` wrote them)')
-    .action(async (opts: { root?: string }) => {
-      const iface = settings().interface;
+    .option('--interface <name>', "the tunnel's interface (default: this user's tunnel.interface; `jett uninstall` passes it to the elevated step)")
+    .action(async (opts: { root?: string; interface?: string }) => {
+      const iface = opts.interface ?? settings().interface;
       if (process.platform === 'win32') {
         const outcome = await applyWindowsUninstall(windowsUninstallPlan(iface, ctx.env, fs), { runner: execaRunner, fs });
         for (const r of outcome.removed) ctx.out(`removed ${r}`);
@@ -271,7 +272,9 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
       if (root === '/') {
         if (process.getuid?.() !== 0) throw new UsageError('`jett tunnel uninstall` removes files in /etc and needs root', 'run `sudo jett tunnel uninstall`');
         // The config goes: bring its interface down first, while wg-quick can still read it.
-        await control().down().catch((err: unknown) => ctx.err(`warning: ${errorMessage(err)}`));
+        await controlFor({ settings: { ...settings(), interface: iface }, home: ctx.runtime().paths.home, env: ctx.env })
+          .down()
+          .catch((err: unknown) => ctx.err(`warning: ${errorMessage(err)}`));
       }
       const outcome = removeLinuxInstall(iface, root);
       for (const r of outcome.removed) ctx.out(`removed ${r}`);

@@ -5,6 +5,7 @@ import { ConfigSchema } from './config.js';
 import type { ErrorEnvelope } from './errors.js';
 import { SecretNameSchema } from './secrets.js';
 import { StatusSnapshotSchema } from './status.js';
+import { UninstallResultSchema, type UninstallResult } from './uninstall.js';
 
 /** A message larger than this (its JSON) is refused before it is parsed: the renderer never needs more. */
 export const IPC_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -176,6 +177,8 @@ export const INVOKE_CHANNELS = {
   'models:list': { args: NoArgs, result: ModelsViewSchema },
   'models:pull': { args: z.strictObject({ kind: ModelKindSchema, name: ModelNameSchema }), result: z.strictObject({ started: z.literal(true) }) },
   'links:open': { args: z.strictObject({ target: ExternalTargetSchema }), result: z.strictObject({ opened: z.boolean(), reason: z.string().nullable() }) },
+  /** "Remove Jett from this computer": what `jett uninstall` removes; JETT_HOME deleted only when asked. */
+  'app:uninstall': { args: z.strictObject({ deleteData: z.boolean() }), result: UninstallResultSchema },
 } as const;
 
 /** Every event main pushes to the window. */
@@ -234,5 +237,8 @@ export interface JettApi {
   };
   links: {
     open(target: ExternalTarget): Reply<{ opened: boolean; reason: string | null }>;
+  };
+  app: {
+    uninstall(deleteData: boolean): Reply<UninstallResult>;
   };
 }

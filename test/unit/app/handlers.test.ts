@@ -28,6 +28,7 @@ function setup() {
   const chosen: { file: string | null } = { file: null };
   const agent = new FakeAgent();
   const setupTunnel = vi.fn(async () => {});
+  const uninstall = vi.fn(async (deleteData: boolean) => ({ home, removed: deleteData ? [home] : [], left: [], dataKept: !deleteData }));
   const handlers = createHandlers({
     config,
     secrets,
@@ -45,12 +46,13 @@ function setup() {
     },
     sendModelProgress: vi.fn(),
     setupTunnel,
+    uninstall,
   });
   ipcMain.handlers.clear();
   const win = new MockWebContents();
   registerIpcHandlers(ipcMain, new Set([win.id]), handlers, { warn: vi.fn(), error: vi.fn() });
   const call = async (channel: InvokeChannel, arg?: unknown) => (await ipcMain.invoke(channel, eventFrom(win), ...(arg === undefined ? [] : [arg]))) as Reply;
-  return { home, config, secrets, clipboard, chosen, agent, call, setupTunnel };
+  return { home, config, secrets, clipboard, chosen, agent, call, setupTunnel, uninstall };
 }
 
 function desktopConf(dir: string, privateKey: string, vpsPublic: string, psk: string | null): string {
@@ -115,6 +117,14 @@ describe('the window handlers', () => {
     const refused = await t.call('tunnel:setup');
     expect(refused.ok).toBe(false);
     expect(ErrorEnvelopeSchema.parse((refused as { error: unknown }).error)).toMatchObject({ message: expect.stringMatching(/cancelled at the Windows prompt/), fix: 'run it again and choose Yes' });
+  });
+
+  it('"Remove Jett" passes the data choice through, and an argument that is not a plain yes/no reaches nothing', async () => {
+    const t = setup();
+    expect(await t.call('app:uninstall', { deleteData: false })).toEqual({ ok: true, value: { home: t.home, removed: [], left: [], dataKept: true } });
+    expect(t.uninstall).toHaveBeenLastCalledWith(false);
+    for (const bad of [undefined, {}, { deleteData: 'yes' }, { deleteData: true, path: '/' }]) expect((await t.call('app:uninstall', bad)).ok).toBe(false);
+    expect(t.uninstall).toHaveBeenCalledTimes(1);
   });
 
   it('a cancelled dialog changes nothing', async () => {

@@ -34,6 +34,7 @@ describe('preload', () => {
       'voice.toggle',
       'models.list', 'models.pull', 'models.onProgress',
       'links.open',
+      'app.uninstall',
     ]);
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/ipc|invoke|send/i);
   });
