@@ -9,6 +9,7 @@ import type { AgentHandle } from '../agent-handle.js';
 import { applyConfigValues, type ConfigValues } from '../config-edits.js';
 import type { ModelService } from '../models.js';
 import type { OpenResult } from '../security/open-external.js';
+import type { SetupService } from '../setup/service.js';
 import { generateKeys, importConf, keysView, peerBlocks, qrRows } from '../tunnel-settings.js';
 import type { Handlers } from './register.js';
 
@@ -30,6 +31,8 @@ export interface HandlerDeps {
   sendModelProgress(progress: ModelProgress): void;
   /** Windows: runs the tunnel setup elevated through UAC (main/app/tunnel-setup.ts); throws when it did not happen. */
   setupTunnel(): Promise<void>;
+  /** The first-run checklist and its actions (main/app/setup/service.ts). */
+  setup: SetupService;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -105,5 +108,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { started: true as const };
     },
     'links:open': ({ target }) => deps.openLink(target),
+    'setup:get': () => deps.setup.view(),
+    'setup:vpsBundle': () => deps.setup.vpsBundle(),
+    'setup:vpsPeer': ({ text }) => deps.setup.vpsPeer(text),
+    'setup:privileged': () => deps.setup.privileged(),
+    'setup:auditLive': () => deps.setup.auditLive(),
   };
 }

@@ -1,6 +1,7 @@
 // What the tray shows for a state: the icon, the tooltip and the menu, as plain data computed from the status
 // snapshot, so a test reads it without Electron. tray.ts turns it into a Tray and a Menu.
 import type { HotkeyView } from '../../core/contracts/ipc.js';
+import type { SetupView } from '../../core/contracts/setup.js';
 import type { StatusSnapshot } from '../../core/contracts/status.js';
 
 export type TunnelLook = 'up' | 'degraded' | 'down';
@@ -39,6 +40,8 @@ export interface TrayInput {
   status: StatusSnapshot;
   hotkey: HotkeyView;
   openAtLogin: boolean;
+  /** The first-run checklist, when known: while steps remain the menu says how far it is and offers the next one. */
+  setup?: SetupView | null;
 }
 
 export function tunnelLook(state: StatusSnapshot['tunnel']['state']): TunnelLook {
@@ -89,7 +92,19 @@ const VOICE_WORDS: Record<StatusSnapshot['voice']['state'], string> = {
   error: 'voice error',
 };
 
-export function trayModel({ status, hotkey, openAtLogin }: TrayInput): TrayModel {
+/** "Setup: 3 of 9 done" and the next step (its window action), or nothing once every step is done. */
+export function setupItems(setup: SetupView | null | undefined): TrayItem[] {
+  if (!setup || setup.next === null) return [];
+  const next = setup.steps.find((s) => s.id === setup.next)!;
+  const how = next.action.kind === 'button' || next.action.kind === 'screen' ? `: ${next.action.label.replace(/…$/, '')}` : '';
+  return [
+    { action: null, label: `Setup: ${setup.done} of ${setup.total} done`, enabled: false, separatorBefore: true },
+    // The window opens on the checklist while steps remain, where the step's own button does it.
+    { action: 'open-settings', label: `Next: ${next.title}${how}…`, enabled: true },
+  ];
+}
+
+export function trayModel({ status, hotkey, openAtLogin, setup }: TrayInput): TrayModel {
   const look = tunnelLook(status.tunnel.state);
   const up = status.tunnel.state === 'up' || status.tunnel.state === 'degraded';
   const listening = status.voice.state === 'listening';
@@ -97,6 +112,7 @@ export function trayModel({ status, hotkey, openAtLogin }: TrayInput): TrayModel
   const items: TrayItem[] = [
     { action: null, label: tunnelLine(status.tunnel), enabled: false },
     { action: null, label: backlogLine(status.outbox).replace(/^o/, 'O'), enabled: false },
+    ...setupItems(setup),
     status.tunnel.state === 'down' || status.tunnel.state === 'lost'
       ? { action: 'connect', label: 'Connect tunnel', enabled: true, separatorBefore: true }
       : { action: 'disconnect', label: 'Disconnect tunnel', enabled: true, separatorBefore: true },

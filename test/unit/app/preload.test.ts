@@ -34,6 +34,7 @@ describe('preload', () => {
       'voice.toggle',
       'models.list', 'models.pull', 'models.onProgress',
       'links.open',
+      'setup.get', 'setup.vpsBundle', 'setup.vpsPeer', 'setup.privileged', 'setup.auditLive',
     ]);
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/ipc|invoke|send/i);
   });
