@@ -2,6 +2,7 @@
 // elevated step only); on Linux the app, when it runs as root, applies the same install plan as
 // `sudo jett tunnel install --secrets-stdin` with the keys handed over in memory; otherwise it gives the user the
 // exact command (root never reads the user's keyring, and the app never asks for a password itself).
+import os from 'node:os';
 import type { SetupPrivilegedResult } from '../../core/contracts/setup.js';
 import type { Runtime } from '../../core/runtime.js';
 import { LINUX_PRIVILEGED_COMMAND } from '../../core/setup/checklist.js';
@@ -32,7 +33,9 @@ export function privilegedStep(deps: PrivilegedStepDeps): () => Promise<Privileg
     if (!deps.isRoot) return { outcome: 'manual', command: LINUX_PRIVILEGED_COMMAND };
     // The same hand-over as the terminal's pipe, without the pipe: the plan reads the keys from memory only.
     const secrets = handoffStore(await renderHandoff(deps.runtime.secrets));
-    const plan = await planTunnelInstall({ platform: 'linux', env: deps.env, ...(deps.installRoot ? { root: deps.installRoot } : {}), secrets });
+    // The account this app runs as (USER may be unset where a desktop session starts it).
+    const user = deps.env.SUDO_USER ?? os.userInfo().username;
+    const plan = await planTunnelInstall({ platform: 'linux', env: deps.env, user, ...(deps.installRoot ? { root: deps.installRoot } : {}), secrets });
     await applyInstallPlan(plan, { runner: deps.runner ?? execaRunner, isRoot: true });
     return { outcome: 'done', command: null };
   };
