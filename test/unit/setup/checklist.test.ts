@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { privilegedStep } from '../../../main/app/setup/privileged.js';
 import { createSetupService, type SetupServiceDeps } from '../../../main/app/setup/service.js';
 import { setupItems } from '../../../main/app/tray/model.js';
 import { jettPaths } from '../../../main/core/config/paths.js';
@@ -14,6 +15,9 @@ import { LINUX_PRIVILEGED_COMMAND, setupChecklist, WIREGUARD_WINDOWS_INSTALLER, 
 import { parseInstallOutput } from '../../../main/core/setup/vps-peer-text.js';
 import { findWireguard } from '../../../main/core/setup/wireguard-found.js';
 import { generateDesktopKeys } from '../../../main/core/tunnel/desktop-keys.js';
+import { ERROR_CANCELLED, runElevatedInstall } from '../../../main/core/tunnel/elevation.js';
+import type { ProcessRunner } from '../../../main/core/tunnel/runner.js';
+import { loadDesktopConfig } from '../../../main/core/tunnel/setup.js';
 import { generateKeyPair } from '../../../main/core/tunnel/keys.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { snapshot } from '../app/helpers.js';
@@ -250,5 +254,51 @@ describe('the setup service (real config, file secret store, bundle generator)',
     const after = (await t.s.view()).steps.find((s) => s.id === 'privileged')!;
     expect(after.state).toBe('todo');
     expect(after.detail).toMatch(/set up for other keys or another VPS peer/);
+  });
+});
+
+describe('the privileged step on Windows (UAC, replayed)', () => {
+  it('a No at the prompt: the step shows the error and its fix, nothing is recorded; a Yes: done, sign in again', async () => {
+    const home = tempDir();
+    const paths = jettPaths(home);
+    const config = new ConfigStore(paths.config);
+    const secrets = new FileSecretStore(path.join(home, 'secrets.json'));
+    // What ShellExecute's "runas" returns through PowerShell: 1223 (ERROR_CANCELLED) when the user says No at the
+    // consent prompt (main/core/tunnel/elevation.ts, as test/unit/tunnel/windows-install.test.ts replays it), else
+    // the elevated step's own exit status.
+    let answer: number = ERROR_CANCELLED;
+    const ran: string[][] = [];
+    const runner: ProcessRunner = { run: async (_file, args) => (ran.push(args), { exitCode: answer, stdout: '', stderr: '' }) };
+    const windowsSetup = async () => {
+      const tunnel = config.load().tunnel;
+      await runElevatedInstall(
+        { iface: tunnel.interface, user: 'DESKTOP-1\\alice', configText: (await loadDesktopConfig(tunnel, secrets)).text },
+        { runner, runDir: path.join(home, 'run'), powershell: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', program: 'C:\\Program Files\\Jett\\Jett.exe', programArgs: [] },
+      );
+    };
+    const s = createSetupService({
+      runtime: { config, secrets, paths },
+      platform: 'win32',
+      agent: { status: async () => snapshot() },
+      models: { list: async () => ({ models: [], error: 'Ollama is not running', speech: { dir: path.join(home, 'models'), models: [], error: null } }) },
+      wireguard: () => ({ found: true, where: 'C:\\Program Files\\WireGuard\\wireguard.exe' }),
+      chooseBundleDir: async () => path.join(tempDir(), 'vps'),
+      privileged: privilegedStep({ runtime: { secrets }, platform: 'win32', env: {}, isRoot: false, windowsSetup }),
+      auditLive: async () => ({ tunnelAddress: '10.0.0.2', publicAddress: null, interface: 'jett0', checks: [], passed: true }),
+      onConfigChanged: () => {},
+    });
+    await generateDesktopKeys(secrets, { replace: false, presharedKey: false, howToReplace: '' });
+    await s.vpsBundle();
+    await s.vpsPeer(`jett tunnel peer --public-key ${VPS_KEY} --endpoint 203.0.113.7:51820`);
+    await expect(s.privileged()).rejects.toThrow(/cancelled at the Windows prompt; nothing was changed/);
+    const declined = (await s.view()).steps.find((st) => st.id === 'privileged')!;
+    expect(declined).toMatchObject({ state: 'error', action: { kind: 'button', label: 'Set up (asks for administrator rights)' } });
+    expect(declined.error!.fix).toMatch(/choose Yes when Windows asks/);
+    answer = 0;
+    const r = await s.privileged();
+    expect(r.outcome).toBe('sign-in-again');
+    expect(r.view.steps.find((st) => st.id === 'privileged')!.state).toBe('done');
+    expect(ran).toHaveLength(2);
+    expect(JSON.stringify(ran)).not.toContain((await secrets.get('tunnel.privateKey'))!);
   });
 });
