@@ -268,7 +268,7 @@ describe('the privileged step on Windows (UAC, replayed)', () => {
     // the elevated step's own exit status.
     let answer: number = ERROR_CANCELLED;
     const ran: string[][] = [];
-    const runner: ProcessRunner = { run: async (_file, args) => (ran.push(args), { exitCode: answer, stdout: '', stderr: '' }) };
+    const runner: ProcessRunner = { run: async (_file, args) => (ran.push([...args]), { exitCode: answer, stdout: '', stderr: '' }) };
     const windowsSetup = async () => {
       const tunnel = config.load().tunnel;
       await runElevatedInstall(
