@@ -20,7 +20,8 @@ export interface SetupFacts {
   peer: { fingerprint: string; endpoint: string } | null;
   /** done: the privileged setup matches the current keys and peer; stale: it was made for other ones. */
   privileged: { state: 'done' | 'stale' | 'todo'; detail: string };
-  tunnel: { state: 'up' | 'degraded' | 'connecting' | 'lost' | 'down' | 'not-configured' | string; reason: string };
+  /** The agent's tunnel state as its status names it (only "up" completes the step). */
+  tunnel: { state: string; reason: string };
   audit: { at: string; passed: boolean; failed: string[] } | null;
   models: { missing: string[]; installed: string[] } | { error: string };
   ollama: { running: true; model: string; present: boolean } | { running: false; model: string; error: string };
@@ -65,7 +66,7 @@ function own(id: SetupStepId, f: SetupFacts): Own {
     case 'keys':
       return f.keys
         ? { done: true, detail: `fingerprint ${f.keys.fingerprint}; the private key stays in the secret store`, action: { kind: 'none' } }
-        : { done: false, detail: 'no key pair yet', action: { kind: 'button', label: 'Generate keys' } };
+        : { done: false, detail: 'no key pair yet (a .conf you already have can be imported on the Tunnel tab instead)', action: { kind: 'button', label: 'Generate keys' } };
     case 'bundle':
       if (f.bundle.secretsStored && f.bundle.dir) return { done: true, detail: `saved to ${f.bundle.dir}; copy it to the VPS and run \`sudo bash install.sh\` there`, action: { kind: 'button', label: 'Save again…' } };
       return { done: false, detail: f.bundle.secretsStored ? 'its secrets are stored; choose where to save the folder' : 'not made yet', action: { kind: 'button', label: 'Choose a folder and save the bundle…' } };

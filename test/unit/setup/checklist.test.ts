@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { privilegedStep } from '../../../main/app/setup/privileged.js';
 import { createSetupService, type SetupServiceDeps } from '../../../main/app/setup/service.js';
-import { setupItems } from '../../../main/app/tray/model.js';
+import { setupItems, trayModel } from '../../../main/app/tray/model.js';
 import { jettPaths } from '../../../main/core/config/paths.js';
 import { ConfigStore } from '../../../main/core/config/store.js';
 import type { WinTrustFs } from '../../../main/core/process/privileged-windows.js';
@@ -173,6 +173,8 @@ describe("the tray's compact checklist", () => {
       ["Next: This desktop's keys: Generate keys…", 'open-settings', true],
     ]);
     expect(setupItems(null)).toEqual([]);
+    const menu = trayModel({ status: snapshot(), hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, openAtLogin: false, setup: setupChecklist(empty()) });
+    expect(menu.items.slice(2, 4).map((i) => i.label)).toEqual(['Setup: 1 of 9 done', "Next: This desktop's keys: Generate keys…"]);
     expect(setupItems({ ...setupChecklist(empty()), next: null })).toEqual([]);
   });
 });
