@@ -211,7 +211,7 @@ describeWith([binary('chromium'), root, binary('ip'), binary('nsenter'), binary(
     nextBundleDir = path.join(readOnlyDir, 'jett-vps');
     await page.click('#setup-action-bundle');
     await waitState('bundle', 'error');
-    await expect(page.textContent('#toast')).resolves.toContain(`cannot write the VPS bundle to ${nextBundleDir}`);
+    await expect(page.textContent('#toast')).resolves.toContain(`cannot write the VPS bundle to ${nextBundleDir}: the disk is read-only; nothing was stored`);
     await expect(page.textContent('#setup-error-bundle')).resolves.toContain('Fix: choose a folder you can write to');
     expect(await runtime.secrets.list()).toEqual(['tunnel.privateKey']);
     await screenshot(page, 'setup-bundle-error');

@@ -1,6 +1,8 @@
 // The window's first-run checklist in main: the view (core/setup/facts.ts + checklist.ts) and the actions only main
 // may run: the VPS bundle into a folder the user picks, the pasted VPS peer, the privileged step, `audit live`. The
 // window gets public facts only; a failed action is remembered on its step (message and fix) until it succeeds.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../../core/contracts/config.js';
 import type { SetupAuditResult, SetupBundleResult, SetupPrivilegedResult, SetupStepId, SetupView } from '../../core/contracts/setup.js';
 import type { LiveAuditReport } from '../../core/contracts/vps.js';
@@ -45,10 +47,26 @@ export interface SetupService {
   auditLive(): Promise<SetupAuditResult>;
 }
 
+/**
+ * Why a folder cannot be made: Node's recursive mkdir reports a read-only disk or a closed folder as ENOENT, so the
+ * nearest folder that exists is asked whether it may be written to.
+ */
+function refusalCode(err: NodeJS.ErrnoException, dir: string): string {
+  if (err.code !== 'ENOENT') return err.code ?? '';
+  let at = path.dirname(path.resolve(dir));
+  while (!fs.existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  try {
+    fs.accessSync(at, fs.constants.W_OK);
+    return 'ENOENT';
+  } catch (denied) {
+    return (denied as NodeJS.ErrnoException).code ?? 'ENOENT';
+  }
+}
+
 /** A file-system failure as the user can act on it, without a stack or an errno. */
 function bundleWriteError(err: unknown, dir: string): JettError {
   if (err instanceof JettError) return err;
-  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const code = refusalCode(err as NodeJS.ErrnoException, dir);
   const why = { EACCES: 'permission denied', EPERM: 'not permitted', EROFS: 'the disk is read-only', ENOTDIR: 'a part of the path is a file', ENOENT: 'the folder cannot be made there', ENOSPC: 'the disk is full' }[code] ?? errorMessage(err);
   return new VpsBundleError(`cannot write the VPS bundle to ${dir}: ${why}; nothing was stored`, 'choose a folder you can write to (for example a new folder in Documents) and save again');
 }
