@@ -65,6 +65,10 @@ function refusalCode(err: NodeJS.ErrnoException, dir: string): string {
 
 /** A file-system failure as the user can act on it, without a stack or an errno. */
 function bundleWriteError(err: unknown, dir: string): JettError {
+  // The generator's own fix names the command line's --force; the window rewrites only the last bundle's folder.
+  if (err instanceof VpsBundleError && err.message.endsWith('is not empty')) {
+    return new VpsBundleError(err.message, 'choose a new or empty folder (saving again into the folder of the last bundle rewrites it and keeps its passwords)');
+  }
   if (err instanceof JettError) return err;
   const code = refusalCode(err as NodeJS.ErrnoException, dir);
   const why = { EACCES: 'permission denied', EPERM: 'not permitted', EROFS: 'the disk is read-only', ENOTDIR: 'a part of the path is a file', ENOENT: 'the folder cannot be made there', ENOSPC: 'the disk is full' }[code] ?? errorMessage(err);
@@ -111,7 +115,9 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       if (dir === null) return { canceled: true, view: await view() };
       const report = await attempt('bundle', async () => {
         try {
-          return await writeDesktopBundle({ outDir: dir, force: false, config: deps.runtime.config.load(), secrets: deps.runtime.secrets, home: deps.runtime.paths.home });
+          // The last bundle's folder is rewritten in place (its passwords kept, so a running VPS stack still matches).
+          const force = path.resolve(dir) === record.load().bundleDir;
+          return await writeDesktopBundle({ outDir: dir, force, config: deps.runtime.config.load(), secrets: deps.runtime.secrets, home: deps.runtime.paths.home });
         } catch (err) {
           throw bundleWriteError(err, dir);
         }

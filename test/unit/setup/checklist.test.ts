@@ -213,6 +213,26 @@ describe('the setup service (real config, file secret store, bundle generator)',
     expect(JSON.stringify(r)).not.toContain((await t.secrets.get('postgres.password'))!);
   });
 
+  it('saving again: the last folder is rewritten with its passwords kept; another folder with files is refused', async () => {
+    const dir = path.join(tempDir(), 'vps');
+    const other = tempDir();
+    fs.writeFileSync(path.join(other, 'notes.txt'), 'mine');
+    let chosen = dir;
+    const t = service({ chooseBundleDir: async () => chosen });
+    await generateDesktopKeys(t.secrets, { replace: false, presharedKey: false, howToReplace: '' });
+    await t.s.vpsBundle();
+    const password = await t.secrets.get('postgres.password');
+    const again = await t.s.vpsBundle();
+    expect(again.canceled).toBe(false);
+    expect(await t.secrets.get('postgres.password')).toBe(password);
+    chosen = other;
+    const refused = await t.s.vpsBundle().catch((err: unknown) => err as { message: string; fix: string });
+    expect(refused).toMatchObject({ message: `${other} is not empty`, fix: 'choose a new or empty folder (saving again into the folder of the last bundle rewrites it and keeps its passwords)' });
+    // The step stays done (the last bundle is still there); the window's toast shows the refusal.
+    expect((await t.s.view()).steps.find((s) => s.id === 'bundle')!.state).toBe('done');
+    expect(fs.readdirSync(other)).toEqual(['notes.txt']);
+  });
+
   it('a folder that cannot be written: a clear error on the step, nothing stored, nothing remembered', async () => {
     const blocker = path.join(tempDir(), 'a-file');
     fs.writeFileSync(blocker, 'x');
