@@ -56,6 +56,13 @@ export const api: JettApi = deepFreeze({
   app: {
     uninstall: (deleteData) => call('app:uninstall', { deleteData }),
   },
+  setup: {
+    get: () => call('setup:get'),
+    vpsBundle: () => call('setup:vpsBundle'),
+    vpsPeer: (text) => call('setup:vpsPeer', { text }),
+    privileged: () => call('setup:privileged'),
+    auditLive: () => call('setup:auditLive'),
+  },
 });
 
 contextBridge.exposeInMainWorld('jett', api);

@@ -22,6 +22,7 @@ import { quitOnRequest, type QuitSource } from './shell/quit-requests.js';
 import { SettingsSlot } from './shell/settings-slot.js';
 import { StatusPresenter } from './shell/status-presenter.js';
 import { trayActions } from './shell/tray-actions.js';
+import { appSetupService } from './setup/compose.js';
 import { tunnelSetup } from './tunnel-setup.js';
 import { appUninstall } from './uninstall.js';
 import { readConfFile } from './tunnel-settings.js';
@@ -109,26 +110,41 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     tunnel: async () => ({ peerAddress: runtime.config.load().tunnel.peerAddress, up: ['up', 'degraded'].includes((await agent.status()).tunnel.state) }),
   });
 
+  const models = modelService(
+    () => runtime.config.load().ollama.host,
+    () => catalogueModels(runtime.config.load().models.dir || runtime.paths.models, env.HF_ENDPOINT),
+  );
+  const setupTunnel = tunnelSetup({ runtime, env, platform, program: process.execPath, programArgs: app.isPackaged ? [] : [app.getAppPath()] });
+  const onConfigChanged = (config: ReturnType<typeof runtime.config.load>) => {
+    if (config.voice.hotkey !== hotkey.view.accelerator || !hotkey.view.registered) hotkey.bind(config.voice.hotkey);
+    void refresh().catch(report('status refresh'));
+  };
+  const setup = appSetupService({
+    runtime,
+    env,
+    platform,
+    agent,
+    models,
+    windowsSetup: setupTunnel,
+    chooseBundleDir: () => settings.chooseBundleDir(),
+    onConfigChanged,
+    onView: (v) => presenter.setSetup(v),
+  });
   const handlers = createHandlers({
     config: runtime.config,
     secrets: runtime.secrets,
     secretStoreNote: secretStoreNote(runtime.secrets),
     agent,
     statusView: refresh,
-    onConfigChanged: (config) => {
-      if (config.voice.hotkey !== hotkey.view.accelerator || !hotkey.view.registered) hotkey.bind(config.voice.hotkey);
-      void refresh().catch(report('status refresh'));
-    },
+    onConfigChanged,
     chooseConfFile: () => settings.chooseConfFile(),
     readConfFile: async (file) => readConfFile(file),
     writeClipboard: (text) => clipboard.writeText(text),
     openLink,
-    models: modelService(
-      () => runtime.config.load().ollama.host,
-      () => catalogueModels(runtime.config.load().models.dir || runtime.paths.models, env.HF_ENDPOINT),
-    ),
+    models,
     sendModelProgress: (p) => settings.send('models:progress', p),
-    setupTunnel: tunnelSetup({ runtime, env, platform, program: process.execPath, programArgs: app.isPackaged ? [] : [app.getAppPath()] }),
+    setupTunnel,
+    setup,
     uninstall: appUninstall({ runtime, agent, loginItem, env, platform, program: process.execPath, programArgs: app.isPackaged ? [] : [app.getAppPath()], keyringCall }),
   });
   const unregisterIpc = registerIpcHandlers(ipcMain, trusted, handlers, log);
@@ -148,6 +164,8 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   });
   const tray = new TrayView(dirs.icons, (action) => void runTrayAction(action), presenter.trayModel());
   presenter.attachTray(tray);
+  // The tray's "Setup: N of 9 done" from the start; afterwards each checklist the window asks for updates it.
+  void setup.view().catch(report('setup checklist'));
 
   const unfollow = followAgent({ agent, presenter, notify, onRefreshFailed: report('status refresh'), pollMs: runtime.config.load().tunnel.pollSeconds * 1000 });
   app.on('second-instance', () => void openSettings());

@@ -16,6 +16,8 @@ import {
 } from '../../main/core/contracts/ipc.js';
 import type { ErrorCode } from '../../main/core/contracts/errors.js';
 import type { SecretName } from '../../main/core/contracts/secrets.js';
+import type { SetupView } from '../../main/core/contracts/setup.js';
+import { LINUX_PRIVILEGED_COMMAND, setupChecklist } from '../../main/core/setup/checklist.js';
 // Brings in the renderer's declaration of window.jett, which this fake sets.
 import type {} from '../../renderer/src/bridge.js';
 
@@ -85,6 +87,24 @@ async function call<C extends InvokeChannel>(channel: C, arg: unknown, run: () =
   } catch (err) {
     return failure('failed', 'Error', (err as Error).message, 'see the test');
   }
+}
+
+/** The checklist from the fake's state, through the core's own pure checklist (real checks: test/renderer/setup.test.ts). */
+function setupView(): SetupView {
+  const t = config.tunnel;
+  return setupChecklist({
+    platform: 'linux',
+    wireguard: { found: true, where: '/usr/bin/wg-quick with /usr/bin/wireguard-go' },
+    keys: keys && { fingerprint: keys.fingerprint },
+    bundle: { dir: null, secretsStored: secrets.has('postgres.password') && secrets.has('heartbeat.token') },
+    peer: t.peerPublicKey && t.endpoint ? { fingerprint: '8c1e-0b7d-22fa-9e40', endpoint: t.endpoint } : null,
+    privileged: { state: 'todo', detail: 'not set up' },
+    tunnel: status.snapshot.tunnel,
+    audit: null,
+    models: { missing: ['whisper-base'], installed: [] },
+    ollama: { running: false, model: config.ollama.model, error: 'Ollama is not running' },
+    errors: {},
+  });
 }
 
 function emitStatus(): void {
@@ -198,6 +218,13 @@ const api: JettApi = {
         left: [{ what: 'the tunnel helper /usr/local/libexec/jett-tunnel, its sudoers line /etc/sudoers.d/jett-tunnel and /etc/wireguard/jett0.conf', fix: 'they need root to remove: run `sudo jett tunnel uninstall --interface jett0` (it removes only the files Jett wrote)' }],
         dataKept: !deleteData,
       })),
+  },
+  setup: {
+    get: () => call('setup:get', undefined, setupView),
+    vpsBundle: () => call('setup:vpsBundle', undefined, () => ({ canceled: true, view: setupView() })),
+    vpsPeer: (text) => call('setup:vpsPeer', { text }, () => failure('failed', 'VpsPeerTextError', 'the fake bridge takes no peer', 'use the real-bridge test')),
+    privileged: () => call('setup:privileged', undefined, () => ({ outcome: 'manual', command: LINUX_PRIVILEGED_COMMAND, view: setupView() })),
+    auditLive: () => call('setup:auditLive', undefined, () => failure('failed', 'Error', 'the fake bridge has no VPS', 'use the real-bridge test')),
   },
 };
 

@@ -10,6 +10,7 @@ import type { AgentHandle } from '../agent-handle.js';
 import { applyConfigValues, type ConfigValues } from '../config-edits.js';
 import type { ModelService } from '../models.js';
 import type { OpenResult } from '../security/open-external.js';
+import type { SetupService } from '../setup/service.js';
 import { generateKeys, importConf, keysView, peerBlocks, qrRows } from '../tunnel-settings.js';
 import type { Handlers } from './register.js';
 
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   setupTunnel(): Promise<void>;
   /** Stops this app's agent and removes Jett from the computer (main/app/uninstall.ts). */
   uninstall(deleteData: boolean): Promise<UninstallResult>;
+  /** The first-run checklist and its actions (main/app/setup/service.ts). */
+  setup: SetupService;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -109,5 +112,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'links:open': ({ target }) => deps.openLink(target),
     'app:uninstall': ({ deleteData }) => deps.uninstall(deleteData),
+    'setup:get': () => deps.setup.view(),
+    'setup:vpsBundle': () => deps.setup.vpsBundle(),
+    'setup:vpsPeer': ({ text }) => deps.setup.vpsPeer(text),
+    'setup:privileged': () => deps.setup.privileged(),
+    'setup:auditLive': () => deps.setup.auditLive(),
   };
 }

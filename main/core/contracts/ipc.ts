@@ -4,6 +4,18 @@ import { z } from 'zod';
 import { ConfigSchema } from './config.js';
 import type { ErrorEnvelope } from './errors.js';
 import { SecretNameSchema } from './secrets.js';
+import {
+  SetupAuditResultSchema,
+  SetupBundleResultSchema,
+  SetupPeerArgsSchema,
+  SetupPeerResultSchema,
+  SetupPrivilegedResultSchema,
+  SetupViewSchema,
+  type SetupAuditResult,
+  type SetupBundleResult,
+  type SetupPrivilegedResult,
+  type SetupView,
+} from './setup.js';
 import { StatusSnapshotSchema } from './status.js';
 import { UninstallResultSchema, type UninstallResult } from './uninstall.js';
 
@@ -179,6 +191,13 @@ export const INVOKE_CHANNELS = {
   'links:open': { args: z.strictObject({ target: ExternalTargetSchema }), result: z.strictObject({ opened: z.boolean(), reason: z.string().nullable() }) },
   /** "Remove Jett from this computer": what `jett uninstall` removes; JETT_HOME deleted only when asked. */
   'app:uninstall': { args: z.strictObject({ deleteData: z.boolean() }), result: UninstallResultSchema },
+  /** The first-run checklist (main/app/setup/service.ts); keys, connect and models reuse the channels above. */
+  'setup:get': { args: NoArgs, result: SetupViewSchema },
+  /** Main asks for the folder (the OS dialog), writes the bundle there and stores its secrets in the one store. */
+  'setup:vpsBundle': { args: NoArgs, result: SetupBundleResultSchema },
+  'setup:vpsPeer': { args: SetupPeerArgsSchema, result: SetupPeerResultSchema },
+  'setup:privileged': { args: NoArgs, result: SetupPrivilegedResultSchema },
+  'setup:auditLive': { args: NoArgs, result: SetupAuditResultSchema },
 } as const;
 
 /** Every event main pushes to the window. */
@@ -240,5 +259,12 @@ export interface JettApi {
   };
   app: {
     uninstall(deleteData: boolean): Reply<UninstallResult>;
+  };
+  setup: {
+    get(): Reply<SetupView>;
+    vpsBundle(): Reply<SetupBundleResult>;
+    vpsPeer(text: string): Reply<InvokeResult<'setup:vpsPeer'>>;
+    privileged(): Reply<SetupPrivilegedResult>;
+    auditLive(): Reply<SetupAuditResult>;
   };
 }

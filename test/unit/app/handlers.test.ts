@@ -8,6 +8,8 @@ import { createHandlers } from '../../../main/app/ipc/handlers.js';
 import { registerIpcHandlers } from '../../../main/app/ipc/register.js';
 import { SafeStorageSecretStore } from '../../../main/app/secrets/safe-storage-store.js';
 import { qrRows } from '../../../main/app/tunnel-settings.js';
+import { createSetupService } from '../../../main/app/setup/service.js';
+import { jettPaths } from '../../../main/core/config/paths.js';
 import { ConfigStore } from '../../../main/core/config/store.js';
 import { ErrorEnvelopeSchema } from '../../../main/core/contracts/errors.js';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../../main/core/contracts/ipc.js';
@@ -29,6 +31,10 @@ function setup() {
   const agent = new FakeAgent();
   const setupTunnel = vi.fn(async () => {});
   const uninstall = vi.fn(async (deleteData: boolean) => ({ home, removed: deleteData ? [home] : [], left: [], dataKept: !deleteData }));
+  const models = {
+    list: async () => ({ models: [], error: 'Ollama is not running at http://127.0.0.1:11434', speech: { dir: path.join(home, 'models'), models: [], error: null } }),
+    pull: async () => {},
+  };
   const handlers = createHandlers({
     config,
     secrets,
@@ -40,13 +46,22 @@ function setup() {
     readConfFile: async (f) => fs.readFileSync(f, 'utf8'),
     writeClipboard: (t) => void clipboard.push(t),
     openLink: async () => ({ opened: false, reason: 'tunnel down' }),
-    models: {
-      list: async () => ({ models: [], error: 'Ollama is not running at http://127.0.0.1:11434', speech: { dir: path.join(home, 'models'), models: [], error: null } }),
-      pull: async () => {},
-    },
+    models,
     sendModelProgress: vi.fn(),
     setupTunnel,
     uninstall,
+    setup: createSetupService({
+      runtime: { config, secrets, paths: jettPaths(home) },
+      platform: 'linux',
+      agent,
+      models,
+      wireguard: () => ({ found: true, where: '/usr/bin/wg-quick' }),
+      chooseBundleDir: async () => null,
+      privileged: async () => ({ outcome: 'manual', command: 'jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin' }),
+      auditLive: async () => ({ tunnelAddress: '10.0.0.2', publicAddress: null, interface: 'jett0', checks: [], passed: true }),
+      onConfigChanged: vi.fn(),
+      helperInstalled: () => false,
+    }),
   });
   ipcMain.handlers.clear();
   const win = new MockWebContents();
@@ -201,6 +216,7 @@ describe('the window handlers', () => {
       'tunnel:generateKeys': { replace: false },
       'models:pull': { kind: 'ollama', name: 'llama3.2:3b' },
       'links:open': { target: 'n8n' },
+      'setup:vpsPeer': { text: 'not what install.sh printed' },
     };
     for (const channel of Object.keys(INVOKE_CHANNELS) as InvokeChannel[]) {
       if (channel === 'tunnel:importConf' || channel === 'secret:set') continue;

@@ -35,6 +35,7 @@ describe('preload', () => {
       'models.list', 'models.pull', 'models.onProgress',
       'links.open',
       'app.uninstall',
+      'setup.get', 'setup.vpsBundle', 'setup.vpsPeer', 'setup.privileged', 'setup.auditLive',
     ]);
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/ipc|invoke|send/i);
   });
