@@ -101,6 +101,36 @@ function serialise(kind: string, payload: unknown): string {
   return text;
 }
 
+/**
+ * Every query the outbox runs on its table, in one place so a test can check each one's plan: with a million rows
+ * pending, each must reach the rows it needs through an index (or the counts row the triggers of migration 0002
+ * keep), never by scanning the table; INDEXED BY holds SQLite to the partial indexes whatever its statistics say (with
+ * a week of sent rows below the backlog, a walk of the primary key from seq 0 would read them all). Rows are only ever marked in seq order, so every sent row lies below the first
+ * pending one: pruning walks the primary key up to there and never reads the backlog.
+ */
+export const OUTBOX_SQL = {
+  insert: `INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`,
+  batch: `SELECT seq, event_id, kind, payload, created_at FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`,
+  markDead: `UPDATE outbox SET state = 'dead', last_error = ?, attempts = attempts + 1 WHERE seq = ? AND state = 'pending'`,
+  markSent: `UPDATE outbox INDEXED BY outbox_pending SET state = 'sent', sent_at = ?, last_error = NULL WHERE state = 'pending' AND seq <= ?`,
+  failure: `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?`,
+  counts: `SELECT c.pending, c.sent, c.dead,
+      (SELECT created_at FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' ORDER BY seq LIMIT 1) AS oldest,
+      (SELECT last_error FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' ORDER BY seq LIMIT 1) AS lastError,
+      (SELECT value FROM meta WHERE key = 'last_success_at') AS lastSuccess
+    FROM outbox_counts c WHERE c.id = 1`,
+  dead: `SELECT seq, event_id AS eventId, kind, payload, created_at AS createdAt FROM outbox INDEXED BY outbox_dead WHERE state = 'dead' ORDER BY seq`,
+  deleteSeq: `DELETE FROM outbox WHERE seq = ?`,
+  maxSeq: `SELECT max(seq) FROM outbox`,
+  prune: `DELETE FROM outbox
+    WHERE seq < coalesce((SELECT seq FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' ORDER BY seq LIMIT 1), 9223372036854775807)
+      AND state = 'sent' AND sent_at < ?`,
+  resend: `UPDATE outbox SET state = 'pending', sent_at = NULL WHERE state IN ('sent', 'dead') AND seq > ?`,
+} as const;
+
+/** Rows renumbered per read: the backlog moves a chunk at a time, never all of it in memory. */
+const RENUMBER_CHUNK_ROWS = 1000;
+
 export class Outbox {
   readonly clientId: string;
   private readonly db: SqliteDb;
@@ -114,25 +144,19 @@ export class Outbox {
     this.clock = opts.clock ?? (() => new Date());
     const db = this.db;
     this.stmts = {
-      insert: db.prepare(`INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`),
-      batch: db.prepare(`SELECT seq, event_id, kind, payload, created_at FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`).raw(true),
-      markDead: db.prepare(`UPDATE outbox SET state = 'dead', last_error = ?, attempts = attempts + 1 WHERE seq = ? AND state = 'pending'`),
-      markSent: db.prepare(`UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE state = 'pending' AND seq <= ?`),
+      insert: db.prepare(OUTBOX_SQL.insert),
+      batch: db.prepare(OUTBOX_SQL.batch).raw(true),
+      markDead: db.prepare(OUTBOX_SQL.markDead),
+      markSent: db.prepare(OUTBOX_SQL.markSent),
       setMeta: db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
-      failure: db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?`),
-      counts: db.prepare(`SELECT
-          (SELECT count(*) FROM outbox WHERE state = 'pending') AS pending,
-          (SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1) AS oldest,
-          (SELECT last_error FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1) AS lastError,
-          (SELECT count(*) FROM outbox WHERE state = 'dead') AS dead,
-          (SELECT value FROM meta WHERE key = 'last_success_at') AS lastSuccess`),
-      // Sent rows have no index (see the migration): counting them scans, so only `jett outbox status` asks.
-      sent: db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'sent'`),
-      dead: db.prepare(`SELECT seq, event_id AS eventId, kind, payload, created_at AS createdAt FROM outbox WHERE state = 'dead' ORDER BY seq`),
-      deleteSeq: db.prepare(`DELETE FROM outbox WHERE seq = ?`),
-      requeue: db.prepare(`INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`),
-      prune: db.prepare(`DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?`),
-      resend: db.prepare(`UPDATE outbox SET state = 'pending', sent_at = NULL WHERE state IN ('sent', 'dead') AND seq > ?`),
+      failure: db.prepare(OUTBOX_SQL.failure),
+      counts: db.prepare(OUTBOX_SQL.counts),
+      dead: db.prepare(OUTBOX_SQL.dead),
+      deleteSeq: db.prepare(OUTBOX_SQL.deleteSeq),
+      requeue: db.prepare(OUTBOX_SQL.insert),
+      maxSeq: db.prepare(OUTBOX_SQL.maxSeq).pluck(),
+      prune: db.prepare(OUTBOX_SQL.prune),
+      resend: db.prepare(OUTBOX_SQL.resend),
       bumpSequence: db.prepare(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'outbox'`),
     };
   }
@@ -202,20 +226,23 @@ export class Outbox {
     this.stmts.failure.run(nextAttemptAt.getTime(), error, seq);
   }
 
+  /** The counts row the triggers keep and the head of the pending index: O(1) however long the backlog. */
   counts(now: Date = this.clock()): OutboxCounts {
-    const r = this.stmts.counts.get() as { pending: number; oldest: number | null; dead: number; lastSuccess: string | null };
+    const { sent: _sent, lastError: _lastError, ...counts } = this.detail(now);
+    return counts;
+  }
+
+  /** counts() plus the sent rows kept and the last error, for `jett outbox status`. */
+  detail(now: Date = this.clock()): OutboxDetail {
+    const r = this.stmts.counts.get() as { pending: number; sent: number; dead: number; oldest: number | null; lastError: string | null; lastSuccess: string | null };
     return {
       pending: r.pending,
       oldestPendingAgeS: r.oldest === null ? null : Math.max(0, (now.getTime() - r.oldest) / 1000),
       dead: r.dead,
       lastSuccessAt: r.lastSuccess,
+      sent: r.sent,
+      lastError: r.lastError,
     };
-  }
-
-  /** counts() plus the sent rows kept and the last error, for `jett outbox status`. */
-  detail(now: Date = this.clock()): OutboxDetail {
-    const lastError = (this.stmts.counts.get() as { lastError: string | null }).lastError;
-    return { ...this.counts(now), sent: (this.stmts.sent.get() as { n: number }).n, lastError };
   }
 
   /**
@@ -241,16 +268,23 @@ export class Outbox {
    * and it applies an event id at most once, so nothing is lost and nothing doubled. Returns how many rows moved.
    */
   renumberPending(aboveSeq: number): number {
-    const moved = this.db.transaction(() => {
+    return this.db.transaction(() => {
       this.stmts.bumpSequence.run(aboveSeq);
-      const rows = batchRows(this.nextBatch({ maxRows: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER }));
-      for (const r of rows) {
-        this.stmts.deleteSeq.run(r.seq);
-        this.stmts.requeue.run(r.eventId, r.kind, r.payload, r.createdAt);
+      // Rows re-inserted here land above `last`; reading stops there, a chunk at a time.
+      const last = (this.stmts.maxSeq.get() as number | null) ?? 0;
+      let moved = 0;
+      let after = 0;
+      for (;;) {
+        const rows = batchRows(this.nextBatch({ maxRows: RENUMBER_CHUNK_ROWS, maxBytes: Number.MAX_SAFE_INTEGER }, after)).filter((r) => r.seq <= last);
+        if (rows.length === 0) return moved;
+        for (const r of rows) {
+          this.stmts.deleteSeq.run(r.seq);
+          this.stmts.requeue.run(r.eventId, r.kind, r.payload, r.createdAt);
+        }
+        moved += rows.length;
+        after = rows[rows.length - 1]!.seq;
       }
-      return rows.length;
     })();
-    return moved;
   }
 
   /**
