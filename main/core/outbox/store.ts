@@ -33,6 +33,35 @@ export interface OutboxBatch {
   bytes: number;
 }
 
+/**
+ * Pending rows in seq order as one push sends them: a PostgreSQL array literal per column, built inside SQLite, so a
+ * batch costs a handful of strings in the JS heap rather than five values a row (what keeps a million-event drain in
+ * bounded memory).
+ */
+export interface PushBatch {
+  length: number;
+  lastSeq: number;
+  /** What the batch weighs in a push, by rowBytes. */
+  bytes: number;
+  /** seqs, event ids, kinds, payloads, created-at (ms): text and JSON quoted and escaped as pushLiteral does. */
+  literals: [string, string, string, string, string];
+}
+
+// PostgreSQL array literals. Text elements are always quoted (an unquoted NULL would mean null), with backslash
+// and double quote escaped; numbers and UUIDs need no quoting. OUTBOX_SQL.push builds the same text in SQL.
+const quoted = (items: string[]) => `{${items.map((s) => `"${s.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+const plain = (items: (string | number)[]) => `{${items.join(',')}}`;
+
+/** A batch read in columns, as a push sends it (the JS twin of OUTBOX_SQL.push, for tests and benchmarks). */
+export function pushLiterals(b: OutboxBatch): PushBatch {
+  return {
+    length: b.length,
+    lastSeq: b.seqs[b.length - 1] ?? 0,
+    bytes: b.bytes,
+    literals: [plain(b.seqs), plain(b.eventIds), quoted(b.kinds), quoted(b.payloads), plain(b.createdAt)],
+  };
+}
+
 export function batchRows(b: OutboxBatch): OutboxRow[] {
   return b.seqs.map((seq, i) => ({ seq, eventId: b.eventIds[i]!, kind: b.kinds[i]!, payload: b.payloads[i]!, createdAt: b.createdAt[i]! }));
 }
@@ -111,6 +140,23 @@ function serialise(kind: string, payload: unknown): string {
 export const OUTBOX_SQL = {
   insert: `INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`,
   batch: `SELECT seq, event_id, kind, payload, created_at FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`,
+  // The rows of one push, cut by rows and by bytes (rowBytes, summed in seq order; at least one row) as nextBatch
+  // cuts them, and returned as one array literal per column.
+  push: `WITH head AS (
+      SELECT seq, event_id, kind, payload, created_at FROM outbox INDEXED BY outbox_pending
+       WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?
+    ), sized AS (
+      SELECT *, row_number() OVER win AS i,
+             sum(length(CAST(payload AS BLOB)) + length(kind) + ${ROW_OVERHEAD_BYTES}) OVER win AS upto
+        FROM head WINDOW win AS (ORDER BY seq ROWS UNBOUNDED PRECEDING)
+    ), cut AS (SELECT * FROM sized WHERE i = 1 OR upto <= ?)
+    SELECT count(*) AS n, max(seq) AS lastSeq, max(upto) AS bytes,
+      '{' || group_concat(seq, ',' ORDER BY seq) || '}' AS seqs,
+      '{' || group_concat(event_id, ',' ORDER BY seq) || '}' AS ids,
+      '{' || group_concat('"' || replace(replace(kind, '\\', '\\\\'), '"', '\\"') || '"', ',' ORDER BY seq) || '}' AS kinds,
+      '{' || group_concat('"' || replace(replace(payload, '\\', '\\\\'), '"', '\\"') || '"', ',' ORDER BY seq) || '}' AS payloads,
+      '{' || group_concat(created_at, ',' ORDER BY seq) || '}' AS created
+    FROM cut`,
   markDead: `UPDATE outbox SET state = 'dead', last_error = ?, attempts = attempts + 1 WHERE seq = ? AND state = 'pending'`,
   markSent: `UPDATE outbox INDEXED BY outbox_pending SET state = 'sent', sent_at = ?, last_error = NULL WHERE state = 'pending' AND seq <= ?`,
   failure: `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?`,
@@ -146,6 +192,7 @@ export class Outbox {
     this.stmts = {
       insert: db.prepare(OUTBOX_SQL.insert),
       batch: db.prepare(OUTBOX_SQL.batch).raw(true),
+      push: db.prepare(OUTBOX_SQL.push),
       markDead: db.prepare(OUTBOX_SQL.markDead),
       markSent: db.prepare(OUTBOX_SQL.markSent),
       setMeta: db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
@@ -204,6 +251,15 @@ export class Outbox {
       b.length++;
     }
     return b;
+  }
+
+  /** nextBatch as a push sends it: the same rows, as array literals built by SQLite (see PushBatch). */
+  nextPush(limits: BatchLimits, afterSeq = 0): PushBatch {
+    const r = this.stmts.push.get(afterSeq, limits.maxRows, limits.maxBytes) as {
+      n: number; lastSeq: number | null; bytes: number | null; seqs: string | null; ids: string | null; kinds: string | null; payloads: string | null; created: string | null;
+    };
+    if (r.n === 0) return { length: 0, lastSeq: afterSeq, bytes: 0, literals: ['{}', '{}', '{}', '{}', '{}'] };
+    return { length: r.n, lastSeq: r.lastSeq!, bytes: r.bytes!, literals: [r.seqs!, r.ids!, r.kinds!, r.payloads!, r.created!] };
   }
 
   /**
