@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { openLocalDb } from '../../main/core/db/local-db.js';
+import { openLocalDb, openLocalDbToRead } from '../../main/core/db/local-db.js';
 import { Outbox } from '../../main/core/outbox/store.js';
 import type { TestPostgres } from '../helpers/postgres.js';
 import { KIND, payload } from './sync-parts.js';
@@ -33,10 +33,11 @@ export function buildBacklog(file: string, events: number): string {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** The database opened as `jett outbox status` opens it (ms, once), and the median of `reps` status reads (ms). */
+/** The database opened as `jett outbox status` opens it (ms, once), and the median of `reps` status reads (ms):
+ * `outbox.detail()`, what the CLI and the agent's `outbox.status` answer (the tray's counts are a subset of it). */
 export function measureStatus(file: string, reps = 101): { openMs: number; statusMs: number; pending: number } {
   const t = performance.now();
-  const local = openLocalDb(file);
+  const local = openLocalDbToRead(file);
   const openMs = performance.now() - t;
   try {
     const outbox = new Outbox(local);

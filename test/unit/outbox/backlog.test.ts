@@ -5,7 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openLocalDb, type LocalDb } from '../../../main/core/db/local-db.js';
+import Database from 'better-sqlite3';
+import { openLocalDb, openLocalDbToRead, type LocalDb } from '../../../main/core/db/local-db.js';
+import { DatabaseError } from '../../../main/core/db/errors.js';
 import { loadMigrations, migrationsDir } from '../../../main/core/db/resources.js';
 import { Outbox, OUTBOX_SQL, pushLiterals } from '../../../main/core/outbox/store.js';
 
@@ -222,5 +224,55 @@ describe('migrating a database made before the counts (schema 1)', () => {
     openLocalDb(file, { migrations: migrations.slice(0, 1) }).close();
     const { outbox } = open(file, migrations);
     expect(counted(outbox)).toEqual({ pending: 0, sent: 0, dead: 0 });
+  });
+});
+
+describe('opening the database to read the status (`jett outbox status`)', () => {
+  it('opens a current database read-only and reads the same status, without writing a byte', () => {
+    const { local, outbox, file } = open();
+    for (let i = 0; i < 30; i++) outbox.append('test.event', { i });
+    outbox.markPushed({ lastSeq: 10, rejected: [] }, new Date());
+    const expected = outbox.detail();
+    local.close();
+    const before = fs.readFileSync(file);
+    const ro = openLocalDbToRead(file);
+    opened.push(ro);
+    expect(ro.db.readonly).toBe(true);
+    expect(ro.clientId).toBe(local.clientId);
+    const { oldestPendingAgeS: _age, ...rest } = new Outbox(ro).detail();
+    const { oldestPendingAgeS: _expectedAge, ...expectedRest } = expected;
+    expect(rest).toEqual(expectedRest);
+    ro.close();
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('migrates an old-schema database first (it cannot be read as it is), and creates a missing one', () => {
+    const migrations = loadMigrations(migrationsDir('local'));
+    const file = tmpFile();
+    openLocalDb(file, { migrations: migrations.slice(0, 1) }).close();
+    const local = openLocalDbToRead(file);
+    opened.push(local);
+    expect(local.version).toBe(migrations.at(-1)!.version);
+    expect(new Outbox(local).detail()).toMatchObject({ pending: 0, sent: 0, dead: 0 });
+    const fresh = openLocalDbToRead(tmpFile());
+    opened.push(fresh);
+    expect(new Outbox(fresh).detail().pending).toBe(0);
+  });
+
+  it('refuses a file that is not SQLite or is from a newer Jett, as the full open does, and leaves it untouched', () => {
+    const garbage = tmpFile();
+    fs.writeFileSync(garbage, 'not a database\n'.repeat(50));
+    expect(() => openLocalDbToRead(garbage)).toThrow(DatabaseError);
+    expect(fs.readFileSync(garbage, 'utf8')).toBe('not a database\n'.repeat(50));
+
+    const { local, file } = open();
+    local.close();
+    const raw = new Database(file);
+    raw.pragma('user_version = 99');
+    raw.pragma('journal_mode = DELETE');
+    raw.close();
+    const before = fs.readFileSync(file);
+    expect(() => openLocalDbToRead(file)).toThrow(/schema version 99, newer than this Jett understands/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 });
