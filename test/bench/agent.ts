@@ -54,7 +54,7 @@ async function backlogPart(): Promise<PartResult> {
       say(`backlog: round trip ${round(rtt)} ms through the proxy; draining in a child process`);
       t = performance.now();
       const drain = await drainInChild(database, via);
-      say(`backlog: ${drain.pushed} events drained in ${round(drain.drainS)} s (${Math.round(drain.pushed / drain.drainS)}/s); the pusher's RSS ${round(drain.readyRssMb)} MiB before, +${round(drain.rssGrowthMb)} MiB at its peak (${drain.rssMethod === 'hwm' ? "the kernel's high-water mark" : '/proc sampled every 50 ms'})`);
+      say(`backlog: ${drain.pushed} events drained in ${round(drain.drainS)} s (${Math.round(drain.pushed / drain.drainS)}/s, the pusher busy ${round(drain.cpuS)} s of CPU); the pusher's RSS ${round(drain.readyRssMb)} MiB before, +${round(drain.rssGrowthMb)} MiB at its peak (${drain.rssMethod === 'hwm' ? "the kernel's high-water mark" : '/proc sampled every 50 ms'})`);
       const check = await checkServer(pgc, clientId, events);
       say(`backlog: the server holds ${check.rows} rows: ${check.lost} lost, ${check.duplicated} duplicated, ${check.reordered} reordered, ${check.rejected} rejected`);
       if (drain.pushed !== events || check.lost + check.duplicated + check.reordered + check.rejected > 0) throw new Error('the drain lost, doubled, reordered or rejected events');

@@ -63,6 +63,8 @@ export interface DrainRun {
   rssGrowthMb: number;
   /** 'hwm': the kernel's high-water mark, reset at the start of the drain; 'sampled': /proc polled every 50 ms. */
   rssMethod: 'hwm' | 'sampled';
+  /** CPU time the pushing process spent in the drain (user + system), in seconds. */
+  cpuS: number;
 }
 
 function rssKb(pid: number): number {
@@ -98,11 +100,11 @@ export async function drainInChild(database: string, connection: pg.ClientConfig
     } finally {
       clearInterval(sampler);
     }
-    const [seconds, pushed, peakKb] = done.map(Number) as [number, number, number];
+    const [seconds, pushed, peakKb, cpuS] = done.map(Number) as [number, number, number, number];
     const hwm = peakKb > 0;
     const peak = hwm ? Math.max(peakKb, sampledKb) : sampledKb;
     await exited;
-    return { drainS: seconds, pushed, readyRssMb: readyKb / 1024, rssGrowthMb: Math.max(0, peak - readyKb) / 1024, rssMethod: hwm ? 'hwm' : 'sampled' };
+    return { drainS: seconds, pushed, readyRssMb: readyKb / 1024, rssGrowthMb: Math.max(0, peak - readyKb) / 1024, rssMethod: hwm ? 'hwm' : 'sampled', cpuS };
   } finally {
     child.kill('SIGKILL');
   }
