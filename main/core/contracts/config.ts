@@ -51,7 +51,7 @@ export const ConfigSchema = z.strictObject({
   sync: z
     .strictObject({
       batchRows: z.number().int().min(1).max(5000).default(5000),
-      batchBytes: z.number().int().min(1024).max(8_388_608).default(1_048_576),
+      batchBytes: z.number().int().min(1024).max(8_388_608).default(2_097_152),
       pollSeconds: z.number().int().min(1).max(3600).default(30),
     })
     .prefault({}),
