@@ -1,5 +1,6 @@
 // `npm run bench:agent -- --json`: the cost of an always-on agent (issue 15). Each part measures its own keys and
 // judges its own goals; the last stdout line is one JSON object with the keys of the parts that ran. Parts today:
+// `cli` (`jett --help`, `config get`, `status` against a running agent, each over a bare Node start: cli-timing.ts) and
 // `backlog` (a million pending events: the status read, the drain to PostgreSQL at 20 ms RTT, the pusher's RSS).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,13 +8,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AgentBenchResultSchema, type AgentBenchResult } from '../../main/harness/bench/results.js';
 import { startPostgres } from '../helpers/postgres.js';
+import { CLI_TIMING_GOALS, measureCliTiming } from './cli-timing.js';
 import { buildBacklog, checkServer, drainInChild, measureStatus } from './backlog.js';
 import { measureRtt, startProxy } from './sync-parts.js';
 
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
-    parts: { type: 'string', default: 'backlog' },
+    parts: { type: 'string', default: 'cli,backlog' },
+    runs: { type: 'string', default: '11' },
     backlog: { type: 'string', default: '1000000' },
   },
 });
@@ -77,7 +80,16 @@ async function backlogPart(): Promise<PartResult> {
   }
 }
 
-const PARTS: Part[] = [{ name: 'backlog', run: backlogPart }];
+async function cliPart(): Promise<PartResult> {
+  const result = await measureCliTiming({ runs: Number(values.runs), say: (line) => say(`cli: ${line}`) });
+  const goals = Object.entries(CLI_TIMING_GOALS).map(([key, most]): [string, boolean] => [`${key} <= ${most}`, result[key as keyof typeof CLI_TIMING_GOALS] <= most]);
+  return { result, goals };
+}
+
+const PARTS: Part[] = [
+  { name: 'cli', run: cliPart },
+  { name: 'backlog', run: backlogPart },
+];
 
 const wanted = values.parts.split(',').map((s) => s.trim());
 const unknown = wanted.filter((w) => !PARTS.some((p) => p.name === w));

@@ -109,6 +109,17 @@ export const AgentBacklogResultSchema = z.object({
   outbox_status_ms: z.number(),
 });
 
+/** `bench:agent`'s CLI part (issue 15): medians of `jett --help`, `config get` and `status`, each over a bare Node start. */
+export const AgentCliResultSchema = z.object({
+  node_start_ms: z.number(),
+  help_ms: z.number(),
+  help_ratio: z.number(),
+  config_get_ms: z.number(),
+  config_get_ratio: z.number(),
+  status_ms: z.number(),
+  status_ratio: z.number(),
+});
+
 /** `bench:agent`'s last line: the keys of each part that ran (a part merges its schema in here, all optional). */
-export const AgentBenchResultSchema = AgentBacklogResultSchema.partial().strict();
+export const AgentBenchResultSchema = z.object({ ...AgentCliResultSchema.shape, ...AgentBacklogResultSchema.shape }).partial().strict();
 export type AgentBenchResult = z.infer<typeof AgentBenchResultSchema>;
