@@ -8,6 +8,7 @@ import { resolveWindowsPrivileged } from '../core/process/privileged-windows.js'
 import type { Runtime } from '../core/runtime.js';
 import { runElevatedInstall } from '../core/tunnel/elevation.js';
 import { windowsAccountName } from '../core/tunnel/install-windows.js';
+import { recordInstalledTunnel } from '../core/tunnel/installed-setup.js';
 import { execaRunner, type ProcessRunner } from '../core/tunnel/runner.js';
 import { loadDesktopConfig } from '../core/tunnel/setup.js';
 
@@ -36,5 +37,7 @@ export function tunnelSetup(deps: TunnelSetupDeps): () => Promise<void> {
         programArgs: deps.programArgs,
       },
     );
+    // What the service now runs from, so the status can tell when later settings no longer match it.
+    recordInstalledTunnel(deps.runtime.paths.home, text);
   };
 }

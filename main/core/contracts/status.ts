@@ -19,6 +19,18 @@ export const TunnelSnapshotSchema = z.object({
   endpoint: z.string().nullable(),
 });
 
+/**
+ * Not root: the tunnel runs from what the privileged setup installed. Whether that still matches the saved settings
+ * (`outdated`: a key, peer or endpoint changed since; `unknown`: no setup recorded by this version of Jett).
+ */
+export const TunnelSetupStatusSchema = z.object({
+  state: z.enum(['current', 'outdated', 'unknown']),
+  message: z.string(),
+  /** The command (or the window's button) that runs the setup again; null when current. */
+  fix: z.string().nullable(),
+});
+export type TunnelSetupStatus = z.infer<typeof TunnelSetupStatusSchema>;
+
 export const StatusSnapshotSchema = z.object({
   agent: z.object({
     pid: z.number().int(),
@@ -40,6 +52,8 @@ export const StatusSnapshotSchema = z.object({
   voice: z.object({ state: VoiceStateSchema }),
   /** Where the model engines run (execution provider, CPU fallback and why); absent until the voice engines load. */
   models: ModelsStatusSchema.optional(),
+  /** Present when the agent uses the installed tunnel setup (not root) and the tunnel is configured. */
+  tunnelSetup: TunnelSetupStatusSchema.optional(),
 });
 export type StatusSnapshot = z.infer<typeof StatusSnapshotSchema>;
 
