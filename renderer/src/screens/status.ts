@@ -85,6 +85,10 @@ export function statusScreen(store: Store): HTMLElement {
         row('Last handshake', ago(t.handshakeAgeS), 'handshake-age'),
         row('Probe round trip', ms(t.probeRttMs)),
         row('Received / sent', `${bytes(t.rxBytes)} / ${bytes(t.txBytes)}`),
+        // Not root: the tunnel runs from what the privileged setup installed; say when the settings moved on since.
+        s.tunnelSetup && s.tunnelSetup.state !== 'current'
+          ? h('div', { class: 'warning', id: 'tunnel-setup-state' }, `${s.tunnelSetup.message}. ${s.tunnelSetup.fix ?? ''}`)
+          : null,
         h(
           'div',
           { class: 'actions' },

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inProcessHandle } from '../../../main/app/agent-handle.js';
 import { createHandlers } from '../../../main/app/ipc/handlers.js';
+import { trayModel } from '../../../main/app/tray/model.js';
 import { Agent } from '../../../main/core/agent.js';
 import type { VoiceFactory } from '../../../main/core/agent/voice-factory.js';
 import type { Config } from '../../../main/core/contracts/config.js';
@@ -174,6 +175,11 @@ describe.runIf(process.platform === 'linux')('not root: the installed tunnel set
     const moved = await t.handlers['settings:save']({ section: 'tunnel', values: { endpoint: '192.0.2.3:51820' } });
     expect(moved.needsTunnelSetup).toBe(true);
     expect(t.agent.status().tunnelSetup).toMatchObject({ state: 'outdated', message: expect.stringContaining('the running tunnel uses older settings') });
+    // Where the user looks: `jett status`, and the tray's menu.
+    const status = await jett(['status'], { home: t.home, env: t.env });
+    expect(status.stdout).toMatch(/^tunnel setup: the running tunnel uses older settings .*; run the tunnel setup again: `jett tunnel install --handoff \| sudo jett tunnel install --secrets-stdin`$/m);
+    const tray = trayModel({ status: t.agent.status(), hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, openAtLogin: false });
+    expect(tray.items).toContainEqual({ action: 'open-settings', label: 'The tunnel uses older settings: run the setup again…', enabled: true });
 
     // From the CLI against the running agent: the command that runs the setup again is printed.
     const peer = await jett(['tunnel', 'peer', '--public-key', generateKeyPair().publicKey, '--endpoint', '192.0.2.4:51820'], { home: t.home, env: t.env });
