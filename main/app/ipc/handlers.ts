@@ -4,12 +4,13 @@ import type { Config } from '../../core/contracts/config.js';
 import { errorMessage } from '../../core/contracts/errors.js';
 import type { SecretName } from '../../core/contracts/secrets.js';
 import type { ExternalTarget, ModelProgress, SettingsView, StatusView } from '../../core/contracts/ipc.js';
+import { ConfigService } from '../../core/config/service.js';
 import type { ConfigStore } from '../../core/config/store.js';
+import type { ConfigValues } from '../../core/config/values.js';
 import { JettError } from '../../core/errors.js';
 import type { SecretStore } from '../../core/secrets/store.js';
 import { TunnelConfigError } from '../../core/tunnel/errors.js';
 import type { AgentHandle } from '../agent-handle.js';
-import { applyConfigValues, type ConfigValues } from '../config-edits.js';
 import type { ModelService } from '../models.js';
 import type { OpenResult } from '../security/open-external.js';
 import { generateKeys, importConf, keysView, peerBlocks, qrRows } from '../tunnel-settings.js';
@@ -64,7 +65,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'settings:save': async ({ section, values }) => {
       const dotted: ConfigValues = {};
       for (const [key, value] of Object.entries(values)) dotted[`${section}.${key}`] = value;
-      applyConfigValues(deps.config, dotted);
+      // All or nothing; the agent, in this process or attached, then reads the file and rebuilds what changed.
+      new ConfigService(deps.config).setValues(dotted);
       return saved();
     },
     'secret:set': async ({ name, value }) => {

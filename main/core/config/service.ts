@@ -70,16 +70,15 @@ export class ConfigService {
     return () => this.invalidListeners.delete(listener);
   }
 
-  /** Sets one dotted key from the text a user typed (the CLI's `jett config set`). Throws ConfigError. */
-  set(key: string, text: string): ConfigChange {
-    this.store.set(key, text);
-    return this.reload();
-  }
-
-  /** Sets several keys, all or nothing: the merged config is validated before any key is written. */
+  /**
+   * Sets several dotted keys (the window's settings form), all or nothing: the merged config is validated before any
+   * key is written. Throws ConfigError with one issue per bad field, so the window can highlight each.
+   */
   setValues(values: ConfigValues): ConfigChange {
     const issues = configIssues(this.store, values);
-    if (issues.length > 0) throw new ConfigError(`settings not saved: ${issues[0]!.path}: ${issues[0]!.message}`, 'correct the value and save again');
+    if (issues.length > 0) {
+      throw new ConfigError(`settings not saved: ${issues[0]!.path}: ${issues[0]!.message}`, 'correct the highlighted fields and save again', { code: 'invalid-params', issues });
+    }
     writeConfigValues(this.store, values);
     return this.reload();
   }

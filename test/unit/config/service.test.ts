@@ -50,14 +50,14 @@ function renameReplace(file: string, content: object | string): void {
 describe('ConfigService', () => {
   it('announces a change with the sections it touched, and nothing for a write that changes nothing', () => {
     const { service, changes } = open();
-    const change = service.set('heartbeat.url', 'http://10.0.0.2:5679/webhook/hb');
+    const change = service.setValues({ 'heartbeat.url': 'http://10.0.0.2:5679/webhook/hb' });
     expect(change.sections).toEqual(['heartbeat']);
     expect(service.current().heartbeat.url).toBe('http://10.0.0.2:5679/webhook/hb');
     service.setValues({ 'tunnel.endpoint': 'vps.example.org:51820', 'postgres.port': 5433, 'voice.silenceMs': 400 });
     expect(changes.map((c) => c.sections)).toEqual([['heartbeat'], ['tunnel', 'postgres', 'voice']]);
     expect(changes[1]!.previous.postgres.port).toBe(5432);
     expect(changes[1]!.config.postgres.port).toBe(5433);
-    service.set('voice.silenceMs', '400');
+    service.setValues({ 'voice.silenceMs': 400 });
     expect(changes).toHaveLength(2);
   });
 
@@ -71,7 +71,17 @@ describe('ConfigService', () => {
   it('refuses a window save with one bad value and writes none of its values', () => {
     const { file, service, changes } = open();
     const before = fs.readFileSync(file, 'utf8');
-    expect(() => service.setValues({ 'postgres.port': 5433, 'heartbeat.url': 'ftp://nowhere' })).toThrow(/heartbeat\.url/);
+    const err = (() => {
+      try {
+        service.setValues({ 'postgres.port': 5433, 'heartbeat.url': 'ftp://nowhere' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      return null;
+    })();
+    expect(err?.message).toMatch(/^settings not saved: heartbeat\.url: /);
+    expect(err?.errorCode).toBe('invalid-params');
+    expect(err?.issues.map((i) => i.path)).toEqual(['heartbeat.url']);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
     expect(service.current().postgres.port).toBe(5432);
     expect(changes).toEqual([]);
