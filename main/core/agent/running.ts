@@ -22,7 +22,7 @@ import type { InboxHandler } from '../sync/inbox-store.js';
 import type { SyncOnceResult } from '../sync/service.js';
 import type { TunnelControl } from '../tunnel/control.js';
 import type { TunnelMonitor } from '../tunnel/health.js';
-import { managesTunnelDirectly, tunnelSetupStatus } from '../tunnel/installed-setup.js';
+import { managesTunnelDirectly, tunnelSetupStatus, withLivePeer } from '../tunnel/installed-setup.js';
 import { controlFor, loadDesktopConfig, monitorFor, vpsGuardFor } from '../tunnel/setup.js';
 import type { VpsGuard } from '../tunnel/vps-guard.js';
 import type { ModelsStatusTracker } from '../voice/models/providers.js';
@@ -187,6 +187,7 @@ export class RunningAgent {
   async tunnelDown(): Promise<void> {
     await this.control.down();
     this.monitor.nudge('tunnel down requested');
+    await this.refreshSetupStatus();
   }
 
   syncOnce(): Promise<SyncOnceResult> {
@@ -313,7 +314,9 @@ export class RunningAgent {
   private async refreshSetupStatus(): Promise<void> {
     const { runtime, env } = this.ctx;
     try {
-      this.setupStatus = await tunnelSetupStatus({ home: runtime.paths.home, settings: this.config.tunnel, secrets: runtime.secrets, env });
+      const status = await tunnelSetupStatus({ home: runtime.paths.home, settings: this.config.tunnel, secrets: runtime.secrets, env });
+      const live = status?.state === 'current' ? await this.control.show().catch(() => null) : null;
+      this.setupStatus = withLivePeer(status, live?.peers[0]?.publicKey ?? null, this.config.tunnel);
     } catch (err) {
       this.ctx.logger.warn('cannot compare the installed tunnel with the settings', { error: err });
       this.setupStatus = null;
@@ -377,6 +380,8 @@ export class RunningAgent {
    * flight. Lost or down: the heartbeat stops too; while only degraded it keeps trying, since one may get through.
    */
   private onTunnelState(from: TunnelState, to: TunnelState): void {
+    // The interface came up (again): compare what it runs with the settings once more.
+    if (to === 'up' && from !== 'up') void this.refreshSetupStatus();
     if (to === 'up' && from !== 'up') {
       this.stack.service.onTunnelUp();
       this.heartbeat.onTunnelUp();

@@ -77,3 +77,16 @@ export async function tunnelSetupStatus(c: SetupCheck): Promise<TunnelSetupStatu
   if (record.fingerprint === tunnelFingerprint(text)) return { state: 'current', message: `the installed tunnel matches the settings (set up ${record.recordedAt})`, fix: null };
   return { state: 'outdated', message: `the running tunnel uses older settings (set up ${record.recordedAt}): a key, the peer or the endpoint changed since`, fix };
 }
+
+/**
+ * The installed setup matches, but the interface that runs may have come up before it was installed again (Linux:
+ * the setup writes the file and leaves a running interface as it is): its peer tells.
+ */
+export function withLivePeer(status: TunnelSetupStatus | null, livePeerKey: string | null, settings: Pick<TunnelSettings, 'peerPublicKey'>): TunnelSetupStatus | null {
+  if (status?.state !== 'current' || livePeerKey === null || livePeerKey === settings.peerPublicKey) return status;
+  return {
+    state: 'outdated',
+    message: 'the running tunnel still uses the old peer: the setup installed the new settings, but the interface has not restarted since',
+    fix: 'reconnect: `jett tunnel down && jett tunnel up` (or Disconnect, then Connect)',
+  };
+}

@@ -14,6 +14,7 @@ import type { JettEvents } from '../../../main/core/contracts/events.js';
 import { StatusSnapshotSchema } from '../../../main/core/contracts/status.js';
 import { writeFileAtomic } from '../../../main/core/fs/atomic-write.js';
 import { openRuntime } from '../../../main/core/runtime.js';
+import { withLivePeer } from '../../../main/core/tunnel/installed-setup.js';
 import { generateKeyPair } from '../../../main/core/tunnel/keys.js';
 import { jett } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -198,5 +199,15 @@ describe.runIf(process.platform === 'linux')('not root: the installed tunnel set
     const moved = await jett(['config', 'set', 'tunnel.endpoint', '192.0.2.9:51820'], { home, env });
     expect(moved.code).toBe(0);
     expect(moved.stderr).toContain('does not match these settings: run the tunnel setup again: `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin`');
+  });
+});
+
+describe('the running interface against a setup that matches', () => {
+  it('says to reconnect when the setup was installed again but the interface still runs the old peer', () => {
+    const current = { state: 'current' as const, message: 'the installed tunnel matches the settings', fix: null };
+    const settings = { peerPublicKey: generateKeyPair().publicKey };
+    expect(withLivePeer(current, settings.peerPublicKey, settings)).toBe(current);
+    expect(withLivePeer(current, null, settings)).toBe(current);
+    expect(withLivePeer(current, generateKeyPair().publicKey, settings)).toMatchObject({ state: 'outdated', fix: expect.stringContaining('jett tunnel down && jett tunnel up') });
   });
 });
