@@ -65,7 +65,14 @@ export class Supervisor {
       slot.retry = null;
       if (slot.running) await this.stopSlot(slot);
     }
-    const next = await swap();
+    let next: Service | null;
+    try {
+      next = await swap();
+    } catch (err) {
+      // The new one could not be built: the old one runs on (with its settings) rather than nothing.
+      if (slot && !this.stopping) await this.startSlot(slot);
+      throw err;
+    }
     if (!next || this.stopping) return;
     if (slot) {
       slot.service = next;
