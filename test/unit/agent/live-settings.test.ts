@@ -2,7 +2,9 @@
 // from `jett config set` against the running agent, and by an edit of config.json reaches the next voice action;
 // only the voice service is rebuilt and queued outbox events stay. Not root: a tunnel change answers that the
 // installed tunnel setup must run again, and the status says so until it has.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inProcessHandle } from '../../../main/app/agent-handle.js';
 import { createHandlers } from '../../../main/app/ipc/handlers.js';
@@ -210,4 +212,37 @@ describe('the running interface against a setup that matches', () => {
     expect(withLivePeer(current, null, settings)).toBe(current);
     expect(withLivePeer(current, generateKeyPair().publicKey, settings)).toMatchObject({ state: 'outdated', fix: expect.stringContaining('jett tunnel down && jett tunnel up') });
   });
+});
+
+describe.runIf(process.platform !== 'win32')('`jett agent` in a terminal', () => {
+  it('says which parts it rebuilt after an edit of config.json, and why it ignored a bad one', async () => {
+    const home = tempDir();
+    const file = path.join(home, 'config.json');
+    fs.writeFileSync(file, JSON.stringify({ tunnel: { autoConnect: false } }));
+    const child = spawn(process.execPath, ['bin/jett.mjs', 'agent'], { env: { ...process.env, JETT_HOME: home, JETT_SECRET_STORE: 'file' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const seen = (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${re} within 30 s in: ${out}`)), 30_000);
+        const check = () => {
+          if (!re.test(out)) return;
+          clearTimeout(timer);
+          child.stdout.off('data', check);
+          resolve();
+        };
+        child.stdout.on('data', check);
+        check();
+      });
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await seen(/\| outbox 0 pending/);
+      writeFileAtomic(file, JSON.stringify({ tunnel: { autoConnect: false }, voice: { silenceMs: 500 }, heartbeat: { intervalS: 30 } }));
+      await seen(/^settings changed: heartbeat, voice rebuilt$/m);
+      writeFileAtomic(file, '{"voice": {"silenceMs": 5}}');
+      await seen(/^config\.json edit ignored: .*voice\.silenceMs: .*\n  fix: .*keeps the settings it runs with/m);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('close', r));
+    }
+  }, 60_000);
 });
