@@ -250,10 +250,10 @@ export class RunningAgent {
   }
 
   /**
-   * A new monitor from the new settings. When this agent runs the tunnel itself (root, or the Windows tunnel
-   * service as administrator) and the interface's settings or keys changed, it takes the old interface down and
-   * brings the new one up. Otherwise the tunnel runs from the installed setup, which only that setup changes: the
-   * status then says it is outdated.
+   * A new monitor from the new settings. When this agent runs the tunnel itself (root on Linux, or
+   * JETT_TUNNEL_CONTROL=direct) and the interface's settings or keys changed, it takes the old interface down and
+   * brings the new one up. Otherwise the tunnel runs from the installed setup, which only that setup changes (a
+   * helper's down and up would bring back the same old config): the status then says to run it again.
    */
   private async rebuildTunnel(previous: Config['tunnel'], keysChanged: boolean): Promise<void> {
     const { env, logger, bus, clock } = this.ctx;
@@ -380,9 +380,9 @@ export class RunningAgent {
    * flight. Lost or down: the heartbeat stops too; while only degraded it keeps trying, since one may get through.
    */
   private onTunnelState(from: TunnelState, to: TunnelState): void {
-    // The interface came up (again): compare what it runs with the settings once more.
-    if (to === 'up' && from !== 'up') void this.refreshSetupStatus();
     if (to === 'up' && from !== 'up') {
+      // The interface came up (again): compare what it runs with the settings once more.
+      void this.refreshSetupStatus();
       this.stack.service.onTunnelUp();
       this.heartbeat.onTunnelUp();
       if (from === 'degraded') void this.heartbeat.beat();
