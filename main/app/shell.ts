@@ -167,12 +167,21 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   // The tray's "Setup: N of 9 done" from the start; afterwards each checklist the window asks for updates it.
   void setup.view().catch(report('setup checklist'));
 
+  // Settings changed from the CLI or an edit of config.json: the hotkey follows, and an ignored edit is shown.
+  const unwatchSettings = [
+    agent.on('config.changed', ({ sections }) => {
+      if (sections.includes('voice')) hotkey.bind(runtime.config.load().voice.hotkey);
+      void refresh().catch(report('status refresh'));
+    }),
+    agent.on('config.invalid', (e) => notify('Jett ignored an edit of config.json', `${e.message}. ${e.fix}`)),
+  ];
   const unfollow = followAgent({ agent, presenter, notify, onRefreshFailed: report('status refresh'), pollMs: runtime.config.load().tunnel.pollSeconds * 1000 });
   app.on('second-instance', () => void openSettings());
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => {});
   const stop = stopBeforeQuit(app, log, async () => {
     unfollow();
+    for (const u of unwatchSettings) u();
     unregisterIpc();
     hotkey.release();
     tray.destroy();

@@ -31,6 +31,8 @@ export interface FakeControls {
   emitProgress(p: ModelProgress): void;
   models: ModelsView;
   clipboard: string;
+  /** Not root: tunnel saves from now on leave the installed setup behind (main answers needsTunnelSetup, the status says so). */
+  installedSetup: boolean;
 }
 
 declare global {
@@ -130,6 +132,12 @@ const api: JettApi = {
           return failure('invalid-params', 'IpcError', `settings not saved: ${issues[0]!.path}: ${issues[0]!.message}`, 'correct the highlighted fields and save again', issues);
         }
         config = result.data;
+        if (section === 'tunnel' && window.__fake.installedSetup) {
+          const fix = 'run the tunnel setup again: `jett tunnel install --elevate` (or Settings > Tunnel > Set up the tunnel)';
+          status = { ...status, snapshot: { ...status.snapshot, tunnelSetup: { state: 'outdated', message: 'the running tunnel uses older settings (set up 2026-11-27T09:00:00.000Z): a key, the peer or the endpoint changed since', fix } } };
+          emitStatus();
+          return { ...settingsView(), needsTunnelSetup: true as const };
+        }
         if (section === 'voice') status = { ...status, hotkey: { accelerator: config.voice.hotkey, registered: true, error: null } };
         return settingsView();
       }),
@@ -231,6 +239,7 @@ const api: JettApi = {
 window.__fake = {
   calls: [],
   nextImport: null,
+  installedSetup: false,
   clipboard: '',
   models: { models: [], error: null, speech: { dir: '/home/user/.config/Jett/models', models: [], error: null } },
   pushStatus(change) {

@@ -80,6 +80,7 @@ describeWith([binary('chromium'), root, binary('ip'), binary('nsenter'), binary(
     syncOnce: async () => {},
     voiceToggle: async () => {},
     systemEvent: () => {},
+    reloadConfig: async (secrets) => (agent ? agent.reloadConfig(secrets) : { sections: [], needsTunnelSetup: false }),
     close: async () => void (await agent?.close()),
   };
 

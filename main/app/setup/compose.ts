@@ -14,7 +14,7 @@ export interface AppSetupDeps {
   runtime: Pick<Runtime, 'config' | 'secrets' | 'paths'>;
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
-  agent: Pick<AgentHandle, 'status'>;
+  agent: Pick<AgentHandle, 'status' | 'reloadConfig'>;
   models: Pick<ModelService, 'list'>;
   windowsSetup(): Promise<void>;
   chooseBundleDir(): Promise<string | null>;

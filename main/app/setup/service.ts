@@ -23,7 +23,8 @@ import type { PrivilegedOutcome } from './privileged.js';
 export interface SetupServiceDeps {
   runtime: Pick<Runtime, 'config' | 'secrets' | 'paths'>;
   platform: NodeJS.Platform;
-  agent: Pick<AgentHandle, 'status'>;
+  /** Its status for the checklist; told of each setting and secret a step saves (it rebuilds what changed). */
+  agent: Pick<AgentHandle, 'status' | 'reloadConfig'>;
   models: Pick<ModelService, 'list'>;
   wireguard(): SetupFacts['wireguard'];
   /** The OS folder dialog; the chosen folder or null. */
@@ -123,6 +124,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
         }
       });
       record.update({ bundleDir: report.dir });
+      await deps.agent.reloadConfig(report.storedSecrets);
       return { canceled: false, dir: report.dir, fileCount: report.files.length, storedSecrets: report.storedSecrets, view: await view() };
     },
     async vpsPeer(text) {
@@ -130,6 +132,7 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
         const pasted = parseInstallOutput(text);
         return setVpsPeer(deps.runtime, pasted.publicKey, pasted.endpoint);
       });
+      await deps.agent.reloadConfig();
       deps.onConfigChanged(deps.runtime.config.load());
       return { peerFingerprint: peer.peerFingerprint, endpoint: peer.endpoint, warnings: peer.warnings, view: await view() };
     },

@@ -149,6 +149,8 @@ export function trayModel({ status, hotkey, openAtLogin, setup }: TrayInput): Tr
       ...(hotkey.registered ? { accelerator: hotkey.accelerator } : {}),
     },
   ];
+  // Not root: the installed tunnel setup no longer matches the settings; the window says what to run.
+  if (status.tunnelSetup && status.tunnelSetup.state !== 'current') items.push({ action: 'open-settings', label: 'The tunnel uses older settings: run the setup again…', enabled: true });
   if (!hotkey.registered && hotkey.error) items.push({ action: 'open-settings', label: `Hotkey unavailable: ${hotkey.error}`, enabled: true });
   items.push(
     { action: 'open-settings', label: 'Settings and status…', enabled: true, separatorBefore: true },

@@ -18,5 +18,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       if (opts.json) return ctx.out(JSON.stringify(out));
       if (out.status) for (const line of setupLines(out.status)) ctx.out(line);
       ctx.out(out.status ? statusLine(out.status) : 'no Jett agent is running: start one with `jett agent` (or the tray app, `npm start`)');
+      const setup = out.status?.tunnelSetup;
+      if (setup && setup.state !== 'current') ctx.out(`tunnel setup: ${setup.message}; ${setup.fix ?? ''}`);
     });
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { PLACEHOLDER_N8N, PLACEHOLDER_PORTAINER, writeDesktopBundle } from '../../core/vps/desktop-bundle.js';
+import { settingsSaved } from '../agent-link.js';
 import type { CliContext } from '../context.js';
 
 function wholeNumber(text: string, flag: string): number {
@@ -64,6 +65,8 @@ export function registerVps(program: Command, ctx: CliContext): void {
         ...(opts.timezone === undefined ? {} : { timezone: opts.timezone }),
         backup: { intervalHours: wholeNumber(opts.backupHours, '--backup-hours'), keepDays: wholeNumber(opts.backupDays, '--backup-days') },
       });
+      // A running agent starts its sync and heartbeat with the secrets just stored.
+      await settingsSaved(ctx, { secrets: report.storedSecrets, tunnel: false });
       if (opts.json) return ctx.out(JSON.stringify(report));
       ctx.out(`wrote ${report.files.length} files to ${report.dir} (VPS tunnel address ${report.vpsAddress})`);
       ctx.out(`the VPS will accept this desktop's public key ${report.desktopPublicKey}`);

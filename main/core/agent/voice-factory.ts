@@ -16,25 +16,28 @@ import type { AgentVoice } from './voice-service.js';
 export interface VoiceContext {
   bus: EventBus;
   db: SqliteDb;
+  /** The settings to build from: the agent calls the factory again with new ones when voice, models or ollama change. */
+  config: Config;
   /** Told whether the speech models are there (for the status snapshot); factories that need none may ignore it. */
   report?: (setup: ServiceSetup) => void;
 }
 
 export type VoiceFactory = (ctx: VoiceContext) => Promise<AgentVoice | null>;
 
-/** `tracker` records which execution provider each model engine runs on, for the status snapshot. */
-export function configuredVoice(config: Config, opts: { logger: Logger; modelsDir: string; env: NodeJS.ProcessEnv; tracker: ModelsStatusTracker }): VoiceFactory {
-  return async ({ bus, db, report }) => {
+/** `tracker` records which execution provider each model engine runs on; `modelsHome` is used where models.dir is empty. */
+export function configuredVoice(opts: { logger: Logger; modelsHome: string; env: NodeJS.ProcessEnv; tracker: ModelsStatusTracker }): VoiceFactory {
+  return async ({ bus, db, config, report }) => {
+    const modelsDir = config.models.dir || opts.modelsHome;
     const which = (name: string) => resolveBinary(name, { env: opts.env });
     const logger = opts.logger.child({ component: 'voice' });
     try {
-      const setup = voiceReadiness(config, opts.modelsDir);
+      const setup = voiceReadiness(config, modelsDir);
       report?.(setup);
       if (!setup.configured) {
         logger.info('voice not configured', { reason: setup.reason, next: setup.next });
         return null;
       }
-      const engines = await configuredEngines(config, { resolveBinary: which, modelsDir: opts.modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
+      const engines = await configuredEngines(config, { resolveBinary: which, modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
       const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus });
       await pipeline.start();
       return {

@@ -89,6 +89,10 @@ export const ConfigSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+/** A top-level section of the config: the unit in which a change is announced and a service rebuilt. */
+export type ConfigSection = keyof Config;
+export const CONFIG_SECTIONS = Object.keys(ConfigSchema.shape) as ConfigSection[];
+export const ConfigSectionSchema = z.enum(CONFIG_SECTIONS as [ConfigSection, ...ConfigSection[]]);
 /** What a config file may hold: any subset of the keys. */
 export type ConfigInput = z.input<typeof ConfigSchema>;
 

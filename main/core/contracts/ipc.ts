@@ -57,6 +57,8 @@ export const SettingsViewSchema = z.strictObject({
   storedSecrets: z.array(SecretNameSchema),
   secretStore: SecretStoreViewSchema,
   keys: TunnelKeysViewSchema.nullable(),
+  /** After a save: the tunnel runs from what the privileged setup installed, which no longer matches; ask to run it again. */
+  needsTunnelSetup: z.literal(true).optional(),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 

@@ -2,6 +2,7 @@
 // (core/setup/checklist.ts) and the window and the tray show them. Nothing here is ever secret.
 import { z } from 'zod';
 import { LiveAuditReportSchema } from './vps.js';
+import { SecretNameSchema } from './secrets.js';
 
 export const SETUP_STEP_IDS = ['wireguard', 'keys', 'bundle', 'peer', 'privileged', 'connect', 'audit', 'models', 'ollama'] as const;
 export const SetupStepIdSchema = z.enum(SETUP_STEP_IDS);
@@ -49,7 +50,7 @@ export const SetupBundleResultSchema = z.discriminatedUnion('canceled', [
     dir: z.string(),
     fileCount: z.number().int(),
     /** Names of the secrets put into the one store (never their values). */
-    storedSecrets: z.array(z.string()),
+    storedSecrets: z.array(SecretNameSchema),
     view: SetupViewSchema,
   }),
 ]);

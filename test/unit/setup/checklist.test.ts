@@ -186,10 +186,12 @@ describe('the setup service (real config, file secret store, bundle generator)',
     const config = new ConfigStore(paths.config);
     const secrets = new FileSecretStore(path.join(home, 'secrets.json'));
     const changed: unknown[] = [];
+    // What the running agent is told to read again (it rebuilds the services they feed).
+    const reloads: string[][] = [];
     const s = createSetupService({
       runtime: { config, secrets, paths },
       platform: 'linux',
-      agent: { status: async () => snapshot() },
+      agent: { status: async () => snapshot(), reloadConfig: async (names = []) => (reloads.push([...names]), { sections: [], needsTunnelSetup: false }) },
       models: { list: async () => ({ models: [], error: 'Ollama is not running', speech: { dir: path.join(home, 'models'), models: [], error: null } }) },
       wireguard: () => ({ found: true, where: '/usr/bin/wg-quick' }),
       chooseBundleDir: async () => path.join(tempDir(), 'vps'),
@@ -199,7 +201,7 @@ describe('the setup service (real config, file secret store, bundle generator)',
       helperInstalled: () => false,
       ...over,
     });
-    return { s, home, config, secrets, changed };
+    return { s, home, config, secrets, changed, reloads };
   }
 
   it('the bundle: into the chosen folder, its two secrets in the store, the folder remembered', async () => {
@@ -209,6 +211,7 @@ describe('the setup service (real config, file secret store, bundle generator)',
     if (r.canceled) throw new Error('not chosen');
     expect(fs.existsSync(path.join(r.dir, 'install.sh'))).toBe(true);
     expect(r.storedSecrets.sort()).toEqual(['heartbeat.token', 'postgres.password']);
+    expect(t.reloads.map((names) => names.sort())).toEqual([['heartbeat.token', 'postgres.password']]);
     expect(r.view.steps.find((s) => s.id === 'bundle')!.state).toBe('done');
     expect(JSON.stringify(r)).not.toContain((await t.secrets.get('postgres.password'))!);
   });
@@ -251,10 +254,12 @@ describe('the setup service (real config, file secret store, bundle generator)',
     await expect(t.s.vpsPeer('hello')).rejects.toThrow(/has no `jett tunnel peer/);
     expect(t.config.load().tunnel.peerPublicKey).toBe('');
     expect(t.changed).toEqual([]);
+    expect(t.reloads).toEqual([]);
     const r = await t.s.vpsPeer(`install: on the desktop, run:\n  jett tunnel peer --public-key ${VPS_KEY} --endpoint 203.0.113.7:51820\n`);
     expect(r.endpoint).toBe('203.0.113.7:51820');
     expect(t.config.load().tunnel).toMatchObject({ peerPublicKey: VPS_KEY, endpoint: '203.0.113.7:51820' });
     expect(t.changed).toHaveLength(1);
+    expect(t.reloads).toEqual([[]]);
   });
 
   it('the privileged step on Linux without root: the exact command to run, and the step stays open', async () => {
@@ -301,7 +306,7 @@ describe('the privileged step on Windows (UAC, replayed)', () => {
     const s = createSetupService({
       runtime: { config, secrets, paths },
       platform: 'win32',
-      agent: { status: async () => snapshot() },
+      agent: { status: async () => snapshot(), reloadConfig: async () => ({ sections: [], needsTunnelSetup: false }) },
       models: { list: async () => ({ models: [], error: 'Ollama is not running', speech: { dir: path.join(home, 'models'), models: [], error: null } }) },
       wireguard: () => ({ found: true, where: 'C:\\Program Files\\WireGuard\\wireguard.exe' }),
       chooseBundleDir: async () => path.join(tempDir(), 'vps'),
