@@ -53,6 +53,16 @@ export const api: JettApi = deepFreeze({
   links: {
     open: (target) => call('links:open', { target }),
   },
+  app: {
+    uninstall: (deleteData) => call('app:uninstall', { deleteData }),
+  },
+  setup: {
+    get: () => call('setup:get'),
+    vpsBundle: () => call('setup:vpsBundle'),
+    vpsPeer: (text) => call('setup:vpsPeer', { text }),
+    privileged: () => call('setup:privileged'),
+    auditLive: () => call('setup:auditLive'),
+  },
 });
 
 contextBridge.exposeInMainWorld('jett', api);

@@ -16,6 +16,12 @@ PACKAGES=(
   xvfb                           # a display for the locked keyring's unlock prompt, which then waits forever
 )
 
+# --list: the names alone (scripts/bare-machine.sh hides what they install).
+if [[ ${1:-} == --list ]]; then
+  printf '%s\n' "${PACKAGES[@]}"
+  exit 0
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   [[ $p == \#* ]] && continue

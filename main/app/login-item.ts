@@ -1,8 +1,10 @@
 // "Start at login": Electron's login items on Windows and macOS; on Linux, where Electron has none, an XDG
 // autostart entry (~/.config/autostart/jett.desktop) that starts this executable (the AppImage when run from one).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { autostartFile, renderAutostart } from '../core/uninstall/autostart.js';
+
+export { autostartFile };
 
 export interface LoginItemApp {
   getLoginItemSettings(): { openAtLogin: boolean };
@@ -21,15 +23,6 @@ export interface LoginItemOptions {
   executable?: string;
 }
 
-export function autostartFile(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.XDG_CONFIG_HOME || path.join(env.HOME || os.homedir(), '.config'), 'autostart', 'jett.desktop');
-}
-
-/** Quotes a path for a desktop entry's Exec key (the spec's rules: double quotes, escape " ` $ \\). */
-function execQuote(p: string): string {
-  return `"${p.replace(/(["`$\\\\])/g, '\\\\$1')}"`;
-}
-
 export function createLoginItem(app: LoginItemApp, opts: LoginItemOptions = {}): LoginItem {
   const platform = opts.platform ?? process.platform;
   if (platform !== 'linux') {
@@ -43,10 +36,7 @@ export function createLoginItem(app: LoginItemApp, opts: LoginItemOptions = {}):
       if (!open) return void fs.rmSync(file, { force: true });
       const exe = opts.executable ?? env.APPIMAGE ?? process.execPath;
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(
-        file,
-        ['[Desktop Entry]', 'Type=Application', 'Name=Jett', 'Comment=Voice assistant tray app', `Exec=${execQuote(exe)}`, 'X-GNOME-Autostart-enabled=true', 'Terminal=false', ''].join('\n'),
-      );
+      fs.writeFileSync(file, renderAutostart(exe));
     },
   };
 }

@@ -22,7 +22,9 @@ import { quitOnRequest, type QuitSource } from './shell/quit-requests.js';
 import { SettingsSlot } from './shell/settings-slot.js';
 import { StatusPresenter } from './shell/status-presenter.js';
 import { trayActions } from './shell/tray-actions.js';
+import { appSetupService } from './setup/compose.js';
 import { tunnelSetup } from './tunnel-setup.js';
+import { appUninstall } from './uninstall.js';
 import { readConfFile } from './tunnel-settings.js';
 import type { TrayAction } from './tray/model.js';
 import { TrayView } from './tray/tray.js';
@@ -79,7 +81,8 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const platform = deps.platform ?? process.platform;
   secureBeforeReady(app, platform);
   identifyApp(app, platform);
-  const base = openRuntime({ env, platform, keyringCall: deps.keyringCall ?? utilityKeyringCall() });
+  const keyringCall = deps.keyringCall ?? utilityKeyringCall();
+  const base = openRuntime({ env, platform, keyringCall });
   const log = base.logger.child({ component: 'shell' });
   guardNewSessions(app, log);
   // One folder for everything: Electron's own data goes beside the core's config, database and logs.
@@ -107,26 +110,42 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     tunnel: async () => ({ peerAddress: runtime.config.load().tunnel.peerAddress, up: ['up', 'degraded'].includes((await agent.status()).tunnel.state) }),
   });
 
+  const models = modelService(
+    () => runtime.config.load().ollama.host,
+    () => catalogueModels(runtime.config.load().models.dir || runtime.paths.models, env.HF_ENDPOINT),
+  );
+  const setupTunnel = tunnelSetup({ runtime, env, platform, program: process.execPath, programArgs: app.isPackaged ? [] : [app.getAppPath()] });
+  const onConfigChanged = (config: ReturnType<typeof runtime.config.load>) => {
+    if (config.voice.hotkey !== hotkey.view.accelerator || !hotkey.view.registered) hotkey.bind(config.voice.hotkey);
+    void refresh().catch(report('status refresh'));
+  };
+  const setup = appSetupService({
+    runtime,
+    env,
+    platform,
+    agent,
+    models,
+    windowsSetup: setupTunnel,
+    chooseBundleDir: () => settings.chooseBundleDir(),
+    onConfigChanged,
+    onView: (v) => presenter.setSetup(v),
+  });
   const handlers = createHandlers({
     config: runtime.config,
     secrets: runtime.secrets,
     secretStoreNote: secretStoreNote(runtime.secrets),
     agent,
     statusView: refresh,
-    onConfigChanged: (config) => {
-      if (config.voice.hotkey !== hotkey.view.accelerator || !hotkey.view.registered) hotkey.bind(config.voice.hotkey);
-      void refresh().catch(report('status refresh'));
-    },
+    onConfigChanged,
     chooseConfFile: () => settings.chooseConfFile(),
     readConfFile: async (file) => readConfFile(file),
     writeClipboard: (text) => clipboard.writeText(text),
     openLink,
-    models: modelService(
-      () => runtime.config.load().ollama.host,
-      () => catalogueModels(runtime.config.load().models.dir || runtime.paths.models, env.HF_ENDPOINT),
-    ),
+    models,
     sendModelProgress: (p) => settings.send('models:progress', p),
-    setupTunnel: tunnelSetup({ runtime, env, platform, program: process.execPath, programArgs: app.isPackaged ? [] : [app.getAppPath()] }),
+    setupTunnel,
+    setup,
+    uninstall: appUninstall({ runtime, agent, loginItem, env, platform, program: process.execPath, programArgs: app.isPackaged ? [] : [app.getAppPath()], keyringCall }),
   });
   const unregisterIpc = registerIpcHandlers(ipcMain, trusted, handlers, log);
 
@@ -145,13 +164,24 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   });
   const tray = new TrayView(dirs.icons, (action) => void runTrayAction(action), presenter.trayModel());
   presenter.attachTray(tray);
+  // The tray's "Setup: N of 9 done" from the start; afterwards each checklist the window asks for updates it.
+  void setup.view().catch(report('setup checklist'));
 
+  // Settings changed from the CLI or an edit of config.json: the hotkey follows, and an ignored edit is shown.
+  const unwatchSettings = [
+    agent.on('config.changed', ({ sections }) => {
+      if (sections.includes('voice')) hotkey.bind(runtime.config.load().voice.hotkey);
+      void refresh().catch(report('status refresh'));
+    }),
+    agent.on('config.invalid', (e) => notify('Jett ignored an edit of config.json', `${e.message}. ${e.fix}`)),
+  ];
   const unfollow = followAgent({ agent, presenter, notify, onRefreshFailed: report('status refresh'), pollMs: runtime.config.load().tunnel.pollSeconds * 1000 });
   app.on('second-instance', () => void openSettings());
   // A tray app keeps running with no window open.
   app.on('window-all-closed', () => {});
   const stop = stopBeforeQuit(app, log, async () => {
     unfollow();
+    for (const u of unwatchSettings) u();
     unregisterIpc();
     hotkey.release();
     tray.destroy();

@@ -4,10 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { JettError } from '../core/errors.js';
-import { resolveWindowsPrivileged } from '../core/process/privileged-windows.js';
+import { resolveWindowsPrivileged, type WinTrustFs } from '../core/process/privileged-windows.js';
 import type { Runtime } from '../core/runtime.js';
 import { runElevatedInstall } from '../core/tunnel/elevation.js';
 import { windowsAccountName } from '../core/tunnel/install-windows.js';
+import { recordInstalledTunnel } from '../core/tunnel/installed-setup.js';
 import { execaRunner, type ProcessRunner } from '../core/tunnel/runner.js';
 import { loadDesktopConfig } from '../core/tunnel/setup.js';
 
@@ -19,6 +20,8 @@ export interface TunnelSetupDeps {
   program: string;
   programArgs: string[];
   runner?: ProcessRunner;
+  /** Where powershell.exe is checked (tests replay Windows' System32). */
+  fsx?: WinTrustFs;
 }
 
 export function tunnelSetup(deps: TunnelSetupDeps): () => Promise<void> {
@@ -31,10 +34,12 @@ export function tunnelSetup(deps: TunnelSetupDeps): () => Promise<void> {
       {
         runner: deps.runner ?? execaRunner,
         runDir: path.join(deps.runtime.paths.home, 'run'),
-        powershell: resolveWindowsPrivileged('powershell.exe', deps.env, fs),
+        powershell: resolveWindowsPrivileged('powershell.exe', deps.env, deps.fsx ?? fs),
         program: deps.program,
         programArgs: deps.programArgs,
       },
     );
+    // What the service now runs from, so the status can tell when later settings no longer match it.
+    recordInstalledTunnel(deps.runtime.paths.home, text);
   };
 }

@@ -31,6 +31,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'voice', description: 'run one voice turn from a file (--input), listen to the microphone (listen), or list microphones (devices)', load: async () => (await import('./commands/voice.js')).registerVoice },
   { name: 'models', description: 'speech models: list the catalogue, pull (download), verify, remove', load: async () => (await import('./commands/models.js')).registerModels },
   { name: 'ollama', description: 'the local Ollama server (the LLM): is it running, which models it holds, pull one', load: async () => (await import('./commands/ollama.js')).registerOllama },
+  { name: 'uninstall', description: 'remove Jett from this computer: the tunnel setup, the login item and every stored secret; keep or delete JETT_HOME', load: async () => (await import('./commands/uninstall.js')).registerUninstall },
   { name: 'demo', description: 'Linux, root: build a desktop and a VPS in network namespaces and show the offline round trip', load: async () => (await import('./commands/demo.js')).registerDemo },
   { name: 'demo-receiver', description: '', hidden: true, load: async () => (await import('./commands/demo.js')).registerDemo },
 ];

@@ -6,8 +6,10 @@ import path from 'node:path';
 import { InstanceLock } from './agent/instance-lock.js';
 import { RunningAgent } from './agent/running.js';
 import { configuredVoice, type VoiceFactory } from './agent/voice-factory.js';
+import { ConfigService, type ConfigChange } from './config/service.js';
 import type { Config } from './contracts/config.js';
-import type { OutboxAppendParams } from './contracts/control.js';
+import type { ConfigReloadResult, OutboxAppendParams } from './contracts/control.js';
+import type { SecretName } from './contracts/secrets.js';
 import type { StatusSnapshot } from './contracts/status.js';
 import { JettError } from './errors.js';
 import { EventBus } from './events/bus.js';
@@ -44,23 +46,43 @@ export class Agent {
   private readonly controlToken = randomBytes(32).toString('base64url');
   /** Set from start() to stop(): the started services. */
   private running: RunningAgent | null = null;
+  /** Reads, writes and watches config.json; its changes rebuild the services of the changed sections. */
+  readonly settings: ConfigService;
+  /** Rebuilds run one after another, in the order the changes came. */
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: AgentDeps) {
     this.logger = deps.runtime.logger.child({ component: 'agent' });
     this.clock = deps.clock ?? (() => new Date());
     this.env = deps.env ?? process.env;
     this.lock = new InstanceLock(path.join(deps.runtime.paths.home, 'agent.lock'));
+    this.settings = new ConfigService(deps.runtime.config, { initial: deps.config, logger: this.logger });
+    this.settings.onChange((change) => this.apply(change));
+    this.settings.onInvalid((err) => this.bus.emit('config.invalid', { message: err.message, fix: err.fix, at: this.clock().toISOString() }));
   }
 
   /** Takes the one-per-user lock, opens the database, and starts every service. */
   async start(): Promise<void> {
-    const { runtime, config } = this.deps;
+    const { runtime } = this.deps;
+    const config = this.settings.current();
     this.lock.acquire(this.deps.kind ?? 'headless', this.clock());
-    const voice = this.deps.voice === undefined ? configuredVoice(config, { logger: runtime.logger, modelsDir: config.models.dir || runtime.paths.models, env: this.env, tracker: this.models }) : this.deps.voice;
+    const voice = this.deps.voice === undefined ? configuredVoice({ logger: runtime.logger, modelsHome: runtime.paths.models, env: this.env, tracker: this.models }) : this.deps.voice;
     let running: RunningAgent;
     try {
       running = new RunningAgent(
-        { runtime, config, env: this.env, clock: this.clock, bus: this.bus, logger: this.logger, models: this.models, controlToken: this.controlToken, status: () => this.status(), ...(this.deps.runner ? { runner: this.deps.runner } : {}) },
+        {
+          runtime,
+          config,
+          env: this.env,
+          clock: this.clock,
+          bus: this.bus,
+          logger: this.logger,
+          models: this.models,
+          controlToken: this.controlToken,
+          status: () => this.status(),
+          reloadConfig: (secrets) => this.reloadConfig(secrets),
+          ...(this.deps.runner ? { runner: this.deps.runner } : {}),
+        },
         voice,
       );
     } catch (err) {
@@ -70,16 +92,40 @@ export class Agent {
     // Set before its services start: the control endpoint answers (status, appends) as soon as it listens.
     this.running = running;
     await running.start();
+    // An edit of config.json on disk (an editor, another program) reaches the agent as the window's and the CLI's do.
+    this.settings.watch();
     this.logger.info('agent started', { pid: process.pid, host: os.hostname(), home: runtime.paths.home, clientId: running.stack.outbox.clientId });
   }
 
   /** Stops taking work, lets the batch in flight finish (or abandons it safely), closes the database. */
   async stop(): Promise<void> {
+    this.settings.close();
     const running = this.running;
     this.running = null;
+    await this.applying;
     await running?.stop();
     this.lock.release();
     this.logger.info('agent stopped');
+  }
+
+  /**
+   * Reads config.json again, with the secrets the caller changed in the store, and waits until the changed sections'
+   * services are rebuilt. Throws ConfigError for a file that does not validate (nothing is applied then).
+   */
+  async reloadConfig(secrets: readonly SecretName[] = []): Promise<ConfigReloadResult> {
+    const change = this.settings.reload(secrets);
+    await this.applying;
+    const setup = this.running?.tunnelSetup() ?? null;
+    return { sections: change.sections, needsTunnelSetup: change.sections.includes('tunnel') && setup !== null && setup.state !== 'current' };
+  }
+
+  private apply(change: ConfigChange): void {
+    this.applying = this.applying
+      .then(async () => {
+        await this.running?.reconfigure(change);
+        this.bus.emit('config.changed', { sections: change.sections, at: this.clock().toISOString() });
+      })
+      .catch((err: unknown) => this.logger.error('settings change not applied', { sections: change.sections, error: err }));
   }
 
   get clientId(): string | null {

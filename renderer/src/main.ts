@@ -6,14 +6,16 @@ import { api, unwrap } from './bridge.js';
 import { h } from './dom.js';
 import { modelsScreen, trackPullProgress } from './screens/models.js';
 import { servicesScreen } from './screens/services.js';
+import { setupScreen } from './screens/setup.js';
 import { statusScreen } from './screens/status.js';
 import { tunnelScreen } from './screens/tunnel.js';
 import { voiceScreen } from './screens/voice.js';
 import { Store } from './state.js';
 import { fail, toastArea } from './toast.js';
 
-type ScreenId = 'status' | 'tunnel' | 'services' | 'voice' | 'models';
+type ScreenId = 'setup' | 'status' | 'tunnel' | 'services' | 'voice' | 'models';
 const SCREENS: Array<[ScreenId, string]> = [
+  ['setup', 'Setup'],
   ['status', 'Status'],
   ['tunnel', 'Tunnel'],
   ['services', 'VPS services'],
@@ -32,9 +34,10 @@ function summary(status: StatusView): HTMLElement {
 }
 
 async function boot(root: HTMLElement): Promise<void> {
-  const [settings, status] = await Promise.all([unwrap(api().settings.get()), unwrap(api().status.get())]);
+  const [settings, status, setup] = await Promise.all([unwrap(api().settings.get()), unwrap(api().status.get()), unwrap(api().setup.get())]);
   const store = new Store({ settings, status });
-  let current: ScreenId = (location.hash.slice(1) as ScreenId) || 'status';
+  // A first run (any step left) opens on the checklist; afterwards on the status.
+  let current: ScreenId = (location.hash.slice(1) as ScreenId) || (setup.next === null ? 'status' : 'setup');
   if (!SCREENS.some(([id]) => id === current)) current = 'status';
 
   const nav = h('nav', { class: 'nav' });
@@ -52,7 +55,9 @@ async function boot(root: HTMLElement): Promise<void> {
     );
     header.replaceChildren(h('div', { class: 'logo' }, 'Jett'), summary(s.status));
     const screen =
-      current === 'status'
+      current === 'setup'
+        ? setupScreen({ store, navigate: (id) => show(id) })
+        : current === 'status'
         ? statusScreen(store)
         : current === 'tunnel'
           ? tunnelScreen(store)
@@ -74,9 +79,11 @@ async function boot(root: HTMLElement): Promise<void> {
     const next = store.state;
     const settingsChanged = next.settings !== last.settings;
     const hotkeyChanged = JSON.stringify(next.status.hotkey) !== JSON.stringify(last.status.hotkey);
+    const tunnelChanged = next.status.snapshot.tunnel.state !== last.status.snapshot.tunnel.state;
     last = next;
-    // Status pushes must not wipe what the user is typing: only the status screen follows every update.
-    if (settingsChanged || current === 'status' || (current === 'voice' && hotkeyChanged)) render();
+    // Status pushes must not wipe what the user is typing: only the status screen follows every update (the
+    // checklist follows the tunnel's state; it keeps its pasted text across a redraw).
+    if (settingsChanged || current === 'status' || (current === 'voice' && hotkeyChanged) || (current === 'setup' && tunnelChanged)) render();
     else header.replaceChildren(h('div', { class: 'logo' }, 'Jett'), summary(next.status));
   });
   api().status.onChange((s) => store.setStatus(s));

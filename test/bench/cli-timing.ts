@@ -9,18 +9,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { AgentCliResultSchema } from '../../main/harness/bench/results.js';
 import { buildCli, REPO_ROOT } from '../helpers/built-cli.js';
 
-export const CliTimingSchema = z.object({
-  node_start_ms: z.number(),
-  help_ms: z.number(),
-  help_ratio: z.number(),
-  config_get_ms: z.number(),
-  config_get_ratio: z.number(),
-  status_ms: z.number(),
-  status_ratio: z.number(),
-});
+export const CliTimingSchema = AgentCliResultSchema;
 export type CliTiming = z.infer<typeof CliTimingSchema>;
 
 export const CLI_TIMING_GOALS = { help_ratio: 4, config_get_ratio: 4, status_ratio: 5 } as const;

@@ -1,12 +1,10 @@
 // `npm run bench:sync -- --json`: the outbox's append against bare better-sqlite3, the sync's drain against bare
 // unnest inserts (same rows, same batch sizes, same server), and a 100,000-event backlog drained through a proxy
 // that adds 20 ms round trips. Progress lines, then one JSON object as the last stdout line.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -19,6 +17,7 @@ import { Outbox, rowBytes, toBatch, type OutboxRow } from '../../main/core/outbo
 import { InboxStore } from '../../main/core/sync/inbox-store.js';
 import { DEFAULT_SYNC_OPTIONS, SyncService } from '../../main/core/sync/service.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { KIND, measureRtt, PAYLOAD_BYTES, payload, startProxy } from './sync-parts.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,22 +28,12 @@ const { values } = parseArgs({
 });
 const BACKLOG = Number(values.backlog);
 const APPENDS = Number(values.appends);
-const PAYLOAD_BYTES = 250;
 // Many short alternating rounds, so that load from other processes falls on both sides alike.
 const ROUNDS = 20;
-const KIND = 'voice.transcript';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jett-bench-sync-'));
 const quiet = createLogger({ sink: () => undefined, format: 'json', level: 'error' });
-
-// The padding that makes {"id":"NNNNNNNN","text":"..."} exactly PAYLOAD_BYTES bytes, worked out once.
-const PAD = 'x'.repeat(PAYLOAD_BYTES - JSON.stringify({ id: '00000000', text: '' }).length);
-
-/** A payload whose JSON is exactly PAYLOAD_BYTES bytes. */
-function payload(i: number): { id: string; text: string } {
-  return { id: String(i).padStart(8, '0'), text: PAD };
-}
 
 function freshOutbox(name: string): { local: LocalDb; outbox: Outbox } {
   const local = openLocalDb(path.join(dir, `${name}.db`));
@@ -134,29 +123,6 @@ async function rawInsert(pgc: TestPostgres, rows: OutboxRow[], clientId: string)
   await client.end();
   say(`  raw: ${batches.length} batches of about ${Math.round(rows.length / batches.length)} rows`);
   return s;
-}
-
-async function startProxy(target: { host: string; port: number }, oneWayMs: number): Promise<{ port: number; stop: () => void }> {
-  const script = fileURLToPath(new URL('./sync-proxy.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, target.host, String(target.port), String(oneWayMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
-    child.once('exit', (code) => reject(new Error(`proxy exited with ${code}`)));
-  });
-  return { port, stop: () => child.stdin.end() };
-}
-
-async function measureRtt(conn: pg.ClientConfig): Promise<number> {
-  const c = new pg.Client(conn);
-  await c.connect();
-  const samples: number[] = [];
-  for (let i = 0; i < 21; i++) {
-    const t = performance.now();
-    await c.query('SELECT 1');
-    samples.push(performance.now() - t);
-  }
-  await c.end();
-  return samples.sort((a, b) => a - b)[10]!;
 }
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;

@@ -41,6 +41,8 @@ export const EVENT_SAMPLES: { [K in JettEventName]: JettEvents[K] } = {
   notification: { title: 'Jett: message from n8n', body: 'The backup finished.' },
   'models.progress': { name: 'whisper-base', file: 'encoder.onnx', fileIndex: 1, fileCount: 3, receivedBytes: 1024, totalBytes: 4096, phase: 'download' },
   'models.executionProvider': { engine: 'whisper', requested: 'auto', ep: 'cpu', fallback: true, reason: 'no CUDA device' },
+  'config.changed': { sections: ['tunnel', 'heartbeat'], at: '2026-11-27T10:00:00.000Z' },
+  'config.invalid': { message: 'config.json: heartbeat.url: expected an http:// or https:// URL', fix: 'correct the file; the running settings stay as they were', at: '2026-11-27T10:00:00.000Z' },
 };
 
 /** Every event name of the map, in the samples' order. */

@@ -16,6 +16,8 @@ import {
 } from '../../main/core/contracts/ipc.js';
 import type { ErrorCode } from '../../main/core/contracts/errors.js';
 import type { SecretName } from '../../main/core/contracts/secrets.js';
+import type { SetupView } from '../../main/core/contracts/setup.js';
+import { LINUX_PRIVILEGED_COMMAND, setupChecklist } from '../../main/core/setup/checklist.js';
 // Brings in the renderer's declaration of window.jett, which this fake sets.
 import type {} from '../../renderer/src/bridge.js';
 
@@ -29,6 +31,8 @@ export interface FakeControls {
   emitProgress(p: ModelProgress): void;
   models: ModelsView;
   clipboard: string;
+  /** Not root: tunnel saves from now on leave the installed setup behind (main answers needsTunnelSetup, the status says so). */
+  installedSetup: boolean;
 }
 
 declare global {
@@ -87,6 +91,24 @@ async function call<C extends InvokeChannel>(channel: C, arg: unknown, run: () =
   }
 }
 
+/** The checklist from the fake's state, through the core's own pure checklist (real checks: test/renderer/setup.test.ts). */
+function setupView(): SetupView {
+  const t = config.tunnel;
+  return setupChecklist({
+    platform: 'linux',
+    wireguard: { found: true, where: '/usr/bin/wg-quick with /usr/bin/wireguard-go' },
+    keys: keys && { fingerprint: keys.fingerprint },
+    bundle: { dir: null, secretsStored: secrets.has('postgres.password') && secrets.has('heartbeat.token') },
+    peer: t.peerPublicKey && t.endpoint ? { fingerprint: '8c1e-0b7d-22fa-9e40', endpoint: t.endpoint } : null,
+    privileged: { state: 'todo', detail: 'not set up' },
+    tunnel: status.snapshot.tunnel,
+    audit: null,
+    models: { missing: ['whisper-base'], installed: [] },
+    ollama: { running: false, model: config.ollama.model, error: 'Ollama is not running' },
+    errors: {},
+  });
+}
+
 function emitStatus(): void {
   for (const l of statusListeners) l(structuredClone(status));
 }
@@ -110,6 +132,12 @@ const api: JettApi = {
           return failure('invalid-params', 'IpcError', `settings not saved: ${issues[0]!.path}: ${issues[0]!.message}`, 'correct the highlighted fields and save again', issues);
         }
         config = result.data;
+        if (section === 'tunnel' && window.__fake.installedSetup) {
+          const fix = 'run the tunnel setup again: `jett tunnel install --elevate` (or Settings > Tunnel > Set up the tunnel)';
+          status = { ...status, snapshot: { ...status.snapshot, tunnelSetup: { state: 'outdated', message: 'the running tunnel uses older settings (set up 2026-11-27T09:00:00.000Z): a key, the peer or the endpoint changed since', fix } } };
+          emitStatus();
+          return { ...settingsView(), needsTunnelSetup: true as const };
+        }
         if (section === 'voice') status = { ...status, hotkey: { accelerator: config.voice.hotkey, registered: true, error: null } };
         return settingsView();
       }),
@@ -190,11 +218,28 @@ const api: JettApi = {
           : { opened: false, reason: `${target} is reachable only through the tunnel, which is not up` },
       ),
   },
+  app: {
+    uninstall: (deleteData) =>
+      call('app:uninstall', { deleteData }, () => ({
+        home: '/home/user/.config/Jett',
+        removed: ['/home/user/.config/autostart/jett.desktop', 'Secret Service, service "Jett 0123456789ab": tunnel.privateKey', ...(deleteData ? ['/home/user/.config/Jett'] : [])],
+        left: [{ what: 'the tunnel helper /usr/local/libexec/jett-tunnel, its sudoers line /etc/sudoers.d/jett-tunnel and /etc/wireguard/jett0.conf', fix: 'they need root to remove: run `sudo jett tunnel uninstall --interface jett0` (it removes only the files Jett wrote)' }],
+        dataKept: !deleteData,
+      })),
+  },
+  setup: {
+    get: () => call('setup:get', undefined, setupView),
+    vpsBundle: () => call('setup:vpsBundle', undefined, () => ({ canceled: true, view: setupView() })),
+    vpsPeer: (text) => call('setup:vpsPeer', { text }, () => failure('failed', 'VpsPeerTextError', 'the fake bridge takes no peer', 'use the real-bridge test')),
+    privileged: () => call('setup:privileged', undefined, () => ({ outcome: 'manual', command: LINUX_PRIVILEGED_COMMAND, view: setupView() })),
+    auditLive: () => call('setup:auditLive', undefined, () => failure('failed', 'Error', 'the fake bridge has no VPS', 'use the real-bridge test')),
+  },
 };
 
 window.__fake = {
   calls: [],
   nextImport: null,
+  installedSetup: false,
   clipboard: '',
   models: { models: [], error: null, speech: { dir: '/home/user/.config/Jett/models', models: [], error: null } },
   pushStatus(change) {

@@ -32,7 +32,8 @@ export interface OpenedPage {
   problems: string[];
 }
 
-export async function openWindow(browser: Browser, rendererDir: string, bridge: string, hash = ''): Promise<OpenedPage> {
+/** `prepare` runs before the page loads (the real bridge exposes its function to the page there). */
+export async function openWindow(browser: Browser, rendererDir: string, bridge: string, hash = '', prepare?: (page: Page) => Promise<void>): Promise<OpenedPage> {
   const page = await browser.newPage({ viewport: { width: 980, height: 720 } });
   const problems: string[] = [];
   page.on('console', (m) => {
@@ -47,6 +48,7 @@ export async function openWindow(browser: Browser, rendererDir: string, bridge: 
     res.headers.forEach((value, key) => void (headers[key] = value));
     await route.fulfill({ status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) });
   });
+  await prepare?.(page);
   await page.addInitScript({ content: bridge });
   await page.goto(`${TEST_ORIGIN}/index.html${hash}`);
   await page.waitForSelector('#summary');

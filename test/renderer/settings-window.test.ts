@@ -154,6 +154,20 @@ describeWith([binary('chromium')], 'settings window (headless Chromium, fake bri
     expect(INVOKE_CHANNELS['settings:save'].args.parse(saved)).toMatchObject({ section: 'tunnel', values: { endpoint: 'vps.example.org:51820', keepalive: 25 } });
   });
 
+  it('not root: a tunnel save that leaves the installed setup behind says to run the setup again, and the status shows it', async () => {
+    const page = await open('#tunnel');
+    await page.evaluate(() => void (window.__fake.installedSetup = true));
+    await page.fill('#tunnel-endpoint', 'vps2.example.org:51820');
+    await page.click('#tunnel-save');
+    await page.waitForFunction(() => document.querySelector('#toast')?.textContent?.includes('run the setup again'));
+    await expect(page.textContent('#toast')).resolves.toMatch(/^Saved\. The tunnel runs from what the privileged setup installed, which these settings no longer match/);
+    await screenshot(page, 'tunnel-setup-needed');
+    await page.click('#nav-status');
+    await page.waitForSelector('#tunnel-setup-state');
+    await expect(page.textContent('#tunnel-setup-state')).resolves.toMatch(/^The running tunnel uses older settings.*Run the tunnel setup again: `jett tunnel install --elevate`/);
+    await screenshot(page, 'status-tunnel-setup-outdated');
+  });
+
   it('saves VPS service settings; a password is write-only', async () => {
     const page = await open('#services');
     await page.fill('#postgres-database', 'jett_prod');

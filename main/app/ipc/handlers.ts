@@ -1,14 +1,20 @@
 // What main answers on each channel of the IPC contract. Everything here runs after register.ts has checked the
 // sender and the argument; replies carry public data only (the contract's strict schemas enforce it again).
 import type { Config } from '../../core/contracts/config.js';
+import { errorMessage } from '../../core/contracts/errors.js';
+import type { SecretName } from '../../core/contracts/secrets.js';
 import type { ExternalTarget, ModelProgress, SettingsView, StatusView } from '../../core/contracts/ipc.js';
+import type { UninstallResult } from '../../core/contracts/uninstall.js';
+import { ConfigService } from '../../core/config/service.js';
 import type { ConfigStore } from '../../core/config/store.js';
+import type { ConfigValues } from '../../core/config/values.js';
+import { JettError } from '../../core/errors.js';
 import type { SecretStore } from '../../core/secrets/store.js';
 import { TunnelConfigError } from '../../core/tunnel/errors.js';
 import type { AgentHandle } from '../agent-handle.js';
-import { applyConfigValues, type ConfigValues } from '../config-edits.js';
 import type { ModelService } from '../models.js';
 import type { OpenResult } from '../security/open-external.js';
+import type { SetupService } from '../setup/service.js';
 import { generateKeys, importConf, keysView, peerBlocks, qrRows } from '../tunnel-settings.js';
 import type { Handlers } from './register.js';
 
@@ -30,6 +36,10 @@ export interface HandlerDeps {
   sendModelProgress(progress: ModelProgress): void;
   /** Windows: runs the tunnel setup elevated through UAC (main/app/tunnel-setup.ts); throws when it did not happen. */
   setupTunnel(): Promise<void>;
+  /** Stops this app's agent and removes Jett from the computer (main/app/uninstall.ts). */
+  uninstall(deleteData: boolean): Promise<UninstallResult>;
+  /** The first-run checklist and its actions (main/app/setup/service.ts). */
+  setup: SetupService;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -40,33 +50,48 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     keys: await keysView(deps.secrets),
   });
   const tunnelDeps = { secrets: deps.secrets, config: deps.config };
+  /**
+   * The agent (in this process, or attached) takes the saved settings and rebuilds what changed; the reply says
+   * when the installed tunnel setup must run again, so the window asks for it once, now.
+   */
+  const saved = async (secrets: SecretName[] = []): Promise<SettingsView> => {
+    let needsTunnelSetup: boolean;
+    try {
+      ({ needsTunnelSetup } = await deps.agent.reloadConfig(secrets));
+    } catch (err) {
+      throw new JettError(`saved, but the running agent did not take the change: ${errorMessage(err)}`, 'restart Jett (or `jett agent`) to apply it');
+    }
+    deps.onConfigChanged(deps.config.load());
+    return { ...(await settingsView()), ...(needsTunnelSetup ? { needsTunnelSetup: true as const } : {}) };
+  };
+  const TUNNEL_KEYS: SecretName[] = ['tunnel.privateKey', 'tunnel.presharedKey'];
   return {
     'status:get': () => deps.statusView(),
     'settings:get': settingsView,
     'settings:save': async ({ section, values }) => {
       const dotted: ConfigValues = {};
       for (const [key, value] of Object.entries(values)) dotted[`${section}.${key}`] = value;
-      deps.onConfigChanged(applyConfigValues(deps.config, dotted));
-      return settingsView();
+      // All or nothing; the agent, in this process or attached, then reads the file and rebuilds what changed.
+      new ConfigService(deps.config).setValues(dotted);
+      return saved();
     },
     'secret:set': async ({ name, value }) => {
       await deps.secrets.set(name, value);
-      return settingsView();
+      return saved([name]);
     },
     'secret:clear': async ({ name }) => {
       await deps.secrets.delete(name);
-      return settingsView();
+      return saved([name]);
     },
     'tunnel:generateKeys': async ({ replace }) => {
       await generateKeys(tunnelDeps, replace);
-      return settingsView();
+      return saved(TUNNEL_KEYS);
     },
     'tunnel:importConf': async () => {
       const file = await deps.chooseConfFile();
       if (file === null) return { canceled: true as const };
       const imported = await importConf(tunnelDeps, file, await deps.readConfFile(file));
-      deps.onConfigChanged(deps.config.load());
-      return { canceled: false as const, imported, settings: await settingsView() };
+      return { canceled: false as const, imported, settings: await saved(TUNNEL_KEYS) };
     },
     'tunnel:peerBlock': async () => {
       const blocks = await peerBlocks(tunnelDeps);
@@ -93,6 +118,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'tunnel:setup': async () => {
       await deps.setupTunnel();
+      // The status compares the installed setup with the settings again.
+      await deps.agent.reloadConfig(TUNNEL_KEYS);
       return { signInAgain: true as const };
     },
     'voice:toggle': async () => {
@@ -105,5 +132,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { started: true as const };
     },
     'links:open': ({ target }) => deps.openLink(target),
+    'app:uninstall': ({ deleteData }) => deps.uninstall(deleteData),
+    'setup:get': () => deps.setup.view(),
+    'setup:vpsBundle': () => deps.setup.vpsBundle(),
+    'setup:vpsPeer': ({ text }) => deps.setup.vpsPeer(text),
+    'setup:privileged': () => deps.setup.privileged(),
+    'setup:auditLive': () => deps.setup.auditLive(),
   };
 }

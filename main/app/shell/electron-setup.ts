@@ -8,6 +8,7 @@ import { applicationMenuTemplate } from '../security/app-menu.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from '../security/protocol.js';
 import { applySessionPolicies } from '../security/session-policies.js';
 import { guardWebContents } from '../security/web-policies.js';
+import { APP_USER_MODEL_ID } from '../../core/uninstall/windows-login-item.js';
 
 export interface ShellDirs {
   preload: string;
@@ -26,8 +27,9 @@ export function secureBeforeReady(app: Pick<App, 'enableSandbox'>, platform: Nod
   Menu.setApplicationMenu(menu ? Menu.buildFromTemplate(menu) : null);
 }
 
-/** electron-builder.yml's appId: the installer gives the Start-menu shortcut this AppUserModelID. */
-export const APP_USER_MODEL_ID = 'app.jett.desktop';
+// electron-builder.yml's appId: the installer gives the Start-menu shortcut this AppUserModelID (and Electron names the
+// login item after it, which `jett uninstall` removes).
+export { APP_USER_MODEL_ID };
 
 /**
  * Windows shows a toast only for an AppUserModelID that a Start-menu shortcut carries, and credits it to that

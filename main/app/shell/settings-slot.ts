@@ -51,4 +51,12 @@ export class SettingsSlot {
     const res = w && !w.isDestroyed() ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
     return res.canceled ? null : (res.filePaths[0] ?? null);
   }
+
+  /** The folder for the VPS bundle (it holds passwords: the user picks where, a new folder is offered). */
+  async chooseBundleDir(): Promise<string | null> {
+    const options = { title: 'Save the VPS bundle in a new, empty folder', properties: ['openDirectory' as const, 'createDirectory' as const, 'promptToCreate' as const] };
+    const w = this.window;
+    const res = w && !w.isDestroyed() ? await dialog.showOpenDialog(w, options) : await dialog.showOpenDialog(options);
+    return res.canceled ? null : (res.filePaths[0] ?? null);
+  }
 }

@@ -1,6 +1,7 @@
 // What the user sees of the agent's status: the last snapshot and recent voice turns, shown on the tray and in the
 // window, with a notification when health changes (not on every poll).
 import type { EventChannel, StatusView } from '../../core/contracts/ipc.js';
+import type { SetupView } from '../../core/contracts/setup.js';
 import type { StatusSnapshot } from '../../core/contracts/status.js';
 import type { AgentHandle } from '../agent-handle.js';
 import type { Hotkey } from '../hotkey.js';
@@ -24,6 +25,7 @@ export class StatusPresenter {
   private readonly turns: StatusView['turns'] = [];
   private readonly notifier = new HealthNotifier();
   private tray: TrayView | null = null;
+  private setup: SetupView | null = null;
 
   private constructor(
     private readonly deps: PresenterDeps,
@@ -40,7 +42,13 @@ export class StatusPresenter {
   }
 
   trayModel(): TrayModel {
-    return trayModel({ status: this.last, hotkey: this.deps.hotkey.view, openAtLogin: this.deps.loginItem.get() });
+    return trayModel({ status: this.last, hotkey: this.deps.hotkey.view, openAtLogin: this.deps.loginItem.get(), setup: this.setup });
+  }
+
+  /** The checklist as main last computed it (at start and after each setup action): the tray's compact copy. */
+  setSetup(view: SetupView): void {
+    this.setup = view;
+    this.redrawTray();
   }
 
   /** Shows the current state on the tray from now on, and notifies what the first snapshot already says. */

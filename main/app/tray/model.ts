@@ -2,6 +2,7 @@
 // snapshot, so a test reads it without Electron. tray.ts turns it into a Tray and a Menu. A service never set up
 // reads "not configured" with its next step, never as an alarm.
 import type { HotkeyView } from '../../core/contracts/ipc.js';
+import type { SetupView } from '../../core/contracts/setup.js';
 import type { ServiceSetup, StatusSnapshot } from '../../core/contracts/status.js';
 
 export type TunnelLook = 'up' | 'degraded' | 'down';
@@ -40,6 +41,8 @@ export interface TrayInput {
   status: StatusSnapshot;
   hotkey: HotkeyView;
   openAtLogin: boolean;
+  /** The first-run checklist, when known: while steps remain the menu says how far it is and offers the next one. */
+  setup?: SetupView | null;
 }
 
 export function tunnelLook(state: StatusSnapshot['tunnel']['state']): TunnelLook {
@@ -114,7 +117,19 @@ function tunnelAction(state: StatusSnapshot['tunnel']['state']): TrayItem {
   return { action: 'disconnect', label: 'Disconnect tunnel', enabled: true, separatorBefore: true };
 }
 
-export function trayModel({ status, hotkey, openAtLogin }: TrayInput): TrayModel {
+/** "Setup: 3 of 9 done" and the next step (its window action), or nothing once every step is done. */
+export function setupItems(setup: SetupView | null | undefined): TrayItem[] {
+  if (!setup || setup.next === null) return [];
+  const next = setup.steps.find((s) => s.id === setup.next)!;
+  const how = next.action.kind === 'button' || next.action.kind === 'screen' ? `: ${next.action.label.replace(/…$/, '')}` : '';
+  return [
+    { action: null, label: `Setup: ${setup.done} of ${setup.total} done`, enabled: false, separatorBefore: true },
+    // The window opens on the checklist while steps remain, where the step's own button does it.
+    { action: 'open-settings', label: `Next: ${next.title}${how}…`, enabled: true },
+  ];
+}
+
+export function trayModel({ status, hotkey, openAtLogin, setup }: TrayInput): TrayModel {
   const look = tunnelLook(status.tunnel.state);
   const up = status.tunnel.state === 'up' || status.tunnel.state === 'degraded';
   const listening = status.voice.state === 'listening';
@@ -124,7 +139,8 @@ export function trayModel({ status, hotkey, openAtLogin }: TrayInput): TrayModel
   const items: TrayItem[] = [
     { action: null, label: tunnelLine(status.tunnel, status.setup?.tunnel), enabled: false },
     { action: null, label: backlogLine(status.outbox).replace(/^o/, 'O'), enabled: false },
-    ...unsetLines(status.setup),
+    // While the checklist has steps left it names the next one; after that, any service still not set up.
+    ...(setup && setup.next !== null ? setupItems(setup) : unsetLines(status.setup)),
     tunnelAction(status.tunnel.state),
     {
       action: 'voice-toggle',
@@ -133,6 +149,8 @@ export function trayModel({ status, hotkey, openAtLogin }: TrayInput): TrayModel
       ...(hotkey.registered ? { accelerator: hotkey.accelerator } : {}),
     },
   ];
+  // Not root: the installed tunnel setup no longer matches the settings; the window says what to run.
+  if (status.tunnelSetup && status.tunnelSetup.state !== 'current') items.push({ action: 'open-settings', label: 'The tunnel uses older settings: run the setup again…', enabled: true });
   if (!hotkey.registered && hotkey.error) items.push({ action: 'open-settings', label: `Hotkey unavailable: ${hotkey.error}`, enabled: true });
   items.push(
     { action: 'open-settings', label: 'Settings and status…', enabled: true, separatorBefore: true },

@@ -33,6 +33,8 @@ export function registerAgent(program: Command, ctx: CliContext): void {
         : [
             agent.bus.on('tunnel.state', (e) => ctx.out(`${tty ? '\r\x1b[2K' : ''}tunnel ${e.from} -> ${e.to}: ${e.reason}`)),
             agent.bus.on('notification', (n) => ctx.out(`${tty ? '\r\x1b[2K' : ''}notification: ${n.title}${n.body ? ` - ${n.body}` : ''}`)),
+            agent.bus.on('config.changed', (e) => ctx.out(`${tty ? '\r\x1b[2K' : ''}settings changed: ${e.sections.join(', ')} rebuilt`)),
+            agent.bus.on('config.invalid', (e) => ctx.out(`${tty ? '\r\x1b[2K' : ''}config.json edit ignored: ${e.message}\n  fix: ${e.fix}`)),
           ];
       let last = '';
       const print = () => {

@@ -1,14 +1,9 @@
 // `jett audit compose FILE` and `jett audit live`: the VPS stack's hardening, on paper and on the running system.
-import path from 'node:path';
 import type { Command } from 'commander';
 import type { ComposeAuditReport, LiveAuditReport } from '../../core/contracts/vps.js';
 import { UsageError } from '../../core/errors.js';
-import { createTunnelControl } from '../../core/tunnel/control.js';
-import { execaRunner } from '../../core/tunnel/runner.js';
-import { parseEndpoint } from '../../core/tunnel/wg-config.js';
 import { auditComposeFile } from '../../core/vps/audit-compose.js';
-import { SERVICE_PORTS } from '../../core/vps/compose-model.js';
-import { auditLive, tcpConnect } from '../../core/vps/live-audit.js';
+import { runLiveAudit } from '../../core/vps/live-audit-run.js';
 import type { CliContext } from '../context.js';
 
 function printCompose(ctx: CliContext, r: ComposeAuditReport): void {
@@ -62,19 +57,13 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     .option('--json', 'print {"tunnelAddress","publicAddress","interface","checks":[{"kind","name","status","detail","fix"}],"passed"}')
     .action(async (opts: { json?: boolean; publicAddress?: string; tunnelAddress?: string; interface?: string; timeoutMs: string }) => {
       const rt = ctx.runtime();
-      const tunnel = rt.config.load().tunnel;
-      const timeoutMs = positiveInt(opts.timeoutMs, '--timeout-ms');
-      const iface = opts.interface ?? tunnel.interface;
-      const control = createTunnelControl({ iface, runner: execaRunner, privateDir: path.join(rt.paths.home, 'run') });
-      const report = await auditLive({
-        tunnelAddress: opts.tunnelAddress ?? tunnel.peerAddress,
-        publicAddress: opts.publicAddress ?? parseEndpoint(tunnel.endpoint)?.host ?? null,
-        iface,
-        services: Object.entries(SERVICE_PORTS).map(([name, port]) => ({ name, port })),
-        connect: (host, port) => tcpConnect(host, port, timeoutMs),
-        show: () => control.show(),
-        nowS: () => Date.now() / 1000,
-        maxHandshakeAgeS: 180,
+      const report = await runLiveAudit({
+        tunnel: rt.config.load().tunnel,
+        home: rt.paths.home,
+        timeoutMs: positiveInt(opts.timeoutMs, '--timeout-ms'),
+        ...(opts.publicAddress === undefined ? {} : { publicAddress: opts.publicAddress }),
+        ...(opts.tunnelAddress === undefined ? {} : { tunnelAddress: opts.tunnelAddress }),
+        ...(opts.interface === undefined ? {} : { iface: opts.interface }),
       });
       if (!report.passed) ctx.exitCode = 1;
       if (opts.json) return ctx.out(JSON.stringify(report));

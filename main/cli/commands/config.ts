@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CONFIG_DOCS, CONFIG_KEYS } from '../../core/contracts/config.js';
 import { getKey, isConfigKey } from '../../core/config/store.js';
 import { UsageError } from '../../core/errors.js';
+import { settingsSaved } from '../agent-link.js';
 import type { CliContext } from '../context.js';
 
 export function registerConfig(program: Command, ctx: CliContext): void {
@@ -38,8 +39,9 @@ export function registerConfig(program: Command, ctx: CliContext): void {
     .argument('<key>', 'dotted key, e.g. voice.silenceMs')
     .argument('<value>', 'new value')
     .description('change one value (validated, written atomically)')
-    .action((key: string, value: string) => {
+    .action(async (key: string, value: string) => {
       const next = ctx.runtime().config.set(key, value);
       ctx.out(`${key} = ${JSON.stringify(isConfigKey(key) ? getKey(next, key) : value)}`);
+      await settingsSaved(ctx, { tunnel: key.startsWith('tunnel.') });
     });
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { KeysShow } from '../../core/contracts/tunnel.js';
 import { desktopKeys, generateDesktopKeys, type DesktopKeys } from '../../core/tunnel/desktop-keys.js';
 import { TunnelConfigError } from '../../core/tunnel/errors.js';
+import { settingsSaved } from '../agent-link.js';
 import type { CliContext } from '../context.js';
 
 function shown(keys: DesktopKeys | null): KeysShow {
@@ -33,6 +34,7 @@ export function registerKeys(program: Command, ctx: CliContext): void {
         howToReplace: 'keep it (`jett keys show`), or replace it with `jett keys generate --force` and give the VPS the new public key',
       });
       print(ctx, shown(keys), opts.json);
+      await settingsSaved(ctx, { secrets: ['tunnel.privateKey', 'tunnel.presharedKey'], tunnel: true });
     });
 
   keys

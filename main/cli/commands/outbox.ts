@@ -1,16 +1,20 @@
 // `jett outbox status|retry-dead`: what waits to reach the VPS, and a second chance for rows the server rejected.
 import type { Command } from 'commander';
 import type { OutboxStatus } from '../../core/contracts/outbox.js';
-import { openLocalDb } from '../../core/db/local-db.js';
+import { corrupt, openLocalDb, openLocalDbToRead, type LocalDb } from '../../core/db/local-db.js';
 import { Outbox } from '../../core/outbox/store.js';
 import { InboxStore } from '../../core/sync/inbox-store.js';
 import type { CliContext } from '../context.js';
 
-function withOutbox<T>(ctx: CliContext, fn: (outbox: Outbox, inbox: InboxStore) => T): T {
-  const local = openLocalDb(ctx.runtime().paths.database);
+function withOutbox<T>(ctx: CliContext, fn: (outbox: Outbox, inbox: InboxStore) => T, open: (file: string) => LocalDb = openLocalDb): T {
+  const local = open(ctx.runtime().paths.database);
   try {
     const outbox = new Outbox(local);
     return fn(outbox, new InboxStore(local.db, outbox));
+  } catch (err) {
+    // A read-only open skips the full integrity check, so damage shows up here, in the pages the read touched.
+    if ((err as { code?: unknown }).code === 'SQLITE_CORRUPT' || (err as { code?: unknown }).code === 'SQLITE_NOTADB') throw corrupt(local.file, (err as Error).message, err);
+    throw err;
   } finally {
     local.close();
   }
@@ -34,7 +38,7 @@ export function registerOutbox(program: Command, ctx: CliContext): void {
       const status: OutboxStatus = withOutbox(ctx, (o, inbox) => {
         const d = o.detail();
         return { clientId: o.clientId, ...d, inboxPending: inbox.pending() };
-      });
+      }, openLocalDbToRead);
       if (opts.json) return ctx.out(JSON.stringify(status));
       ctx.out(`pending       ${status.pending} (oldest ${age(status.oldestPendingAgeS)})`);
       ctx.out(`dead          ${status.dead}${status.dead > 0 ? '  (see the log; `jett outbox retry-dead` re-queues them)' : ''}`);

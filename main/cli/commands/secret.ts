@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { SecretNameSchema } from '../../core/contracts/secrets.js';
 import { UsageError } from '../../core/errors.js';
+import { settingsSaved } from '../agent-link.js';
 import { readAllStdin, type CliContext } from '../context.js';
 
 export function registerSecret(program: Command, ctx: CliContext): void {
@@ -22,6 +23,7 @@ export function registerSecret(program: Command, ctx: CliContext): void {
       if (!value) throw new UsageError(`no value on standard input for ${name}`, `pipe it in: \`jett secret set ${name} < file\``);
       await ctx.runtime().secrets.set(parsed.data, value);
       ctx.out(`${name} stored (${ctx.runtime().secrets.kind} store)`);
+      await settingsSaved(ctx, { secrets: [parsed.data], tunnel: parsed.data.startsWith('tunnel.') });
     });
 
   secret

@@ -20,5 +20,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       const models = out.status && modelsMemoryLine(out.status);
       if (models) ctx.out(models);
       ctx.out(out.status ? statusLine(out.status) : 'no Jett agent is running: start one with `jett agent` (or the tray app, `npm start`)');
+      const setup = out.status?.tunnelSetup;
+      if (setup && setup.state !== 'current') ctx.out(`tunnel setup: ${setup.message}; ${setup.fix ?? ''}`);
     });
 }

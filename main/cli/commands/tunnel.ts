@@ -24,7 +24,8 @@ import { fingerprint } from '../../core/tunnel/keys.js';
 import { execaRunner } from '../../core/tunnel/runner.js';
 import { controlFor, loadDesktopConfig, monitorFor } from '../../core/tunnel/setup.js';
 import { parseEndpoint } from '../../core/tunnel/wg-config.js';
-import { viaAgent } from '../agent-link.js';
+import { settingsSaved, viaAgent } from '../agent-link.js';
+import { recordInstalledTunnel } from '../../core/tunnel/installed-setup.js';
 import { stopSignal } from '../stop-signal.js';
 import { readAllStdin, type CliContext } from '../context.js';
 
@@ -85,9 +86,10 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
       if (!parseEndpoint(opts.endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(opts.endpoint)} is not HOST:PORT`, 'e.g. --endpoint vps.example.org:51820 or --endpoint 203.0.113.7:51820');
       const rt = ctx.runtime();
       const result: TunnelPeerResult = await setVpsPeer(rt, opts.publicKey, opts.endpoint);
-      if (opts.json) return ctx.out(JSON.stringify(result));
-      ctx.out(`VPS peer ${result.peerFingerprint} at ${result.endpoint}`);
+      if (opts.json) ctx.out(JSON.stringify(result));
+      else ctx.out(`VPS peer ${result.peerFingerprint} at ${result.endpoint}`);
       for (const w of result.warnings) ctx.err(`warning: ${w}`);
+      await settingsSaved(ctx, { tunnel: true });
     });
 
   tunnel
@@ -97,9 +99,10 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .action(async (file: string, opts: { json?: boolean }) => {
       const full = path.resolve(file);
       const imported: TunnelImportResult = await importConf(ctx.runtime(), full, readConfFile(full));
-      if (opts.json) return ctx.out(JSON.stringify(imported));
-      ctx.out(`imported ${full}: desktop ${imported.address}, VPS peer ${fingerprint(imported.peerPublicKey)} at ${imported.endpoint || '(no endpoint)'}`);
+      if (opts.json) ctx.out(JSON.stringify(imported));
+      else ctx.out(`imported ${full}: desktop ${imported.address}, VPS peer ${fingerprint(imported.peerPublicKey)} at ${imported.endpoint || '(no endpoint)'}`);
       for (const w of imported.warnings) ctx.err(`warning: ${w}`);
+      await settingsSaved(ctx, { secrets: ['tunnel.privateKey', 'tunnel.presharedKey'], tunnel: true });
     });
 
   tunnel
@@ -229,7 +232,12 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
         if (ctx.stdout === process.stdout && !isPipe(fs.fstatSync(1))) {
           throw new UsageError('--handoff prints the tunnel keys, so its output must be a pipe (not a terminal or a file)', 'pipe it: `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin`');
         }
-        return void ctx.stdout.write(await renderHandoff(ctx.runtime().secrets));
+        const rt = ctx.runtime();
+        const handoff = await renderHandoff(rt.secrets);
+        // Recorded here, on the user's side: the agent compares it with later settings (root writes nothing of ours).
+        recordInstalledTunnel(rt.paths.home, (await loadDesktopConfig(settings(), rt.secrets)).text);
+        ctx.stdout.write(handoff);
+        return void (await settingsSaved(ctx, { secrets: ['tunnel.privateKey'], tunnel: false }));
       }
       if (opts.elevate) {
         if (platform !== 'win32') throw new UsageError('--elevate is for Windows', 'on Linux run `jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin`');
@@ -240,6 +248,8 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
           { iface: s.interface, user: windowsAccountName(opts.user, ctx.env), configText: loaded.text },
           { runner: execaRunner, runDir: path.join(rt.paths.home, 'run'), powershell: resolveWindowsPrivileged('powershell.exe', ctx.env, fs), program: process.execPath, programArgs: process.argv.slice(1, 2) },
         );
+        recordInstalledTunnel(rt.paths.home, loaded.text);
+        await settingsSaved(ctx, { secrets: ['tunnel.privateKey'], tunnel: false });
         return ctx.out(`the tunnel is set up; ${SIGN_IN_AGAIN}`);
       }
       // Root reads no keyring: the keys come on stdin (Linux). An administrator's own console on Windows is the same
@@ -259,8 +269,9 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
     .command('uninstall')
     .description('remove what `jett tunnel install` set up: the tunnel service or the helper and sudoers line, and the config')
     .option('--root <dir>', 'Linux: remove the files under DIR instead of / (where `install --root DIR` wrote them)')
-    .action(async (opts: { root?: string }) => {
-      const iface = settings().interface;
+    .option('--interface <name>', "the tunnel's interface (default: this user's tunnel.interface; `jett uninstall` passes it to the elevated step)")
+    .action(async (opts: { root?: string; interface?: string }) => {
+      const iface = opts.interface ?? settings().interface;
       if (process.platform === 'win32') {
         const outcome = await applyWindowsUninstall(windowsUninstallPlan(iface, ctx.env, fs), { runner: execaRunner, fs });
         for (const r of outcome.removed) ctx.out(`removed ${r}`);
@@ -271,7 +282,9 @@ export function registerTunnel(program: Command, ctx: CliContext): void {
       if (root === '/') {
         if (process.getuid?.() !== 0) throw new UsageError('`jett tunnel uninstall` removes files in /etc and needs root', 'run `sudo jett tunnel uninstall`');
         // The config goes: bring its interface down first, while wg-quick can still read it.
-        await control().down().catch((err: unknown) => ctx.err(`warning: ${errorMessage(err)}`));
+        await controlFor({ settings: { ...settings(), interface: iface }, home: ctx.runtime().paths.home, env: ctx.env })
+          .down()
+          .catch((err: unknown) => ctx.err(`warning: ${errorMessage(err)}`));
       }
       const outcome = removeLinuxInstall(iface, root);
       for (const r of outcome.removed) ctx.out(`removed ${r}`);

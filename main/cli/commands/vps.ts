@@ -1,12 +1,9 @@
 // `jett vps bundle --out DIR`: writes the hardened VPS side (compose, env files, wg0.conf, scripts) for /opt/jett.
-import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { writeVpsBundle } from '../../core/vps/bundle.js';
+import { PLACEHOLDER_N8N, PLACEHOLDER_PORTAINER, writeDesktopBundle } from '../../core/vps/desktop-bundle.js';
+import { settingsSaved } from '../agent-link.js';
 import type { CliContext } from '../context.js';
-
-const PLACEHOLDER_N8N = 'n8n.example.org';
-const PLACEHOLDER_PORTAINER = 'portainer.example.org';
 
 function wholeNumber(text: string, flag: string): number {
   if (!/^\d{1,5}$/.test(text)) throw new UsageError(`${flag} ${JSON.stringify(text)} is not a whole number`, `e.g. ${flag} 24`);
@@ -49,27 +46,27 @@ export function registerVps(program: Command, ctx: CliContext): void {
     .option('--access-aud <tag>', "the Access application's audience (AUD) tag")
     .option('--json', 'print {"dir","files","vpsAddress","desktopPublicKey","images","storedSecrets","backupRecipient","backupIdentityFile","published"}')
     .action(async (opts: BundleFlags) => {
-      const timezone = opts.timezone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
-      if (!/^[A-Za-z0-9_+\-/]{1,64}$/.test(timezone)) throw new UsageError(`--timezone ${JSON.stringify(timezone)} is not a time zone name`, 'e.g. --timezone Europe/Berlin or --timezone UTC');
       if ((opts.accessTeam === undefined) !== (opts.accessAud === undefined)) {
         throw new UsageError('--access-team and --access-aud go together', 'pass both, from the Access application that guards the published hostname');
       }
       const rt = ctx.runtime();
-      const report = await writeVpsBundle({
+      const report = await writeDesktopBundle({
         outDir: opts.out,
         force: opts.force ?? false,
         config: rt.config.load(),
         secrets: rt.secrets,
+        home: rt.paths.home,
         n8nHostname: opts.n8nHostname,
         portainerHostname: opts.portainerHostname,
         publishEditor: opts.publishEditor ?? false,
         publishPortainer: opts.publishPortainer ?? false,
         access: opts.accessTeam !== undefined && opts.accessAud !== undefined ? { teamName: opts.accessTeam, audTag: opts.accessAud } : null,
-        backupIdentityFile: path.join(rt.paths.home, 'backup-identity.txt'),
         ...(opts.backupRecipient === undefined ? {} : { backupRecipient: opts.backupRecipient }),
-        timezone,
+        ...(opts.timezone === undefined ? {} : { timezone: opts.timezone }),
         backup: { intervalHours: wholeNumber(opts.backupHours, '--backup-hours'), keepDays: wholeNumber(opts.backupDays, '--backup-days') },
       });
+      // A running agent starts its sync and heartbeat with the secrets just stored.
+      await settingsSaved(ctx, { secrets: report.storedSecrets, tunnel: false });
       if (opts.json) return ctx.out(JSON.stringify(report));
       ctx.out(`wrote ${report.files.length} files to ${report.dir} (VPS tunnel address ${report.vpsAddress})`);
       ctx.out(`the VPS will accept this desktop's public key ${report.desktopPublicKey}`);

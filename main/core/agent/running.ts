@@ -1,11 +1,14 @@
 // A started agent: made by Agent.start() with every service it started (sync stack, tunnel control and monitor,
-// heartbeat, control endpoint, voice), so nothing that needs them can run before they exist.
+// heartbeat, control endpoint, voice), so nothing that needs them can run before they exist. When settings change it
+// rebuilds exactly the services of the changed sections, each from its factory here, and leaves the others alone.
 import fs from 'node:fs';
 import os from 'node:os';
+import type { ConfigChange } from '../config/service.js';
 import type { Config } from '../contracts/config.js';
-import type { OutboxAppendParams } from '../contracts/control.js';
+import type { ConfigReloadResult, OutboxAppendParams } from '../contracts/control.js';
 import type { HeartbeatBody } from '../contracts/heartbeat.js';
-import type { ServiceSetup, StatusSnapshot, TunnelState } from '../contracts/status.js';
+import type { SecretName } from '../contracts/secrets.js';
+import type { ServiceSetup, StatusSnapshot, TunnelSetupStatus, TunnelState } from '../contracts/status.js';
 import { ControlServer } from '../control/server.js';
 import { JettError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
@@ -14,15 +17,18 @@ import { HeartbeatSender, heartbeatReadiness } from '../heartbeat/sender.js';
 import { createInboxDispatcher } from '../inbox/dispatch.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime.js';
-import { openSyncStack, type SyncStack } from '../sync/build.js';
+import { openSyncStack, syncServiceFor, type SyncStack } from '../sync/build.js';
+import type { InboxHandler } from '../sync/inbox-store.js';
 import type { SyncOnceResult } from '../sync/service.js';
 import type { TunnelControl } from '../tunnel/control.js';
 import type { TunnelMonitor } from '../tunnel/health.js';
 import type { ProcessRunner } from '../tunnel/runner.js';
+import { managesTunnelDirectly, tunnelSetupStatus, withLivePeer } from '../tunnel/installed-setup.js';
 import { controlFor, loadDesktopConfig, monitorFor, vpsGuardFor } from '../tunnel/setup.js';
+import type { VpsGuard } from '../tunnel/vps-guard.js';
 import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
 import { APP_VERSION } from '../version.js';
-import { Supervisor } from './supervisor.js';
+import { Supervisor, type Service } from './supervisor.js';
 import type { VoiceFactory } from './voice-factory.js';
 import type { AgentVoice } from './voice-service.js';
 
@@ -40,57 +46,66 @@ export interface AgentContext {
   controlToken: string;
   /** The agent's own status (the control endpoint and the heartbeat report it). */
   status: () => StatusSnapshot;
+  /** Reads the settings again (a writer of config.json or the secret store asks through `config.reload`). */
+  reloadConfig: (secrets: SecretName[]) => Promise<ConfigReloadResult>;
   /** Runs the tunnel's programs (wg, ping, ip); tests record or replay them. */
   runner?: ProcessRunner;
+}
+
+// These tunnel settings only change how the agent watches; the others change the interface itself.
+const WATCH_ONLY: (keyof Config['tunnel'])[] = ['pollSeconds', 'autoConnect'];
+
+function interfaceChanged(a: Config['tunnel'], b: Config['tunnel']): boolean {
+  return (Object.keys(a) as (keyof Config['tunnel'])[]).some((k) => !WATCH_ONLY.includes(k) && a[k] !== b[k]);
 }
 
 export class RunningAgent {
   readonly startedAt: Date;
   readonly stack: SyncStack;
   private readonly supervisor: Supervisor;
-  private readonly control: TunnelControl;
-  private readonly monitor: TunnelMonitor;
-  private readonly heartbeat: HeartbeatSender;
+  /** The settings the services run with now. */
+  private config: Config;
+  private control!: TunnelControl;
+  private monitor!: TunnelMonitor;
+  private routeGuard!: VpsGuard;
+  /** What every VPS client holds: it asks the route guard of the current tunnel settings. */
+  private readonly guard: VpsGuard;
+  private heartbeat!: HeartbeatSender;
   private readonly server: ControlServer;
+  private readonly inboxHandler: InboxHandler;
   private voice: AgentVoice | null = null;
+  private voiceTurns: (() => void) | null = null;
   /** What the voice factory reported of the speech models; a factory that reports nothing is taken as set up. */
   private voiceSetup: ServiceSetup = { configured: true, reason: 'not checked yet', next: null };
+  private setupStatus: TunnelSetupStatus | null = null;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly services: Record<'sync' | 'tunnel' | 'heartbeat', Service>;
 
   /** Opens the database and builds every service; start() starts them. Throws, having opened nothing, when a service cannot be built. */
   constructor(
     private readonly ctx: AgentContext,
-    voice: VoiceFactory | null,
+    private readonly voiceFactory: VoiceFactory | null,
   ) {
-    const { runtime, config, env, bus, logger } = ctx;
+    const { runtime, config, bus, logger } = ctx;
+    this.config = config;
     this.startedAt = ctx.clock();
     this.supervisor = new Supervisor(bus, logger);
     // One guard for every VPS client: each connection is opened only while the route goes through the tunnel.
-    const runner = ctx.runner ? { runner: ctx.runner } : {};
-    const guard = vpsGuardFor(config.tunnel, { env, ...runner });
-    this.control = controlFor({ settings: config.tunnel, home: runtime.paths.home, env, ...runner });
-    this.monitor = monitorFor({
-      settings: config.tunnel,
-      home: runtime.paths.home,
-      env,
-      ...runner,
-      control: this.control,
-      secrets: runtime.secrets,
-      bus,
-      logger: runtime.logger.child({ component: 'tunnel' }),
-      repairs: true,
-    });
-    const token = () => runtime.secrets.get('heartbeat.token');
-    this.heartbeat = new HeartbeatSender({
-      url: config.heartbeat.url,
-      intervalS: config.heartbeat.intervalS,
-      token,
-      readiness: () => heartbeatReadiness(config.heartbeat.url, token),
-      body: () => this.heartbeatBody(),
-      guard,
-      bus,
-      logger: runtime.logger.child({ component: 'heartbeat' }),
-    });
+    const current = () => this.routeGuard;
+    this.guard = {
+      get iface() {
+        return current().iface;
+      },
+      check: (host, service) => current().check(host, service),
+    };
+    this.buildTunnel();
+    this.buildHeartbeat();
+    this.services = {
+      sync: { name: 'sync', start: () => this.stack.service.start(), stop: () => this.stack.service.stop() },
+      tunnel: { name: 'tunnel', start: () => this.startTunnel(), stop: () => this.monitor.stop() },
+      // Asks once for its token; then tunnel-up and tunnel-down drive the heartbeat (onTunnelState).
+      heartbeat: { name: 'heartbeat', start: () => this.heartbeat.prepare(), stop: () => this.heartbeat.stop() },
+    };
     this.server = new ControlServer({
       path: runtime.paths.controlSocket,
       secret: ctx.controlToken,
@@ -103,32 +118,53 @@ export class RunningAgent {
         'voice.toggle': () => this.voiceToggle(),
         'outbox.status': async () => this.stack.outbox.detail(ctx.clock()),
         'outbox.append': async (params) => this.appendMany(params),
+        'config.reload': (params) => ctx.reloadConfig(params.secrets ?? []),
       },
       bus,
       logger,
       onFailure: (err) => this.supervisor.reportFailure('control', err),
     });
-    this.addServices(voice);
-    // Last: the one thing here that holds a resource (the local database).
-    this.stack = openSyncStack(runtime, config, guard, {
-      bus,
-      clock: ctx.clock,
-      handler: createInboxDispatcher({
-        notify: (title, body) => bus.emit('notification', { title, body }),
-        speak: (text) => this.requireVoice().speak(text).then(() => undefined),
-        ask: async (text) => (await this.requireVoice().ask(text)).reply,
-      }),
+    this.addServices();
+    this.inboxHandler = createInboxDispatcher({
+      notify: (title, body) => bus.emit('notification', { title, body }),
+      speak: (text) => this.requireVoice().speak(text).then(() => undefined),
+      ask: async (text) => (await this.requireVoice().ask(text)).reply,
     });
+    // Last: the one thing here that holds a resource (the local database).
+    this.stack = openSyncStack(runtime, config, this.guard, { bus, clock: ctx.clock, handler: this.inboxHandler });
   }
 
   async start(): Promise<void> {
     this.unsubscribe.push(this.ctx.bus.on('tunnel.state', ({ from, to }) => this.onTunnelState(from, to)));
+    await this.refreshSetupStatus();
     await this.supervisor.startAll();
+  }
+
+  /**
+   * Settings changed: rebuilds the services of the changed sections, one at a time, each stopped as at the agent's
+   * stop (a batch in flight finishes or is abandoned safely; the outbox stays in SQLite) and started from the new
+   * settings. The others are not touched.
+   */
+  async reconfigure(change: ConfigChange): Promise<void> {
+    const sections = new Set(change.sections);
+    const previous = this.config;
+    this.config = change.config;
+    if (sections.has('tunnel')) await this.rebuildTunnel(previous.tunnel, change.secrets.some((s) => s.startsWith('tunnel.')));
+    if (sections.has('postgres') || sections.has('sync') || sections.has('outbox')) await this.rebuildSync();
+    if (sections.has('heartbeat')) await this.rebuildHeartbeat();
+    if (this.voiceFactory && (sections.has('voice') || sections.has('models') || sections.has('ollama'))) await this.rebuildVoice(this.voiceFactory);
+  }
+
+  /** Not root: whether the installed tunnel still matches the settings (null when there is nothing to compare). */
+  tunnelSetup(): TunnelSetupStatus | null {
+    return this.setupStatus;
   }
 
   /** Stops taking work, lets the batch in flight finish (or abandons it safely), closes the database. */
   async stop(): Promise<void> {
     for (const u of this.unsubscribe.splice(0)) u();
+    this.voiceTurns?.();
+    this.voiceTurns = null;
     await this.supervisor.stopAll();
     await this.stack.close();
   }
@@ -147,7 +183,7 @@ export class RunningAgent {
   }
 
   async tunnelUp(): Promise<void> {
-    const { text, warnings } = await loadDesktopConfig(this.ctx.config.tunnel, this.ctx.runtime.secrets);
+    const { text, warnings } = await loadDesktopConfig(this.config.tunnel, this.ctx.runtime.secrets);
     for (const w of warnings) this.ctx.logger.warn('tunnel config', { warning: w });
     await this.control.up(text);
     // The config was complete: a monitor that found it incomplete when it was built looks again and starts watching.
@@ -157,6 +193,7 @@ export class RunningAgent {
   async tunnelDown(): Promise<void> {
     await this.control.down();
     this.monitor.nudge('tunnel down requested');
+    await this.refreshSetupStatus();
   }
 
   syncOnce(): Promise<SyncOnceResult> {
@@ -168,7 +205,7 @@ export class RunningAgent {
   }
 
   /** The parts of the status snapshot the started services know. */
-  status(): Pick<StatusSnapshot, 'tunnel' | 'outbox' | 'inbox' | 'heartbeat' | 'voice' | 'setup'> & { startedAt: Date } {
+  status(): Pick<StatusSnapshot, 'tunnel' | 'outbox' | 'inbox' | 'heartbeat' | 'voice' | 'setup' | 'tunnelSetup'> & { startedAt: Date } {
     const sync = this.stack.service.status();
     const hb = this.heartbeat.status();
     return {
@@ -179,10 +216,130 @@ export class RunningAgent {
       inbox: sync.inbox,
       heartbeat: { lastSentAt: hb.lastSentAt, failures: hb.failures },
       voice: { state: this.voice?.state() ?? 'off' },
+      ...(this.setupStatus ? { tunnelSetup: this.setupStatus } : {}),
     };
   }
 
-  private addServices(voice: VoiceFactory | null): void {
+  /** The tunnel's factory: its control, its health monitor and the route guard of its interface. */
+  private buildTunnel(): void {
+    const { runtime, env, bus } = this.ctx;
+    const settings = this.config.tunnel;
+    const runner = this.ctx.runner ? { runner: this.ctx.runner } : {};
+    this.routeGuard = vpsGuardFor(settings, { env, ...runner });
+    this.control = controlFor({ settings, home: runtime.paths.home, env, ...runner });
+    this.monitor = monitorFor({
+      settings,
+      home: runtime.paths.home,
+      env,
+      ...runner,
+      control: this.control,
+      secrets: runtime.secrets,
+      bus,
+      logger: runtime.logger.child({ component: 'tunnel' }),
+      repairs: true,
+    });
+  }
+
+  /** The heartbeat's factory. */
+  private buildHeartbeat(): void {
+    const { runtime, bus } = this.ctx;
+    const { url, intervalS } = this.config.heartbeat;
+    const token = () => runtime.secrets.get('heartbeat.token');
+    this.heartbeat = new HeartbeatSender({
+      url,
+      intervalS,
+      token,
+      readiness: () => heartbeatReadiness(url, token),
+      body: () => this.heartbeatBody(),
+      guard: this.guard,
+      bus,
+      logger: runtime.logger.child({ component: 'heartbeat' }),
+    });
+  }
+
+  private tunnelIsUp(): boolean {
+    return UP_STATES.includes(this.monitor.snapshot().state);
+  }
+
+  /**
+   * A new monitor from the new settings. When this agent runs the tunnel itself (root on Linux, or
+   * JETT_TUNNEL_CONTROL=direct) and the interface's settings or keys changed, it takes the old interface down and
+   * brings the new one up. Otherwise the tunnel runs from the installed setup, which only that setup changes (a
+   * helper's down and up would bring back the same old config): the status then says to run it again.
+   */
+  private async rebuildTunnel(previous: Config['tunnel'], keysChanged: boolean): Promise<void> {
+    const { env, logger, bus, clock } = this.ctx;
+    await this.supervisor.rebuild('tunnel', async () => {
+      const old = this.control;
+      const wasState = this.monitor.snapshot().state;
+      const live = await old.show().catch(() => null);
+      const reconnect = live !== null && managesTunnelDirectly(env) && (keysChanged || interfaceChanged(previous, this.config.tunnel));
+      if (reconnect) {
+        try {
+          await old.down();
+        } catch (err) {
+          logger.warn('the old tunnel did not come down', { error: err });
+        }
+        // The sync and the heartbeat cut what went through the old interface.
+        if (wasState !== 'down') bus.emit('tunnel.state', { from: wasState, to: 'down', reason: 'settings changed: reconnecting with the new ones', at: clock().toISOString() });
+      }
+      this.buildTunnel();
+      if (reconnect) {
+        try {
+          await this.tunnelUp();
+        } catch (err) {
+          logger.warn('tunnel not brought up with the new settings', { error: err });
+        }
+      }
+      return this.services.tunnel;
+    });
+    await this.refreshSetupStatus();
+  }
+
+  /** A new sync service (pool, options) over the same outbox and inbox. */
+  private async rebuildSync(): Promise<void> {
+    await this.supervisor.rebuild('sync', async () => {
+      this.stack.service = syncServiceFor(this.ctx.runtime, this.config, this.guard, this.stack, { bus: this.ctx.bus, clock: this.ctx.clock, handler: this.inboxHandler });
+      return this.services.sync;
+    });
+    if (this.tunnelIsUp()) this.stack.service.onTunnelUp();
+  }
+
+  private async rebuildHeartbeat(): Promise<void> {
+    await this.supervisor.rebuild('heartbeat', async () => {
+      this.buildHeartbeat();
+      return this.services.heartbeat;
+    });
+    // Beats at once to the new address while the tunnel is up.
+    if (this.tunnelIsUp()) this.heartbeat.onTunnelUp();
+  }
+
+  private async rebuildVoice(factory: VoiceFactory): Promise<void> {
+    await this.supervisor.rebuild('voice', async () => {
+      this.voiceTurns?.();
+      this.voiceTurns = null;
+      this.voice = null;
+      return this.voiceService(factory);
+    });
+  }
+
+  private async refreshSetupStatus(): Promise<void> {
+    const { runtime, env } = this.ctx;
+    try {
+      const status = await tunnelSetupStatus({ home: runtime.paths.home, settings: this.config.tunnel, secrets: runtime.secrets, env });
+      const live = status?.state === 'current' ? await this.control.show().catch(() => null) : null;
+      this.setupStatus = withLivePeer(status, live?.peers[0]?.publicKey ?? null, this.config.tunnel);
+    } catch (err) {
+      this.ctx.logger.warn('cannot compare the installed tunnel with the settings', { error: err });
+      this.setupStatus = null;
+    }
+  }
+
+  private voiceService(factory: VoiceFactory): Service {
+    return { name: 'voice', start: () => this.startVoice(factory), stop: async () => this.voice?.stop() };
+  }
+
+  private addServices(): void {
     const tokenFile = this.ctx.runtime.paths.controlToken;
     this.supervisor.add({
       name: 'control',
@@ -195,11 +352,10 @@ export class RunningAgent {
         fs.rmSync(tokenFile, { force: true });
       },
     });
-    this.supervisor.add({ name: 'sync', start: () => this.stack.service.start(), stop: () => this.stack.service.stop() });
-    this.supervisor.add({ name: 'tunnel', start: () => this.startTunnel(), stop: () => this.monitor.stop() });
-    // Asks once for its token; then tunnel-up and tunnel-down drive the heartbeat (onTunnelState).
-    this.supervisor.add({ name: 'heartbeat', start: () => this.heartbeat.prepare(), stop: () => this.heartbeat.stop() });
-    if (voice) this.supervisor.add({ name: 'voice', start: () => this.startVoice(voice), stop: async () => this.voice?.stop() });
+    this.supervisor.add(this.services.sync);
+    this.supervisor.add(this.services.tunnel);
+    this.supervisor.add(this.services.heartbeat);
+    if (this.voiceFactory) this.supervisor.add(this.voiceService(this.voiceFactory));
   }
 
   private requireVoice(): AgentVoice {
@@ -218,7 +374,7 @@ export class RunningAgent {
       await this.monitor.tick();
       return;
     }
-    if (this.ctx.config.tunnel.autoConnect) {
+    if (this.config.tunnel.autoConnect) {
       const existing = await this.control.show().catch(() => null);
       if (!existing) {
         try {
@@ -233,10 +389,10 @@ export class RunningAgent {
   }
 
   private async startVoice(factory: VoiceFactory): Promise<void> {
-    this.voice = await factory({ bus: this.ctx.bus, db: this.stack.local.db, report: (setup) => (this.voiceSetup = setup) });
+    this.voice = await factory({ bus: this.ctx.bus, db: this.stack.local.db, config: this.config, report: (setup) => (this.voiceSetup = setup) });
     if (!this.voice) return;
     // Each turn (transcript, reply, latencies) goes to the VPS's conversation log through the outbox.
-    this.unsubscribe.push(this.voice.onTurn((record) => this.stack.outbox.append('voice.turn', record)));
+    this.voiceTurns = this.voice.onTurn((record) => this.stack.outbox.append('voice.turn', record));
   }
 
   /**
@@ -246,6 +402,8 @@ export class RunningAgent {
    */
   private onTunnelState(from: TunnelState, to: TunnelState): void {
     if (to === 'up' && from !== 'up') {
+      // The interface came up (again): compare what it runs with the settings once more.
+      void this.refreshSetupStatus();
       this.stack.service.onTunnelUp();
       this.heartbeat.onTunnelUp();
       if (from === 'degraded') void this.heartbeat.beat();
@@ -261,7 +419,7 @@ export class RunningAgent {
       client_id: this.stack.outbox.clientId,
       device: os.hostname(),
       app_version: APP_VERSION,
-      interval_s: this.ctx.config.heartbeat.intervalS,
+      interval_s: this.config.heartbeat.intervalS,
       sent_at: this.ctx.clock().toISOString(),
       tunnel: { state: s.tunnel.state, handshake_age_s: s.tunnel.handshakeAgeS, rx_bytes: s.tunnel.rxBytes, tx_bytes: s.tunnel.txBytes },
       outbox: { pending: s.outbox.pending, oldest_pending_age_s: s.outbox.oldestPendingAgeS, dead: s.outbox.dead },

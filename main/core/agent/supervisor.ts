@@ -53,6 +53,38 @@ export class Supervisor {
     this.scheduleRestart(slot, err);
   }
 
+  /**
+   * Rebuilds one service in place (settings changed): stops it as stopAll would, lets `swap` put the new one in,
+   * and starts that one. A service not added yet is added and started; the others are not touched.
+   */
+  async rebuild(name: string, swap: () => Promise<Service | null>): Promise<void> {
+    const timers = this.opts.timers ?? realTimers;
+    const slot = this.slots.find((s) => s.service.name === name);
+    if (slot) {
+      if (slot.retry) timers.clearTimeout(slot.retry);
+      slot.retry = null;
+      if (slot.running) await this.stopSlot(slot);
+    }
+    let next: Service | null;
+    try {
+      next = await swap();
+    } catch (err) {
+      // The new one could not be built: the old one runs on (with its settings) rather than nothing.
+      if (slot && !this.stopping) await this.startSlot(slot);
+      throw err;
+    }
+    if (!next || this.stopping) return;
+    if (slot) {
+      slot.service = next;
+      slot.failures = 0;
+      await this.startSlot(slot);
+    } else {
+      const added: Slot = { service: next, running: false, failures: 0, retry: null };
+      this.slots.push(added);
+      await this.startSlot(added);
+    }
+  }
+
   /** Stops in reverse order of start, so a service never outlives what it depends on. */
   async stopAll(): Promise<void> {
     this.stopping = true;
@@ -60,15 +92,18 @@ export class Supervisor {
     for (const slot of [...this.slots].reverse()) {
       if (slot.retry) timers.clearTimeout(slot.retry);
       slot.retry = null;
-      if (!slot.running) continue;
-      try {
-        await slot.service.stop();
-      } catch (err) {
-        this.logger.warn('service did not stop cleanly', { service: slot.service.name, error: err });
-      }
-      slot.running = false;
-      this.bus.emit('service.state', { service: slot.service.name, state: 'stopped', error: null });
+      if (slot.running) await this.stopSlot(slot);
     }
+  }
+
+  private async stopSlot(slot: Slot): Promise<void> {
+    try {
+      await slot.service.stop();
+    } catch (err) {
+      this.logger.warn('service did not stop cleanly', { service: slot.service.name, error: err });
+    }
+    slot.running = false;
+    this.bus.emit('service.state', { service: slot.service.name, state: 'stopped', error: null });
   }
 
   private async startSlot(slot: Slot): Promise<void> {

@@ -17,6 +17,8 @@ import type { AgentVoice } from './voice-service.js';
 export interface VoiceContext {
   bus: EventBus;
   db: SqliteDb;
+  /** The settings to build from: the agent calls the factory again with new ones when voice, models or ollama change. */
+  config: Config;
   /** Told whether the speech models are there (for the status snapshot); factories that need none may ignore it. */
   report?: (setup: ServiceSetup) => void;
 }
@@ -27,12 +29,16 @@ export type VoiceFactory = (ctx: VoiceContext) => Promise<AgentVoice | null>;
 export const VOICE_SWITCHED_OFF: ServiceSetup = {
   configured: false,
   reason: 'voice is switched off (voice.enabled is false): no speech runtime is loaded',
-  next: 'switch it on with `jett config set voice.enabled true`, then restart the agent',
+  next: 'switch it on with `jett config set voice.enabled true`',
 };
 
-/** `tracker` records which execution provider each model engine runs on, and what each model costs in memory. */
-export function configuredVoice(config: Config, opts: { logger: Logger; modelsDir: string; env: NodeJS.ProcessEnv; tracker: ModelsStatusTracker }): VoiceFactory {
-  return async ({ bus, db, report }) => {
+/**
+ * `tracker` records which execution provider each model engine runs on, and what each model costs in memory;
+ * `modelsHome` is used where models.dir is empty.
+ */
+export function configuredVoice(opts: { logger: Logger; modelsHome: string; env: NodeJS.ProcessEnv; tracker: ModelsStatusTracker }): VoiceFactory {
+  return async ({ bus, db, config, report }) => {
+    const modelsDir = config.models.dir || opts.modelsHome;
     const which = (name: string) => resolveBinary(name, { env: opts.env });
     const logger = opts.logger.child({ component: 'voice' });
     if (!config.voice.enabled) {
@@ -41,7 +47,7 @@ export function configuredVoice(config: Config, opts: { logger: Logger; modelsDi
       return null;
     }
     try {
-      const setup = voiceReadiness(config, opts.modelsDir);
+      const setup = voiceReadiness(config, modelsDir);
       report?.(setup);
       if (!setup.configured) {
         logger.info('voice not configured', { reason: setup.reason, next: setup.next });
@@ -51,7 +57,7 @@ export function configuredVoice(config: Config, opts: { logger: Logger; modelsDi
         Promise.all([import('../voice/setup.js'), import('../voice/models/providers.js'), import('../voice/vad.js')]),
       );
       const vad = await opts.tracker.measure('vad', 'silero-vad-v5', () => SileroVad.load());
-      const engines = await configuredEngines(config, { resolveBinary: which, modelsDir: opts.modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
+      const engines = await configuredEngines(config, { resolveBinary: which, modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
       const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad });
       await pipeline.start();
       return {

@@ -51,7 +51,7 @@ export const ConfigSchema = z.strictObject({
   sync: z
     .strictObject({
       batchRows: z.number().int().min(1).max(5000).default(5000),
-      batchBytes: z.number().int().min(1024).max(8_388_608).default(1_048_576),
+      batchBytes: z.number().int().min(1024).max(8_388_608).default(2_097_152),
       pollSeconds: z.number().int().min(1).max(3600).default(30),
     })
     .prefault({}),
@@ -90,6 +90,10 @@ export const ConfigSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+/** A top-level section of the config: the unit in which a change is announced and a service rebuilt. */
+export type ConfigSection = keyof Config;
+export const CONFIG_SECTIONS = Object.keys(ConfigSchema.shape) as ConfigSection[];
+export const ConfigSectionSchema = z.enum(CONFIG_SECTIONS as [ConfigSection, ...ConfigSection[]]);
 /** What a config file may hold: any subset of the keys. */
 export type ConfigInput = z.input<typeof ConfigSchema>;
 

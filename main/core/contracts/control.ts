@@ -1,7 +1,9 @@
 // The control endpoint's contract: a mutual challenge-response, then newline-delimited JSON requests and replies, each
 // method with its params and result schema, every bus event with its payload's, and the shared error envelope.
 import { z } from 'zod';
+import { ConfigSectionSchema } from './config.js';
 import { ErrorEnvelopeSchema } from './errors.js';
+import { SECRET_NAMES, SecretNameSchema } from './secrets.js';
 import type { JettEventName, JettEvents } from './events.js';
 import { ExecutionProviderChoiceSchema, ModelDownloadProgressSchema } from './models.js';
 import { StatusSnapshotSchema, TunnelStateSchema, VoiceStateSchema } from './status.js';
@@ -46,6 +48,16 @@ export const OutboxAppendParamsSchema = z.strictObject({
 });
 export type OutboxAppendParams = z.infer<typeof OutboxAppendParamsSchema>;
 
+/** `config.reload`: what a writer of config.json or the secret store tells a running agent. */
+export const ConfigReloadParamsSchema = z.strictObject({ secrets: z.array(SecretNameSchema).max(SECRET_NAMES.length).optional() });
+export const ConfigReloadResultSchema = z.strictObject({
+  /** The sections whose services were rebuilt. */
+  sections: z.array(ConfigSectionSchema),
+  /** The tunnel runs from what the privileged setup installed, which no longer matches: run the setup again. */
+  needsTunnelSetup: z.boolean(),
+});
+export type ConfigReloadResult = z.infer<typeof ConfigReloadResultSchema>;
+
 /** `outbox.status`: the snapshot's outbox counts, how many rows went, and why the oldest has not. */
 export const OutboxDetailSchema = StatusSnapshotSchema.shape.outbox.extend({ sent: z.number().int(), lastError: z.string().nullable() });
 
@@ -65,6 +77,8 @@ export const CONTROL_EVENTS: { [K in JettEventName]: z.ZodType<JettEvents[K]> } 
   notification: z.object({ title: z.string(), body: z.string() }),
   'models.progress': ModelDownloadProgressSchema,
   'models.executionProvider': ExecutionProviderChoiceSchema,
+  'config.changed': z.object({ sections: z.array(ConfigSectionSchema), at: z.string() }),
+  'config.invalid': z.object({ message: z.string(), fix: z.string(), at: z.string() }),
 };
 /** The names a subscriber receives: all of the event map's. */
 export const CONTROL_EVENT_NAMES = Object.keys(CONTROL_EVENTS) as JettEventName[];
@@ -80,6 +94,8 @@ export const CONTROL_METHODS = {
   'voice.toggle': { params: NoParams, result: Done },
   'outbox.status': { params: NoParams, result: OutboxDetailSchema },
   'outbox.append': { params: OutboxAppendParamsSchema, result: z.object({ first: z.number().int(), last: z.number().int() }) },
+  /** Read config.json again (and the named secrets, which changed in the store): the agent rebuilds what changed. */
+  'config.reload': { params: ConfigReloadParamsSchema, result: ConfigReloadResultSchema },
   /** From now on this connection also receives `{event, payload}` lines, one per bus event. */
   'events.subscribe': { params: NoParams, result: z.object({ subscribed: z.array(z.string()) }) },
 } as const;

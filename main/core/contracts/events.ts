@@ -1,6 +1,7 @@
 // The event map: every state change the agent publishes on its bus, with the payload each one carries.
 import type { StatusSnapshot, TunnelState, VoiceState } from './status.js';
 import type { VoiceStageEvent, VoiceTurnRecord } from './voice.js';
+import type { ConfigSection } from './config.js';
 import type { ExecutionProviderChoice, ModelDownloadProgress } from './models.js';
 
 export interface JettEvents {
@@ -19,6 +20,10 @@ export interface JettEvents {
   'models.progress': ModelDownloadProgress;
   /** A model engine loaded on this execution provider, or fell back to the CPU, and why. */
   'models.executionProvider': ExecutionProviderChoice;
+  /** Settings changed (the window, the CLI or an edit of config.json) and the agent rebuilt these sections' services. */
+  'config.changed': { sections: ConfigSection[]; at: string };
+  /** An edit of config.json that does not validate: ignored, the running config stays whole; message and fix say why. */
+  'config.invalid': { message: string; fix: string; at: string };
 }
 
 export type JettEventName = keyof JettEvents;

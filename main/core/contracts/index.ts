@@ -14,3 +14,4 @@ export * from './control.js';
 export * from './errors.js';
 export * from './ipc.js';
 export * from './vps.js';
+export * from './uninstall.js';

@@ -4,7 +4,20 @@ import { z } from 'zod';
 import { ConfigSchema } from './config.js';
 import type { ErrorEnvelope } from './errors.js';
 import { SecretNameSchema } from './secrets.js';
+import {
+  SetupAuditResultSchema,
+  SetupBundleResultSchema,
+  SetupPeerArgsSchema,
+  SetupPeerResultSchema,
+  SetupPrivilegedResultSchema,
+  SetupViewSchema,
+  type SetupAuditResult,
+  type SetupBundleResult,
+  type SetupPrivilegedResult,
+  type SetupView,
+} from './setup.js';
 import { StatusSnapshotSchema } from './status.js';
+import { UninstallResultSchema, type UninstallResult } from './uninstall.js';
 
 /** A message larger than this (its JSON) is refused before it is parsed: the renderer never needs more. */
 export const IPC_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -44,6 +57,8 @@ export const SettingsViewSchema = z.strictObject({
   storedSecrets: z.array(SecretNameSchema),
   secretStore: SecretStoreViewSchema,
   keys: TunnelKeysViewSchema.nullable(),
+  /** After a save: the tunnel runs from what the privileged setup installed, which no longer matches; ask to run it again. */
+  needsTunnelSetup: z.literal(true).optional(),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
@@ -176,6 +191,15 @@ export const INVOKE_CHANNELS = {
   'models:list': { args: NoArgs, result: ModelsViewSchema },
   'models:pull': { args: z.strictObject({ kind: ModelKindSchema, name: ModelNameSchema }), result: z.strictObject({ started: z.literal(true) }) },
   'links:open': { args: z.strictObject({ target: ExternalTargetSchema }), result: z.strictObject({ opened: z.boolean(), reason: z.string().nullable() }) },
+  /** "Remove Jett from this computer": what `jett uninstall` removes; JETT_HOME deleted only when asked. */
+  'app:uninstall': { args: z.strictObject({ deleteData: z.boolean() }), result: UninstallResultSchema },
+  /** The first-run checklist (main/app/setup/service.ts); keys, connect and models reuse the channels above. */
+  'setup:get': { args: NoArgs, result: SetupViewSchema },
+  /** Main asks for the folder (the OS dialog), writes the bundle there and stores its secrets in the one store. */
+  'setup:vpsBundle': { args: NoArgs, result: SetupBundleResultSchema },
+  'setup:vpsPeer': { args: SetupPeerArgsSchema, result: SetupPeerResultSchema },
+  'setup:privileged': { args: NoArgs, result: SetupPrivilegedResultSchema },
+  'setup:auditLive': { args: NoArgs, result: SetupAuditResultSchema },
 } as const;
 
 /** Every event main pushes to the window. */
@@ -234,5 +258,15 @@ export interface JettApi {
   };
   links: {
     open(target: ExternalTarget): Reply<{ opened: boolean; reason: string | null }>;
+  };
+  app: {
+    uninstall(deleteData: boolean): Reply<UninstallResult>;
+  };
+  setup: {
+    get(): Reply<SetupView>;
+    vpsBundle(): Reply<SetupBundleResult>;
+    vpsPeer(text: string): Reply<InvokeResult<'setup:vpsPeer'>>;
+    privileged(): Reply<SetupPrivilegedResult>;
+    auditLive(): Reply<SetupAuditResult>;
   };
 }

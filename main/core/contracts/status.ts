@@ -38,6 +38,17 @@ export const SetupSnapshotSchema = z.object({
   voice: ServiceSetupSchema,
 });
 export type SetupSnapshot = z.infer<typeof SetupSnapshotSchema>;
+/**
+ * Not root: the tunnel runs from what the privileged setup installed. Whether that still matches the saved settings
+ * (`outdated`: a key, peer or endpoint changed since; `unknown`: no setup recorded by this version of Jett).
+ */
+export const TunnelSetupStatusSchema = z.object({
+  state: z.enum(['current', 'outdated', 'unknown']),
+  message: z.string(),
+  /** The command (or the window's button) that runs the setup again; null when current. */
+  fix: z.string().nullable(),
+});
+export type TunnelSetupStatus = z.infer<typeof TunnelSetupStatusSchema>;
 
 export const StatusSnapshotSchema = z.object({
   agent: z.object({
@@ -62,6 +73,8 @@ export const StatusSnapshotSchema = z.object({
   models: ModelsStatusSchema.optional(),
   /** What each service still needs before it runs; absent from agents older than this field. */
   setup: SetupSnapshotSchema.optional(),
+  /** Present when the agent uses the installed tunnel setup (not root) and the tunnel is configured. */
+  tunnelSetup: TunnelSetupStatusSchema.optional(),
 });
 export type StatusSnapshot = z.infer<typeof StatusSnapshotSchema>;
 

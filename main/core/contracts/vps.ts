@@ -1,5 +1,6 @@
 // The VPS side's --json shapes: `jett audit compose`, `jett audit live` and `jett vps bundle`, and the audit's rules.
 import { z } from 'zod';
+import { SecretNameSchema } from './secrets.js';
 
 export const AuditSeveritySchema = z.enum(['high', 'medium', 'low']);
 export type AuditSeverity = z.infer<typeof AuditSeveritySchema>;
@@ -92,7 +93,7 @@ export const VpsBundleReportSchema = z.object({
   desktopPublicKey: z.string(),
   images: z.record(z.string(), z.string()),
   /** Whether the sync's database password was stored as secret `postgres.password`. */
-  storedSecrets: z.array(z.string()),
+  storedSecrets: z.array(SecretNameSchema),
   /** The age public key the VPS encrypts its backups to. */
   backupRecipient: z.string(),
   /** Where the desktop keeps the matching private key (0600); null when the user gave --backup-recipient. */

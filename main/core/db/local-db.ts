@@ -31,7 +31,8 @@ function readHeader(fd: number): Buffer {
   return buf.subarray(0, n);
 }
 
-function corrupt(file: string, why: string, cause?: unknown): DatabaseError {
+/** The error for a file that is not a usable Jett database, with the command that moves it aside. */
+export function corrupt(file: string, why: string, cause?: unknown): DatabaseError {
   return new DatabaseError(
     `${file} is not a usable Jett database (${why}); it was left untouched`,
     `move it aside (e.g. \`mv ${file} ${file}.broken\`) to start a new outbox, or restore it from a backup`,
@@ -126,5 +127,45 @@ export function openLocalDb(file: string, opts: OpenLocalDbOptions = {}): LocalD
     db.close();
     if (err instanceof DatabaseError) throw err;
     throw new DatabaseError(`${file}: cannot prepare the local database (${(err as Error).message})`, 'check free disk space and the folder permissions of JETT_HOME', { cause: err });
+  }
+}
+
+/**
+ * Opens the database to read the outbox's status, as `jett outbox status` does: read-only, without the integrity
+ * check (quick_check reads every page: seconds with a million rows pending, where a status read touches a handful).
+ * A file that is missing, not a file, not SQLite, from a newer Jett or at an older schema goes through openLocalDb
+ * instead, which creates, refuses or migrates it; damage in the pages a read touches still fails that read.
+ */
+export function openLocalDbToRead(file: string, opts: OpenLocalDbOptions = {}): LocalDb {
+  const latest = (opts.migrations ?? loadMigrations(migrationsDir('local'))).at(-1)?.version ?? 0;
+  let existing;
+  try {
+    existing = openRegularFile(file);
+  } catch {
+    return openLocalDb(file, opts);
+  }
+  if (existing === null || existing.kind !== 'file') return openLocalDb(file, opts);
+  let header: Buffer;
+  try {
+    header = readHeader(existing.fd);
+  } finally {
+    fs.closeSync(existing.fd);
+  }
+  if (!header.equals(SQLITE_MAGIC)) return openLocalDb(file, opts);
+  let db: SqliteDb | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const row = version === latest ? (db.prepare(`SELECT value FROM meta WHERE key = 'client_id'`).get() as { value: string } | undefined) : undefined;
+    if (!row) {
+      db.close();
+      return openLocalDb(file, opts);
+    }
+    const ro = db;
+    return { db: ro, file, clientId: row.value, version, close: () => ro.close() };
+  } catch (err) {
+    db?.close();
+    throw corrupt(file, (err as Error).message, err);
   }
 }

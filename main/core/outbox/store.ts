@@ -33,6 +33,35 @@ export interface OutboxBatch {
   bytes: number;
 }
 
+/**
+ * Pending rows in seq order as one push sends them: a PostgreSQL array literal per column, built inside SQLite, so a
+ * batch costs a handful of strings in the JS heap rather than five values a row (what keeps a million-event drain in
+ * bounded memory).
+ */
+export interface PushBatch {
+  length: number;
+  lastSeq: number;
+  /** What the batch weighs in a push, by rowBytes. */
+  bytes: number;
+  /** seqs, event ids, kinds, payloads, created-at (ms): text and JSON quoted and escaped as pushLiteral does. */
+  literals: [string, string, string, string, string];
+}
+
+// PostgreSQL array literals. Text elements are always quoted (an unquoted NULL would mean null), with backslash
+// and double quote escaped; numbers and UUIDs need no quoting. OUTBOX_SQL.push builds the same text in SQL.
+const quoted = (items: string[]) => `{${items.map((s) => `"${s.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+const plain = (items: (string | number)[]) => `{${items.join(',')}}`;
+
+/** A batch read in columns, as a push sends it (the JS twin of OUTBOX_SQL.push, for tests and benchmarks). */
+export function pushLiterals(b: OutboxBatch): PushBatch {
+  return {
+    length: b.length,
+    lastSeq: b.seqs[b.length - 1] ?? 0,
+    bytes: b.bytes,
+    literals: [plain(b.seqs), plain(b.eventIds), quoted(b.kinds), quoted(b.payloads), plain(b.createdAt)],
+  };
+}
+
 export function batchRows(b: OutboxBatch): OutboxRow[] {
   return b.seqs.map((seq, i) => ({ seq, eventId: b.eventIds[i]!, kind: b.kinds[i]!, payload: b.payloads[i]!, createdAt: b.createdAt[i]! }));
 }
@@ -101,6 +130,53 @@ function serialise(kind: string, payload: unknown): string {
   return text;
 }
 
+/**
+ * Every query the outbox runs on its table, in one place so a test can check each one's plan: with a million rows
+ * pending, each must reach the rows it needs through an index (or the counts row the triggers of migration 0002
+ * keep), never by scanning the table; INDEXED BY holds SQLite to the partial indexes whatever its statistics say (with
+ * a week of sent rows below the backlog, a walk of the primary key from seq 0 would read them all). Rows are only ever marked in seq order, so every sent row lies below the first
+ * pending one: pruning walks the primary key up to there and never reads the backlog.
+ */
+export const OUTBOX_SQL = {
+  insert: `INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`,
+  batch: `SELECT seq, event_id, kind, payload, created_at FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`,
+  // The rows of one push, cut by rows and by bytes (rowBytes, summed in seq order; at least one row) as nextBatch
+  // cuts them, and returned as one array literal per column.
+  push: `WITH head AS (
+      SELECT seq, event_id, kind, payload, created_at FROM outbox INDEXED BY outbox_pending
+       WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?
+    ), sized AS (
+      SELECT *, row_number() OVER win AS i,
+             sum(length(CAST(payload AS BLOB)) + length(kind) + ${ROW_OVERHEAD_BYTES}) OVER win AS upto
+        FROM head WINDOW win AS (ORDER BY seq ROWS UNBOUNDED PRECEDING)
+    ), cut AS (SELECT * FROM sized WHERE i = 1 OR upto <= ?)
+    SELECT count(*) AS n, max(seq) AS lastSeq, max(upto) AS bytes,
+      '{' || group_concat(seq, ',' ORDER BY seq) || '}' AS seqs,
+      '{' || group_concat(event_id, ',' ORDER BY seq) || '}' AS ids,
+      '{' || group_concat('"' || replace(replace(kind, '\\', '\\\\'), '"', '\\"') || '"', ',' ORDER BY seq) || '}' AS kinds,
+      '{' || group_concat('"' || replace(replace(payload, '\\', '\\\\'), '"', '\\"') || '"', ',' ORDER BY seq) || '}' AS payloads,
+      '{' || group_concat(created_at, ',' ORDER BY seq) || '}' AS created
+    FROM cut`,
+  markDead: `UPDATE outbox SET state = 'dead', last_error = ?, attempts = attempts + 1 WHERE seq = ? AND state = 'pending'`,
+  markSent: `UPDATE outbox INDEXED BY outbox_pending SET state = 'sent', sent_at = ?, last_error = NULL WHERE state = 'pending' AND seq <= ?`,
+  failure: `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?`,
+  counts: `SELECT c.pending, c.sent, c.dead,
+      (SELECT created_at FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' ORDER BY seq LIMIT 1) AS oldest,
+      (SELECT last_error FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' ORDER BY seq LIMIT 1) AS lastError,
+      (SELECT value FROM meta WHERE key = 'last_success_at') AS lastSuccess
+    FROM outbox_counts c WHERE c.id = 1`,
+  dead: `SELECT seq, event_id AS eventId, kind, payload, created_at AS createdAt FROM outbox INDEXED BY outbox_dead WHERE state = 'dead' ORDER BY seq`,
+  deleteSeq: `DELETE FROM outbox WHERE seq = ?`,
+  maxSeq: `SELECT max(seq) FROM outbox`,
+  prune: `DELETE FROM outbox
+    WHERE seq < coalesce((SELECT seq FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' ORDER BY seq LIMIT 1), 9223372036854775807)
+      AND state = 'sent' AND sent_at < ?`,
+  resend: `UPDATE outbox SET state = 'pending', sent_at = NULL WHERE state IN ('sent', 'dead') AND seq > ?`,
+} as const;
+
+/** Rows renumbered per read: the backlog moves a chunk at a time, never all of it in memory. */
+const RENUMBER_CHUNK_ROWS = 1000;
+
 export class Outbox {
   readonly clientId: string;
   private readonly db: SqliteDb;
@@ -114,25 +190,20 @@ export class Outbox {
     this.clock = opts.clock ?? (() => new Date());
     const db = this.db;
     this.stmts = {
-      insert: db.prepare(`INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`),
-      batch: db.prepare(`SELECT seq, event_id, kind, payload, created_at FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`).raw(true),
-      markDead: db.prepare(`UPDATE outbox SET state = 'dead', last_error = ?, attempts = attempts + 1 WHERE seq = ? AND state = 'pending'`),
-      markSent: db.prepare(`UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE state = 'pending' AND seq <= ?`),
+      insert: db.prepare(OUTBOX_SQL.insert),
+      batch: db.prepare(OUTBOX_SQL.batch).raw(true),
+      push: db.prepare(OUTBOX_SQL.push),
+      markDead: db.prepare(OUTBOX_SQL.markDead),
+      markSent: db.prepare(OUTBOX_SQL.markSent),
       setMeta: db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
-      failure: db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?`),
-      counts: db.prepare(`SELECT
-          (SELECT count(*) FROM outbox WHERE state = 'pending') AS pending,
-          (SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1) AS oldest,
-          (SELECT last_error FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1) AS lastError,
-          (SELECT count(*) FROM outbox WHERE state = 'dead') AS dead,
-          (SELECT value FROM meta WHERE key = 'last_success_at') AS lastSuccess`),
-      // Sent rows have no index (see the migration): counting them scans, so only `jett outbox status` asks.
-      sent: db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'sent'`),
-      dead: db.prepare(`SELECT seq, event_id AS eventId, kind, payload, created_at AS createdAt FROM outbox WHERE state = 'dead' ORDER BY seq`),
-      deleteSeq: db.prepare(`DELETE FROM outbox WHERE seq = ?`),
-      requeue: db.prepare(`INSERT INTO outbox (event_id, kind, payload, created_at) VALUES (?, ?, ?, ?)`),
-      prune: db.prepare(`DELETE FROM outbox WHERE state = 'sent' AND sent_at < ?`),
-      resend: db.prepare(`UPDATE outbox SET state = 'pending', sent_at = NULL WHERE state IN ('sent', 'dead') AND seq > ?`),
+      failure: db.prepare(OUTBOX_SQL.failure),
+      counts: db.prepare(OUTBOX_SQL.counts),
+      dead: db.prepare(OUTBOX_SQL.dead),
+      deleteSeq: db.prepare(OUTBOX_SQL.deleteSeq),
+      requeue: db.prepare(OUTBOX_SQL.insert),
+      maxSeq: db.prepare(OUTBOX_SQL.maxSeq).pluck(),
+      prune: db.prepare(OUTBOX_SQL.prune),
+      resend: db.prepare(OUTBOX_SQL.resend),
       bumpSequence: db.prepare(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'outbox'`),
     };
   }
@@ -182,6 +253,15 @@ export class Outbox {
     return b;
   }
 
+  /** nextBatch as a push sends it: the same rows, as array literals built by SQLite (see PushBatch). */
+  nextPush(limits: BatchLimits, afterSeq = 0): PushBatch {
+    const r = this.stmts.push.get(afterSeq, limits.maxRows, limits.maxBytes) as {
+      n: number; lastSeq: number | null; bytes: number | null; seqs: string | null; ids: string | null; kinds: string | null; payloads: string | null; created: string | null;
+    };
+    if (r.n === 0) return { length: 0, lastSeq: afterSeq, bytes: 0, literals: ['{}', '{}', '{}', '{}', '{}'] };
+    return { length: r.n, lastSeq: r.lastSeq!, bytes: r.bytes!, literals: [r.seqs!, r.ids!, r.kinds!, r.payloads!, r.created!] };
+  }
+
   /**
    * Records a push's outcome in one local transaction: rejected rows become dead, every other pending row up to
    * lastSeq becomes sent. `during` runs between the two (a test failpoint that kills the process mid-transaction).
@@ -202,20 +282,23 @@ export class Outbox {
     this.stmts.failure.run(nextAttemptAt.getTime(), error, seq);
   }
 
+  /** The counts row the triggers keep and the head of the pending index: O(1) however long the backlog. */
   counts(now: Date = this.clock()): OutboxCounts {
-    const r = this.stmts.counts.get() as { pending: number; oldest: number | null; dead: number; lastSuccess: string | null };
+    const { sent: _sent, lastError: _lastError, ...counts } = this.detail(now);
+    return counts;
+  }
+
+  /** counts() plus the sent rows kept and the last error, for `jett outbox status`. */
+  detail(now: Date = this.clock()): OutboxDetail {
+    const r = this.stmts.counts.get() as { pending: number; sent: number; dead: number; oldest: number | null; lastError: string | null; lastSuccess: string | null };
     return {
       pending: r.pending,
       oldestPendingAgeS: r.oldest === null ? null : Math.max(0, (now.getTime() - r.oldest) / 1000),
       dead: r.dead,
       lastSuccessAt: r.lastSuccess,
+      sent: r.sent,
+      lastError: r.lastError,
     };
-  }
-
-  /** counts() plus the sent rows kept and the last error, for `jett outbox status`. */
-  detail(now: Date = this.clock()): OutboxDetail {
-    const lastError = (this.stmts.counts.get() as { lastError: string | null }).lastError;
-    return { ...this.counts(now), sent: (this.stmts.sent.get() as { n: number }).n, lastError };
   }
 
   /**
@@ -241,16 +324,23 @@ export class Outbox {
    * and it applies an event id at most once, so nothing is lost and nothing doubled. Returns how many rows moved.
    */
   renumberPending(aboveSeq: number): number {
-    const moved = this.db.transaction(() => {
+    return this.db.transaction(() => {
       this.stmts.bumpSequence.run(aboveSeq);
-      const rows = batchRows(this.nextBatch({ maxRows: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER }));
-      for (const r of rows) {
-        this.stmts.deleteSeq.run(r.seq);
-        this.stmts.requeue.run(r.eventId, r.kind, r.payload, r.createdAt);
+      // Rows re-inserted here land above `last`; reading stops there, a chunk at a time.
+      const last = (this.stmts.maxSeq.get() as number | null) ?? 0;
+      let moved = 0;
+      let after = 0;
+      for (;;) {
+        const rows = batchRows(this.nextBatch({ maxRows: RENUMBER_CHUNK_ROWS, maxBytes: Number.MAX_SAFE_INTEGER }, after)).filter((r) => r.seq <= last);
+        if (rows.length === 0) return moved;
+        for (const r of rows) {
+          this.stmts.deleteSeq.run(r.seq);
+          this.stmts.requeue.run(r.eventId, r.kind, r.payload, r.createdAt);
+        }
+        moved += rows.length;
+        after = rows[rows.length - 1]!.seq;
       }
-      return rows.length;
     })();
-    return moved;
   }
 
   /**

@@ -14,6 +14,7 @@ export interface SyncStack {
   local: LocalDb;
   outbox: Outbox;
   inbox: InboxStore;
+  /** Replaced when the postgres or sync settings change (the outbox and inbox stay: queued work is in SQLite). */
   service: SyncService;
   /** Stops the service and closes the database. */
   close(): Promise<void>;
@@ -28,14 +29,16 @@ export function syncOptionsFrom(config: Config): Partial<SyncOptions> {
   };
 }
 
-/** `guard` is the real one from tunnel/setup.ts (`vpsGuardFor`): the agent and the CLI connect only through the tunnel. */
-export function openSyncStack(runtime: Runtime, config: Config, guard: VpsGuard, extra: { bus?: EventBus; handler?: InboxHandler; clock?: () => Date } = {}): SyncStack {
-  const local = openLocalDb(runtime.paths.database);
-  const outbox = new Outbox(local, { clock: extra.clock });
-  const inbox = new InboxStore(local.db, outbox);
-  const service = new SyncService({
-    outbox,
-    inbox,
+export interface SyncExtra {
+  bus?: EventBus;
+  handler?: InboxHandler;
+  clock?: () => Date;
+}
+
+/** The sync service over an open outbox and inbox, from the postgres, sync and outbox settings. */
+export function syncServiceFor(runtime: Runtime, config: Config, guard: VpsGuard, queues: { outbox: Outbox; inbox: InboxStore }, extra: SyncExtra = {}): SyncService {
+  return new SyncService({
+    ...queues,
     pool: configPoolFactory(config.postgres, runtime.secrets, guard),
     bus: extra.bus ?? new EventBus(),
     logger: runtime.logger,
@@ -44,14 +47,22 @@ export function openSyncStack(runtime: Runtime, config: Config, guard: VpsGuard,
     options: syncOptionsFrom(config),
     readiness: () => syncReadiness(config.postgres, runtime.secrets),
   });
-  return {
+}
+
+/** `guard` is the real one from tunnel/setup.ts (`vpsGuardFor`): the agent and the CLI connect only through the tunnel. */
+export function openSyncStack(runtime: Runtime, config: Config, guard: VpsGuard, extra: SyncExtra = {}): SyncStack {
+  const local = openLocalDb(runtime.paths.database);
+  const outbox = new Outbox(local, { clock: extra.clock });
+  const inbox = new InboxStore(local.db, outbox);
+  const stack: SyncStack = {
     local,
     outbox,
     inbox,
-    service,
+    service: syncServiceFor(runtime, config, guard, { outbox, inbox }, extra),
     async close() {
-      await service.stop();
+      await stack.service.stop();
       local.close();
     },
   };
+  return stack;
 }

@@ -1,5 +1,5 @@
-// Publishes the outbox and inbox counts on the bus: the outbox's throttled while rows are appended or marked,
-// since counting 100,000 pending rows after every batch would cost more than the batch.
+// Publishes the outbox and inbox counts on the bus: the outbox's throttled while rows are appended or marked, so a
+// drain of a million rows sends a few events a second, not one per batch (each count itself is one indexed read).
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import type { Outbox } from '../outbox/store.js';

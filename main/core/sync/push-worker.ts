@@ -54,7 +54,7 @@ export class PushWorker {
     const { outbox, hooks, opts, log, counts } = this.deps;
     const limits = { maxRows: opts.batchRows, maxBytes: opts.batchBytes };
     const result: PushResult = { sent: 0, rejected: 0, failure: null, retryInMs: 0, retryNow: false };
-    let batch = outbox.nextBatch(limits);
+    let batch = outbox.nextPush(limits);
     if (batch.length === 0) return result;
     let unmarked: PushOutcome | null = null;
     const mark = (outcome: PushOutcome) => {
@@ -79,7 +79,7 @@ export class PushWorker {
           const inflight = pushBatch(client, push);
           // While the server works: mark the previous batch, read and serialise the next one.
           markPending();
-          const nextBatch = go() ? outbox.nextBatch(limits, batch.seqs[batch.length - 1]) : null;
+          const nextBatch = go() ? outbox.nextPush(limits, batch.lastSeq) : null;
           const next = nextBatch && nextBatch.length > 0 ? preparePush(outbox.clientId, nextBatch) : null;
           const outcome = await inflight;
           hooks?.at('push.after-commit');

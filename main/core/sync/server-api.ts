@@ -1,6 +1,6 @@
 // The three calls the desktop makes to the VPS database: push a batch, claim inbox requests, acknowledge them.
 import type pg from 'pg';
-import type { OutboxBatch, PushOutcome, Rejection } from '../outbox/store.js';
+import type { PushBatch, PushOutcome, Rejection } from '../outbox/store.js';
 import type { PulledRequest } from './inbox-store.js';
 
 /** Runs fn on one pooled connection; a connection that failed is destroyed rather than reused. */
@@ -23,19 +23,14 @@ export async function withClient<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Pro
   }
 }
 
-/** A batch with its query parameters already serialised, so that can happen while the previous push is in flight. */
+/** A batch with its query parameters ready, so the next one is read while the previous push is in flight. */
 export interface PreparedPush {
-  batch: OutboxBatch;
-  values: [string, string, string, string, string, string];
+  batch: PushBatch;
+  values: [string, ...PushBatch['literals']];
 }
 
-// PostgreSQL array literals. Text elements are always quoted (an unquoted NULL would mean null), with backslash
-// and double quote escaped; numbers and UUIDs need no quoting.
-const quoted = (items: string[]) => `{${items.map((s) => `"${s.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
-const plain = (items: (string | number)[]) => `{${items.join(',')}}`;
-
-export function preparePush(clientId: string, b: OutboxBatch): PreparedPush {
-  return { batch: b, values: [clientId, plain(b.seqs), plain(b.eventIds), quoted(b.kinds), quoted(b.payloads), plain(b.createdAt)] };
+export function preparePush(clientId: string, b: PushBatch): PreparedPush {
+  return { batch: b, values: [clientId, ...b.literals] };
 }
 
 /** One push, one round trip: jett_push applies the batch in one transaction and answers the new last_seq. */

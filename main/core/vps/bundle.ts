@@ -7,6 +7,7 @@ import type { VpsBundleReport } from '../contracts/vps.js';
 import { JettError } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { resourcePath } from '../resources.js';
+import type { SecretName } from '../contracts/secrets.js';
 import type { SecretStore } from '../secrets/store.js';
 import { desktopHostOf, renderVpsWg0Conf, vpsAddressOf } from '../tunnel/config.js';
 import { publicKeyOf } from '../tunnel/keys.js';
@@ -222,7 +223,7 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   copyDir(migrationsRes, 'migrations');
   copyDir(path.join(vpsRes, 'n8n'), 'n8n');
 
-  const storedSecrets: string[] = [];
+  const storedSecrets: SecretName[] = [];
   if (storedJett !== secrets.jettDbPassword) {
     await opts.secrets.set('postgres.password', secrets.jettDbPassword);
     storedSecrets.push('postgres.password');

@@ -100,3 +100,26 @@ export const AuditBenchResultSchema = z.object({
   audit_to_parse_ratio: z.number(),
 });
 export type AuditBenchResult = z.infer<typeof AuditBenchResultSchema>;
+
+/** `bench:agent`'s backlog part (issue 15): a million pending events, their drain and the status read meanwhile. */
+export const AgentBacklogResultSchema = z.object({
+  backlog: z.number().int(),
+  backlog_drain_s: z.number(),
+  backlog_rss_growth_mb: z.number(),
+  outbox_status_ms: z.number(),
+});
+
+/** `bench:agent`'s CLI part (issue 15): medians of `jett --help`, `config get` and `status`, each over a bare Node start. */
+export const AgentCliResultSchema = z.object({
+  node_start_ms: z.number(),
+  help_ms: z.number(),
+  help_ratio: z.number(),
+  config_get_ms: z.number(),
+  config_get_ratio: z.number(),
+  status_ms: z.number(),
+  status_ratio: z.number(),
+});
+
+/** `bench:agent`'s last line: the keys of each part that ran (a part merges its schema in here, all optional). */
+export const AgentBenchResultSchema = z.object({ ...AgentCliResultSchema.shape, ...AgentBacklogResultSchema.shape }).partial().strict();
+export type AgentBenchResult = z.infer<typeof AgentBenchResultSchema>;

@@ -16,6 +16,8 @@ const TUNNEL_WORDS: Record<StatusView['snapshot']['tunnel']['state'], string> = 
   down: 'Down',
 };
 
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function row(label: string, value: string, id?: string): HTMLElement {
   return h('div', { class: 'kv' }, h('span', { class: 'k' }, label), h('span', { class: 'v', id }, value));
 }
@@ -89,6 +91,10 @@ export function statusScreen(store: Store): HTMLElement {
         row('Last handshake', ago(t.handshakeAgeS), 'handshake-age'),
         row('Probe round trip', ms(t.probeRttMs)),
         row('Received / sent', `${bytes(t.rxBytes)} / ${bytes(t.txBytes)}`),
+        // Not root: the tunnel runs from what the privileged setup installed; say when the settings moved on since.
+        s.tunnelSetup && s.tunnelSetup.state !== 'current'
+          ? h('div', { class: 'warning', id: 'tunnel-setup-state' }, `${capital(s.tunnelSetup.message)}. ${capital(s.tunnelSetup.fix ?? '')}`)
+          : null,
         h(
           'div',
           { class: 'actions' },

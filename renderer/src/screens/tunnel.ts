@@ -1,6 +1,6 @@
 // Tunnel: the desktop's keys (public key and fingerprint only; the private key stays in main), importing a
 // wg-quick file, the tunnel settings, the VPS-side [Peer] block with its QR code, and the one-time privileged setup.
-import type { PeerBlockView } from '../../../main/core/contracts/ipc.js';
+import type { PeerBlockView, SettingsView } from '../../../main/core/contracts/ipc.js';
 import { api, unwrap } from '../bridge.js';
 import { h } from '../dom.js';
 import { sectionForm, type FieldSpec } from '../form.js';
@@ -33,8 +33,15 @@ function qrCanvas(qr: PeerBlockView['qr']): HTMLCanvasElement {
   return canvas;
 }
 
+/** Said once, when a save leaves the installed tunnel setup behind the settings (not root: Linux helper, Windows service). */
+export const SETUP_AGAIN = 'Saved. The tunnel runs from what the privileged setup installed, which these settings no longer match: run the setup again (Privileged setup, below)';
+
 export function tunnelScreen(store: Store): HTMLElement {
   const { settings } = store.state;
+  const saved = (view: SettingsView, what: string) => {
+    store.setSettings(view);
+    say(view.needsTunnelSetup ? SETUP_AGAIN : what);
+  };
   const keys = settings.keys;
   const peerArea = h('div', { id: 'peer-area' });
   let confirmReplace = false;
@@ -48,8 +55,7 @@ export function tunnelScreen(store: Store): HTMLElement {
       return;
     }
     try {
-      store.setSettings(await unwrap(api().tunnel.generateKeys(Boolean(keys))));
-      say('New keys generated; the private key is stored by main and never shown');
+      saved(await unwrap(api().tunnel.generateKeys(Boolean(keys))), 'New keys generated; the private key is stored by main and never shown');
     } catch (err) {
       fail(err);
     }
@@ -60,8 +66,7 @@ export function tunnelScreen(store: Store): HTMLElement {
     try {
       const r = await unwrap(api().tunnel.importConf());
       if (r.canceled) return;
-      store.setSettings(r.settings);
-      say(`Imported ${r.imported.file}${r.imported.warnings.length ? ` (warning: ${r.imported.warnings.join('; ')})` : ''}`);
+      saved(r.settings, `Imported ${r.imported.file}${r.imported.warnings.length ? ` (warning: ${r.imported.warnings.join('; ')})` : ''}`);
     } catch (err) {
       fail(err);
     }
@@ -110,8 +115,7 @@ export function tunnelScreen(store: Store): HTMLElement {
 
   const form = sectionForm(settings.config, 'tunnel', FIELDS, async (values) => {
     try {
-      store.setSettings(await unwrap(api().settings.save('tunnel', values)));
-      say('Tunnel settings saved');
+      saved(await unwrap(api().settings.save('tunnel', values)), 'Tunnel settings saved');
     } catch (err) {
       fail(err);
     }

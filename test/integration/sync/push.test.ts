@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { batchRows, toBatch } from '../../../main/core/outbox/store.js';
+import { batchRows, pushLiterals, toBatch } from '../../../main/core/outbox/store.js';
 import { preparePush, pushBatch } from '../../../main/core/sync/server-api.js';
 import { describeWith } from '../../helpers/requirements.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
@@ -65,10 +65,10 @@ describeWith(needsPostgres, 'sync push (real PostgreSQL 15)', () => {
     const c = new pg.Client(pgc.connection());
     await c.connect();
     try {
-      expect(await pushBatch(c, preparePush(d.outbox.clientId, toBatch(batch.slice(0, 6))))).toEqual({ lastSeq: 6, rejected: [] });
+      expect(await pushBatch(c, preparePush(d.outbox.clientId, pushLiterals(toBatch(batch.slice(0, 6)))))).toEqual({ lastSeq: 6, rejected: [] });
       // The answer to the first push was lost: the desktop sends from the same start again, with more rows.
-      expect(await pushBatch(c, preparePush(d.outbox.clientId, toBatch(batch)))).toEqual({ lastSeq: 10, rejected: [] });
-      expect(await pushBatch(c, preparePush(d.outbox.clientId, toBatch(batch)))).toEqual({ lastSeq: 10, rejected: [] });
+      expect(await pushBatch(c, preparePush(d.outbox.clientId, pushLiterals(toBatch(batch))))).toEqual({ lastSeq: 10, rejected: [] });
+      expect(await pushBatch(c, preparePush(d.outbox.clientId, pushLiterals(toBatch(batch))))).toEqual({ lastSeq: 10, rejected: [] });
     } finally {
       await c.end();
     }
@@ -82,8 +82,8 @@ describeWith(needsPostgres, 'sync push (real PostgreSQL 15)', () => {
     const c = new pg.Client(pgc.connection());
     await c.connect();
     try {
-      await expect(pushBatch(c, preparePush(d.outbox.clientId, toBatch(batch.slice(2))))).rejects.toMatchObject({ code: 'JT001' });
-      await expect(pushBatch(c, preparePush(d.outbox.clientId, toBatch([batch[0]!, batch[2]!])))).rejects.toMatchObject({ code: 'JT001' });
+      await expect(pushBatch(c, preparePush(d.outbox.clientId, pushLiterals(toBatch(batch.slice(2)))))).rejects.toMatchObject({ code: 'JT001' });
+      await expect(pushBatch(c, preparePush(d.outbox.clientId, pushLiterals(toBatch([batch[0]!, batch[2]!]))))).rejects.toMatchObject({ code: 'JT001' });
     } finally {
       await c.end();
     }

@@ -62,6 +62,7 @@ async function start(opts: StartOptions = {}) {
       'voice.toggle': async () => undefined,
       'outbox.status': async () => ({ ...SNAPSHOT.outbox, sent: 0, lastError: null }),
       'outbox.append': async (params) => (calls.push('outbox.append'), { first: 1, last: params.payloads.length }),
+      'config.reload': async () => ({ sections: [], needsTunnelSetup: false }),
     },
     bus,
     logger: createLogger({ sink: (l) => logs.push(JSON.parse(l) as Record<string, unknown>), format: 'json' }),

@@ -51,4 +51,24 @@ describe('Supervisor', () => {
     await sup.stopAll();
     expect(log).toEqual(['start a', 'start b', 'start a', 'stop b', 'stop a']);
   });
+
+  it('rebuilds one service in place, leaves the others alone, and keeps the old one when the new cannot be built', async () => {
+    const bus = new EventBus();
+    const sup = new Supervisor(bus, createLogger({ sink: () => {}, format: 'json' }), manualTimers());
+    const log: string[] = [];
+    const service = (name: string) => ({ name: name.split(' ')[0]!, start: async () => void log.push(`start ${name}`), stop: async () => void log.push(`stop ${name}`) });
+    sup.add(service('a old'));
+    sup.add(service('b'));
+    await sup.startAll();
+    await sup.rebuild('a', async () => service('a new'));
+    expect(log).toEqual(['start a old', 'start b', 'stop a old', 'start a new']);
+    await expect(sup.rebuild('a', async () => {
+      throw new Error('cannot build');
+    })).rejects.toThrow('cannot build');
+    expect(log.slice(4)).toEqual(['stop a new', 'start a new']);
+    // A service not there yet (voice was off) is added and started.
+    await sup.rebuild('c', async () => service('c'));
+    await sup.stopAll();
+    expect(log.slice(6)).toEqual(['start c', 'stop c', 'stop b', 'stop a new']);
+  });
 });

@@ -42,6 +42,7 @@ async function attach() {
       'voice.toggle': record('voice.toggle'),
       'outbox.status': record('outbox.status', { pending: 0, oldestPendingAgeS: null, dead: 0, lastSuccessAt: null, sent: 0, lastError: null }),
       'outbox.append': record('outbox.append', { first: 1, last: 1 }),
+      'config.reload': record('config.reload', { sections: ['heartbeat' as const], needsTunnelSetup: true }),
     },
     bus,
     logger: createLogger({ sink: () => {}, format: 'json' }),

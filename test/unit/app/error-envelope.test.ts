@@ -74,6 +74,7 @@ async function control() {
       throw failures.unexpected();
     },
     'outbox.append': async () => ({ first: 1, last: 1 }),
+    'config.reload': async () => ({ sections: [], needsTunnelSetup: false }),
   };
   const server = new ControlServer({ path: sock, secret: SECRET, handlers, bus: new EventBus(), logger: createLogger({ sink: () => {}, format: 'json' }) });
   await server.listen();

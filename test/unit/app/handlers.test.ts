@@ -8,6 +8,8 @@ import { createHandlers } from '../../../main/app/ipc/handlers.js';
 import { registerIpcHandlers } from '../../../main/app/ipc/register.js';
 import { SafeStorageSecretStore } from '../../../main/app/secrets/safe-storage-store.js';
 import { qrRows } from '../../../main/app/tunnel-settings.js';
+import { createSetupService } from '../../../main/app/setup/service.js';
+import { jettPaths } from '../../../main/core/config/paths.js';
 import { ConfigStore } from '../../../main/core/config/store.js';
 import { ErrorEnvelopeSchema } from '../../../main/core/contracts/errors.js';
 import { INVOKE_CHANNELS, type InvokeChannel } from '../../../main/core/contracts/ipc.js';
@@ -28,6 +30,11 @@ function setup() {
   const chosen: { file: string | null } = { file: null };
   const agent = new FakeAgent();
   const setupTunnel = vi.fn(async () => {});
+  const uninstall = vi.fn(async (deleteData: boolean) => ({ home, removed: deleteData ? [home] : [], left: [], dataKept: !deleteData }));
+  const models = {
+    list: async () => ({ models: [], error: 'Ollama is not running at http://127.0.0.1:11434', speech: { dir: path.join(home, 'models'), models: [], error: null } }),
+    pull: async () => {},
+  };
   const handlers = createHandlers({
     config,
     secrets,
@@ -39,18 +46,28 @@ function setup() {
     readConfFile: async (f) => fs.readFileSync(f, 'utf8'),
     writeClipboard: (t) => void clipboard.push(t),
     openLink: async () => ({ opened: false, reason: 'tunnel down' }),
-    models: {
-      list: async () => ({ models: [], error: 'Ollama is not running at http://127.0.0.1:11434', speech: { dir: path.join(home, 'models'), models: [], error: null } }),
-      pull: async () => {},
-    },
+    models,
     sendModelProgress: vi.fn(),
     setupTunnel,
+    uninstall,
+    setup: createSetupService({
+      runtime: { config, secrets, paths: jettPaths(home) },
+      platform: 'linux',
+      agent,
+      models,
+      wireguard: () => ({ found: true, where: '/usr/bin/wg-quick' }),
+      chooseBundleDir: async () => null,
+      privileged: async () => ({ outcome: 'manual', command: 'jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin' }),
+      auditLive: async () => ({ tunnelAddress: '10.0.0.2', publicAddress: null, interface: 'jett0', checks: [], passed: true }),
+      onConfigChanged: vi.fn(),
+      helperInstalled: () => false,
+    }),
   });
   ipcMain.handlers.clear();
   const win = new MockWebContents();
   registerIpcHandlers(ipcMain, new Set([win.id]), handlers, { warn: vi.fn(), error: vi.fn() });
   const call = async (channel: InvokeChannel, arg?: unknown) => (await ipcMain.invoke(channel, eventFrom(win), ...(arg === undefined ? [] : [arg]))) as Reply;
-  return { home, config, secrets, clipboard, chosen, agent, call, setupTunnel };
+  return { home, config, secrets, clipboard, chosen, agent, call, setupTunnel, uninstall };
 }
 
 function desktopConf(dir: string, privateKey: string, vpsPublic: string, psk: string | null): string {
@@ -115,6 +132,14 @@ describe('the window handlers', () => {
     const refused = await t.call('tunnel:setup');
     expect(refused.ok).toBe(false);
     expect(ErrorEnvelopeSchema.parse((refused as { error: unknown }).error)).toMatchObject({ message: expect.stringMatching(/cancelled at the Windows prompt/), fix: 'run it again and choose Yes' });
+  });
+
+  it('"Remove Jett" passes the data choice through, and an argument that is not a plain yes/no reaches nothing', async () => {
+    const t = setup();
+    expect(await t.call('app:uninstall', { deleteData: false })).toEqual({ ok: true, value: { home: t.home, removed: [], left: [], dataKept: true } });
+    expect(t.uninstall).toHaveBeenLastCalledWith(false);
+    for (const bad of [undefined, {}, { deleteData: 'yes' }, { deleteData: true, path: '/' }]) expect((await t.call('app:uninstall', bad)).ok).toBe(false);
+    expect(t.uninstall).toHaveBeenCalledTimes(1);
   });
 
   it('a cancelled dialog changes nothing', async () => {
@@ -191,6 +216,7 @@ describe('the window handlers', () => {
       'tunnel:generateKeys': { replace: false },
       'models:pull': { kind: 'ollama', name: 'llama3.2:3b' },
       'links:open': { target: 'n8n' },
+      'setup:vpsPeer': { text: 'not what install.sh printed' },
     };
     for (const channel of Object.keys(INVOKE_CHANNELS) as InvokeChannel[]) {
       if (channel === 'tunnel:importConf' || channel === 'secret:set') continue;

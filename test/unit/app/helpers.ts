@@ -1,5 +1,6 @@
 // Shared pieces of the shell tests: a fake agent handle whose status a test sets, and IPC events from a window.
 import { EventBus } from '../../../main/core/events/bus.js';
+import type { SecretName } from '../../../main/core/contracts/secrets.js';
 import type { StatusSnapshot } from '../../../main/core/contracts/status.js';
 import type { AgentHandle, SystemEventKind } from '../../../main/app/agent-handle.js';
 import { MockWebContents, MockWebFrame, type MockIpcEvent } from '../../mocks/electron.js';
@@ -36,6 +37,12 @@ export class FakeAgent implements AgentHandle {
   }
   async voiceToggle() {
     this.calls.push('voiceToggle');
+  }
+  /** What the agent's reply to a settings change says; a test sets it. */
+  reloadReply = { sections: [], needsTunnelSetup: false };
+  async reloadConfig(secrets: SecretName[] = []) {
+    this.calls.push(`reloadConfig(${secrets.join(',')})`);
+    return this.reloadReply;
   }
   systemEvent(kind: SystemEventKind) {
     this.systemEvents.push(kind);

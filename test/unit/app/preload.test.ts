@@ -34,6 +34,8 @@ describe('preload', () => {
       'voice.toggle',
       'models.list', 'models.pull', 'models.onProgress',
       'links.open',
+      'app.uninstall',
+      'setup.get', 'setup.vpsBundle', 'setup.vpsPeer', 'setup.privileged', 'setup.auditLive',
     ]);
     expect(JSON.stringify(Object.keys(api))).not.toMatch(/ipc|invoke|send/i);
   });

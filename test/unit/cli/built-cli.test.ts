@@ -95,7 +95,7 @@ describe('the built jett command', () => {
     expect(status.status, status.stderr).toBe(0);
     const parsed = JSON.parse(status.stdout) as { running: boolean; status: { tunnel: { state: string } } };
     expect(parsed.running).toBe(true);
-    expect(parsed.status.tunnel.state).toBe('unconfigured');
+    expect(parsed.status.tunnel.state).toBe('unconfigured'); // an empty JETT_HOME: no keys, no peer
     agent.kill('SIGTERM');
     expect(await closed).toBe(0);
     expect(out).toContain('stopped (SIGTERM)');

@@ -36,7 +36,7 @@ describe('local database', () => {
     const { local, file } = open();
     expect(local.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(local.db.pragma('synchronous', { simple: true })).toBe(2);
-    expect(local.version).toBe(1);
+    expect(local.version).toBe(2);
     expect(local.clientId).toMatch(/^[0-9a-f-]{36}$/);
     const id = local.clientId;
     local.close();
@@ -82,7 +82,7 @@ describe('local database', () => {
     raw.pragma('journal_mode = DELETE');
     raw.close();
     const before = sha(file);
-    expect(() => openLocalDb(file)).toThrow(/schema version 99, newer than this Jett understands \(1\)/);
+    expect(() => openLocalDb(file)).toThrow(/schema version 99, newer than this Jett understands \(2\)/);
     expect(sha(file)).toBe(before);
   });
 });

@@ -104,6 +104,6 @@ describe('jett doctor', () => {
     const checks = (JSON.parse(r.stdout) as { checks: { name: string; status: string; detail: string }[] }).checks;
     const check = checks.find((c) => c.name === 'secret-store')!;
     expect(check.status).toBe('ok');
-    expect(check.detail).toMatch(new RegExp(`^file store at ${path.join(home, 'secrets.json')} \\(no Secret Service answers \\(Platform failure: .*\\); secrets stay in a file only you can read\\); 0 secret\\(s\\) set$`));
+    expect(check.detail).toMatch(new RegExp(`^file store at ${path.join(home, 'secrets.json')} \\(no Secret Service answers \\(Platform failure: .*\\); secrets stay in a file only you can read\\); no secret set yet$`));
   });
 });
