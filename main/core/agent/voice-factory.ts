@@ -42,6 +42,7 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
     const which = (name: string) => resolveBinary(name, { env: opts.env });
     const logger = opts.logger.child({ component: 'voice' });
     if (!config.voice.enabled) {
+      opts.tracker.forgetModels();
       report?.(VOICE_SWITCHED_OFF);
       logger.info('voice switched off', { reason: VOICE_SWITCHED_OFF.reason });
       return null;
@@ -50,12 +51,15 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
       const setup = voiceReadiness(config, modelsDir);
       report?.(setup);
       if (!setup.configured) {
+        opts.tracker.forgetModels();
         logger.info('voice not configured', { reason: setup.reason, next: setup.next });
         return null;
       }
-      const [{ buildPipeline, configuredEngines }, { modelEngineProviders }, { SileroVad }] = await opts.tracker.measure('runtime', 'onnxruntime-node, transformers.js, kokoro-js', () =>
-        Promise.all([import('../voice/setup.js'), import('../voice/models/providers.js'), import('../voice/vad.js')]),
-      );
+      const load = () => Promise.all([import('../voice/setup.js'), import('../voice/models/providers.js'), import('../voice/vad.js')]);
+      // A rebuild (new settings) finds them imported already: measuring again would report their cost as zero.
+      const [{ buildPipeline, configuredEngines }, { modelEngineProviders }, { SileroVad }] = opts.tracker.measured('runtime')
+        ? await load()
+        : await opts.tracker.measure('runtime', 'onnxruntime-node, transformers.js, kokoro-js', load);
       const vad = await opts.tracker.measure('vad', 'silero-vad-v5', () => SileroVad.load());
       const engines = await configuredEngines(config, { resolveBinary: which, modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
       const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AgentStatusOutputSchema } from '../../../main/core/contracts/status.js';
+import { AgentStatusOutputSchema, type StatusSnapshot } from '../../../main/core/contracts/status.js';
 import { buildCli, builtEntry, REPO_ROOT, type CliBuild } from '../../helpers/built-cli.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -78,6 +78,17 @@ async function idleAgent(home: string) {
   return { packages, status: AgentStatusOutputSchema.parse(JSON.parse(status.stdout)).status!, out };
 }
 
+/** Asks the running agent for its status until `done` holds (the config watcher applies a change within moments). */
+async function statusWhen(home: string, done: (s: StatusSnapshot) => boolean): Promise<StatusSnapshot> {
+  for (let i = 0; ; i++) {
+    const r = jett(home, ['status', '--json']);
+    const s = AgentStatusOutputSchema.parse(JSON.parse(r.stdout)).status;
+    if (s && done(s)) return s;
+    if (i >= 100) throw new Error(`the agent's status never changed as expected: ${r.stdout}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 describe('the idle built agent', () => {
   it('with voice switched off loads no speech runtime and no pg, and says how to switch voice on', async () => {
     const { packages, status } = await idleAgent(homeWith({ 'voice.enabled': 'false', 'models.dir': standInModels() }));
@@ -111,5 +122,29 @@ describe('the idle built agent', () => {
     // The runtimes themselves weigh something: their import grows the agent's memory.
     expect(memory[0]!.rssMb).toBeGreaterThan(1);
     expect(status.models?.stt).toMatchObject({ engine: 'whisper-base', ep: 'cpu' });
+  });
+
+  it('switched off while it runs: lets the models go and keeps the runtimes figure; on again: the runtimes are not counted as free', async () => {
+    const home = homeWith({ 'models.dir': standInModels(), 'models.executionProvider': 'cpu' });
+    const agent = spawn(process.execPath, [builtEntry(built), 'agent'], { env: { ...process.env, JETT_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const closed = new Promise<number | null>((r) => agent.on('close', (c) => r(c)));
+    stops.push(async () => {
+      agent.kill('SIGKILL');
+      await closed;
+    });
+    const first = await statusWhen(home, (s) => s.voice.state === 'idle');
+    const runtime = first.models?.memory?.find((m) => m.task === 'runtime');
+    expect(runtime?.rssMb).toBeGreaterThan(1);
+
+    expect(jett(home, ['config', 'set', 'voice.enabled', 'false']).status).toBe(0);
+    const off = await statusWhen(home, (s) => s.setup?.voice.reason.includes('switched off') === true);
+    expect(off.voice.state).toBe('off');
+    expect(off.models?.memory).toEqual([runtime]);
+
+    expect(jett(home, ['config', 'set', 'voice.enabled', 'true']).status).toBe(0);
+    const on = await statusWhen(home, (s) => s.voice.state === 'idle' && (s.models?.memory?.length ?? 0) === 4);
+    expect(on.models?.memory?.find((m) => m.task === 'runtime')).toEqual(runtime);
+    agent.kill('SIGTERM');
+    expect(await closed).toBe(0);
   });
 });

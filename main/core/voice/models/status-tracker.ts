@@ -27,6 +27,16 @@ export class ModelsStatusTracker {
     return loaded;
   }
 
+  /** Whether this task's load was measured already (the runtimes are imported once per process). */
+  measured(task: ModelMemory['task']): boolean {
+    return this.memory.has(task);
+  }
+
+  /** Voice went off (or lost its models): its models are let go, the runtimes stay loaded and keep their figure. */
+  forgetModels(): void {
+    for (const task of ['vad', 'stt', 'tts'] as const) this.memory.delete(task);
+  }
+
   snapshot(): ModelsStatus {
     const memory = [...this.memory.values()];
     return memory.length ? { ...this.current, memory } : { ...this.current };
