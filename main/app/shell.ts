@@ -181,6 +181,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   app.on('window-all-closed', () => {});
   const stop = stopBeforeQuit(app, log, async () => {
     unfollow();
+    setup.close();
     for (const u of unwatchSettings) u();
     unregisterIpc();
     hotkey.release();

@@ -105,6 +105,7 @@ function setupView(): SetupView {
     audit: null,
     models: { missing: ['whisper-base'], installed: [] },
     ollama: { running: false, model: config.ollama.model, error: 'Ollama is not running' },
+    voice: { configured: false, reason: 'no speech-to-text model installed', next: 'Models tab', running: false, firstTurn: null },
     errors: {},
   });
 }

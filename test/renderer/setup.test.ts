@@ -143,6 +143,7 @@ describeWith([binary('chromium'), root, binary('ip'), binary('nsenter'), binary(
       setup: createSetupService({
         runtime,
         platform: 'linux',
+        env,
         agent: handle,
         models,
         wireguard: () => findWireguard({ platform: 'linux', env }),
@@ -152,8 +153,6 @@ describeWith([binary('chromium'), root, binary('ip'), binary('nsenter'), binary(
         privileged: privilegedStep({ runtime, platform: 'linux', env, isRoot: true, installRoot, windowsSetup: async () => {} }),
         auditLive: (tunnel) => runLiveAudit({ tunnel, home, runner: pair.runner('desktop'), connect: connectInDesktop }),
         onConfigChanged: () => {},
-        // A helper installed on this machine by another test must not count as this user's setup.
-        helperInstalled: () => false,
       }),
     });
     const opened = await openWindow(browser, rendererDir, script, '', async (p) => {
