@@ -113,7 +113,7 @@ function own(id: SetupStepId, f: SetupFacts): Own {
       if (f.voice.firstTurn) return { done: true, detail: `a first turn was answered at ${f.voice.firstTurn.at}: "${f.voice.firstTurn.transcript}"`, action: toggle };
       const not = { done: false, action: toggle };
       if (!f.voice.configured) return { ...not, detail: '', waiting: `voice is not configured: ${f.voice.reason}${f.voice.next ? `; next: ${f.voice.next}` : ''}` };
-      if (!f.voice.running) return { ...not, detail: '', waiting: 'voice is set up but not running: see why in JETT_HOME/logs/jett.log or `jett doctor`, then restart Jett' };
+      if (!f.voice.running) return { ...not, detail: '', waiting: 'voice is set up but not running: see why in JETT_HOME/logs/jett.log or `jett doctor` (a model pulled again is taken up at once)' };
       return { ...not, detail: 'press the button (or the hotkey), say something, and wait for the spoken reply: the step is done once a turn is answered' };
     }
   }
