@@ -4,19 +4,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { inProcessHandle } from '../../../main/app/agent-handle.js';
+import { inProcessHandle, type AgentHandle } from '../../../main/app/agent-handle.js';
 import { createHandlers } from '../../../main/app/ipc/handlers.js';
 import { catalogueModels, modelService } from '../../../main/app/models.js';
 import { Agent } from '../../../main/core/agent.js';
 import { ConfigSchema, type Config } from '../../../main/core/contracts/config.js';
 import type { ModelProgress } from '../../../main/core/contracts/ipc.js';
-import { openRuntime } from '../../../main/core/runtime.js';
+import { openRuntime, type Runtime } from '../../../main/core/runtime.js';
 import type { ProcessRunner } from '../../../main/core/tunnel/runner.js';
 import { findEntry, loadCatalogue } from '../../../main/core/voice/models/catalogue.js';
 import { jett } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { UNUSED_HANDLER_DEPS } from '../../helpers/unused-handlers.js';
 import { FakeHub } from '../../integration/models/fake-hub.js';
+import { FakeAgent } from '../app/helpers.js';
 
 const STT = 'whisper-base.en';
 let hub: FakeHub;
@@ -58,28 +59,12 @@ describe.runIf(process.platform === 'linux')('a speech model pulled while the ag
 
   it("the window's Models tab: the agent is told before the window hears done, so its next status is the new one", async () => {
     const { home, runtime, agent } = await startAgent();
-    const handle = inProcessHandle(agent);
     const seen: Array<{ progress: ModelProgress; voiceConfigured: boolean | undefined }> = [];
     let finished!: () => void;
     const done = new Promise<void>((r) => (finished = r));
-    const handlers = createHandlers({
-      ...UNUSED_HANDLER_DEPS,
-      config: runtime.config,
-      secrets: runtime.secrets,
-      secretStoreNote: 'the 0600 file store',
-      agent: handle,
-      statusView: async () => ({ snapshot: agent.status(), hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, turns: [] }),
-      onConfigChanged: () => {},
-      chooseConfFile: async () => null,
-      readConfFile: async () => '',
-      writeClipboard: () => {},
-      openLink: async () => ({ opened: false, reason: 'not in this test' }),
-      models: modelService(() => runtime.config.load().ollama.host, () => catalogueModels(path.join(home, 'models'), hub.url)),
-      sendModelProgress: (p) => {
-        seen.push({ progress: p, voiceConfigured: agent.status().setup?.voice.configured });
-        if (p.done) finished();
-      },
-      setupTunnel: async () => {},
+    const handlers = windowHandlers(home, runtime, inProcessHandle(agent), (p) => {
+      seen.push({ progress: p, voiceConfigured: agent.status().setup?.voice.configured });
+      if (p.done) finished();
     });
     expect(agent.status().setup?.voice.configured).toBe(false);
     await handlers['models:pull']({ kind: 'speech', name: STT });
@@ -90,4 +75,38 @@ describe.runIf(process.platform === 'linux')('a speech model pulled while the ag
     // While the files were still coming, voice was not configured yet.
     expect(seen.filter((s) => !s.progress.done).every((s) => s.voiceConfigured === false)).toBe(true);
   });
+
+  it('an agent that cannot take the pulled model: the window hears it, with what to do', async () => {
+    const home = tempDir();
+    const runtime = openRuntime({ env: { ...process.env, JETT_HOME: home, JETT_SECRET_STORE: 'file' } });
+    const agent = new FakeAgent();
+    agent.reloadConfig = async () => {
+      throw new Error('the agent is not running');
+    };
+    let last!: (p: ModelProgress) => void;
+    const finalProgress = new Promise<ModelProgress>((r) => (last = r));
+    const handlers = windowHandlers(home, runtime, agent, (p) => p.done && last(p));
+    await handlers['models:pull']({ kind: 'speech', name: STT });
+    expect(await finalProgress).toMatchObject({ done: true, error: 'pulled, but the running agent did not take it: the agent is not running; restart Jett to use it' });
+    expect(fs.existsSync(path.join(home, 'models', STT, 'config.json'))).toBe(true);
+  });
 });
+
+function windowHandlers(home: string, runtime: Runtime, agent: AgentHandle, sendModelProgress: (p: ModelProgress) => void) {
+  return createHandlers({
+      ...UNUSED_HANDLER_DEPS,
+      config: runtime.config,
+      secrets: runtime.secrets,
+      secretStoreNote: 'the 0600 file store',
+      agent,
+      statusView: async () => ({ snapshot: await agent.status(), hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, turns: [] }),
+      onConfigChanged: () => {},
+      chooseConfFile: async () => null,
+      readConfFile: async () => '',
+      writeClipboard: () => {},
+      openLink: async () => ({ opened: false, reason: 'not in this test' }),
+      models: modelService(() => runtime.config.load().ollama.host, () => catalogueModels(path.join(home, 'models'), hub.url)),
+    sendModelProgress,
+    setupTunnel: async () => {},
+  });
+}

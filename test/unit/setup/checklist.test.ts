@@ -25,7 +25,9 @@ import type { StatusSnapshot } from '../../../main/core/contracts/status.js';
 import type { VoiceTurnRecord } from '../../../main/core/contracts/voice.js';
 import { EventBus } from '../../../main/core/events/bus.js';
 import { voiceTurn } from '../../helpers/event-samples.js';
+import { binary, describeWith } from '../../helpers/requirements.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { wireguardConfigPath } from '../../../main/core/tunnel/install.js';
 import { snapshot } from '../app/helpers.js';
 
 const VPS_KEY = generateKeyPair().publicKey;
@@ -435,5 +437,41 @@ describe('the privileged step on Windows (UAC, replayed)', () => {
     expect(fs.existsSync(path.join(home, 'tunnel-installed.json'))).toBe(true);
     expect(ran).toHaveLength(2);
     expect(JSON.stringify(ran)).not.toContain((await secrets.get('tunnel.privateKey'))!);
+  });
+});
+
+describeWith([binary('wg-quick'), binary('wg'), binary('visudo')], 'the privileged step when the app runs as root with JETT_TUNNEL_CONTROL=helper', () => {
+  it('applies the install plan (under a test folder), records it in tunnel-installed.json, and the agent is told: done', async () => {
+    const home = tempDir();
+    const paths = jettPaths(home);
+    const config = new ConfigStore(paths.config);
+    const secrets = new FileSecretStore(path.join(home, 'secrets.json'));
+    const installRoot = tempDir();
+    // The agent's tunnel runs through the installed helper, as for a user who is not root.
+    const env = { JETT_HOME: home, JETT_TUNNEL_CONTROL: 'helper', USER: 'root', PATH: process.env.PATH };
+    const refreshes: string[][] = [];
+    const s = createSetupService({
+      runtime: { config, secrets, paths },
+      platform: 'linux',
+      env,
+      agent: { status: async () => snapshot(), on: () => () => {}, reloadConfig: async (_names, refresh = []) => (refresh.length && refreshes.push([...refresh]), { sections: [], needsTunnelSetup: false }) },
+      models: { list: async () => ({ models: [], error: 'Ollama is not running', speech: { dir: path.join(home, 'models'), models: [], error: null } }) },
+      wireguard: () => ({ found: true, where: '/usr/bin/wg-quick' }),
+      chooseBundleDir: async () => path.join(tempDir(), 'vps'),
+      privileged: privilegedStep({ runtime: { secrets, config, paths }, platform: 'linux', env, isRoot: true, installRoot, windowsSetup: async () => {} }),
+      auditLive: async () => ({ tunnelAddress: '10.0.0.2', publicAddress: null, interface: 'jett0', checks: [], passed: true }),
+      onConfigChanged: () => {},
+    });
+    await generateDesktopKeys(secrets, { replace: false, presharedKey: false, howToReplace: '' });
+    await s.vpsBundle();
+    await s.vpsPeer(`jett tunnel peer --public-key ${VPS_KEY} --endpoint 203.0.113.7:51820`);
+    expect((await s.view()).steps.find((st) => st.id === 'privileged')!.state).toBe('todo');
+    const r = await s.privileged();
+    expect(r.outcome).toBe('done');
+    expect(r.view.steps.find((st) => st.id === 'privileged')).toMatchObject({ state: 'done', detail: expect.stringContaining('the installed tunnel matches the settings') });
+    expect(fs.readFileSync(path.join(installRoot, wireguardConfigPath(config.load().tunnel.interface)), 'utf8')).toContain(`PublicKey = ${VPS_KEY}`);
+    expect(refreshes).toEqual([['tunnelSetup']]);
+    // The record holds a digest, never the key it was made from.
+    expect(fs.readFileSync(path.join(home, 'tunnel-installed.json'), 'utf8')).not.toContain((await secrets.get('tunnel.privateKey'))!);
   });
 });
