@@ -1,6 +1,6 @@
 // What the shell needs from an agent, whether it runs in this process or is reached through the control endpoint:
 // its status, its events, and the few actions the tray and the window trigger.
-import type { ConfigReloadResult } from '../core/contracts/control.js';
+import type { ConfigReloadResult, ReloadRefresh } from '../core/contracts/control.js';
 import type { JettEventName, JettEvents } from '../core/contracts/events.js';
 import type { SecretName } from '../core/contracts/secrets.js';
 import type { StatusSnapshot } from '../core/contracts/status.js';
@@ -20,8 +20,8 @@ export interface AgentHandle {
   syncOnce(): Promise<void>;
   /** Starts a voice turn, or ends the one in progress (the hotkey and the tray's menu item). */
   voiceToggle(): Promise<void>;
-  /** Settings were saved (config.json, and these secrets in the store): the agent rebuilds what changed. */
-  reloadConfig(secrets?: SecretName[]): Promise<ConfigReloadResult>;
+  /** Settings were saved (config.json, and these secrets in the store), or `refresh` changed: the agent rebuilds what changed. */
+  reloadConfig(secrets?: SecretName[], refresh?: ReloadRefresh[]): Promise<ConfigReloadResult>;
   /** The OS suspended, resumed or changed networks: the tunnel's health is probed at once. */
   systemEvent(kind: SystemEventKind): void;
   /** Stops the agent if this app started it; detaches otherwise. */
@@ -37,7 +37,7 @@ export function inProcessHandle(agent: Agent): AgentHandle {
     tunnelDown: () => agent.tunnelDown(),
     syncOnce: async () => void (await agent.syncOnce()),
     voiceToggle: () => agent.voiceToggle(),
-    reloadConfig: (secrets) => agent.reloadConfig(secrets),
+    reloadConfig: (secrets, refresh) => agent.reloadConfig(secrets, refresh),
     systemEvent: (kind) => agent.systemEvent(kind),
     close: () => agent.stop(),
   };
@@ -55,7 +55,7 @@ export async function attachedHandle(client: ControlClient): Promise<AgentHandle
     tunnelDown: async () => void (await client.call('tunnel.down')),
     syncOnce: async () => void (await client.call('sync.once')),
     voiceToggle: async () => void (await client.call('voice.toggle')),
-    reloadConfig: (secrets) => client.call('config.reload', { secrets: secrets ?? [] }),
+    reloadConfig: (secrets, refresh) => client.call('config.reload', { secrets: secrets ?? [], ...(refresh?.length ? { refresh } : {}) }),
     // Fire and forget: a nudge that fails changes nothing, the agent's own poll still probes.
     systemEvent: (kind) => {
       if (kind !== 'suspend') client.call('tunnel.nudge').catch(() => {});

@@ -164,7 +164,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   });
   const tray = new TrayView(dirs.icons, (action) => void runTrayAction(action), presenter.trayModel());
   presenter.attachTray(tray);
-  // The tray's "Setup: N of 9 done" from the start; afterwards each checklist the window asks for updates it.
+  // The tray's "Setup: N of 10 done" from the start; afterwards each checklist the window asks for updates it.
   void setup.view().catch(report('setup checklist'));
 
   // Settings changed from the CLI or an edit of config.json: the hotkey follows, and an ignored edit is shown.
@@ -181,6 +181,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   app.on('window-all-closed', () => {});
   const stop = stopBeforeQuit(app, log, async () => {
     unfollow();
+    setup.close();
     for (const u of unwatchSettings) u();
     unregisterIpc();
     hotkey.release();

@@ -8,7 +8,7 @@ import { RunningAgent } from './agent/running.js';
 import { configuredVoice, type VoiceFactory } from './agent/voice-factory.js';
 import { ConfigService, type ConfigChange } from './config/service.js';
 import type { Config } from './contracts/config.js';
-import type { ConfigReloadResult, OutboxAppendParams } from './contracts/control.js';
+import type { ConfigReloadResult, OutboxAppendParams, ReloadRefresh } from './contracts/control.js';
 import type { SecretName } from './contracts/secrets.js';
 import type { StatusSnapshot } from './contracts/status.js';
 import { JettError } from './errors.js';
@@ -80,7 +80,7 @@ export class Agent {
           models: this.models,
           controlToken: this.controlToken,
           status: () => this.status(),
-          reloadConfig: (secrets) => this.reloadConfig(secrets),
+          reloadConfig: (secrets, refresh) => this.reloadConfig(secrets, refresh),
           ...(this.deps.runner ? { runner: this.deps.runner } : {}),
         },
         voice,
@@ -110,11 +110,18 @@ export class Agent {
 
   /**
    * Reads config.json again, with the secrets the caller changed in the store, and waits until the changed sections'
-   * services are rebuilt. Throws ConfigError for a file that does not validate (nothing is applied then).
+   * services are rebuilt. Throws ConfigError for a file that does not validate (nothing is applied then). `refresh`
+   * names what changed beside the settings (a pulled speech model, a privileged setup just made): those are read
+   * again too, after the settings' own changes.
    */
-  async reloadConfig(secrets: readonly SecretName[] = []): Promise<ConfigReloadResult> {
+  async reloadConfig(secrets: readonly SecretName[] = [], refresh: readonly ReloadRefresh[] = []): Promise<ConfigReloadResult> {
     const change = this.settings.reload(secrets);
     await this.applying;
+    if (refresh.length > 0) {
+      const running = this.running;
+      this.applying = this.applying.then(() => running?.refresh(refresh)).catch((err: unknown) => this.logger.error('refresh not applied', { refresh, error: err }));
+      await this.applying;
+    }
     const setup = this.running?.tunnelSetup() ?? null;
     return { sections: change.sections, needsTunnelSetup: change.sections.includes('tunnel') && setup !== null && setup.state !== 'current' };
   }

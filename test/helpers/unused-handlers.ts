@@ -14,5 +14,6 @@ export const UNUSED_HANDLER_DEPS: Pick<HandlerDeps, 'uninstall' | 'setup'> = {
     vpsPeer: unused('the setup checklist'),
     privileged: unused('the setup checklist'),
     auditLive: unused('the setup checklist'),
+    close: () => {},
   },
 };

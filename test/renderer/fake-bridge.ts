@@ -33,6 +33,8 @@ export interface FakeControls {
   clipboard: string;
   /** Not root: tunnel saves from now on leave the installed setup behind (main answers needsTunnelSetup, the status says so). */
   installedSetup: boolean;
+  /** The speech models, Ollama and the agent's voice are ready: the checklist offers its voice turn. */
+  voiceReady: boolean;
 }
 
 declare global {
@@ -103,8 +105,17 @@ function setupView(): SetupView {
     privileged: { state: 'todo', detail: 'not set up' },
     tunnel: status.snapshot.tunnel,
     audit: null,
-    models: { missing: ['whisper-base'], installed: [] },
-    ollama: { running: false, model: config.ollama.model, error: 'Ollama is not running' },
+    ...(window.__fake.voiceReady
+      ? {
+          models: { missing: [], installed: ['whisper-base'] },
+          ollama: { running: true as const, model: config.ollama.model, present: true },
+          voice: { configured: true, reason: 'whisper-base installed', next: null, running: true, firstTurn: null },
+        }
+      : {
+          models: { missing: ['whisper-base'], installed: [] },
+          ollama: { running: false as const, model: config.ollama.model, error: 'Ollama is not running' },
+          voice: { configured: false, reason: 'no speech-to-text model installed', next: 'Models tab', running: false, firstTurn: null },
+        }),
     errors: {},
   });
 }
@@ -240,6 +251,7 @@ window.__fake = {
   calls: [],
   nextImport: null,
   installedSetup: false,
+  voiceReady: false,
   clipboard: '',
   models: { models: [], error: null, speech: { dir: '/home/user/.config/Jett/models', models: [], error: null } },
   pushStatus(change) {

@@ -126,6 +126,17 @@ describeWith([binary('chromium')], 'settings window (headless Chromium, fake bri
     await screenshot(page, 'tunnel-imported');
   });
 
+  it("the checklist's voice step, once voice is ready, starts a turn with the voice toggle", async () => {
+    const page = await open('#setup');
+    await page.waitForSelector('#setup-step-voice[data-state="blocked"]');
+    await page.evaluate(() => void (window.__fake.voiceReady = true));
+    await page.click('#setup-refresh');
+    await page.waitForSelector('#setup-step-voice[data-state="todo"]');
+    await page.click('#setup-action-voice');
+    await page.waitForFunction(() => document.querySelector('#toast')?.textContent?.startsWith('Listening'));
+    expect(await calls(page)).toContain('voice:toggle');
+  });
+
   it('runs the privileged tunnel setup from the window, and says to sign in again', async () => {
     const page = await open('#tunnel');
     await page.click('#generate-keys');

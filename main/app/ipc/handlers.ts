@@ -128,7 +128,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'models:list': () => deps.models.list(),
     'models:pull': async ({ kind, name }) => {
-      void deps.models.pull(kind, name, deps.sendModelProgress);
+      // A running voice service reads the models folder only when it is built: a speech model pulled now reaches it
+      // through the agent (rebuilt before the window hears "done", so its next status is already the new one).
+      const progress = (p: ModelProgress): void => {
+        if (kind !== 'speech' || !p.done || p.error !== null) return deps.sendModelProgress(p);
+        deps.agent.reloadConfig([], ['speechModels']).then(
+          () => deps.sendModelProgress(p),
+          (err: unknown) => deps.sendModelProgress({ ...p, error: `pulled, but the running agent did not take it: ${errorMessage(err)}; restart Jett to use it` }),
+        );
+      };
+      void deps.models.pull(kind, name, progress);
       return { started: true as const };
     },
     'links:open': ({ target }) => deps.openLink(target),

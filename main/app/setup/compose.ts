@@ -14,7 +14,7 @@ export interface AppSetupDeps {
   runtime: Pick<Runtime, 'config' | 'secrets' | 'paths'>;
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
-  agent: Pick<AgentHandle, 'status' | 'reloadConfig'>;
+  agent: Pick<AgentHandle, 'status' | 'reloadConfig' | 'on'>;
   models: Pick<ModelService, 'list'>;
   windowsSetup(): Promise<void>;
   chooseBundleDir(): Promise<string | null>;
@@ -26,6 +26,7 @@ export function appSetupService(d: AppSetupDeps): SetupService {
   return createSetupService({
     runtime: d.runtime,
     platform: d.platform,
+    env: d.env,
     agent: d.agent,
     models: d.models,
     wireguard: () => findWireguard({ platform: d.platform, env: d.env }),

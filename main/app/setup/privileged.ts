@@ -1,23 +1,26 @@
 // The checklist's privileged step, by platform: Windows asks for an administrator through UAC (tunnel-setup.ts, the
 // elevated step only); on Linux the app, when it runs as root, applies the same install plan as
 // `sudo jett tunnel install --secrets-stdin` with the keys handed over in memory; otherwise it gives the user the
-// exact command (root never reads the user's keyring, and the app never asks for a password itself).
+// exact command (root never reads the user's keyring, and the app never asks for a password itself). What was
+// installed is recorded (tunnel/installed-setup.ts) wherever this side of the step ran it.
 import os from 'node:os';
 import type { SetupPrivilegedResult } from '../../core/contracts/setup.js';
 import type { Runtime } from '../../core/runtime.js';
 import { LINUX_PRIVILEGED_COMMAND } from '../../core/setup/checklist.js';
 import { handoffStore, renderHandoff } from '../../core/secrets/handoff.js';
 import { applyInstallPlan, planTunnelInstall } from '../../core/tunnel/install-plan.js';
+import { recordInstalledTunnel } from '../../core/tunnel/installed-setup.js';
 import { execaRunner, type ProcessRunner } from '../../core/tunnel/runner.js';
+import { loadDesktopConfig } from '../../core/tunnel/setup.js';
 
 export type PrivilegedOutcome = Pick<SetupPrivilegedResult, 'outcome' | 'command'>;
 
 export interface PrivilegedStepDeps {
-  runtime: Pick<Runtime, 'secrets'>;
+  runtime: Pick<Runtime, 'secrets' | 'config' | 'paths'>;
   platform: NodeJS.Platform;
   env: NodeJS.ProcessEnv;
   isRoot: boolean;
-  /** Windows: the UAC step (tunnel-setup.ts); throws when it did not happen. */
+  /** Windows: the UAC step (tunnel-setup.ts, which records what it installed); throws when it did not happen. */
   windowsSetup(): Promise<void>;
   /** Linux as root: where the files go (default /; tests give a folder). */
   installRoot?: string;
@@ -37,6 +40,7 @@ export function privilegedStep(deps: PrivilegedStepDeps): () => Promise<Privileg
     const user = deps.env.SUDO_USER ?? os.userInfo().username;
     const plan = await planTunnelInstall({ platform: 'linux', env: deps.env, user, ...(deps.installRoot ? { root: deps.installRoot } : {}), secrets });
     await applyInstallPlan(plan, { runner: deps.runner ?? execaRunner, isRoot: true });
+    recordInstalledTunnel(deps.runtime.paths.home, (await loadDesktopConfig(deps.runtime.config.load().tunnel, deps.runtime.secrets)).text);
     return { outcome: 'done', command: null };
   };
 }

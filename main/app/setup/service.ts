@@ -1,6 +1,7 @@
 // The window's first-run checklist in main: the view (core/setup/facts.ts + checklist.ts) and the actions only main
 // may run: the VPS bundle into a folder the user picks, the pasted VPS peer, the privileged step, `audit live`. The
-// window gets public facts only; a failed action is remembered on its step (message and fix) until it succeeds.
+// window gets public facts only; a failed action is remembered on its step (message and fix) until it succeeds. The
+// first answered voice turn is remembered in the setup record, so the last step stays done.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../core/contracts/config.js';
@@ -11,9 +12,10 @@ import { errorMessage, JettError } from '../../core/errors.js';
 import type { Runtime } from '../../core/runtime.js';
 import { setupChecklist, type Problem, type SetupFacts } from '../../core/setup/checklist.js';
 import { gatherFacts } from '../../core/setup/facts.js';
-import { SetupRecordStore, setupFingerprint } from '../../core/setup/record.js';
+import { SetupRecordStore } from '../../core/setup/record.js';
 import { parseInstallOutput } from '../../core/setup/vps-peer-text.js';
-import { desktopKeys, setVpsPeer } from '../../core/tunnel/desktop-keys.js';
+import { setVpsPeer } from '../../core/tunnel/desktop-keys.js';
+import { managesTunnelDirectly, tunnelSetupStatus } from '../../core/tunnel/installed-setup.js';
 import { VpsBundleError } from '../../core/vps/bundle.js';
 import { writeDesktopBundle } from '../../core/vps/desktop-bundle.js';
 import type { AgentHandle } from '../agent-handle.js';
@@ -23,8 +25,13 @@ import type { PrivilegedOutcome } from './privileged.js';
 export interface SetupServiceDeps {
   runtime: Pick<Runtime, 'config' | 'secrets' | 'paths'>;
   platform: NodeJS.Platform;
-  /** Its status for the checklist; told of each setting and secret a step saves (it rebuilds what changed). */
-  agent: Pick<AgentHandle, 'status' | 'reloadConfig'>;
+  /** Decides, as the agent does, whether the tunnel runs from the installed setup or from the settings (root). */
+  env: NodeJS.ProcessEnv;
+  /**
+   * Its status for the checklist; told of each setting and secret a step saves (it rebuilds what changed) and of a
+   * privileged setup just made; its voice turns complete the last step.
+   */
+  agent: Pick<AgentHandle, 'status' | 'reloadConfig' | 'on'>;
   models: Pick<ModelService, 'list'>;
   wireguard(): SetupFacts['wireguard'];
   /** The OS folder dialog; the chosen folder or null. */
@@ -34,14 +41,14 @@ export interface SetupServiceDeps {
   auditLive(tunnel: Config['tunnel']): Promise<LiveAuditReport>;
   /** After the peer changed the config: rebind, refresh the tray. */
   onConfigChanged(config: Config): void;
-  /** Linux: whether the tunnel helper is installed (default: its file exists). */
-  helperInstalled?: () => boolean;
   /** Hears every checklist main computes (the tray's compact copy). */
   onView?: (view: SetupView) => void;
 }
 
 export interface SetupService {
   view(): Promise<SetupView>;
+  /** Stops listening to the agent's voice turns. */
+  close(): void;
   vpsBundle(): Promise<SetupBundleResult>;
   vpsPeer(text: string): Promise<InvokeResult<'setup:vpsPeer'>>;
   privileged(): Promise<SetupPrivilegedResult>;
@@ -93,24 +100,37 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
 
   const view = async (): Promise<SetupView> => {
     const [status, models] = await Promise.all([deps.agent.status(), deps.models.list()]);
+    const config = deps.runtime.config.load();
+    // The agent's own comparison when it runs one; without an agent, the same function over the same record.
+    const tunnelSetup = status.tunnelSetup ?? (await tunnelSetupStatus({ home: deps.runtime.paths.home, settings: config.tunnel, secrets: deps.runtime.secrets, env: deps.env, platform: deps.platform }));
     const facts = await gatherFacts({
       platform: deps.platform,
-      config: deps.runtime.config.load(),
+      config,
       secrets: deps.runtime.secrets,
       record: record.load(),
       wireguard: deps.wireguard(),
-      tunnel: status.tunnel,
+      status,
+      tunnelSetup,
+      managesTunnelDirectly: managesTunnelDirectly(deps.env, deps.platform),
       models,
       errors,
-      ...(deps.helperInstalled ? { helperInstalled: deps.helperInstalled } : {}),
     });
     const computed = setupChecklist(facts);
     deps.onView?.(computed);
     return computed;
   };
 
+  // The first answered turn, from wherever it was started (the step's button, the hotkey, the tray).
+  const unsubscribe = deps.agent.on('voice.turn', (turn) => {
+    if (turn.outcome !== 'answered' || record.load().voiceTurn) return;
+    record.update({ voiceTurn: { at: turn.at, transcript: turn.transcript.slice(0, 200) } });
+    // Only the tray's compact copy is redrawn here; a failure shows at the window's next look.
+    void view().catch(() => {});
+  });
+
   return {
     view,
+    close: unsubscribe,
     async vpsBundle() {
       const dir = await deps.chooseBundleDir();
       if (dir === null) return { canceled: true, view: await view() };
@@ -137,11 +157,10 @@ export function createSetupService(deps: SetupServiceDeps): SetupService {
       return { peerFingerprint: peer.peerFingerprint, endpoint: peer.endpoint, warnings: peer.warnings, view: await view() };
     },
     async privileged() {
+      // The step records what it installed (tunnel-installed.json) as `jett tunnel install` does; the agent then
+      // compares again, so its status, the tray and this list say the same.
       const done = await attempt('privileged', () => deps.privileged());
-      if (done.outcome !== 'manual') {
-        const keys = await desktopKeys(deps.runtime.secrets);
-        if (keys) record.update({ privilegedFor: setupFingerprint(deps.runtime.config.load().tunnel, keys.publicKey) });
-      }
+      if (done.outcome !== 'manual') await deps.agent.reloadConfig([], ['tunnelSetup']);
       return { ...done, view: await view() };
     },
     async auditLive() {

@@ -117,7 +117,7 @@ function tunnelAction(state: StatusSnapshot['tunnel']['state']): TrayItem {
   return { action: 'disconnect', label: 'Disconnect tunnel', enabled: true, separatorBefore: true };
 }
 
-/** "Setup: 3 of 9 done" and the next step (its window action), or nothing once every step is done. */
+/** "Setup: 3 of 10 done" and the next step (its window action), or nothing once every step is done. */
 export function setupItems(setup: SetupView | null | undefined): TrayItem[] {
   if (!setup || setup.next === null) return [];
   const next = setup.steps.find((s) => s.id === setup.next)!;

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { ModelsListOutputSchema, ModelsPullOutputSchema, ModelsVerifyOutputSchema, type ModelDownloadProgress } from '../../core/contracts/models.js';
 import { loadCatalogue } from '../../core/voice/models/catalogue.js';
 import { ModelManager } from '../../core/voice/models/manager.js';
+import { viaAgent } from '../agent-link.js';
 import type { CliContext } from '../context.js';
 
 const mb = (n: number) => (n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`);
@@ -74,6 +75,8 @@ export function registerModels(program: Command, ctx: CliContext): void {
     .option('--json', 'print {"name","dir","revision","bytes","downloadedBytes","resumedBytes","alreadyInstalled"}')
     .action(async (name: string, opts: { force?: boolean; json?: boolean }) => {
       const res = ModelsPullOutputSchema.parse(await manager(progressPrinter(ctx)).pull(name, { force: opts.force ?? false }));
+      // A running agent's voice reads the models folder only when it is built: it is rebuilt now, without a restart.
+      if (!res.alreadyInstalled && (await viaAgent(ctx, (a) => a.call('config.reload', { refresh: ['speechModels'] })))) ctx.err('the running agent rebuilt voice with it');
       if (opts.json) return ctx.out(JSON.stringify(res));
       if (res.alreadyInstalled) return ctx.out(`${name} is already installed in ${res.dir} (--force downloads it again)`);
       ctx.out(`${name} installed in ${res.dir}: ${mb(res.bytes)}, revision ${res.revision ?? 'unknown (the server did not say)'}${res.resumedBytes ? `, ${mb(res.resumedBytes)} resumed` : ''}`);

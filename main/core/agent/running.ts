@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { ConfigChange } from '../config/service.js';
 import type { Config } from '../contracts/config.js';
-import type { ConfigReloadResult, OutboxAppendParams } from '../contracts/control.js';
+import type { ConfigReloadResult, OutboxAppendParams, ReloadRefresh } from '../contracts/control.js';
 import type { HeartbeatBody } from '../contracts/heartbeat.js';
 import type { SecretName } from '../contracts/secrets.js';
 import type { ServiceSetup, StatusSnapshot, TunnelSetupStatus, TunnelState } from '../contracts/status.js';
@@ -47,7 +47,7 @@ export interface AgentContext {
   /** The agent's own status (the control endpoint and the heartbeat report it). */
   status: () => StatusSnapshot;
   /** Reads the settings again (a writer of config.json or the secret store asks through `config.reload`). */
-  reloadConfig: (secrets: SecretName[]) => Promise<ConfigReloadResult>;
+  reloadConfig: (secrets: SecretName[], refresh: ReloadRefresh[]) => Promise<ConfigReloadResult>;
   /** Runs the tunnel's programs (wg, ping, ip); tests record or replay them. */
   runner?: ProcessRunner;
 }
@@ -118,7 +118,7 @@ export class RunningAgent {
         'voice.toggle': () => this.voiceToggle(),
         'outbox.status': async () => this.stack.outbox.detail(ctx.clock()),
         'outbox.append': async (params) => this.appendMany(params),
-        'config.reload': (params) => ctx.reloadConfig(params.secrets ?? []),
+        'config.reload': (params) => ctx.reloadConfig(params.secrets ?? [], params.refresh ?? []),
       },
       bus,
       logger,
@@ -153,6 +153,15 @@ export class RunningAgent {
     if (sections.has('postgres') || sections.has('sync') || sections.has('outbox')) await this.rebuildSync();
     if (sections.has('heartbeat')) await this.rebuildHeartbeat();
     if (this.voiceFactory && (sections.has('voice') || sections.has('models') || sections.has('ollama'))) await this.rebuildVoice(this.voiceFactory);
+  }
+
+  /**
+   * What changed beside the settings: a speech model pulled into the models folder rebuilds voice (which reads the
+   * folder only when built); a privileged setup just made is compared with the settings again.
+   */
+  async refresh(what: readonly ReloadRefresh[]): Promise<void> {
+    if (what.includes('tunnelSetup')) await this.refreshSetupStatus();
+    if (what.includes('speechModels') && this.voiceFactory) await this.rebuildVoice(this.voiceFactory);
   }
 
   /** Not root: whether the installed tunnel still matches the settings (null when there is nothing to compare). */

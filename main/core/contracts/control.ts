@@ -48,8 +48,19 @@ export const OutboxAppendParamsSchema = z.strictObject({
 });
 export type OutboxAppendParams = z.infer<typeof OutboxAppendParamsSchema>;
 
-/** `config.reload`: what a writer of config.json or the secret store tells a running agent. */
-export const ConfigReloadParamsSchema = z.strictObject({ secrets: z.array(SecretNameSchema).max(SECRET_NAMES.length).optional() });
+/**
+ * What changed outside config.json and the secret store that a service reads anyway: `speechModels`, a speech model
+ * was pulled (voice is rebuilt from the models folder); `tunnelSetup`, the privileged setup was just made (the status
+ * compares the installed tunnel with the settings again).
+ */
+export const ReloadRefreshSchema = z.enum(['speechModels', 'tunnelSetup']);
+export type ReloadRefresh = z.infer<typeof ReloadRefreshSchema>;
+
+/** `config.reload`: what a writer of config.json, the secret store or the models folder tells a running agent. */
+export const ConfigReloadParamsSchema = z.strictObject({
+  secrets: z.array(SecretNameSchema).max(SECRET_NAMES.length).optional(),
+  refresh: z.array(ReloadRefreshSchema).max(ReloadRefreshSchema.options.length).optional(),
+});
 export const ConfigReloadResultSchema = z.strictObject({
   /** The sections whose services were rebuilt. */
   sections: z.array(ConfigSectionSchema),

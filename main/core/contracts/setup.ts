@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { LiveAuditReportSchema } from './vps.js';
 import { SecretNameSchema } from './secrets.js';
 
-export const SETUP_STEP_IDS = ['wireguard', 'keys', 'bundle', 'peer', 'privileged', 'connect', 'audit', 'models', 'ollama'] as const;
+export const SETUP_STEP_IDS = ['wireguard', 'keys', 'bundle', 'peer', 'privileged', 'connect', 'audit', 'models', 'ollama', 'voice'] as const;
 export const SetupStepIdSchema = z.enum(SETUP_STEP_IDS);
 export type SetupStepId = (typeof SETUP_STEP_IDS)[number];
 

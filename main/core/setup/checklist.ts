@@ -1,5 +1,6 @@
 // The first-run checklist as a pure function of what was found (facts.ts gathers it): each step's state, why, and
-// its one action. Steps that need an earlier one say which ("blocked"), so the user sees the root cause only.
+// its one action. Steps that need an earlier one say which ("blocked"), so the user sees the root cause only; a step
+// whose cause is outside the list (voice the agent could not start) is blocked with that reason.
 import type { SetupAction, SetupStep, SetupStepId, SetupView } from '../contracts/setup.js';
 import { SETUP_STEP_IDS } from '../contracts/setup.js';
 
@@ -25,6 +26,8 @@ export interface SetupFacts {
   audit: { at: string; passed: boolean; failed: string[] } | null;
   models: { missing: string[]; installed: string[] } | { error: string };
   ollama: { running: true; model: string; present: boolean } | { running: false; model: string; error: string };
+  /** The agent's voice service (its status' setup.voice and voice.state), and the first answered turn if any. */
+  voice: { configured: boolean; reason: string; next: string | null; running: boolean; firstTurn: { at: string; transcript: string } | null };
   /** The last failure of a step's action, shown on that step until it succeeds. */
   errors: Partial<Record<SetupStepId, Problem>>;
 }
@@ -39,6 +42,7 @@ const TITLES: Record<SetupStepId, string> = {
   audit: 'Audit the VPS (audit live)',
   models: 'Speech models',
   ollama: 'Ollama',
+  voice: 'Try a voice turn',
 };
 
 /** Which step must be done before each one can be tried. */
@@ -48,9 +52,11 @@ const NEEDS: Partial<Record<SetupStepId, SetupStepId[]>> = {
   privileged: ['wireguard', 'keys', 'peer'],
   connect: ['privileged'],
   audit: ['connect'],
+  voice: ['models', 'ollama'],
 };
 
-type Own = { done: boolean; detail: string; action: SetupAction };
+/** `waiting`: not done, and nothing to press until what it names is fixed (no earlier step of the list names it). */
+type Own = { done: boolean; detail: string; action: SetupAction; waiting?: string };
 
 function own(id: SetupStepId, f: SetupFacts): Own {
   switch (id) {
@@ -102,6 +108,14 @@ function own(id: SetupStepId, f: SetupFacts): Own {
       return f.ollama.present
         ? { done: true, detail: `running, with ${f.ollama.model}`, action: { kind: 'none' } }
         : { done: false, detail: `running, but ${f.ollama.model} is not pulled`, action: { kind: 'screen', label: `Pull ${f.ollama.model} on the Models tab`, screen: 'models' } };
+    case 'voice': {
+      const toggle: SetupAction = { kind: 'button', label: f.voice.firstTurn ? 'Try again' : 'Start a voice turn' };
+      if (f.voice.firstTurn) return { done: true, detail: `a first turn was answered at ${f.voice.firstTurn.at}: "${f.voice.firstTurn.transcript}"`, action: toggle };
+      const not = { done: false, action: toggle };
+      if (!f.voice.configured) return { ...not, detail: '', waiting: `voice is not configured: ${f.voice.reason}${f.voice.next ? `; next: ${f.voice.next}` : ''}` };
+      if (!f.voice.running) return { ...not, detail: '', waiting: 'voice is set up but not running: see why in JETT_HOME/logs/jett.log or `jett doctor` (a model pulled again is taken up at once)' };
+      return { ...not, detail: 'press the button (or the hotkey), say something, and wait for the spoken reply: the step is done once a turn is answered' };
+    }
   }
 }
 
@@ -113,6 +127,7 @@ export function setupChecklist(facts: SetupFacts): SetupView {
     if (o.done) return { ...base, state: 'done', blockedBy: null, error: null };
     const blocker = (NEEDS[id] ?? []).find((need) => !owns.get(need)!.done) ?? null;
     if (blocker) return { ...base, state: 'blocked', detail: `first: ${TITLES[blocker]}`, blockedBy: blocker, error: null, action: { kind: 'none' } };
+    if (o.waiting) return { ...base, state: 'blocked', detail: o.waiting, blockedBy: null, error: null, action: { kind: 'none' } };
     const error = facts.errors[id] ?? null;
     return { ...base, state: error ? 'error' : 'todo', blockedBy: null, error };
   });

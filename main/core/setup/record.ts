@@ -1,21 +1,20 @@
-// What the checklist remembers between starts that no other part keeps: where the VPS bundle was saved, which keys
-// and peer the privileged setup was made for, and the last live audit. JETT_HOME/setup.json, never a secret.
+// What the checklist remembers between starts that no other part keeps: where the VPS bundle was saved, the last
+// live audit, and the first voice turn that was answered. JETT_HOME/setup.json, never a secret. What the privileged
+// setup was made for is not here: that is tunnel/installed-setup.ts's record, which the agent's status reads too.
 import fs from 'node:fs';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Config } from '../contracts/config.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 
 const SetupRecordSchema = z.object({
   bundleDir: z.string().nullable().default(null),
-  /** setupFingerprint() of the tunnel the privileged setup installed. */
-  privilegedFor: z.string().nullable().default(null),
   audit: z.object({ at: z.string(), passed: z.boolean(), failed: z.array(z.string()) }).nullable().default(null),
+  /** The first voice turn that was answered: once there was one, the voice step stays done. */
+  voiceTurn: z.object({ at: z.string(), transcript: z.string() }).nullable().default(null),
 });
 export type SetupRecord = z.infer<typeof SetupRecordSchema>;
 
-const EMPTY: SetupRecord = { bundleDir: null, privilegedFor: null, audit: null };
+const EMPTY: SetupRecord = { bundleDir: null, audit: null, voiceTurn: null };
 
 export class SetupRecordStore {
   readonly file: string;
@@ -46,11 +45,3 @@ export class SetupRecordStore {
   }
 }
 
-/**
- * Names what the privileged setup installs (interface, addresses, this desktop's public key, the VPS's key and
- * address), as a digest: a later change of any of them means the installed tunnel is not the saved one.
- */
-export function setupFingerprint(tunnel: Config['tunnel'], desktopPublicKey: string): string {
-  const parts = [tunnel.interface, tunnel.address, tunnel.peerAddress, tunnel.peerPublicKey, tunnel.endpoint, String(tunnel.keepalive), desktopPublicKey];
-  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 32);
-}

@@ -1,5 +1,5 @@
 // Setup: the first-run checklist main computes (WireGuard, keys, VPS bundle, VPS peer, privileged setup, connect,
-// audit live, speech models, Ollama), each step with its state and its one action; the list is asked for again after
+// audit live, speech models, Ollama, a first voice turn), each step with its state and its one action; the list is asked for again after
 // every action, so what it shows is main's answer, never the window's guess.
 import type { LiveAuditReport } from '../../../main/core/contracts/vps.js';
 import type { SetupStep, SetupView } from '../../../main/core/contracts/setup.js';
@@ -85,6 +85,11 @@ export function setupScreen(deps: SetupScreenDeps): HTMLElement {
     connect: async () => {
       deps.store.setStatus(await unwrap(api().tunnel.up()));
       say('Connecting: the step turns done once the VPS answers through the tunnel');
+      return null;
+    },
+    voice: async () => {
+      deps.store.setStatus(await unwrap(api().voice.toggle()));
+      say('Listening: say something; the step turns done once the reply is spoken');
       return null;
     },
     audit: async () => {

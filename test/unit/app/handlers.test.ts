@@ -53,6 +53,7 @@ function setup() {
     setup: createSetupService({
       runtime: { config, secrets, paths: jettPaths(home) },
       platform: 'linux',
+      env: { JETT_TUNNEL_CONTROL: 'helper' },
       agent,
       models,
       wireguard: () => ({ found: true, where: '/usr/bin/wg-quick' }),
@@ -60,7 +61,6 @@ function setup() {
       privileged: async () => ({ outcome: 'manual', command: 'jett tunnel install --handoff | sudo jett tunnel install --secrets-stdin' }),
       auditLive: async () => ({ tunnelAddress: '10.0.0.2', publicAddress: null, interface: 'jett0', checks: [], passed: true }),
       onConfigChanged: vi.fn(),
-      helperInstalled: () => false,
     }),
   });
   ipcMain.handlers.clear();

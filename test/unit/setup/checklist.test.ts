@@ -15,11 +15,19 @@ import { LINUX_PRIVILEGED_COMMAND, setupChecklist, WIREGUARD_WINDOWS_INSTALLER, 
 import { parseInstallOutput } from '../../../main/core/setup/vps-peer-text.js';
 import { findWireguard } from '../../../main/core/setup/wireguard-found.js';
 import { generateDesktopKeys } from '../../../main/core/tunnel/desktop-keys.js';
-import { ERROR_CANCELLED, runElevatedInstall } from '../../../main/core/tunnel/elevation.js';
+import { ERROR_CANCELLED } from '../../../main/core/tunnel/elevation.js';
 import type { ProcessRunner } from '../../../main/core/tunnel/runner.js';
 import { loadDesktopConfig } from '../../../main/core/tunnel/setup.js';
 import { generateKeyPair } from '../../../main/core/tunnel/keys.js';
+import { recordInstalledTunnel } from '../../../main/core/tunnel/installed-setup.js';
+import { tunnelSetup } from '../../../main/app/tunnel-setup.js';
+import type { StatusSnapshot } from '../../../main/core/contracts/status.js';
+import type { VoiceTurnRecord } from '../../../main/core/contracts/voice.js';
+import { EventBus } from '../../../main/core/events/bus.js';
+import { voiceTurn } from '../../helpers/event-samples.js';
+import { binary, describeWith } from '../../helpers/requirements.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { wireguardConfigPath } from '../../../main/core/tunnel/install.js';
 import { snapshot } from '../app/helpers.js';
 
 const VPS_KEY = generateKeyPair().publicKey;
@@ -36,6 +44,7 @@ function empty(): SetupFacts {
     audit: null,
     models: { missing: ['whisper-base', 'kokoro-82m'], installed: [] },
     ollama: { running: false, model: 'llama3.2:3b', error: 'Ollama is not running at http://127.0.0.1:11434' },
+    voice: { configured: false, reason: 'no speech-to-text model installed (models.stt whisper-base)', next: 'Settings > Models, or `jett models pull whisper-base`', running: false, firstTurn: null },
     errors: {},
   };
 }
@@ -45,10 +54,10 @@ const state = (f: SetupFacts) => Object.fromEntries(setupChecklist(f).steps.map(
 describe('the checklist', () => {
   it('on an empty JETT_HOME: keys first, the tunnel steps wait for it and say for what, models and Ollama are open', () => {
     const view = setupChecklist(empty());
-    expect(state(empty())).toEqual({ wireguard: 'done', keys: 'todo', bundle: 'blocked', peer: 'blocked', privileged: 'blocked', connect: 'blocked', audit: 'blocked', models: 'todo', ollama: 'todo' });
+    expect(state(empty())).toEqual({ wireguard: 'done', keys: 'todo', bundle: 'blocked', peer: 'blocked', privileged: 'blocked', connect: 'blocked', audit: 'blocked', models: 'todo', ollama: 'todo', voice: 'blocked' });
     expect(view.next).toBe('keys');
     expect(view.done).toBe(1);
-    expect(view.total).toBe(9);
+    expect(view.total).toBe(10);
     const bundle = view.steps.find((s) => s.id === 'bundle')!;
     expect(bundle.blockedBy).toBe('keys');
     expect(bundle.detail).toBe("first: This desktop's keys");
@@ -66,9 +75,10 @@ describe('the checklist', () => {
       audit: { at: '2026-11-29T20:00:00.000Z', passed: true, failed: [] },
       models: { missing: [], installed: ['whisper-base', 'kokoro-82m'] },
       ollama: { running: true, model: 'llama3.2:3b', present: true },
+      voice: { configured: true, reason: 'whisper-base and kokoro-82m installed', next: null, running: true, firstTurn: { at: '2026-11-29T20:05:00.000Z', transcript: 'what is on today' } },
     };
     expect(setupChecklist(all).next).toBeNull();
-    expect(setupChecklist(all).done).toBe(9);
+    expect(setupChecklist(all).done).toBe(10);
     const failed = setupChecklist({ ...all, audit: { at: 'now', passed: false, failed: ['postgres 203.0.113.7:5432'] } });
     expect(failed.next).toBe('audit');
     expect(failed.steps.find((s) => s.id === 'audit')!.detail).toBe('failed at now: postgres 203.0.113.7:5432');
@@ -89,6 +99,31 @@ describe('the checklist', () => {
     expect(linux.steps.find((s) => s.id === 'privileged')!.blockedBy).toBe('wireguard');
     const win = setupChecklist({ ...f, platform: 'win32', wireguard: { found: false, missing: 'WireGuard for Windows', install: { kind: 'link', url: WIREGUARD_WINDOWS_INSTALLER } } });
     expect(win.steps[0]!.action).toMatchObject({ kind: 'link', url: 'https://www.wireguard.com/install/' });
+  });
+});
+
+describe('the voice-turn step', () => {
+  const ready: SetupFacts = {
+    ...empty(),
+    models: { missing: [], installed: ['whisper-base'] },
+    ollama: { running: true, model: 'llama3.2:3b', present: true },
+    voice: { configured: true, reason: 'whisper-base installed', next: null, running: true, firstTurn: null },
+  };
+  const voice = (f: SetupFacts) => setupChecklist(f).steps.find((s) => s.id === 'voice')!;
+
+  it('waits for the models and Ollama, then for voice itself, each time saying why; nothing to press meanwhile', () => {
+    expect(voice({ ...ready, ollama: { running: false, model: 'llama3.2:3b', error: 'Ollama is not running at http://127.0.0.1:11434' } })).toMatchObject({ state: 'blocked', blockedBy: 'ollama', detail: 'first: Ollama', action: { kind: 'none' } });
+    expect(voice({ ...ready, models: { missing: ['whisper-base'], installed: [] } })).toMatchObject({ state: 'blocked', blockedBy: 'models' });
+    const unconfigured = voice({ ...ready, voice: { ...empty().voice } });
+    expect(unconfigured).toMatchObject({ state: 'blocked', blockedBy: null, action: { kind: 'none' } });
+    expect(unconfigured.detail).toBe('voice is not configured: no speech-to-text model installed (models.stt whisper-base); next: Settings > Models, or `jett models pull whisper-base`');
+    expect(voice({ ...ready, voice: { ...ready.voice, running: false } }).detail).toMatch(/^voice is set up but not running: see why in JETT_HOME\/logs\/jett.log/);
+  });
+
+  it('ready: the button starts a turn; done once a turn was answered, and the checklist is complete', () => {
+    expect(voice(ready)).toMatchObject({ state: 'todo', action: { kind: 'button', label: 'Start a voice turn' } });
+    const done = voice({ ...ready, voice: { ...ready.voice, firstTurn: { at: '2026-11-29T20:05:00.000Z', transcript: 'what is on today' } } });
+    expect(done).toMatchObject({ state: 'done', detail: 'a first turn was answered at 2026-11-29T20:05:00.000Z: "what is on today"', action: { kind: 'button', label: 'Try again' } });
   });
 });
 
@@ -166,15 +201,15 @@ describe('WireGuard found', () => {
 });
 
 describe("the tray's compact checklist", () => {
-  it('"Setup: N of 9 done" and the next step, which opens the window; nothing once all is done', () => {
+  it('"Setup: N of 10 done" and the next step, which opens the window; nothing once all is done', () => {
     const items = setupItems(setupChecklist(empty()));
     expect(items.map((i) => [i.label, i.action, i.enabled])).toEqual([
-      ['Setup: 1 of 9 done', null, false],
+      ['Setup: 1 of 10 done', null, false],
       ["Next: This desktop's keys: Generate keys…", 'open-settings', true],
     ]);
     expect(setupItems(null)).toEqual([]);
     const menu = trayModel({ status: snapshot(), hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, openAtLogin: false, setup: setupChecklist(empty()) });
-    expect(menu.items.slice(2, 4).map((i) => i.label)).toEqual(['Setup: 1 of 9 done', "Next: This desktop's keys: Generate keys…"]);
+    expect(menu.items.slice(2, 4).map((i) => i.label)).toEqual(['Setup: 1 of 10 done', "Next: This desktop's keys: Generate keys…"]);
     expect(setupItems({ ...setupChecklist(empty()), next: null })).toEqual([]);
   });
 });
@@ -186,22 +221,30 @@ describe('the setup service (real config, file secret store, bundle generator)',
     const config = new ConfigStore(paths.config);
     const secrets = new FileSecretStore(path.join(home, 'secrets.json'));
     const changed: unknown[] = [];
-    // What the running agent is told to read again (it rebuilds the services they feed).
+    // What the running agent is told to read again (it rebuilds the services they feed), and what it says.
     const reloads: string[][] = [];
+    const refreshes: string[][] = [];
+    const bus = new EventBus();
+    const agent = { current: snapshot() as StatusSnapshot };
     const s = createSetupService({
       runtime: { config, secrets, paths },
       platform: 'linux',
-      agent: { status: async () => snapshot(), reloadConfig: async (names = []) => (reloads.push([...names]), { sections: [], needsTunnelSetup: false }) },
+      // Not root: the tunnel runs from the installed setup (as for every user but root on Linux).
+      env: { JETT_TUNNEL_CONTROL: 'helper' },
+      agent: {
+        status: async () => agent.current,
+        on: (name, listener) => bus.on(name, listener),
+        reloadConfig: async (names = [], refresh = []) => (reloads.push([...names]), refresh.length && refreshes.push([...refresh]), { sections: [], needsTunnelSetup: false }),
+      },
       models: { list: async () => ({ models: [], error: 'Ollama is not running', speech: { dir: path.join(home, 'models'), models: [], error: null } }) },
       wireguard: () => ({ found: true, where: '/usr/bin/wg-quick' }),
       chooseBundleDir: async () => path.join(tempDir(), 'vps'),
       privileged: async () => ({ outcome: 'manual', command: LINUX_PRIVILEGED_COMMAND }),
       auditLive: async () => ({ tunnelAddress: '10.0.0.2', publicAddress: null, interface: 'jett0', checks: [], passed: true }),
       onConfigChanged: (c) => void changed.push(c),
-      helperInstalled: () => false,
       ...over,
     });
-    return { s, home, config, secrets, changed, reloads };
+    return { s, home, paths, config, secrets, changed, reloads, refreshes, bus, agent };
   }
 
   it('the bundle: into the chosen folder, its two secrets in the store, the folder remembered', async () => {
@@ -270,17 +313,82 @@ describe('the setup service (real config, file secret store, bundle generator)',
     expect(r.view.steps.find((s) => s.id === 'privileged')!.state).not.toBe('done');
   });
 
-  it('a setup that happened is remembered for these keys and peer; a new peer makes it stale', async () => {
-    const t = service({ privileged: async () => ({ outcome: 'sign-in-again', command: null }), platform: 'win32' });
+  const peerLine = (endpoint: string) => `jett tunnel peer --public-key ${VPS_KEY} --endpoint ${endpoint}`;
+  const stepOf = async (t: { s: { view(): Promise<{ steps: Array<{ id: string; state: string; detail: string }> }> } }, id: string) => (await t.s.view()).steps.find((st) => st.id === id)!;
+
+  it('the privileged step reads the one installed-tunnel record: none, current after `jett tunnel install --handoff`, outdated after a new peer', async () => {
+    const t = service();
     await generateDesktopKeys(t.secrets, { replace: false, presharedKey: false, howToReplace: '' });
-    await t.s.vpsPeer(`jett tunnel peer --public-key ${VPS_KEY} --endpoint 203.0.113.7:51820`);
     await t.s.vpsBundle();
-    const r = await t.s.privileged();
-    expect(r.view.steps.find((s) => s.id === 'privileged')!.state).toBe('done');
-    await t.s.vpsPeer(`jett tunnel peer --public-key ${VPS_KEY} --endpoint 198.51.100.9:51820`);
-    const after = (await t.s.view()).steps.find((s) => s.id === 'privileged')!;
+    await t.s.vpsPeer(peerLine('203.0.113.7:51820'));
+    const none = await stepOf(t, 'privileged');
+    expect(none.state).toBe('todo');
+    expect(none.detail).toContain('no tunnel setup is recorded for these settings');
+    // What `jett tunnel install --handoff` records on the user's side (main/cli/commands/tunnel.ts), as the window's
+    // Windows button and the root install do: JETT_HOME/tunnel-installed.json, and no other record.
+    recordInstalledTunnel(t.home, (await loadDesktopConfig(t.config.load().tunnel, t.secrets)).text);
+    expect(await stepOf(t, 'privileged')).toMatchObject({ state: 'done', detail: expect.stringContaining('the installed tunnel matches the settings') });
+    expect(fs.readdirSync(t.home).filter((f) => f.endsWith('.json')).sort()).toEqual(['config.json', 'secrets.json', 'setup.json', 'tunnel-installed.json']);
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(t.home, 'setup.json'), 'utf8'))).sort()).toEqual(['audit', 'bundleDir', 'voiceTurn']);
+    await t.s.vpsPeer(peerLine('198.51.100.9:51820'));
+    const after = await stepOf(t, 'privileged');
     expect(after.state).toBe('todo');
-    expect(after.detail).toMatch(/set up for other keys or another VPS peer/);
+    expect(after.detail).toMatch(/the running tunnel uses older settings .*: a key, the peer or the endpoint changed since; run the tunnel setup again: `jett tunnel install --handoff \| sudo jett tunnel install --secrets-stdin`/);
+  });
+
+  it("a running agent's tunnelSetup wins, and the step, the tray and the status say the same", async () => {
+    const t = service();
+    await generateDesktopKeys(t.secrets, { replace: false, presharedKey: false, howToReplace: '' });
+    await t.s.vpsBundle();
+    await t.s.vpsPeer(peerLine('203.0.113.7:51820'));
+    recordInstalledTunnel(t.home, (await loadDesktopConfig(t.config.load().tunnel, t.secrets)).text);
+    // The file matches, but the agent saw the running interface still on the old peer (withLivePeer): it says outdated.
+    const fix = 'reconnect: `jett tunnel down && jett tunnel up` (or Disconnect, then Connect)';
+    t.agent.current = { ...snapshot(), tunnelSetup: { state: 'outdated', message: 'the running tunnel still uses the old peer', fix } };
+    const view = await t.s.view();
+    expect(view.steps.find((st) => st.id === 'privileged')).toMatchObject({ state: 'todo', detail: `the running tunnel still uses the old peer; ${fix}` });
+    const tray = trayModel({ status: t.agent.current, hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, openAtLogin: false, setup: view });
+    expect(tray.items.map((i) => i.label)).toContain('The tunnel uses older settings: run the setup again…');
+    t.agent.current = { ...snapshot(), tunnelSetup: { state: 'current', message: 'the installed tunnel matches the settings', fix: null } };
+    const current = await t.s.view();
+    expect(current.steps.find((st) => st.id === 'privileged')!.state).toBe('done');
+    expect(trayModel({ status: t.agent.current, hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, openAtLogin: false, setup: current }).items.map((i) => i.label)).not.toContain('The tunnel uses older settings: run the setup again…');
+  });
+
+  it('root on Linux (the agent runs wg-quick from the settings): done once keys and peer exist, with nothing to install', async () => {
+    const t = service({ env: { JETT_TUNNEL_CONTROL: 'direct' } });
+    await generateDesktopKeys(t.secrets, { replace: false, presharedKey: false, howToReplace: '' });
+    await t.s.vpsBundle();
+    expect((await stepOf(t, 'privileged')).state).toBe('blocked');
+    await t.s.vpsPeer(peerLine('203.0.113.7:51820'));
+    const step = (await t.s.view()).steps.find((st) => st.id === 'privileged')!;
+    expect(step).toMatchObject({ state: 'done', action: { kind: 'none' }, detail: 'nothing to install: Jett runs as root here and brings the tunnel up from the saved settings itself' });
+    expect(fs.existsSync(path.join(t.home, 'tunnel-installed.json'))).toBe(false);
+  });
+
+  it('the first answered voice turn completes the last step, for good; a failed turn does not', async () => {
+    const t = service();
+    const turn = (outcome: VoiceTurnRecord['outcome'], transcript: string): VoiceTurnRecord => ({ ...voiceTurn(transcript, 900), at: '2026-11-29T20:05:00.000Z', transcript, outcome });
+    t.bus.emit('voice.turn', turn('failed', 'hello?'));
+    expect((await stepOf(t, 'voice')).state).not.toBe('done');
+    t.bus.emit('voice.turn', turn('answered', 'what is on today'));
+    t.bus.emit('voice.turn', turn('answered', 'and tomorrow'));
+    expect(await stepOf(t, 'voice')).toMatchObject({ state: 'done', detail: 'a first turn was answered at 2026-11-29T20:05:00.000Z: "what is on today"' });
+    // Remembered in JETT_HOME/setup.json: a new start of the app still shows it done.
+    t.s.close();
+    const again = createSetupService({
+      runtime: { config: t.config, secrets: t.secrets, paths: t.paths },
+      platform: 'linux',
+      env: {},
+      agent: { status: async () => snapshot(), on: () => () => {}, reloadConfig: async () => ({ sections: [], needsTunnelSetup: false }) },
+      models: { list: async () => ({ models: [], error: 'Ollama is not running', speech: { dir: '', models: [], error: null } }) },
+      wireguard: () => ({ found: true, where: '/usr/bin/wg-quick' }),
+      chooseBundleDir: async () => null,
+      privileged: async () => ({ outcome: 'manual', command: null }),
+      auditLive: async () => ({ tunnelAddress: '10.0.0.2', publicAddress: null, interface: 'jett0', checks: [], passed: true }),
+      onConfigChanged: () => {},
+    });
+    expect((await again.view()).steps.find((st) => st.id === 'voice')!.state).toBe('done');
   });
 });
 
@@ -296,21 +404,20 @@ describe('the privileged step on Windows (UAC, replayed)', () => {
     let answer: number = ERROR_CANCELLED;
     const ran: string[][] = [];
     const runner: ProcessRunner = { run: async (_file, args) => (ran.push([...args]), { exitCode: answer, stdout: '', stderr: '' }) };
-    const windowsSetup = async () => {
-      const tunnel = config.load().tunnel;
-      await runElevatedInstall(
-        { iface: tunnel.interface, user: 'DESKTOP-1\\alice', configText: (await loadDesktopConfig(tunnel, secrets)).text },
-        { runner, runDir: path.join(home, 'run'), powershell: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', program: 'C:\\Program Files\\Jett\\Jett.exe', programArgs: [] },
-      );
-    };
+    // The app's own Windows step (main/app/tunnel-setup.ts), powershell.exe where Windows keeps it: it records what it
+    // installed in tunnel-installed.json, the one record the step and the agent's status read.
+    const fsx: WinTrustFs = { lstatSync: () => ({ isFile: () => true, isDirectory: () => false, isSymbolicLink: () => false }), realpathSync: { native: (p: string) => p } };
+    const windowsSetup = tunnelSetup({ runtime: { config, secrets, paths }, env: { SystemRoot: 'C:\\Windows', USERNAME: 'alice', USERDOMAIN: 'DESKTOP-1' }, platform: 'win32', program: 'C:\\Program Files\\Jett\\Jett.exe', programArgs: [], runner, fsx });
+    const refreshes: string[][] = [];
     const s = createSetupService({
       runtime: { config, secrets, paths },
       platform: 'win32',
-      agent: { status: async () => snapshot(), reloadConfig: async () => ({ sections: [], needsTunnelSetup: false }) },
+      env: {},
+      agent: { status: async () => snapshot(), on: () => () => {}, reloadConfig: async (_names, refresh = []) => (refresh.length && refreshes.push([...refresh]), { sections: [], needsTunnelSetup: false }) },
       models: { list: async () => ({ models: [], error: 'Ollama is not running', speech: { dir: path.join(home, 'models'), models: [], error: null } }) },
       wireguard: () => ({ found: true, where: 'C:\\Program Files\\WireGuard\\wireguard.exe' }),
       chooseBundleDir: async () => path.join(tempDir(), 'vps'),
-      privileged: privilegedStep({ runtime: { secrets }, platform: 'win32', env: {}, isRoot: false, windowsSetup }),
+      privileged: privilegedStep({ runtime: { secrets, config, paths }, platform: 'win32', env: {}, isRoot: false, windowsSetup }),
       auditLive: async () => ({ tunnelAddress: '10.0.0.2', publicAddress: null, interface: 'jett0', checks: [], passed: true }),
       onConfigChanged: () => {},
     });
@@ -325,7 +432,46 @@ describe('the privileged step on Windows (UAC, replayed)', () => {
     const r = await s.privileged();
     expect(r.outcome).toBe('sign-in-again');
     expect(r.view.steps.find((st) => st.id === 'privileged')!.state).toBe('done');
+    // The agent was told to compare again (its tunnelSetup turns current, as the step did), once, after the Yes only.
+    expect(refreshes).toEqual([['tunnelSetup']]);
+    expect(fs.existsSync(path.join(home, 'tunnel-installed.json'))).toBe(true);
     expect(ran).toHaveLength(2);
     expect(JSON.stringify(ran)).not.toContain((await secrets.get('tunnel.privateKey'))!);
+  });
+});
+
+describeWith([binary('wg-quick'), binary('wg'), binary('visudo')], 'the privileged step when the app runs as root with JETT_TUNNEL_CONTROL=helper', () => {
+  it('applies the install plan (under a test folder), records it in tunnel-installed.json, and the agent is told: done', async () => {
+    const home = tempDir();
+    const paths = jettPaths(home);
+    const config = new ConfigStore(paths.config);
+    const secrets = new FileSecretStore(path.join(home, 'secrets.json'));
+    const installRoot = tempDir();
+    // The agent's tunnel runs through the installed helper, as for a user who is not root.
+    const env = { JETT_HOME: home, JETT_TUNNEL_CONTROL: 'helper', USER: 'root', PATH: process.env.PATH };
+    const refreshes: string[][] = [];
+    const s = createSetupService({
+      runtime: { config, secrets, paths },
+      platform: 'linux',
+      env,
+      agent: { status: async () => snapshot(), on: () => () => {}, reloadConfig: async (_names, refresh = []) => (refresh.length && refreshes.push([...refresh]), { sections: [], needsTunnelSetup: false }) },
+      models: { list: async () => ({ models: [], error: 'Ollama is not running', speech: { dir: path.join(home, 'models'), models: [], error: null } }) },
+      wireguard: () => ({ found: true, where: '/usr/bin/wg-quick' }),
+      chooseBundleDir: async () => path.join(tempDir(), 'vps'),
+      privileged: privilegedStep({ runtime: { secrets, config, paths }, platform: 'linux', env, isRoot: true, installRoot, windowsSetup: async () => {} }),
+      auditLive: async () => ({ tunnelAddress: '10.0.0.2', publicAddress: null, interface: 'jett0', checks: [], passed: true }),
+      onConfigChanged: () => {},
+    });
+    await generateDesktopKeys(secrets, { replace: false, presharedKey: false, howToReplace: '' });
+    await s.vpsBundle();
+    await s.vpsPeer(`jett tunnel peer --public-key ${VPS_KEY} --endpoint 203.0.113.7:51820`);
+    expect((await s.view()).steps.find((st) => st.id === 'privileged')!.state).toBe('todo');
+    const r = await s.privileged();
+    expect(r.outcome).toBe('done');
+    expect(r.view.steps.find((st) => st.id === 'privileged')).toMatchObject({ state: 'done', detail: expect.stringContaining('the installed tunnel matches the settings') });
+    expect(fs.readFileSync(path.join(installRoot, wireguardConfigPath(config.load().tunnel.interface)), 'utf8')).toContain(`PublicKey = ${VPS_KEY}`);
+    expect(refreshes).toEqual([['tunnelSetup']]);
+    // The record holds a digest, never the key it was made from.
+    expect(fs.readFileSync(path.join(home, 'tunnel-installed.json'), 'utf8')).not.toContain((await secrets.get('tunnel.privateKey'))!);
   });
 });
