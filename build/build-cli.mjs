@@ -53,21 +53,60 @@ function replaceFile(from, to) {
   }
 }
 
+/** The folder in a build where each `jett` that runs from it leaves a marker named by its pid. */
+const RUNNING = 'running';
+
+/** Whether a process with this pid lives (EPERM: it does, as another user's). */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
+/** Whether a `jett` still runs from this build: a long-lived agent imports chunks of it on use (speech, pg). */
+function inUse(dir) {
+  let names = [];
+  try {
+    names = fs.readdirSync(path.join(dir, RUNNING));
+  } catch {
+    return false;
+  }
+  return names.some((name) => /^\d+$/.test(name) && alive(Number(name)));
+}
+
 /**
- * Removes builds replaced more than an hour ago. A `jett` that started from one loads its chunks at start (core
- * imports nothing lazily), so the hour only has to cover start-up; a dev agent that later imported a chunk of a
- * removed build would need a restart.
+ * Removes builds replaced more than an hour ago, except one a live `jett` runs from (its marker, markRunning()):
+ * core imports the speech runtimes and pg lazily, so an agent started from a build a day ago still loads chunks of
+ * it. A marker left by a process that died is ignored (its pid is gone).
  */
 function removeOldBuilds(dist, keep, now) {
   for (const name of fs.readdirSync(dist)) {
     if (name === keep || !name.startsWith('b-')) continue;
     const dir = path.join(dist, name);
     try {
-      if (now - fs.statSync(dir).mtimeMs > 3600_000) fs.rmSync(dir, { recursive: true, force: true });
+      if (now - fs.statSync(dir).mtimeMs > 3600_000 && !inUse(dir)) fs.rmSync(dir, { recursive: true, force: true });
     } catch {
       // Another build removed it first.
     }
   }
+}
+
+/**
+ * Marks the build of `entry` as in use by this process until it exits, so no later build removes it meanwhile. A
+ * build folder this user cannot write (installed by another user) is left unmarked: only its owner's builds remove it.
+ */
+export function markRunning(entry, pid = process.pid) {
+  const marker = path.join(path.dirname(entry), RUNNING, String(pid));
+  try {
+    fs.mkdirSync(path.dirname(marker), { recursive: true });
+    fs.writeFileSync(marker, '');
+  } catch {
+    return;
+  }
+  process.on('exit', () => fs.rmSync(marker, { force: true }));
 }
 
 /**

@@ -37,3 +37,11 @@ export function setupLines(s: StatusSnapshot): string[] {
       return `${name} not configured — ${u.reason}${u.next ? `\n  next: ${u.next}` : ''}`;
     });
 }
+
+/** What the loaded speech models cost in memory, one line (none until a model has loaded). */
+export function modelsMemoryLine(s: StatusSnapshot): string | null {
+  const memory = s.models?.memory;
+  if (!memory?.length) return null;
+  const total = memory.reduce((sum, m) => sum + m.rssMb, 0);
+  return `models ${memory.map((m) => `${m.engine} (${m.task}, ${m.ep}) ${m.rssMb.toFixed(1)} MB`).join(', ')}: ${total.toFixed(1)} MB in all`;
+}

@@ -17,7 +17,7 @@ import type { Logger } from './log/logger.js';
 import type { Runtime } from './runtime.js';
 import type { SyncOnceResult } from './sync/service.js';
 import type { ProcessRunner } from './tunnel/runner.js';
-import { ModelsStatusTracker } from './voice/models/providers.js';
+import { ModelsStatusTracker } from './voice/models/status-tracker.js';
 import { APP_VERSION } from './version.js';
 
 export interface AgentDeps {

@@ -7,6 +7,9 @@ import type { CliContext } from '../context.js';
 import { setupLines, statusLine } from '../status-line.js';
 import { untilSignal } from '../stop-signal.js';
 
+/** The events that change what stableKey() reads. */
+const STATUS_EVENTS = ['tunnel.state', 'outbox.counts', 'inbox.counts', 'heartbeat.result', 'voice.state'] as const;
+
 /** What a non-terminal reader needs a new line for: not the ticking ages and byte counts. */
 function stableKey(s: StatusSnapshot): string {
   return JSON.stringify([s.tunnel.state, s.outbox.pending, s.outbox.dead, s.inbox.pending, s.heartbeat.failures, s.voice.state]);
@@ -49,8 +52,20 @@ export function registerAgent(program: Command, ctx: CliContext): void {
       };
       if (!opts.json) for (const line of setupLines(agent.status())) ctx.out(line);
       print();
-      // The timer also keeps the process alive until a signal arrives.
-      const timer = setInterval(print, 1000);
+      // A line changes only on these events: printed once after each burst of them, with no timer polling the
+      // database. A terminal also refreshes each second, for the ages it shows ("heartbeat 12s ago").
+      let pending = false;
+      const printSoon = () => {
+        if (pending) return;
+        pending = true;
+        setImmediate(() => {
+          pending = false;
+          print();
+        });
+      };
+      unsubscribe.push(...STATUS_EVENTS.map((name) => agent.bus.on(name, printSoon)));
+      // The interval keeps the process alive until a signal arrives; without a terminal it never needs to fire.
+      const timer = setInterval(print, tty ? 1000 : 2 ** 31 - 1);
       const sig = await stopped;
       clearInterval(timer);
       for (const u of unsubscribe) u();

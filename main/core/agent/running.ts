@@ -26,7 +26,7 @@ import type { ProcessRunner } from '../tunnel/runner.js';
 import { managesTunnelDirectly, tunnelSetupStatus, withLivePeer } from '../tunnel/installed-setup.js';
 import { controlFor, loadDesktopConfig, monitorFor, vpsGuardFor } from '../tunnel/setup.js';
 import type { VpsGuard } from '../tunnel/vps-guard.js';
-import type { ModelsStatusTracker } from '../voice/models/providers.js';
+import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
 import { APP_VERSION } from '../version.js';
 import { Supervisor, type Service } from './supervisor.js';
 import type { VoiceFactory } from './voice-factory.js';

@@ -1,6 +1,8 @@
 // Builds the agent's voice pipeline from config: the model engines when installed, otherwise voice stays off and
 // the log and the status say why (no speech-to-text model yet is the usual reason), never an agent crash. Models
 // never downloaded are "not configured" (which ones, and how to get them), shown in the status without an alarm.
+// The speech runtimes (onnxruntime, transformers.js, kokoro-js) are imported here, only once voice is on and its
+// models are there: an agent with voice off, or without models, never loads them.
 import type { Config } from '../contracts/config.js';
 import type { ServiceSetup } from '../contracts/status.js';
 import type { SqliteDb } from '../db/local-db.js';
@@ -8,9 +10,8 @@ import { formatError, JettError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import { resolveBinary } from '../process/binaries.js';
-import { modelEngineProviders, type ModelsStatusTracker } from '../voice/models/providers.js';
 import { voiceReadiness } from '../voice/models/readiness.js';
-import { buildPipeline, configuredEngines } from '../voice/setup.js';
+import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
 import type { AgentVoice } from './voice-service.js';
 
 export interface VoiceContext {
@@ -24,21 +25,44 @@ export interface VoiceContext {
 
 export type VoiceFactory = (ctx: VoiceContext) => Promise<AgentVoice | null>;
 
-/** `tracker` records which execution provider each model engine runs on; `modelsHome` is used where models.dir is empty. */
+/** Voice switched off in the config: not a fault, and the status says how to switch it back on. */
+export const VOICE_SWITCHED_OFF: ServiceSetup = {
+  configured: false,
+  reason: 'voice is switched off (voice.enabled is false): no speech runtime is loaded',
+  next: 'switch it on with `jett config set voice.enabled true`',
+};
+
+/**
+ * `tracker` records which execution provider each model engine runs on, and what each model costs in memory;
+ * `modelsHome` is used where models.dir is empty.
+ */
 export function configuredVoice(opts: { logger: Logger; modelsHome: string; env: NodeJS.ProcessEnv; tracker: ModelsStatusTracker }): VoiceFactory {
   return async ({ bus, db, config, report }) => {
     const modelsDir = config.models.dir || opts.modelsHome;
     const which = (name: string) => resolveBinary(name, { env: opts.env });
     const logger = opts.logger.child({ component: 'voice' });
+    if (!config.voice.enabled) {
+      opts.tracker.forgetModels();
+      report?.(VOICE_SWITCHED_OFF);
+      logger.info('voice switched off', { reason: VOICE_SWITCHED_OFF.reason });
+      return null;
+    }
     try {
       const setup = voiceReadiness(config, modelsDir);
       report?.(setup);
       if (!setup.configured) {
+        opts.tracker.forgetModels();
         logger.info('voice not configured', { reason: setup.reason, next: setup.next });
         return null;
       }
+      const load = () => Promise.all([import('../voice/setup.js'), import('../voice/models/providers.js'), import('../voice/vad.js')]);
+      // A rebuild (new settings) finds them imported already: measuring again would report their cost as zero.
+      const [{ buildPipeline, configuredEngines }, { modelEngineProviders }, { SileroVad }] = opts.tracker.measured('runtime')
+        ? await load()
+        : await opts.tracker.measure('runtime', 'onnxruntime-node, transformers.js, kokoro-js', load);
+      const vad = await opts.tracker.measure('vad', 'silero-vad-v5', () => SileroVad.load());
       const engines = await configuredEngines(config, { resolveBinary: which, modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
-      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus });
+      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad });
       await pipeline.start();
       return {
         state: () => pipeline.currentState,

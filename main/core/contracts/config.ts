@@ -64,6 +64,7 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   voice: z
     .strictObject({
+      enabled: z.boolean().default(true),
       hotkey: z.string().min(1).default('Ctrl+Alt+J'),
       inputDevice: z.string().min(1).default('default'),
       silenceMs: z.number().int().min(100).max(5000).default(300),
@@ -120,6 +121,7 @@ export const CONFIG_DOCS = {
   'ollama.host': 'Ollama server URL',
   'ollama.model': 'Ollama model for replies',
   'ollama.keepAlive': 'how long Ollama keeps the model loaded',
+  'voice.enabled': 'off: the agent loads no speech runtime and runs no voice (saves memory on an always-on desktop)',
   'voice.hotkey': 'global hotkey that starts a voice turn',
   'voice.inputDevice': 'microphone (sox/arecord device name, or "default")',
   'voice.silenceMs': 'silence that ends a turn, in ms',

@@ -138,10 +138,25 @@ export const ExecutionProviderChoiceSchema = z.object({
 });
 export type ExecutionProviderChoice = z.infer<typeof ExecutionProviderChoiceSchema>;
 
+/**
+ * One loaded model's memory: the agent's resident set measured before and after its load (the first model of a
+ * runtime also pays for loading that runtime). GPU memory a provider takes outside the process is not in it.
+ */
+export const ModelMemorySchema = z.object({
+  /** `runtime`: importing the speech runtimes themselves (onnxruntime-node, transformers.js, kokoro-js), on the CPU. */
+  task: z.enum(['runtime', 'vad', 'stt', 'tts']),
+  engine: z.string(),
+  ep: ExecutionProviderSchema,
+  rssMb: z.number(),
+});
+export type ModelMemory = z.infer<typeof ModelMemorySchema>;
+
 /** The status snapshot's view of the model engines (null until each has loaded). */
 export const ModelsStatusSchema = z.object({
   stt: ExecutionProviderChoiceSchema.nullable(),
   tts: ExecutionProviderChoiceSchema.nullable(),
+  /** What each loaded model cost in memory, on the provider it runs on; absent until one has loaded. */
+  memory: z.array(ModelMemorySchema).optional(),
 });
 export type ModelsStatus = z.infer<typeof ModelsStatusSchema>;
 

@@ -1,11 +1,11 @@
 // Builds the pg pool towards the VPS PostgreSQL from config postgres.* and the secret postgres.password: every
-// connection passes the tunnel guard, and authenticates by SCRAM only.
-import pg from 'pg';
+// connection passes the tunnel guard, and authenticates by SCRAM only. pg is imported when the first pool is made
+// (the password is set): an agent whose sync is not configured never loads it.
+import type pg from 'pg';
 import type { Config } from '../contracts/config.js';
 import type { SecretStore } from '../secrets/store.js';
 import { guardedPgStream, type VpsGuard } from '../tunnel/vps-guard.js';
 import { SyncError } from './errors.js';
-import { scramOnlyClient } from './scram-only.js';
 
 export type PgPoolFactory = () => Promise<pg.Pool>;
 
@@ -47,7 +47,8 @@ export function configPoolFactory(config: Config['postgres'], secrets: SecretSto
   };
   return async () => {
     await password();
-    return new pg.Pool({
+    const [{ default: pgModule }, { scramOnlyClient }] = await Promise.all([import('pg'), import('./scram-only.js')]);
+    return new pgModule.Pool({
       ...poolConfig({ host: config.host, port: config.port, database: config.database, user: config.user }, timeouts),
       stream: guardedPgStream(guard),
       Client: scramOnlyClient(password, `${config.host}:${config.port}`),

@@ -41,6 +41,12 @@ export interface MonitorOptions {
   handshakeStaleS: number;
   /** Delays before each repair while lost: the first re-resolves the endpoint, the later ones restart. */
   repairBackoffMs: number[];
+  /**
+   * While probes answer, how often the interface's status is read again (through the Linux helper each read is a
+   * sudo call, the idle agent's most costly wake-up): the answer already proves the tunnel, and the status only
+   * refreshes the handshake age and counters shown. A failed probe, a nudge or a missing interface reads it at once.
+   */
+  statusEveryMs: number;
 }
 
 export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
@@ -50,6 +56,7 @@ export const DEFAULT_MONITOR_OPTIONS: MonitorOptions = {
   lostAfter: 5,
   handshakeStaleS: 180,
   repairBackoffMs: [0, 10_000, 20_000, 40_000, 80_000, 160_000, 300_000],
+  statusEveryMs: 60_000,
 };
 
 export interface MonitorDeps {
@@ -80,6 +87,8 @@ export class TunnelMonitor {
   private nextRepairAt = 0;
   private peer: PeerStatus | null = null;
   private lastProbe: ProbeResult | null = null;
+  /** When the interface's status was last read (timers.now()). */
+  private statusAt = -Infinity;
   private timer: unknown = null;
   private running: Promise<TunnelState> | null = null;
   private again = false;
@@ -147,6 +156,8 @@ export class TunnelMonitor {
   /** Checks at once: the shell calls this after resume from sleep or a network change. */
   nudge(reason: string): void {
     this.deps.logger?.info('tunnel check requested', { reason });
+    // Something changed (resume, network, an explicit up or down): the next poll reads the interface again.
+    this.statusAt = -Infinity;
     if (this.running) {
       this.again = true;
       return;
@@ -186,6 +197,19 @@ export class TunnelMonitor {
       this.move('unconfigured', setup.next ? `${setup.reason}: ${setup.next}` : setup.reason);
       return this.state;
     }
+    const fresh = this.lastProbe?.ok === true && this.peer !== null && this.timers.now() - this.statusAt < this.o.statusEveryMs;
+    if (!fresh && !(await this.readStatus())) return this.state;
+    const probe = await this.safeProbe();
+    // A failing probe is judged with the handshake age as it is now.
+    if (!probe.ok && fresh && !(await this.readStatus())) return this.state;
+    this.lastProbe = probe;
+    this.judge(probe);
+    if (this.state === 'lost') await this.repair();
+    return this.state;
+  }
+
+  /** Reads the interface; false (and the state down) when it is not up. */
+  private async readStatus(): Promise<boolean> {
     let status: InterfaceStatus | null;
     try {
       status = await this.deps.status();
@@ -194,21 +218,17 @@ export class TunnelMonitor {
       this.deps.logger?.warn('tunnel status unavailable', { error: (err as Error).message });
       status = { name: this.deps.iface, peers: this.peer ? [this.peer] : [] };
     }
+    this.statusAt = this.timers.now();
     if (status === null) {
       this.peer = null;
       this.lastProbe = null;
       this.failures = 0;
       this.repairStep = 0;
       this.move('down', `interface ${this.deps.iface} is not up`);
-      return this.state;
+      return false;
     }
-    // One status read per poll: through the Linux helper each read is a sudo call.
     this.peer = status.peers[0] ?? null;
-    const probe = await this.safeProbe();
-    this.lastProbe = probe;
-    this.judge(probe);
-    if (this.state === 'lost') await this.repair();
-    return this.state;
+    return true;
   }
 
   private async safeProbe(): Promise<ProbeResult> {

@@ -70,6 +70,8 @@ export interface BuildPipelineDeps {
   db?: Database.Database;
   bus?: EventBus;
   sink?: AudioSink;
+  /** A loaded VAD (the agent loads it itself to measure it); default: the bundled Silero model. */
+  vad?: SileroVad;
 }
 
 export async function buildPipeline(deps: BuildPipelineDeps): Promise<VoicePipeline> {
@@ -77,7 +79,7 @@ export async function buildPipeline(deps: BuildPipelineDeps): Promise<VoicePipel
   return new VoicePipeline({
     engines: deps.engines,
     sink: deps.sink ?? new SoxPlayer({ resolveBinary: deps.resolveBinary }),
-    vad: await SileroVad.load(),
+    vad: deps.vad ?? (await SileroVad.load()),
     openSource: () => new MicrophoneSource({ recorder: config.voice.recorder, device: config.voice.inputDevice, resolveBinary: deps.resolveBinary }),
     logger: deps.logger,
     options: pipelineOptions(config),

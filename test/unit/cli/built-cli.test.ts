@@ -73,7 +73,8 @@ describe('the built jett command', () => {
 
   it('records what a heavier command loads (the check above can fail)', () => {
     expect(loads(['vps', '--help']).sources).toContain('main/core/vps/bundle.ts');
-    expect(loads(['sync', '--help']).packages).toContain('pg');
+    // The demo builds PostgreSQL clusters at once; the sync's commands load pg only once a pool is made.
+    expect(loads(['demo', '--help']).packages).toContain('pg');
   });
 
   it('starts the built agent, which `jett status` reaches, and stops it on SIGTERM', async () => {

@@ -18,9 +18,11 @@ class FakeTunnel {
   rx = 0;
   answering = true;
   probes = 0;
+  reads = 0;
   constructor(private readonly timers: FakeTimers) {}
 
   status = async (): Promise<InterfaceStatus | null> => {
+    this.reads += 1;
     if (!this.present) return null;
     const peer: PeerStatus = { publicKey: 'k', hasPresharedKey: false, endpoint: '192.0.2.2:51820', allowedIPs: ['198.18.0.2/32'], latestHandshake: this.handshake, rxBytes: this.rx, txBytes: this.rx * 2, keepalive: 25 };
     return { name: 'jett0', peers: [peer] };
@@ -76,13 +78,46 @@ describe('TunnelMonitor', () => {
     const m = make();
     expect(await m.tick()).toBe('up');
     expect(events).toEqual([{ from: 'down', to: 'up', reason: 'probe answered in 0.5 ms', at: new Date(timers.now()).toISOString() }]);
-    // Counters are read once per poll, before its probe: the next poll shows what the first probe moved.
+    // Counters are read before the probe, and again once statusEveryMs has passed: that read shows what the probes moved.
     expect(m.snapshot()).toMatchObject({ handshakeAgeS: null, rxBytes: 0 });
-    await timers.advance(5000);
+    await timers.advance(60_000);
     await m.tick();
     const snap = m.snapshot();
-    expect(snap).toMatchObject({ state: 'up', handshakeAgeS: 5, rxBytes: 92, txBytes: 184, probeRttMs: 0.5, endpoint: '192.0.2.2:51820' });
+    expect(snap).toMatchObject({ state: 'up', handshakeAgeS: 60, rxBytes: 92, txBytes: 184, probeRttMs: 0.5, endpoint: '192.0.2.2:51820' });
     expect(StatusSnapshotSchema.shape.tunnel.parse(snap)).toEqual(snap);
+  });
+
+  it('while probes answer, reads the interface (a sudo call through the helper) once a minute, not every poll', async () => {
+    const m = make();
+    for (let i = 0; i < 24; i++) {
+      await m.tick();
+      await timers.advance(5000);
+    }
+    // 24 polls, at 0 to 115 s: every one probed, the status read at 0 and 60 s only; the poll at 120 s reads it again.
+    expect([tunnel.probes, tunnel.reads]).toEqual([24, 2]);
+    await m.tick();
+    expect([tunnel.probes, tunnel.reads]).toEqual([25, 3]);
+    expect(m.snapshot()).toMatchObject({ state: 'up', rxBytes: 24 * 92 });
+  });
+
+  it('reads the interface at once when a probe fails between reads, and judges with the handshake age as it is then', async () => {
+    const m = make();
+    await m.tick();
+    await timers.advance(5000);
+    tunnel.present = false;
+    tunnel.answering = false;
+    expect(await m.tick()).toBe('down');
+    expect([tunnel.probes, tunnel.reads]).toEqual([2, 2]);
+    expect(m.snapshot()).toMatchObject({ state: 'down', reason: 'interface jett0 is not up', rxBytes: null });
+  });
+
+  it('reads the interface again after a nudge (resume, network change, tunnel up or down)', async () => {
+    const m = make();
+    await m.tick();
+    await timers.advance(5000);
+    m.nudge('resume');
+    await m.tick();
+    expect(tunnel.reads).toBe(2);
   });
 
   it('shows Connecting until the first answer', async () => {

@@ -2,7 +2,7 @@
 // returns null when its model is not installed, and announces the execution provider it runs on - on the bus, in
 // the log, and in the status snapshot's `models` part.
 import type { Config } from '../../contracts/config.js';
-import type { Catalogue, ExecutionProviderChoice, ModelsStatus } from '../../contracts/models.js';
+import type { Catalogue, ExecutionProviderChoice } from '../../contracts/models.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log/logger.js';
 import type { ModelEngineProviders } from '../setup.js';
@@ -11,26 +11,16 @@ import { chooseExecutionProvider, describeChoice, type OrtEnvironment } from './
 import { isPresent } from './installed.js';
 import { KokoroTextToSpeech } from './kokoro.js';
 import { loadOrtEnvironment } from './ort-environment.js';
+import { ModelsStatusTracker } from './status-tracker.js';
 import { WhisperSpeechToText } from './whisper.js';
+
+export { ModelsStatusTracker };
 
 export interface ModelEngineDeps {
   logger: Logger;
   bus?: EventBus;
   catalogue?: Catalogue;
   ort?: () => Promise<OrtEnvironment>;
-}
-
-/** The latest execution-provider choice of each engine, for the status snapshot. */
-export class ModelsStatusTracker {
-  private current: ModelsStatus = { stt: null, tts: null };
-
-  record(task: 'stt' | 'tts', choice: ExecutionProviderChoice): void {
-    this.current = { ...this.current, [task]: choice };
-  }
-
-  snapshot(): ModelsStatus {
-    return this.current;
-  }
 }
 
 export function modelEngineProviders(deps: ModelEngineDeps, tracker = new ModelsStatusTracker()): ModelEngineProviders {
@@ -49,14 +39,14 @@ export function modelEngineProviders(deps: ModelEngineDeps, tracker = new Models
       const entry = findEntry(catalogue(), config.models.stt);
       if (!isPresent(modelsDir, entry)) return null;
       const choice = chooseExecutionProvider(entry.name, config.models.executionProvider, await ort());
-      return WhisperSpeechToText.load({ modelsDir, entry, language: config.models.sttLanguage, choice, announce: announcer('stt') });
+      return tracker.measure('stt', entry.name, () => WhisperSpeechToText.load({ modelsDir, entry, language: config.models.sttLanguage, choice, announce: announcer('stt') }));
     },
     textToSpeech: async (config: Config, modelsDir: string) => {
       if (!config.models.tts) return null;
       const entry = findEntry(catalogue(), config.models.tts);
       if (!isPresent(modelsDir, entry)) return null;
       const choice = chooseExecutionProvider(entry.name, config.models.executionProvider, await ort());
-      return KokoroTextToSpeech.load({ modelsDir, entry, voice: config.models.ttsVoice, speed: config.models.ttsSpeed, choice, announce: announcer('tts') });
+      return tracker.measure('tts', entry.name, () => KokoroTextToSpeech.load({ modelsDir, entry, voice: config.models.ttsVoice, speed: config.models.ttsSpeed, choice, announce: announcer('tts') }));
     },
   };
 }
