@@ -22,13 +22,10 @@ import { jettInNamespace, type JettChild } from '../../main/harness/demo/process
 import { createNetnsPair, startVpsTunnel, TUNNEL, type NetnsPair } from '../../main/harness/netns/pair.js';
 import { startPgCluster, type PgCluster } from '../../main/harness/postgres/cluster.js';
 import { provisionJettDatabase } from '../../main/harness/postgres/provision.js';
+import { AgentIdleResultSchema } from '../../main/harness/bench/results.js';
 import { ensureCli, REPO_ROOT } from '../helpers/built-cli.js';
 
-export const AgentIdleSchema = z.object({
-  idle_rss_mb: z.number(),
-  idle_cpu_pct: z.number(),
-  voice_rss_mb: z.number(),
-});
+export const AgentIdleSchema = AgentIdleResultSchema;
 export type AgentIdle = z.infer<typeof AgentIdleSchema>;
 
 export const AGENT_IDLE_GOALS = { idle_rss_mb: 110, idle_cpu_pct: 0.3 } as const;

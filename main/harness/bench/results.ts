@@ -120,6 +120,16 @@ export const AgentCliResultSchema = z.object({
   status_ratio: z.number(),
 });
 
+/** `bench:agent`'s idle part (issue 15): the agent's process tree idling with a real tunnel up, voice off; voice on. */
+export const AgentIdleResultSchema = z.object({
+  idle_rss_mb: z.number(),
+  idle_cpu_pct: z.number(),
+  voice_rss_mb: z.number(),
+});
+
 /** `bench:agent`'s last line: the keys of each part that ran (a part merges its schema in here, all optional). */
-export const AgentBenchResultSchema = z.object({ ...AgentCliResultSchema.shape, ...AgentBacklogResultSchema.shape }).partial().strict();
+export const AgentBenchResultSchema = z
+  .object({ ...AgentCliResultSchema.shape, ...AgentIdleResultSchema.shape, ...AgentBacklogResultSchema.shape })
+  .partial()
+  .strict();
 export type AgentBenchResult = z.infer<typeof AgentBenchResultSchema>;
