@@ -92,7 +92,15 @@ export function fileSink(logsDir: string, opts: FileSinkOptions = {}): LogSink {
     const text = `${line}\n`;
     const size = fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     if (size > 0 && size + Buffer.byteLength(text) > maxBytes) rotate();
-    fs.appendFileSync(file, text, { mode: 0o600 });
+    try {
+      fs.appendFileSync(file, text, { mode: 0o600 });
+    } catch (err) {
+      // The folder was removed under a running process (by hand, or a cleanup): made again, the line is kept. A
+      // log line must never turn into an error in the code that wrote it.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      fs.mkdirSync(logsDir, { recursive: true, mode: 0o700 });
+      fs.appendFileSync(file, text, { mode: 0o600 });
+    }
   };
 }
 

@@ -11,6 +11,7 @@ import { StatusSnapshotSchema } from '../../../main/core/contracts/status.js';
 import { openRuntime, type Runtime } from '../../../main/core/runtime.js';
 import { generateKeyPair } from '../../../main/core/tunnel/keys.js';
 import type { ProcessRunner } from '../../../main/core/tunnel/runner.js';
+import { binary, describeWith } from '../../helpers/requirements.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const closers: (() => Promise<void> | void)[] = [];
@@ -146,22 +147,25 @@ describe.runIf(process.platform === 'linux')('an agent with nothing configured',
     expect(calls).toEqual([]);
   });
 
-  it('watches, syncs and beats once its settings exist (built again with them)', async () => {
-    const w = await world();
-    await w.runtime.secrets.set('tunnel.privateKey', generateKeyPair().privateKey);
-    await w.runtime.secrets.set('postgres.password', 'pg-password-for-the-test');
-    await w.runtime.secrets.set('heartbeat.token', 'hb-token-for-the-test');
-    const { agent, calls } = await startAgent(w, { peerPublicKey: generateKeyPair().publicKey, endpoint: '127.0.0.1:51820', autoConnect: false });
-    const s = agent.status();
-    expect(s.setup?.tunnel.configured).toBe(true);
-    expect(s.setup?.sync.configured).toBe(true);
-    expect(s.setup?.heartbeat.configured).toBe(true);
-    // The monitor reads the interface (wg through the runner) instead of standing still.
-    await vi.waitFor(() => expect(calls.some((c) => c.includes('wg'))).toBe(true));
-    expect(agent.status().tunnel.state).not.toBe('unconfigured');
-    agent.bus.emit('tunnel.state', { from: 'down', to: 'up', reason: 'test', at: new Date().toISOString() });
-    // The sync connects to the stand-in PostgreSQL and the heartbeat reaches the webhook with its token.
-    await vi.waitFor(() => expect(w.pg.seen.length).toBeGreaterThan(0), { timeout: 5000 });
-    await vi.waitFor(() => expect(w.hook.auth).toContain('Bearer hb-token-for-the-test'), { timeout: 5000 });
+  // Watching a configured tunnel reads it with `wg`, which a machine without wireguard-tools does not have.
+  describeWith([binary('wg')], 'with WireGuard installed', () => {
+    it('watches, syncs and beats once its settings exist (built again with them)', async () => {
+      const w = await world();
+      await w.runtime.secrets.set('tunnel.privateKey', generateKeyPair().privateKey);
+      await w.runtime.secrets.set('postgres.password', 'pg-password-for-the-test');
+      await w.runtime.secrets.set('heartbeat.token', 'hb-token-for-the-test');
+      const { agent, calls } = await startAgent(w, { peerPublicKey: generateKeyPair().publicKey, endpoint: '127.0.0.1:51820', autoConnect: false });
+      const s = agent.status();
+      expect(s.setup?.tunnel.configured).toBe(true);
+      expect(s.setup?.sync.configured).toBe(true);
+      expect(s.setup?.heartbeat.configured).toBe(true);
+      // The monitor reads the interface (wg through the runner) instead of standing still.
+      await vi.waitFor(() => expect(calls.some((c) => c.includes('wg'))).toBe(true));
+      expect(agent.status().tunnel.state).not.toBe('unconfigured');
+      agent.bus.emit('tunnel.state', { from: 'down', to: 'up', reason: 'test', at: new Date().toISOString() });
+      // The sync connects to the stand-in PostgreSQL and the heartbeat reaches the webhook with its token.
+      await vi.waitFor(() => expect(w.pg.seen.length).toBeGreaterThan(0), { timeout: 5000 });
+      await vi.waitFor(() => expect(w.hook.auth).toContain('Bearer hb-token-for-the-test'), { timeout: 5000 });
+    });
   });
 });

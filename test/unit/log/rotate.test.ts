@@ -51,4 +51,14 @@ describe('fileSink rotation', () => {
     expect(fs.readFileSync(path.join(dir, 'jett.log'), 'utf8')).toBe(`${'L'.repeat(120)}\n`);
     expect(fs.readFileSync(path.join(dir, 'jett.log.1'), 'utf8')).toBe('short\n');
   });
+
+  it('makes the folder again when it was removed under a running process, and keeps the line', () => {
+    const dir = path.join(tempDir(), 'logs');
+    const sink = fileSink(dir, { maxBytes: 1000, keep: 2 });
+    sink('before');
+    fs.rmSync(dir, { recursive: true });
+    sink('after the folder was removed');
+    expect(fs.readFileSync(path.join(dir, 'jett.log'), 'utf8')).toBe('after the folder was removed\n');
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+  });
 });
