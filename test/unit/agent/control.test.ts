@@ -62,7 +62,7 @@ async function start(opts: StartOptions = {}) {
       'voice.toggle': async () => undefined,
       'outbox.status': async () => ({ ...SNAPSHOT.outbox, sent: 0, lastError: null }),
       'outbox.append': async (params) => (calls.push('outbox.append'), { first: 1, last: params.payloads.length }),
-      'config.reload': async () => ({ sections: [], needsTunnelSetup: false }),
+      'config.reload': async () => (calls.push('config.reload'), { sections: [], needsTunnelSetup: false }),
     },
     bus,
     logger: createLogger({ sink: (l) => logs.push(JSON.parse(l) as Record<string, unknown>), format: 'json' }),
@@ -242,6 +242,12 @@ describe.runIf(process.platform !== 'win32')('ControlServer and ControlClient', 
     // A method that takes no params refuses some.
     c.send({ id: 4, method: 'status', params: { verbose: true } });
     expect(ErrorEnvelopeSchema.parse((await c.next()).error)).toMatchObject({ code: 'invalid-params', issues: [{ path: '' }] });
+    // config.reload names secrets only from the known list and never carries a value: another process cannot use it
+    // to reach a file or to hand the agent a secret.
+    c.send({ id: 5, method: 'config.reload', params: { secrets: ['../../etc/shadow'], refresh: ['everything'] } });
+    expect(ErrorEnvelopeSchema.parse((await c.next()).error)).toMatchObject({ code: 'invalid-params', issues: [{ path: 'secrets.0' }, { path: 'refresh.0' }] });
+    c.send({ id: 6, method: 'config.reload', params: { secrets: ['postgres.password'], value: 'planted' } });
+    expect(ErrorEnvelopeSchema.parse((await c.next()).error)).toMatchObject({ code: 'invalid-params' });
     expect(calls).toEqual([]);
 
     // The client rebuilds the same error, code and fields included.
