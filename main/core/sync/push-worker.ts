@@ -6,6 +6,7 @@ import type { SyncCounts } from './counts.js';
 import { backoffDelayMs, classifyFailure, fixFor, gapAbove, seqsTakenAbove, type Failure } from './errors.js';
 import type { SyncHooks } from './hooks.js';
 import type { SyncOptions } from './options.js';
+import { releaseMemory } from './release-memory.js';
 import { preparePush, pushBatch, withClient } from './server-api.js';
 import type { ServerPool } from './server-pool.js';
 
@@ -72,6 +73,7 @@ export class PushWorker {
     };
     try {
       const pool = await this.deps.pool.get();
+      let uncollected = 0;
       await withClient(pool, async (client) => {
         let push = preparePush(outbox.clientId, batch);
         for (;;) {
@@ -81,6 +83,12 @@ export class PushWorker {
           markPending();
           const nextBatch = go() ? outbox.nextPush(limits, batch.lastSeq) : null;
           const next = nextBatch && nextBatch.length > 0 ? preparePush(outbox.clientId, nextBatch) : null;
+          // A long drain's garbage, collected while the server works rather than when V8's limits are reached.
+          uncollected += push.batch.bytes;
+          if (uncollected >= opts.collectEveryBytes) {
+            releaseMemory();
+            uncollected = 0;
+          }
           const outcome = await inflight;
           hooks?.at('push.after-commit');
           unmarked = outcome;
