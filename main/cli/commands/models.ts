@@ -106,8 +106,10 @@ export function registerModels(program: Command, ctx: CliContext): void {
     .command('remove <name>')
     .description('delete an installed model and any partial download of it')
     .option('--json', 'print {"name","removed"}')
-    .action((name: string, opts: { json?: boolean }) => {
+    .action(async (name: string, opts: { json?: boolean }) => {
       const { removed } = manager().remove(name);
+      // A running agent's voice would keep using (or fail on) the removed files until rebuilt: it is told now.
+      if (removed && (await viaAgent(ctx, (a) => a.call('config.reload', { refresh: ['speechModels'] })))) ctx.err('the running agent rebuilt voice without it');
       if (opts.json) return ctx.out(JSON.stringify({ name, removed }));
       ctx.out(removed ? `${name} removed` : `${name} was not installed`);
     });

@@ -1,6 +1,6 @@
-// A speech model pulled while the agent runs reaches its voice service without a restart: through `jett models pull`
-// (the CLI tells the running agent over its control endpoint) and through the window's Models tab (the models:pull
-// handler tells it before the window hears "done"). The model comes from a loopback Hub with stand-in files.
+// A speech model pulled (or removed) while the agent runs reaches its voice service without a restart: through
+// `jett models pull`/`remove` (the CLI tells the running agent over its control endpoint) and through the window's
+// Models tab (the models:pull handler tells it before the window hears "done"). The model comes from a loopback Hub with stand-in files.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,17 @@ describe.runIf(process.platform === 'linux')('a speech model pulled while the ag
     expect(pulled.code).toBe(0);
     expect(pulled.stderr).toContain('the running agent rebuilt voice with it');
     expect(agent.status().setup?.voice).toMatchObject({ configured: true, reason: `${STT} in ${path.join(home, 'models')}`, next: null });
+  });
+
+  it('`jett models remove`: the running agent reports voice unconfigured again, without a restart', async () => {
+    const { home, agent } = await startAgent();
+    const env = { HF_ENDPOINT: hub.url, JETT_SECRET_STORE: 'file' };
+    expect((await jett(['models', 'pull', STT], { home, env })).code).toBe(0);
+    expect(agent.status().setup?.voice.configured).toBe(true);
+    const removed = await jett(['models', 'remove', STT], { home, env });
+    expect(removed.code).toBe(0);
+    expect(removed.stderr).toContain('the running agent rebuilt voice without it');
+    expect(agent.status().setup?.voice).toMatchObject({ configured: false, reason: expect.stringContaining(`speech models not downloaded: ${STT}`) });
   });
 
   it("the window's Models tab: the agent is told before the window hears done, so its next status is the new one", async () => {
