@@ -59,6 +59,8 @@ function n8nEnv(opts: { db: JettDatabase; userFolder: string; host: string; port
     PATH: [path.join(tools, 'node_modules', '.bin'), path.dirname(process.execPath), '/usr/bin', '/bin'].join(':'),
     HOME: opts.userFolder,
     LC_ALL: 'C.UTF-8',
+    // As n8n's image sets it: error answers then carry no stack trace.
+    NODE_ENV: 'production',
     TZ: 'UTC',
     GENERIC_TIMEZONE: 'UTC',
     DB_TYPE: 'postgresdb',

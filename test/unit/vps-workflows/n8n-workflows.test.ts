@@ -40,7 +40,7 @@ describe('n8n workflows', () => {
     expect(`/webhook/${String(hook!.parameters.path)}`).toBe(new URL(DEFAULT_CONFIG.heartbeat.url).pathname);
     expect(hook!.parameters.httpMethod).toBe('POST');
     const chain = reachable(wf, hook!.name).map((n) => wf.nodes.find((x) => x.name === n)!.type);
-    expect(chain).toEqual(['n8n-nodes-base.webhook', 'n8n-nodes-base.postgres', 'n8n-nodes-base.respondToWebhook']);
+    expect(chain).toEqual(['n8n-nodes-base.webhook', 'n8n-nodes-base.postgres', 'n8n-nodes-base.respondToWebhook', 'n8n-nodes-base.respondToWebhook']);
     expect(byType(wf, 'postgres')[0]!.parameters.query).toContain('jett_record_heartbeat(');
   });
 
@@ -56,7 +56,7 @@ describe('n8n workflows', () => {
   it('queue request: a webhook -> jett_queue_request -> 202 with the request id', () => {
     const wf = load('queue-request.json');
     const [hook] = byType(wf, 'webhook');
-    expect(reachable(wf, hook!.name)).toHaveLength(3);
+    expect(reachable(wf, hook!.name)).toHaveLength(4);
     expect(byType(wf, 'postgres')[0]!.parameters.query).toContain('jett_queue_request(');
   });
 
@@ -114,5 +114,16 @@ describe('n8n workflows', () => {
       }
     }
     expect([...named].sort()).toEqual(Object.values(N8N_CREDENTIAL_IDS).sort());
+  });
+
+  it('a body the SQL refuses goes down the error branch to a 4xx answer, never to the success answer', () => {
+    for (const file of ['heartbeat.json', 'queue-request.json']) {
+      const wf = load(file) as N8nWorkflow & { nodes: (N8nNode & { onError?: string })[] };
+      const [sql] = byType(wf, 'postgres') as (N8nNode & { onError?: string })[];
+      expect(sql!.onError).toBe('continueErrorOutput');
+      const [ok, refused] = wf.connections[sql!.name]!.main.map((out) => out.map((t) => wf.nodes.find((n) => n.name === t.node)!));
+      expect([ok!.map((n) => n.type), refused!.map((n) => n.type)]).toEqual([['n8n-nodes-base.respondToWebhook'], ['n8n-nodes-base.respondToWebhook']]);
+      expect(JSON.stringify(refused![0]!.parameters)).toContain('? 400 : 500');
+    }
   });
 });
