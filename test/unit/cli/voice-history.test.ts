@@ -1,8 +1,13 @@
 // `jett voice history` on a real jett.db, with no agent running (the command then works on the database itself):
 // the --json shape, search, the readable listing, and `history delete` by id and --all, which redact the outbox rows
 // in place and queue the tombstone exactly as the window's deletion does; bad input refused with the next step.
+// With an agent running, the same commands are answered by it (its bus announces the deletion).
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../../../main/core/agent.js';
+import { ConfigSchema } from '../../../main/core/contracts/config.js';
+import type { RedactionResult } from '../../../main/core/contracts/redaction.js';
+import { openRuntime } from '../../../main/core/runtime.js';
 import { REDACT_KIND } from '../../../main/core/contracts/redaction.js';
 import { VoiceHistorySchema } from '../../../main/core/contracts/voice-history.js';
 import { openLocalDb } from '../../../main/core/db/local-db.js';
@@ -86,5 +91,28 @@ describe('jett voice history', () => {
       expect(r.stderr).toMatch(/jett voice history/);
     }
     expect(outboxOf(home)).toHaveLength(3);
+  });
+});
+
+describe.runIf(process.platform !== 'win32')('jett voice history with an agent running', () => {
+  const home = seeded();
+  let agent: Agent;
+  const announced: RedactionResult[] = [];
+
+  beforeAll(async () => {
+    agent = new Agent({ runtime: openRuntime({ env: { JETT_HOME: home } }), config: ConfigSchema.parse({ tunnel: { autoConnect: false } }), voice: null });
+    await agent.start();
+    agent.bus.on('events.redacted', (r) => announced.push(r));
+  });
+  afterAll(() => agent.stop());
+
+  it('lists and deletes through the agent, whose outbox gets the tombstone', async () => {
+    expect(JSON.parse((await jett(['voice', 'history', '--search', 'timer', '--json'], { home })).stdout).map((t: { id: string }) => t.id)).toEqual(['turn-3']);
+    const r = await jett(['voice', 'history', 'delete', 'turn-3', '--json'], { home });
+    expect(r.code).toBe(0);
+    expect(announced).toEqual([JSON.parse(r.stdout)]);
+    expect(announced[0]).toMatchObject({ ids: ['turn-3'], outboxRows: 1, localRows: 1, tombstones: [4] });
+    expect(agent.status().outbox.pending).toBe(4);
+    expect(agent.voiceHistory().map((t) => t.id)).toEqual(['turn-2', 'turn-1']);
   });
 });
