@@ -23,7 +23,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { UNUSED_HANDLER_DEPS } from '../helpers/unused-handlers.js';
 import { FakeAgent } from '../unit/app/helpers.js';
 import { buildRenderer, launch, openWindow, screenshot } from './page.js';
-import { connectRealBridge, realBridgeScript } from './real-bridge.js';
+import { connectRealBridge, realBridgeScript, type RealBridge } from './real-bridge.js';
 
 /** An agent handle whose history is the real one, over the real database and outbox of JETT_HOME. */
 class HistoryAgent extends FakeAgent {
@@ -118,9 +118,10 @@ describeWith([binary('chromium')], 'voice history and choices (headless Chromium
     expect(problems).toEqual([]);
   });
 
+  let bridge: RealBridge;
   async function open(hash: string): Promise<Page> {
     const opened = await openWindow(browser, rendererDir, script, hash, async (p) => {
-      await connectRealBridge(p, handlers, { warn: (m) => problems.push(m), error: (m) => problems.push(m) });
+      bridge = await connectRealBridge(p, handlers, { warn: (m) => problems.push(m), error: (m) => problems.push(m) });
     });
     opened.page.on('pageerror', (e) => problems.push(e.message));
     return opened.page;
@@ -187,6 +188,23 @@ describeWith([binary('chromium')], 'voice history and choices (headless Chromium
     expect(JSON.parse(rows[5]!.payload)).toMatchObject({ kind: 'voice.turn', all: true });
     expect(local.db.prepare('SELECT count(*) AS n FROM voice_turns').get()).toEqual({ n: 0 });
     await screenshot(page, 'history-empty');
+  });
+
+  it('pages back through older turns, and lists a turn answered while the screen is open', async () => {
+    for (let n = 10; n < 65; n++) turn(n, `question number ${n}`, `answer ${n}`, { at: new Date(Date.UTC(2026, 10, 28, 0, n)).toISOString() });
+    const page = await open('#history');
+    await page.waitForSelector('#history-more');
+    expect(await listed(page)).toHaveLength(50);
+    expect((await listed(page))[0]).toBe('turn-64');
+    await page.click('#history-more');
+    await page.waitForFunction(() => document.querySelectorAll('#history-list .turn').length === 55);
+    expect(await page.locator('#history-more').count()).toBe(0);
+    // The agent answers a turn: the shell pushes the new status (its last turn), and the list follows.
+    const status = await handlers['status:get'](undefined);
+    await bridge.emit('status:changed', status);
+    turn(99, 'a question just now', 'An answer just now.', { at: '2026-11-30T08:00:00.000Z' });
+    await bridge.emit('status:changed', { ...status, turns: [...status.turns, { at: '2026-11-30T08:00:00.000Z', speechEndToAudioMs: 390 }] });
+    await page.waitForFunction(() => document.querySelector('#history-list .turn')?.getAttribute('data-id') === 'turn-99');
   });
 
   it('offers the microphones, speech models, voices and LLMs as choices, keeping an unknown saved value marked', async () => {

@@ -66,10 +66,15 @@ function turnCard(t: VoiceTurnRecord, onDelete: (id: string) => Promise<void>): 
   );
 }
 
+/** Turns fetched at a time; "Show older" fetches the next page. */
+const PAGE = 50;
+
 export function historyScreen(): HTMLElement {
   const list = h('div', { id: 'history-list', class: 'history-list' });
   const search = h('input', { id: 'history-search', type: 'search', placeholder: 'Search what was said or answered', spellcheck: 'false', autocomplete: 'off' });
+  const more = h('div', { class: 'actions', id: 'history-more-slot' });
   let turns: VoiceTurnRecord[] = [];
+  let shown = PAGE;
 
   const remove = async (what: { ids: string[] } | { all: true }) => {
     try {
@@ -93,19 +98,37 @@ export function historyScreen(): HTMLElement {
         ? h('span')
         : confirmButton({ id: 'history-delete-all', label: 'Delete all turns', question: 'Click again to delete every turn', act: () => remove({ all: true }) }),
     );
+    more.replaceChildren(
+      turns.length < shown ? h('span') : h('button', { id: 'history-more', type: 'button', onclick: () => ((shown += PAGE), void load()) }, 'Show older turns'),
+    );
   };
-  const load = async () => {
-    try {
-      const q = search.value.trim();
-      turns = await unwrap(api().voice.history(q ? { search: q } : {}));
-      draw();
-    } catch (err) {
-      fail(err);
+  // One request at a time; a change while one runs (typing, a new turn) asks again once it is back.
+  let loading: Promise<void> | null = null;
+  let again = false;
+  const load = async (): Promise<void> => {
+    if (loading) {
+      again = true;
+      return loading;
+    }
+    loading = (async () => {
+      try {
+        const q = search.value.trim();
+        turns = await unwrap(api().voice.history({ limit: shown, ...(q ? { search: q } : {}) }));
+        draw();
+      } catch (err) {
+        fail(err);
+      }
+    })();
+    await loading;
+    loading = null;
+    if (again) {
+      again = false;
+      await load();
     }
   };
-  search.addEventListener('input', () => void load());
+  search.addEventListener('input', () => ((shown = PAGE), void load()));
   void load();
-  return h(
+  const screen = h(
     'section',
     { class: 'screen', id: 'screen-history' },
     h('h1', {}, 'History'),
@@ -117,5 +140,16 @@ export function historyScreen(): HTMLElement {
     h('div', { class: 'field' }, h('label', { for: 'history-search' }, 'Search'), search),
     deleteAll,
     list,
+    more,
   );
+  // A turn just answered, or a deletion made elsewhere (the CLI, another window) moves the status's last turn or the
+  // outbox: list again. The subscription ends with the screen.
+  let seen = '';
+  const off = api().status.onChange((status) => {
+    if (!screen.isConnected) return off();
+    const key = `${status.turns.at(-1)?.at ?? ''}|${status.snapshot.outbox.pending}`;
+    if (seen && key !== seen) void load();
+    seen = key;
+  });
+  return screen;
 }
