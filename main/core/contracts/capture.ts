@@ -4,9 +4,7 @@
 import { z } from 'zod';
 import { CAPTURE_FRAME_SAMPLES } from './capture-frame.js';
 
-export { CAPTURE_FRAME_SAMPLES, CAPTURE_SAMPLE_RATE } from './capture-frame.js';
-/** The message with which the preload hands the port to the page (window.postMessage's data). */
-export const CAPTURE_PORT_MESSAGE = 'jett-capture-port';
+export { CAPTURE_FRAME_SAMPLES, CAPTURE_PORT_CHANNEL, CAPTURE_PORT_MESSAGE, CAPTURE_SAMPLE_RATE } from './capture-frame.js';
 /** Replies longer than this in one message are refused (a minute of 48 kHz audio). */
 export const MAX_PLAY_SAMPLES = 48_000 * 60;
 

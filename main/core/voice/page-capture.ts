@@ -11,6 +11,8 @@ export interface CapturePort {
   post(cmd: CaptureCommand): void;
   /** Every message the page sends, unchecked; returns the unsubscribe function. */
   listen(listener: (raw: unknown) => void): () => void;
+  /** Called if the page goes away (its window closed, its renderer died); returns the unsubscribe function. */
+  closed?(listener: () => void): () => void;
 }
 
 /** Reaches the page (creating its window on first use); the host also learns when the microphone opens and closes. */
@@ -112,6 +114,11 @@ export class PageCaptureSource implements AudioSource {
       } else return;
       this.wake?.();
     });
+    const unclosed = port.closed?.(() => {
+      failure ??= pageCaptureFailure('failed', 'the capture page went away', platform);
+      ended = true;
+      this.wake?.();
+    });
     port.post({ type: 'start', session, ...this.opts.settings });
     try {
       while (!this.stopped) {
@@ -127,6 +134,7 @@ export class PageCaptureSource implements AudioSource {
       }
     } finally {
       unlisten();
+      unclosed?.();
       this.port = null;
       if (!ended) port.post({ type: 'stop' });
       this.page.microphone?.(false);
@@ -183,7 +191,15 @@ export class PagePlaybackSink implements AudioSink {
         if (msg?.type === 'played') this.settle();
         else if (msg?.type === 'play-failed') this.settle(new EngineError(`the app could not play the reply: ${msg.detail}`, 'check the speakers in the system\'s sound settings, or switch to sox with `jett config set voice.capture sox`'));
       });
-      this.draining = { resolve, reject, unlisten };
+      const unclosed = port.closed?.(() => this.settle(new EngineError('the app\'s capture page went away while playing the reply', 'start the turn again')));
+      this.draining = {
+        resolve,
+        reject,
+        unlisten: () => {
+          unlisten();
+          unclosed?.();
+        },
+      };
       port.post({ type: 'drain' });
     });
     this.port = null;
