@@ -9,7 +9,7 @@ import { CAPTURE_FRAME_SAMPLES, CAPTURE_SAMPLE_RATE } from '../../../main/core/c
 import { MicrophoneSource } from '../../../main/core/voice/capture.js';
 import { DEFAULT_ENDPOINT, msToSamples, samplesToMs } from '../../../main/core/voice/endpointer.js';
 import { CaptureError } from '../../../main/core/voice/errors.js';
-import { PageCaptureSource, type CaptureSettings } from '../../../main/core/voice/page-capture.js';
+import { PageCaptureSource, pageDevices, type ArrivedFrame, type CaptureSettings } from '../../../main/core/voice/page-capture.js';
 import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { FRAME_SAMPLES, SAMPLE_RATE, SileroVad } from '../../../main/core/voice/vad.js';
 import { fakeMicrophone, makeClip, writeWav, type Clip } from '../../helpers/audio.js';
@@ -84,6 +84,25 @@ describeWith([binary('chromium'), binary('espeak-ng'), binary('sox')], 'the app 
     // Both within two frames of each other on the file's clock.
     const diffMs = Math.abs(samplesToMs(appEnd - sox.turn!.turnEnd));
     expect(diffMs).toBeLessThanOrEqual(samplesToMs(2 * FRAME_SAMPLES));
+  }, 60_000);
+
+  it('lists the microphones for the device list; a listed one captures, and each frame carries its level for the meter', async () => {
+    browser = await launchWithMicrophone(wav);
+    const page = await openCapturePage(browser, origin);
+    const devices = await pageDevices(page);
+    expect(devices.length).toBeGreaterThan(0);
+    const chosen = devices.find((d) => d.deviceId !== 'default' && d.deviceId !== '') ?? devices[0]!;
+    expect(chosen.label).not.toBe('');
+    const frames: ArrivedFrame[] = [];
+    const source = new PageCaptureSource(page, { settings: { ...APP_DEFAULTS, deviceId: chosen.deviceId, noiseSuppression: false, autoGainControl: false }, onFrame: (f) => frames.push(f) });
+    const run = await endpointFirstTurn(source, vad);
+    expect(run.turn).not.toBeNull();
+    // The meter's figure is the frame's own level: the lead-in's noise floor is quiet, the speech loud.
+    const quiet = Math.min(...frames.slice(2, 8).map((f) => f.levelDb));
+    const loud = Math.max(...frames.map((f) => f.levelDb));
+    expect(quiet).toBeLessThan(-50);
+    expect(loud).toBeGreaterThan(-30);
+    expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i));
   }, 60_000);
 
   it('an unknown device ends the stream with "no microphone was found" and what to do', async () => {
