@@ -48,6 +48,8 @@ export async function buildMain(outdir = 'dist', nativeDir = process.env.JETT_EL
 
 export async function buildPreload(outdir = 'dist') {
   await build({ ...common, entryPoints: ['preload/index.ts'], outfile: path.join(outdir, 'preload', 'index.cjs'), format: 'cjs', external: ['electron'] });
+  // The capture page's own preload: it only passes the MessagePort on.
+  await build({ ...common, entryPoints: ['preload/capture.ts'], outfile: path.join(outdir, 'preload', 'capture.cjs'), format: 'cjs', external: ['electron'] });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,5 +1,6 @@
 // Draws the tray icons as PNGs (no image tools needed): a disc coloured by the tunnel's state (green up, amber
-// degraded, red down) with a mark for the voice state (ring idle, dot listening, bars speaking). 32 px and @2x,
+// degraded, red down) with a mark for the voice state (ring idle, dot listening, bars speaking, dot in a ring while
+// the microphone is open). 32 px and @2x,
 // and the 512 px application icon.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 
 const TUNNEL = { up: [31, 157, 85], degraded: [217, 147, 13], down: [201, 58, 58] };
-const VOICE = ['idle', 'listening', 'speaking'];
+const VOICE = ['idle', 'listening', 'speaking', 'open'];
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -75,6 +76,7 @@ function painter(tunnel, voice) {
     if (d > 0.47) return null;
     if (voice === 'idle' && d > 0.15 && d < 0.24) return white;
     if (voice === 'listening' && d < 0.2) return white;
+    if (voice === 'open' && (d < 0.12 || (d > 0.2 && d < 0.28))) return white;
     if (voice === 'speaking') {
       for (const [cx, h] of [[-0.16, 0.12], [0, 0.22], [0.16, 0.12]]) {
         if (Math.abs(dx - cx) < 0.045 && Math.abs(dy) < h) return white;

@@ -1,4 +1,4 @@
-// Vite config of the settings window (renderer/): builds into dist/renderer: relative asset paths (served from jett://app/), no inline code.
+// Vite config of the settings window and the capture page (renderer/): builds both into dist/renderer: relative asset paths (served from jett://app/), no inline code.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -13,6 +13,10 @@ export default defineConfig({
     assetsInlineLimit: 0,
     target: 'chrome128',
     rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('../renderer/index.html', import.meta.url)),
+        capture: fileURLToPath(new URL('../renderer/capture.html', import.meta.url)),
+      },
       // zod's sources carry comments Rollup cannot place; they change nothing in the output.
       onwarn(warning, warn) {
         if (warning.code !== 'INVALID_ANNOTATION') warn(warning);

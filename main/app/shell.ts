@@ -7,6 +7,8 @@ import { openRuntime, type Runtime } from '../core/runtime.js';
 import type { KeyringCall } from '../core/secrets/keyring-call.js';
 import { utilityKeyringCall } from './secrets/keyring-utility.js';
 import type { AgentHandle } from './agent-handle.js';
+import { CaptureHost } from './capture/host.js';
+import { appAudioRoute } from './capture/route.js';
 import { Hotkey } from './hotkey.js';
 import { createHandlers } from './ipc/handlers.js';
 import { registerIpcHandlers } from './ipc/register.js';
@@ -28,6 +30,7 @@ import { appUninstall } from './uninstall.js';
 import { readConfFile } from './tunnel-settings.js';
 import type { TrayAction } from './tray/model.js';
 import { TrayView } from './tray/tray.js';
+import { createCaptureWindow } from './window.js';
 
 export type ShellApp = Pick<
   App,
@@ -84,14 +87,21 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const keyringCall = deps.keyringCall ?? utilityKeyringCall();
   const base = openRuntime({ env, platform, keyringCall });
   const log = base.logger.child({ component: 'shell' });
-  guardNewSessions(app, log);
+  // The hidden capture window is made on first use; the permission handlers grant its page alone the microphone.
+  // Known only after ready (the preload's folder) and once the tray exists (the presenter).
+  const late: { preload?: string; showMicrophone?: (open: boolean) => void } = {};
+  const capture = new CaptureHost({ createWindow: () => createCaptureWindow({ preloadPath: late.preload ?? '', log }), log, onMicrophone: (open) => late.showMicrophone?.(open) });
+  guardNewSessions(app, log, capture.isCapture);
   // One folder for everything: Electron's own data goes beside the core's config, database and logs.
   app.setPath('userData', base.paths.home);
   await app.whenReady();
   const dirs = deps.dirs ?? shellDirs(app);
-  secureAfterReady(app, dirs.renderer, log);
+  secureAfterReady(app, dirs.renderer, log, capture.isCapture);
+  late.preload = dirs.capturePreload;
 
-  const { agent, runtime } = await connectAgent({ base, env, platform, attach: deps.attach ?? attachThroughControlEndpoint, log, notify });
+  // The app's own agent hears and speaks through the capture page (voice.capture "app", the default on every OS).
+  const audio = late.preload ? appAudioRoute(capture, platform) : undefined;
+  const { agent, runtime } = await connectAgent({ base, env, platform, attach: deps.attach ?? attachThroughControlEndpoint, log, notify, ...(audio ? { audio } : {}) });
   log.info('shell started', { agent: agent.mode, home: runtime.paths.home });
   const report = reporter(log);
 
@@ -102,6 +112,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const loginItem = createLoginItem(app, { platform, env });
   const presenter = await StatusPresenter.open({ agent, hotkey, loginItem, notify, send: (channel, payload) => settings.send(channel, payload) });
   const refresh = () => presenter.refresh();
+  late.showMicrophone = (open) => presenter.setMicrophone(open);
 
   const openLink = createOpenExternal({
     // electronegativity review (OPEN_EXTERNAL_JS_CHECK): the only openExternal call; createOpenExternal builds
@@ -187,6 +198,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     hotkey.release();
     tray.destroy();
     await agent.close();
+    capture.close();
   });
   quitOnRequest(app, platform, deps.quitSource);
 

@@ -23,6 +23,7 @@ import type { ProcessRunner } from './tunnel/runner.js';
 import type { DeviceList } from './voice/devices.js';
 import { ModelsStatusTracker } from './voice/models/status-tracker.js';
 import { APP_VERSION } from './version.js';
+import type { AudioRoute } from './voice/setup.js';
 
 export interface AgentDeps {
   runtime: Runtime;
@@ -35,6 +36,8 @@ export interface AgentDeps {
   voice?: VoiceFactory | null;
   /** Runs the tunnel's programs (default: execa); tests record them. */
   runner?: ProcessRunner;
+  /** The front end's own microphone and speaker (the tray app's capture page); default: sox. */
+  audio?: AudioRoute;
 }
 
 const notRunning = () => new JettError('the agent is not running', 'start it first (`jett agent`)');
@@ -70,7 +73,7 @@ export class Agent {
     const { runtime } = this.deps;
     const config = this.settings.current();
     this.lock.acquire(this.deps.kind ?? 'headless', this.clock());
-    const voice = this.deps.voice === undefined ? configuredVoice({ logger: runtime.logger, modelsHome: runtime.paths.models, env: this.env, tracker: this.models }) : this.deps.voice;
+    const voice = this.deps.voice === undefined ? configuredVoice({ logger: runtime.logger, modelsHome: runtime.paths.models, env: this.env, tracker: this.models, ...(this.deps.audio ? { audio: this.deps.audio } : {}) }) : this.deps.voice;
     let running: RunningAgent;
     try {
       running = new RunningAgent(

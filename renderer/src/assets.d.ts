@@ -1,2 +1,7 @@
 // Stylesheets are imported for Vite to bundle; they export nothing to TypeScript.
 declare module '*.css';
+// A worker or worklet module, bundled on its own by Vite; the import gives its URL (the capture worklet).
+declare module '*?worker&url' {
+  const url: string;
+  export default url;
+}

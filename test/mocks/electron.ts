@@ -32,8 +32,8 @@ class MockApp extends EventEmitter {
 export const app = new MockApp();
 
 export class MockSession extends EventEmitter {
-  permissionRequestHandler: ((wc: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void) | null = null;
-  permissionCheckHandler: ((wc: unknown, permission: string, origin: string, details: unknown) => boolean) | null = null;
+  permissionRequestHandler: ((wc: { id: number } | null, permission: string, callback: (granted: boolean) => void, details?: object) => void) | null = null;
+  permissionCheckHandler: ((wc: { id: number } | null, permission: string, origin?: string, details?: object) => boolean) | null = null;
   setPermissionRequestHandler = vi.fn((h: MockSession['permissionRequestHandler']) => void (this.permissionRequestHandler = h));
   setPermissionCheckHandler = vi.fn((h: MockSession['permissionCheckHandler']) => void (this.permissionCheckHandler = h));
   devicePermissionHandler: ((details: { deviceType: string; origin: string }) => boolean) | null = null;
@@ -69,6 +69,27 @@ export class MockWebContents extends EventEmitter {
   isDestroyed = vi.fn(() => this.destroyed);
   getURL = vi.fn(() => this.mainFrame.url);
   openDevTools = vi.fn();
+  /** Messages with transferred ports (the capture window's MessagePort). */
+  posted: Array<{ channel: string; message: unknown; ports: MessagePortMain[] }> = [];
+  postMessage = vi.fn((channel: string, message: unknown, ports: MessagePortMain[] = []) => void this.posted.push({ channel, message, ports }));
+}
+
+/** One end of a MessageChannelMain: what one end posts, the other end's 'message' listeners get (once started). */
+export class MessagePortMain extends EventEmitter {
+  other: MessagePortMain | null = null;
+  started = false;
+  postMessage = vi.fn((data: unknown) => void this.other?.emit('message', { data, ports: [] }));
+  start = vi.fn(() => void (this.started = true));
+  close = vi.fn();
+}
+
+export class MessageChannelMain {
+  readonly port1 = new MessagePortMain();
+  readonly port2 = new MessagePortMain();
+  constructor() {
+    this.port1.other = this.port2;
+    this.port2.other = this.port1;
+  }
 }
 
 export class BrowserWindow extends EventEmitter {
@@ -257,6 +278,7 @@ export const utilityProcess = {
 };
 
 export default {
+  MessageChannelMain,
   utilityProcess,
   app,
   session,

@@ -3,7 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { APP_SCHEME } from '../../core/contracts/ipc.js';
-import { CONTENT_SECURITY_POLICY } from './csp.js';
+import { CAPTURE_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY } from './csp.js';
 
 /** Registered before `ready`: standard and secure, so the window gets a real origin; no CSP bypass, no fetch API. */
 export const APP_SCHEME_PRIVILEGES = [
@@ -46,11 +46,13 @@ export function createAppProtocolHandler(root: string, readFile: (file: string) 
     } catch {
       return refuse(404, 'not found');
     }
+    // The capture page alone may play media, and only from blob: URLs; every other file keeps the window's policy.
+    const policy = file === path.join(base, 'capture.html') ? CAPTURE_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY;
     return new Response(new Uint8Array(body), {
       status: 200,
       headers: {
         'content-type': type,
-        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'content-security-policy': policy,
         'x-content-type-options': 'nosniff',
         'cross-origin-opener-policy': 'same-origin',
         'cross-origin-resource-policy': 'same-origin',

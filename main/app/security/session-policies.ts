@@ -1,7 +1,7 @@
 // What every session allows pages to do beyond showing the app: no permission, no device, and no network request
 // the user did not ask for. A factory over a structural session type, so unit tests call it with a stand-in.
 import { APP_ORIGIN } from '../../core/contracts/ipc.js';
-import { createDeviceChooserPolicy, createPermissionCheckPolicy, createPermissionRequestPolicy, type DeviceChooser, type PolicyLog } from './web-policies.js';
+import { createDeviceChooserPolicy, createPermissionCheckPolicy, createPermissionRequestPolicy, NO_CAPTURE, type DeviceChooser, type IsCaptureContents, type PolicyLog } from './web-policies.js';
 
 export interface PolicySession {
   setPermissionRequestHandler(handler: ReturnType<typeof createPermissionRequestPolicy>): void;
@@ -27,9 +27,10 @@ export function createDevicePermissionPolicy(log: PolicyLog) {
   };
 }
 
-export function applySessionPolicies(ses: PolicySession, log: PolicyLog): void {
-  ses.setPermissionRequestHandler(createPermissionRequestPolicy(log));
-  ses.setPermissionCheckHandler(createPermissionCheckPolicy());
+/** `isCapture` names the capture window's webContents: the only one granted the microphone (audio only). */
+export function applySessionPolicies(ses: PolicySession, log: PolicyLog, isCapture: IsCaptureContents = NO_CAPTURE): void {
+  ses.setPermissionRequestHandler(createPermissionRequestPolicy(log, isCapture));
+  ses.setPermissionCheckHandler(createPermissionCheckPolicy(isCapture));
   ses.setDevicePermissionHandler(createDevicePermissionPolicy(log));
   ses.on('select-hid-device', createDeviceChooserPolicy(log, 'hid'));
   ses.on('select-serial-port', createDeviceChooserPolicy(log, 'serial'));

@@ -33,17 +33,32 @@ export function createWindowOpenPolicy(log: PolicyLog) {
   };
 }
 
-/** Permission requests (camera, microphone, notifications, ...): all denied; the microphone is read by main's core. */
-export function createPermissionRequestPolicy(log: PolicyLog) {
-  return (_webContents: unknown, permission: string, callback: (granted: boolean) => void): void => {
-    log.warn('permission request denied', { permission });
+/** Which webContents is the capture window's (the one page that may open the microphone), if any now. */
+export type IsCaptureContents = (contents: { id: number } | null | undefined) => boolean;
+export const NO_CAPTURE: IsCaptureContents = () => false;
+
+/**
+ * Permission requests (camera, microphone, notifications, ...): all denied, but for one: 'media' with audio only,
+ * from the capture window's page. Its video, or any other page's microphone, is refused.
+ */
+export function createPermissionRequestPolicy(log: PolicyLog, isCapture: IsCaptureContents = NO_CAPTURE) {
+  return (webContents: { id: number } | null, permission: string, callback: (granted: boolean) => void, details?: object): void => {
+    // Electron's MediaAccessPermissionRequest names the kinds asked for; other requests carry none.
+    const asked = details && 'mediaTypes' in details ? details.mediaTypes : undefined;
+    const types = Array.isArray(asked) ? asked.map(String) : [];
+    if (permission === 'media' && isCapture(webContents) && types.length > 0 && types.every((t) => t === 'audio')) {
+      callback(true);
+      return;
+    }
+    log.warn('permission request denied', { permission, ...(permission === 'media' ? { mediaTypes: types.join(',') } : {}) });
     callback(false);
   };
 }
 
-/** Synchronous permission checks: the same answer, no. */
-export function createPermissionCheckPolicy() {
-  return (): boolean => false;
+/** Synchronous permission checks: the same answer, no; the capture page alone may see that it holds the microphone. */
+export function createPermissionCheckPolicy(isCapture: IsCaptureContents = NO_CAPTURE) {
+  return (webContents: { id: number } | null, permission: string, _origin?: string, details?: object): boolean =>
+    permission === 'media' && !!details && 'mediaType' in details && details.mediaType === 'audio' && isCapture(webContents);
 }
 
 /** `will-attach-webview`: the window has no <webview>; any attempt is cancelled. */

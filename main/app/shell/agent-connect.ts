@@ -10,6 +10,7 @@ import type { Logger } from '../../core/log/logger.js';
 import type { Runtime } from '../../core/runtime.js';
 import { migrateSecrets } from '../../core/secrets/migrate.js';
 import type { SecretStore } from '../../core/secrets/store.js';
+import type { AudioRoute } from '../../core/voice/setup.js';
 import { attachedHandle, inProcessHandle, type AgentHandle } from '../agent-handle.js';
 import { SafeStorageSecretStore } from '../secrets/safe-storage-store.js';
 import type { Notify } from './notify.js';
@@ -26,6 +27,8 @@ export interface ConnectDeps {
   attach: (runtime: Runtime) => Promise<AgentHandle | null>;
   log: Logger;
   notify: Notify;
+  /** The app's own microphone and speaker for the agent it starts (an attached agent keeps its own, sox). */
+  audio?: AudioRoute;
 }
 
 /** The tray's old store, which only Electron can decrypt: moved into the one store once, then removed. */
@@ -60,7 +63,7 @@ export async function connectAgent(deps: ConnectDeps): Promise<{ agent: AgentHan
   }
   const attached = await deps.attach(base);
   if (attached) return { agent: attached, runtime: base };
-  const inProcess = new Agent({ runtime: base, config: base.config.load(), env: deps.env, kind: 'tray' });
+  const inProcess = new Agent({ runtime: base, config: base.config.load(), env: deps.env, kind: 'tray', ...(deps.audio ? { audio: deps.audio } : {}) });
   await inProcess.start();
   return { agent: inProcessHandle(inProcess), runtime: base };
 }

@@ -7,11 +7,13 @@ import type { Logger } from '../../core/log/logger.js';
 import { applicationMenuTemplate } from '../security/app-menu.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from '../security/protocol.js';
 import { applySessionPolicies } from '../security/session-policies.js';
-import { guardWebContents } from '../security/web-policies.js';
+import { guardWebContents, type IsCaptureContents } from '../security/web-policies.js';
 import { APP_USER_MODEL_ID } from '../../core/uninstall/windows-login-item.js';
 
 export interface ShellDirs {
   preload: string;
+  /** The capture page's preload; absent in older test set-ups, where the app then captures with sox. */
+  capturePreload?: string;
   renderer: string;
   icons: string;
 }
@@ -40,8 +42,8 @@ export function identifyApp(app: Pick<App, 'setAppUserModelId'>, platform: NodeJ
 }
 
 /** Every session gets the policies as it is created, before any page or dictionary download can use it. */
-export function guardNewSessions(app: Pick<App, 'on'>, log: Logger): void {
-  app.on('session-created', (created) => applySessionPolicies(created, log));
+export function guardNewSessions(app: Pick<App, 'on'>, log: Logger, isCapture?: IsCaptureContents): void {
+  app.on('session-created', (created) => applySessionPolicies(created, log, isCapture));
 }
 
 /**
@@ -49,8 +51,8 @@ export function guardNewSessions(app: Pick<App, 'on'>, log: Logger): void {
  * before we listened), the window's scheme served from the renderer folder, and the same policies as the window's
  * on every webContents that will ever exist.
  */
-export function secureAfterReady(app: Pick<App, 'on'>, rendererDir: string, log: Logger): void {
-  applySessionPolicies(session.defaultSession, log);
+export function secureAfterReady(app: Pick<App, 'on'>, rendererDir: string, log: Logger, isCapture?: IsCaptureContents): void {
+  applySessionPolicies(session.defaultSession, log, isCapture);
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, log));
 }
@@ -61,6 +63,7 @@ export function shellDirs(app: Pick<App, 'getAppPath' | 'isPackaged'>): ShellDir
   const resources = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(appRoot, 'resources');
   return {
     preload: path.join(appRoot, 'dist', 'preload', 'index.cjs'),
+    capturePreload: path.join(appRoot, 'dist', 'preload', 'capture.cjs'),
     renderer: path.join(appRoot, 'dist', 'renderer'),
     icons: path.join(resources, 'tray'),
   };

@@ -26,6 +26,8 @@ export class StatusPresenter {
   private readonly notifier = new HealthNotifier();
   private tray: TrayView | null = null;
   private setup: SetupView | null = null;
+  /** The app's capture page holds the microphone open now. */
+  private microphoneOpen = false;
 
   private constructor(
     private readonly deps: PresenterDeps,
@@ -42,7 +44,13 @@ export class StatusPresenter {
   }
 
   trayModel(): TrayModel {
-    return trayModel({ status: this.last, hotkey: this.deps.hotkey.view, openAtLogin: this.deps.loginItem.get(), setup: this.setup });
+    return trayModel({ status: this.last, hotkey: this.deps.hotkey.view, openAtLogin: this.deps.loginItem.get(), setup: this.setup, microphoneOpen: this.microphoneOpen });
+  }
+
+  /** The capture page opened or closed the microphone: the tray shows it at once. */
+  setMicrophone(open: boolean): void {
+    this.microphoneOpen = open;
+    this.redrawTray();
   }
 
   /** The checklist as main last computed it (at start and after each setup action): the tray's compact copy. */

@@ -6,7 +6,8 @@ import type { SetupView } from '../../core/contracts/setup.js';
 import type { ServiceSetup, StatusSnapshot } from '../../core/contracts/status.js';
 
 export type TunnelLook = 'up' | 'degraded' | 'down';
-export type VoiceLook = 'idle' | 'listening' | 'speaking';
+/** 'open': the microphone is open (a turn, or hands-free), whatever the turn's stage. */
+export type VoiceLook = 'idle' | 'listening' | 'speaking' | 'open';
 export type TrayIconName = `tunnel-${TunnelLook}-${VoiceLook}`;
 
 export type TrayAction =
@@ -43,6 +44,8 @@ export interface TrayInput {
   openAtLogin: boolean;
   /** The first-run checklist, when known: while steps remain the menu says how far it is and offers the next one. */
   setup?: SetupView | null;
+  /** The app's capture page holds the microphone open (issue 14: open only while Jett listens). */
+  microphoneOpen?: boolean;
 }
 
 export function tunnelLook(state: StatusSnapshot['tunnel']['state']): TunnelLook {
@@ -129,19 +132,20 @@ export function setupItems(setup: SetupView | null | undefined): TrayItem[] {
   ];
 }
 
-export function trayModel({ status, hotkey, openAtLogin, setup }: TrayInput): TrayModel {
+export function trayModel({ status, hotkey, openAtLogin, setup, microphoneOpen }: TrayInput): TrayModel {
   const look = tunnelLook(status.tunnel.state);
   const up = status.tunnel.state === 'up' || status.tunnel.state === 'degraded';
   const listening = status.voice.state === 'listening';
   const tunnelWords = status.tunnel.state === 'unconfigured' ? 'tunnel not configured' : tunnelLine(status.tunnel, status.setup?.tunnel);
   const voiceWords = status.setup && !status.setup.voice.configured ? 'voice not configured' : VOICE_WORDS[status.voice.state];
-  const tooltip = `Jett: ${tunnelWords}; ${backlogLine(status.outbox)}; ${voiceWords}`;
+  const tooltip = `Jett: ${tunnelWords}; ${backlogLine(status.outbox)}; ${voiceWords}${microphoneOpen ? '; microphone open' : ''}`;
   const items: TrayItem[] = [
     { action: null, label: tunnelLine(status.tunnel, status.setup?.tunnel), enabled: false },
     { action: null, label: backlogLine(status.outbox).replace(/^o/, 'O'), enabled: false },
     // While the checklist has steps left it names the next one; after that, any service still not set up.
     ...(setup && setup.next !== null ? setupItems(setup) : unsetLines(status.setup)),
     tunnelAction(status.tunnel.state),
+    ...(microphoneOpen ? [{ action: null, label: 'Microphone open', enabled: false }] : []),
     {
       action: 'voice-toggle',
       label: listening ? 'Stop listening' : 'Start a voice turn',
@@ -161,5 +165,5 @@ export function trayModel({ status, hotkey, openAtLogin, setup }: TrayInput): Tr
     { action: 'toggle-login', label: 'Start at login', enabled: true, checked: openAtLogin, separatorBefore: true },
     { action: 'quit', label: 'Quit Jett', enabled: true },
   );
-  return { icon: `tunnel-${look}-${voiceLook(status.voice.state)}`, tooltip, items };
+  return { icon: `tunnel-${look}-${microphoneOpen ? 'open' : voiceLook(status.voice.state)}`, tooltip, items };
 }

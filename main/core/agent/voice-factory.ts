@@ -12,6 +12,7 @@ import type { Logger } from '../log/logger.js';
 import { resolveBinary } from '../process/binaries.js';
 import { voiceReadiness } from '../voice/models/readiness.js';
 import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
+import type { AudioRoute } from '../voice/setup.js';
 import type { AgentVoice } from './voice-service.js';
 
 export interface VoiceContext {
@@ -36,7 +37,7 @@ export const VOICE_SWITCHED_OFF: ServiceSetup = {
  * `tracker` records which execution provider each model engine runs on, and what each model costs in memory;
  * `modelsHome` is used where models.dir is empty.
  */
-export function configuredVoice(opts: { logger: Logger; modelsHome: string; env: NodeJS.ProcessEnv; tracker: ModelsStatusTracker }): VoiceFactory {
+export function configuredVoice(opts: { logger: Logger; modelsHome: string; env: NodeJS.ProcessEnv; tracker: ModelsStatusTracker; audio?: AudioRoute }): VoiceFactory {
   return async ({ bus, db, config, report }) => {
     const modelsDir = config.models.dir || opts.modelsHome;
     const which = (name: string) => resolveBinary(name, { env: opts.env });
@@ -62,7 +63,7 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
         : await opts.tracker.measure('runtime', 'onnxruntime-node, transformers.js, kokoro-js', load);
       const vad = await opts.tracker.measure('vad', 'silero-vad-v5', () => SileroVad.load());
       const engines = await configuredEngines(config, { resolveBinary: which, modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
-      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad });
+      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad, ...(opts.audio ? { audio: opts.audio } : {}) });
       await pipeline.start();
       return {
         state: () => pipeline.currentState,

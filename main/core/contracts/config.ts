@@ -74,6 +74,12 @@ export const ConfigSchema = z.strictObject({
       recorder: z.enum(['sox', 'arecord']).default('sox'),
       memoryTurns: z.number().int().min(0).max(50).default(6),
       systemPrompt: z.string().min(1).default('You are Jett, a voice assistant. Answer in one to three short spoken sentences, without markdown.'),
+      // The tray app's capture in Chromium (issue 14): which microphone, and its audio processing.
+      capture: z.enum(['app', 'sox']).default('app'),
+      captureDevice: z.string().max(512).default(''),
+      echoCancellation: z.boolean().default(true),
+      noiseSuppression: z.boolean().default(true),
+      autoGainControl: z.boolean().default(true),
     })
     .prefault({}),
   models: z
@@ -131,6 +137,11 @@ export const CONFIG_DOCS = {
   'voice.recorder': 'sox, or arecord (Linux only)',
   'voice.memoryTurns': 'earlier turns sent to the LLM as memory',
   'voice.systemPrompt': 'system prompt of the voice assistant',
+  'voice.capture': 'tray app: app (Chromium captures and plays, with its echo canceller) or sox (as the headless agent)',
+  'voice.captureDevice': 'tray app: the microphone\'s deviceId from the app\'s device list ("" is the system default)',
+  'voice.echoCancellation': 'tray app: Chromium\'s echo canceller on the microphone',
+  'voice.noiseSuppression': 'tray app: Chromium\'s noise suppression on the microphone',
+  'voice.autoGainControl': 'tray app: Chromium\'s automatic gain control on the microphone',
   'models.dir': 'folder with model weights (empty: JETT_HOME/models)',
   'models.stt': 'speech-to-text model (whisper-tiny.en, whisper-base, whisper-base.en, whisper-small)',
   'models.sttLanguage': 'language spoken to multilingual Whisper (en, german, ...); transformers.js does not detect it',

@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 import type { Config } from '../contracts/config.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
-import { MicrophoneSource } from './capture.js';
+import { MicrophoneSource, type AudioSource } from './capture.js';
 import { DEFAULT_ENDPOINT } from './endpointer.js';
 import type { AudioSink, SpeechToText, TextToSpeech, VoiceEngines } from './engines.js';
 import { EngineError } from './errors.js';
@@ -62,6 +62,12 @@ export function pipelineOptions(config: Config): VoicePipelineOptions {
   };
 }
 
+/**
+ * Where a front end's own audio stack takes over the microphone and the speaker (the tray app's capture page);
+ * null for a config that wants sox.
+ */
+export type AudioRoute = (config: Config) => { openSource: () => AudioSource; sink: AudioSink } | null;
+
 export interface BuildPipelineDeps {
   config: Config;
   engines: VoiceEngines;
@@ -72,15 +78,18 @@ export interface BuildPipelineDeps {
   sink?: AudioSink;
   /** A loaded VAD (the agent loads it itself to measure it); default: the bundled Silero model. */
   vad?: SileroVad;
+  /** The front end's own capture and playback; default (and where it answers null): sox. */
+  audio?: AudioRoute;
 }
 
 export async function buildPipeline(deps: BuildPipelineDeps): Promise<VoicePipeline> {
   const { config } = deps;
+  const route = deps.audio?.(config) ?? null;
   return new VoicePipeline({
     engines: deps.engines,
-    sink: deps.sink ?? new SoxPlayer({ resolveBinary: deps.resolveBinary }),
+    sink: deps.sink ?? route?.sink ?? new SoxPlayer({ resolveBinary: deps.resolveBinary }),
     vad: deps.vad ?? (await SileroVad.load()),
-    openSource: () => new MicrophoneSource({ recorder: config.voice.recorder, device: config.voice.inputDevice, resolveBinary: deps.resolveBinary }),
+    openSource: route?.openSource ?? (() => new MicrophoneSource({ recorder: config.voice.recorder, device: config.voice.inputDevice, resolveBinary: deps.resolveBinary })),
     logger: deps.logger,
     options: pipelineOptions(config),
     ...(deps.bus ? { bus: deps.bus } : {}),

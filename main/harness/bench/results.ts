@@ -47,6 +47,18 @@ export const TunnelBenchResultSchema = z.object({
 export type TunnelBenchResult = z.infer<typeof TunnelBenchResultSchema>;
 
 /** The last line of `npm run bench:voice -- --json`. */
+/** bench:voice's `app`: the tray app's capture path (the capture page in headless Chromium) over the same clips. */
+export const AppCaptureBenchSchema = z.object({
+  clips: z.number().int(),
+  endpoint_delay_ms_p95: z.number(),
+  false_endpoints: z.number().int(),
+  /** A frame's arrival on the Node side minus the audio time of its last sample. */
+  capture_overhead_ms_p95: z.number(),
+  /** How much Chromium's echo canceller removed of a reply played through the page's <audio> element. */
+  aec_reduction_db: z.number(),
+});
+export type AppCaptureBench = z.infer<typeof AppCaptureBenchSchema>;
+
 export const VoiceBenchSchema = z.object({
   clips: z.number().int(),
   vad_ms_per_chunk: z.number(),
@@ -62,6 +74,7 @@ export const VoiceBenchSchema = z.object({
   first_audio_ms_p95: z.number(),
   speech_end_to_audio_ms_p50: z.number(),
   speech_end_to_audio_ms_p95: z.number(),
+  app: AppCaptureBenchSchema.optional(),
 });
 export type VoiceBench = z.infer<typeof VoiceBenchSchema>;
 

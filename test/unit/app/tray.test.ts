@@ -58,10 +58,22 @@ describe('trayModel', () => {
     expect(item(m, 'Start at login')?.checked).toBe(true);
   });
 
+  it('shows the microphone open (icon, tooltip, a menu line) while the capture page holds it, whatever the turn does', () => {
+    for (const state of ['idle', 'listening', 'thinking', 'speaking'] as const) {
+      const m = trayModel(input({ status: snapshot({ tunnel: { state: 'up' }, voice: { state } }), microphoneOpen: true }));
+      expect(m.icon).toBe('tunnel-up-open');
+      expect(m.tooltip).toMatch(/; microphone open$/);
+      expect(item(m, 'Microphone open')).toEqual({ action: null, label: 'Microphone open', enabled: false });
+    }
+    const closed = trayModel(input({ status: snapshot({ tunnel: { state: 'up' }, voice: { state: 'idle' } }), microphoneOpen: false }));
+    expect(closed.icon).toBe('tunnel-up-idle');
+    expect(item(closed, 'Microphone open')).toBeUndefined();
+  });
+
   it('names only icons that exist as 32x32 PNGs (and @2x)', () => {
     const dir = path.resolve('resources/tray');
     for (const tunnel of ['up', 'degraded', 'down']) {
-      for (const voice of ['idle', 'listening', 'speaking']) {
+      for (const voice of ['idle', 'listening', 'speaking', 'open']) {
         for (const [suffix, size] of [['', 32], ['@2x', 64]] as const) {
           const buf = fs.readFileSync(path.join(dir, `tunnel-${tunnel}-${voice}${suffix}.png`));
           expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');

@@ -11,6 +11,7 @@ import {
   createWindowOpenPolicy,
   isAppUrl,
 } from '../../../main/app/security/web-policies.js';
+import { APP_ORIGIN } from '../../../main/core/contracts/ipc.js';
 import { createSettingsWindow } from '../../../main/app/window.js';
 import { BrowserWindow } from '../../mocks/electron.js';
 
@@ -85,7 +86,7 @@ describe('the policies, called directly', () => {
       deny(null, p, cb);
       expect(cb).toHaveBeenCalledWith(false);
     }
-    expect(createPermissionCheckPolicy()()).toBe(false);
+    expect(createPermissionCheckPolicy()(null, 'media', APP_ORIGIN, { mediaType: 'audio' })).toBe(false);
   });
 
   it('deny navigation and webviews by preventing the default', () => {

@@ -1,0 +1,223 @@
+// The capture page's microphone and speaker as the pipeline's AudioSource and AudioSink, over a port that carries
+// the messages of contracts/capture.ts. Electron-free: the tray app gives it a MessagePortMain (main/app/capture),
+// the tests a relay to a page in headless Chromium. The stream is open only between chunks() and stop().
+import { CaptureReportSchema, type CaptureCommand, type CaptureDevice, type CaptureFailureCode, type CaptureReport, type CaptureStart } from '../contracts/capture.js';
+import type { AudioSource } from './capture.js';
+import type { AudioSink } from './engines.js';
+import { CaptureError, EngineError } from './errors.js';
+
+/** One end of the channel to the capture page. */
+export interface CapturePort {
+  post(cmd: CaptureCommand): void;
+  /** Every message the page sends, unchecked; returns the unsubscribe function. */
+  listen(listener: (raw: unknown) => void): () => void;
+  /** Called if the page goes away (its window closed, its renderer died); returns the unsubscribe function. */
+  closed?(listener: () => void): () => void;
+}
+
+/** Reaches the page (creating its window on first use); the host also learns when the microphone opens and closes. */
+export interface CapturePage {
+  port(): Promise<CapturePort>;
+  /** Told true when a stream starts, false when it stops: the tray's "microphone open". */
+  microphone?(open: boolean): void;
+}
+
+export type CaptureSettings = Omit<CaptureStart, 'type' | 'session'>;
+
+const WINDOWS_PRIVACY = 'open Settings > Privacy & security > Microphone and turn on "Microphone access" and "Let desktop apps access your microphone", then start the turn again';
+
+/** What the page's failure code means for the user, and what to do next. */
+export function pageCaptureFailure(code: CaptureFailureCode, detail: string, platform: NodeJS.Platform): CaptureError {
+  const said = detail.slice(0, 300);
+  switch (code) {
+    case 'permission-denied':
+      return platform === 'win32'
+        ? new CaptureError(`Windows refused Jett the microphone (${said})`, WINDOWS_PRIVACY)
+        : new CaptureError(`the system refused Jett the microphone (${said})`, platform === 'darwin' ? 'open System Settings > Privacy & Security > Microphone and allow Jett' : 'check that no sandbox or policy blocks the microphone, then start the turn again');
+    case 'no-device':
+      return new CaptureError(`no microphone was found (${said})`, 'plug in a microphone, or pick another one under Voice > Microphone (voice.captureDevice)');
+    case 'device-busy':
+      return new CaptureError(
+        `the microphone could not be opened (${said})`,
+        platform === 'win32' ? `close the program that holds it (a call or a recorder); if none does, ${WINDOWS_PRIVACY}` : 'close the program that holds it (a call or a recorder), or pick another microphone under Voice',
+      );
+    case 'device-ended':
+      return new CaptureError(`the microphone went away mid-turn (${said})`, 'plug it back in (or pick another one under Voice > Microphone) and start the turn again');
+    case 'failed':
+      return new CaptureError(`the app's audio capture failed (${said})`, 'start the turn again; if it keeps failing, switch to sox with `jett config set voice.capture sox`');
+  }
+}
+
+/** A frame as it arrived on this side: its samples, when it arrived (epoch ms) and its audio time. */
+export interface ArrivedFrame {
+  pcm: Int16Array;
+  seq: number;
+  arrivedMs: number;
+  audioEndMs: number;
+  levelDb: number;
+}
+
+export interface PageSourceOptions {
+  settings: CaptureSettings;
+  platform?: NodeJS.Platform;
+  /** Each frame as it arrives (the level meter, the benchmark's overhead). */
+  onFrame?(frame: ArrivedFrame): void;
+  /** Each 'started' report: what the page actually got (device label, whether each processing step is on). */
+  onStarted?(started: Extract<CaptureReport, { type: 'started' }>): void;
+  wallClock?: () => number;
+}
+
+function parseReport(raw: unknown): CaptureReport | null {
+  const r = CaptureReportSchema.safeParse(raw);
+  return r.success ? r.data : null;
+}
+
+/** Streams are numbered across every source of this process, so reports of an earlier one are never mistaken. */
+let nextSession = 1;
+
+export class PageCaptureSource implements AudioSource {
+  readonly name = 'app';
+  private wake: (() => void) | null = null;
+  private stopped = false;
+  private port: CapturePort | null = null;
+
+  constructor(
+    private readonly page: CapturePage,
+    private readonly opts: PageSourceOptions,
+  ) {}
+
+  async *chunks(): AsyncIterable<Int16Array> {
+    this.stopped = false;
+    const port = await this.page.port();
+    this.port = port;
+    const queue: Int16Array[] = [];
+    let failure: CaptureError | null = null;
+    let ended = false;
+    const clock = this.opts.wallClock ?? Date.now;
+    const platform = this.opts.platform ?? process.platform;
+    const session = nextSession++;
+    const unlisten = port.listen((raw) => {
+      const msg = parseReport(raw);
+      if (!msg || !('session' in msg) || msg.session !== session) return;
+      if (msg.type === 'frame') {
+        const pcm = new Int16Array(msg.pcm);
+        this.opts.onFrame?.({ pcm, seq: msg.seq, arrivedMs: clock(), audioEndMs: msg.audioEndMs, levelDb: msg.levelDb });
+        queue.push(pcm);
+      } else if (msg.type === 'started') {
+        this.page.microphone?.(true);
+        this.opts.onStarted?.(msg);
+      } else if (msg.type === 'failed') {
+        failure = pageCaptureFailure(msg.code, msg.detail, platform);
+        ended = true;
+      } else if (msg.type === 'stopped') {
+        ended = true;
+      } else return;
+      this.wake?.();
+    });
+    const unclosed = port.closed?.(() => {
+      failure ??= pageCaptureFailure('failed', 'the capture page went away', platform);
+      ended = true;
+      this.wake?.();
+    });
+    port.post({ type: 'start', session, ...this.opts.settings });
+    try {
+      while (!this.stopped) {
+        const next = queue.shift();
+        if (next) {
+          yield next;
+          continue;
+        }
+        if (failure) throw failure;
+        if (ended) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+      }
+    } finally {
+      unlisten();
+      unclosed?.();
+      this.port = null;
+      if (!ended) port.post({ type: 'stop' });
+      this.page.microphone?.(false);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    // The stream closes now, not when the consumer next asks for a chunk.
+    this.port?.post({ type: 'stop' });
+    this.wake?.();
+  }
+}
+
+/** The page's microphones, for the window's device list (empty labels until a stream was granted once). */
+export async function pageDevices(page: CapturePage): Promise<CaptureDevice[]> {
+  const port = await page.port();
+  return new Promise((resolve) => {
+    const unlisten = port.listen((raw) => {
+      const msg = parseReport(raw);
+      if (msg?.type !== 'devices') return;
+      unlisten();
+      resolve(msg.devices);
+    });
+    port.post({ type: 'devices' });
+  });
+}
+
+/** Replies through the page's <audio> element, so Chromium's echo canceller hears what Jett says. */
+export class PagePlaybackSink implements AudioSink {
+  readonly name = 'app';
+  private rate = 0;
+  private port: CapturePort | null = null;
+  private draining: { resolve: () => void; reject: (e: Error) => void; unlisten: () => void } | null = null;
+
+  constructor(private readonly page: CapturePage) {}
+
+  async open(sampleRate: number): Promise<void> {
+    this.rate = sampleRate;
+    this.port = await this.page.port();
+  }
+
+  async write(pcm: Int16Array): Promise<void> {
+    if (!this.port || pcm.length === 0) return;
+    this.port.post({ type: 'play', sampleRate: this.rate, pcm: pcm.slice().buffer });
+  }
+
+  async drain(): Promise<void> {
+    const port = this.port;
+    if (!port) return;
+    await new Promise<void>((resolve, reject) => {
+      const unlisten = port.listen((raw) => {
+        const msg = parseReport(raw);
+        if (msg?.type === 'played') this.settle();
+        else if (msg?.type === 'play-failed') this.settle(new EngineError(`the app could not play the reply: ${msg.detail}`, 'check the speakers in the system\'s sound settings, or switch to sox with `jett config set voice.capture sox`'));
+      });
+      const unclosed = port.closed?.(() => this.settle(new EngineError('the app\'s capture page went away while playing the reply', 'start the turn again')));
+      this.draining = {
+        resolve,
+        reject,
+        unlisten: () => {
+          unlisten();
+          unclosed?.();
+        },
+      };
+      port.post({ type: 'drain' });
+    });
+    this.port = null;
+  }
+
+  async stop(): Promise<void> {
+    const port = this.port;
+    this.port = null;
+    port?.post({ type: 'silence' });
+    this.settle();
+  }
+
+  private settle(err?: Error): void {
+    const d = this.draining;
+    this.draining = null;
+    if (!d) return;
+    d.unlisten();
+    if (err) d.reject(err);
+    else d.resolve();
+  }
+}

@@ -1,0 +1,128 @@
+// The microphone through getUserMedia and the capture worklet: open only between 'start' and 'stop'; every failure
+// reported with a code main turns into a message the user can act on.
+import { type CaptureFailureCode, type CaptureReport, type CaptureStart } from '../../../main/core/contracts/capture.js';
+import type { WorkletFrame } from './worklet.js';
+
+export type Report = (msg: CaptureReport, transfer?: Transferable[]) => void;
+
+/** getUserMedia's DOMException names to the codes main knows. */
+export function failureCode(err: unknown): CaptureFailureCode {
+  const name = err instanceof DOMException || err instanceof Error ? err.name : '';
+  if (name === 'NotAllowedError' || name === 'SecurityError') return 'permission-denied';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'no-device';
+  if (name === 'NotReadableError' || name === 'AbortError') return 'device-busy';
+  return 'failed';
+}
+
+function detail(err: unknown): string {
+  return (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 500);
+}
+
+export class Microphone {
+  private stream: MediaStream | null = null;
+  private context: AudioContext | null = null;
+  private seq = 0;
+  /** Bumped by every start and stop, so a start that finishes after a stop closes what it opened. */
+  private generation = 0;
+  /** The stream main named in its last 'start'. */
+  private session = 0;
+
+  constructor(
+    private readonly workletUrl: string,
+    private readonly report: Report,
+  ) {}
+
+  async start(cmd: CaptureStart): Promise<void> {
+    await this.close();
+    const generation = ++this.generation;
+    const session = cmd.session;
+    this.session = session;
+    this.seq = 0;
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({
+        audio: {
+          ...(cmd.deviceId ? { deviceId: { exact: cmd.deviceId } } : {}),
+          echoCancellation: cmd.echoCancellation,
+          noiseSuppression: cmd.noiseSuppression,
+          autoGainControl: cmd.autoGainControl,
+          channelCount: 1,
+        },
+        video: false,
+      });
+    } catch (err) {
+      if (generation === this.generation) this.report({ type: 'failed', session, code: failureCode(err), detail: detail(err) });
+      return;
+    }
+    if (generation !== this.generation) {
+      for (const t of stream.getTracks()) t.stop();
+      return;
+    }
+    this.stream = stream;
+    const track = stream.getAudioTracks()[0];
+    if (!track) {
+      await this.close();
+      this.report({ type: 'failed', session, code: 'no-device', detail: 'the stream has no audio track' });
+      return;
+    }
+    // Unplugged (or taken away by the system) mid-turn: the track ends by itself.
+    track.addEventListener('ended', () => {
+      if (generation !== this.generation) return;
+      void this.close().then(() => this.report({ type: 'failed', session, code: 'device-ended', detail: `"${track.label}" stopped delivering audio` }));
+    });
+    try {
+      const context = new AudioContext({ latencyHint: 'interactive' });
+      this.context = context;
+      await context.audioWorklet.addModule(this.workletUrl);
+      const node = new AudioWorkletNode(context, 'jett-capture', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
+      node.port.onmessage = (e: MessageEvent<WorkletFrame>) => this.frame(context, session, e.data);
+      context.createMediaStreamSource(stream).connect(node);
+      await context.resume();
+      if (generation !== this.generation) return;
+      const s = track.getSettings();
+      this.report({
+        type: 'started',
+        session,
+        label: track.label.slice(0, 512),
+        contextRate: context.sampleRate,
+        echoCancellation: s.echoCancellation === true,
+        noiseSuppression: s.noiseSuppression === true,
+        autoGainControl: s.autoGainControl === true,
+      });
+    } catch (err) {
+      await this.close();
+      if (generation === this.generation) this.report({ type: 'failed', session, code: 'failed', detail: detail(err) });
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.generation++;
+    await this.close();
+    this.report({ type: 'stopped', session: this.session });
+  }
+
+  async devices(): Promise<void> {
+    const all = await navigator.mediaDevices.enumerateDevices();
+    const devices = all.filter((d) => d.kind === 'audioinput').map((d) => ({ deviceId: d.deviceId.slice(0, 512), label: d.label.slice(0, 512) }));
+    this.report({ type: 'devices', devices: devices.slice(0, 64) });
+  }
+
+  private frame(context: AudioContext, session: number, f: WorkletFrame): void {
+    // The context's clock to the wall clock: the output timestamp maps a context time to performance.now(), and the
+    // render thread works ahead of the output by the context's latency.
+    const ts = context.getOutputTimestamp();
+    const ahead = (context.baseLatency + (context.outputLatency || 0)) * 1000;
+    const audioEndMs = performance.timeOrigin + (ts.performanceTime ?? performance.now()) + (f.endContextTime - (ts.contextTime ?? context.currentTime)) * 1000 - ahead;
+    const rms = Math.sqrt(f.sumSquares / (f.pcm.byteLength / 2)) / 32768;
+    const levelDb = rms > 0 ? Math.max(-120, 20 * Math.log10(rms)) : -120;
+    this.report({ type: 'frame', session, seq: this.seq++, pcm: f.pcm, audioEndMs, levelDb }, [f.pcm]);
+  }
+
+  private async close(): Promise<void> {
+    const { stream, context } = this;
+    this.stream = null;
+    this.context = null;
+    for (const t of stream?.getTracks() ?? []) t.stop();
+    await context?.close().catch(() => undefined);
+  }
+}
