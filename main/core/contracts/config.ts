@@ -8,6 +8,9 @@ const ipv4 = z.ipv4({ message: 'expected an IPv4 address such as 10.0.0.2' });
 const cidr4 = z.cidrv4({ message: 'expected an IPv4 CIDR such as 10.0.0.1/24' });
 const port = z.number().int().min(1).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' });
+/** The wake-word heads Jett ships (openWakeWord's pre-trained models), and none: any speech starts a hands-free turn. */
+export const WAKE_WORDS = ['hey_jarvis', 'hey_mycroft', 'alexa', 'hey_rhasspy', 'none'] as const;
+export type WakeWordChoice = (typeof WAKE_WORDS)[number];
 
 export const ConfigSchema = z.strictObject({
   tunnel: z
@@ -74,6 +77,14 @@ export const ConfigSchema = z.strictObject({
       recorder: z.enum(['sox', 'arecord']).default('sox'),
       memoryTurns: z.number().int().min(0).max(50).default(6),
       systemPrompt: z.string().min(1).default('You are Jett, a voice assistant. Answer in one to three short spoken sentences, without markdown.'),
+      wakeWord: z
+        .enum(WAKE_WORDS, { error: () => `one of ${WAKE_WORDS.join(', ')} (none: any speech starts a turn in hands-free mode)` })
+        .default('hey_jarvis'),
+      wakeThreshold: z
+        .number({ error: () => 'a number from 0 to 1 (the wake-word score that counts as a detection; 0.5 to start)' })
+        .gt(0, 'above 0: a threshold of 0 would wake on everything')
+        .max(1, 'at most 1: scores never exceed 1')
+        .default(0.5),
     })
     .prefault({}),
   models: z
@@ -131,6 +142,8 @@ export const CONFIG_DOCS = {
   'voice.recorder': 'sox, or arecord (Linux only)',
   'voice.memoryTurns': 'earlier turns sent to the LLM as memory',
   'voice.systemPrompt': 'system prompt of the voice assistant',
+  'voice.wakeWord': 'hands-free wake word: hey_jarvis, hey_mycroft, alexa, hey_rhasspy, or none (any speech starts a turn)',
+  'voice.wakeThreshold': 'wake-word score (0-1) that counts as a detection; tune it with `jett voice wake --input FILE`',
   'models.dir': 'folder with model weights (empty: JETT_HOME/models)',
   'models.stt': 'speech-to-text model (whisper-tiny.en, whisper-base, whisper-base.en, whisper-small)',
   'models.sttLanguage': 'language spoken to multilingual Whisper (en, german, ...); transformers.js does not detect it',
