@@ -172,6 +172,10 @@ export class Agent {
     await this.started().voiceToggle();
   }
 
+  async voiceHandsFree(paused: boolean): Promise<void> {
+    await this.started().voiceHandsFree(paused);
+  }
+
   status(): StatusSnapshot {
     const running = this.running?.status() ?? {
       startedAt: this.clock(),

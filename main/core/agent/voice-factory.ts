@@ -12,6 +12,8 @@ import type { Logger } from '../log/logger.js';
 import { resolveBinary } from '../process/binaries.js';
 import { voiceReadiness } from '../voice/models/readiness.js';
 import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
+import { handsFreeFromConfig } from '../voice/wake-setup.js';
+import { WakeLog } from '../voice/wake-log.js';
 import type { AgentVoice } from './voice-service.js';
 
 export interface VoiceContext {
@@ -62,7 +64,13 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
         : await opts.tracker.measure('runtime', 'onnxruntime-node, transformers.js, kokoro-js', load);
       const vad = await opts.tracker.measure('vad', 'silero-vad-v5', () => SileroVad.load());
       const engines = await configuredEngines(config, { resolveBinary: which, modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
-      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad });
+      const handsFree = await handsFreeFromConfig(config, {
+        load: async (word, threshold) => (await import('../voice/wake/detector.js')).createWakeDetector({ word, threshold }),
+        bus,
+        logger,
+        log: new WakeLog(db),
+      });
+      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad, handsFree });
       await pipeline.start();
       return {
         state: () => pipeline.currentState,
@@ -71,6 +79,8 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
         ask: (text) => pipeline.ask(text),
         onTurn: (listener) => pipeline.onTurn(listener),
         stop: () => pipeline.stop(),
+        wake: () => pipeline.wakeStatus() ?? handsFree.status,
+        pauseHandsFree: (paused) => pipeline.pauseHandsFree(paused),
       };
     } catch (err) {
       if (!(err instanceof JettError)) throw err;

@@ -1,5 +1,6 @@
 // The configuration schema: every key, its type, its default (the reference layout of DESIGN.md) and its doc line.
 import { z } from 'zod';
+import { DEFAULT_WAKE_THRESHOLD, WAKE_WORDS } from './wake.js';
 
 const ifaceName = z
   .string()
@@ -8,9 +9,8 @@ const ipv4 = z.ipv4({ message: 'expected an IPv4 address such as 10.0.0.2' });
 const cidr4 = z.cidrv4({ message: 'expected an IPv4 CIDR such as 10.0.0.1/24' });
 const port = z.number().int().min(1).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' });
-/** The wake-word heads Jett ships (openWakeWord's pre-trained models), and none: any speech starts a hands-free turn. */
-export const WAKE_WORDS = ['hey_jarvis', 'hey_mycroft', 'alexa', 'hey_rhasspy', 'none'] as const;
-export type WakeWordChoice = (typeof WAKE_WORDS)[number];
+/** The wake-word heads Jett ships, and none: any speech starts a hands-free turn. */
+const WAKE_WORD_CHOICES = [...WAKE_WORDS, 'none'] as const;
 
 export const ConfigSchema = z.strictObject({
   tunnel: z
@@ -78,13 +78,13 @@ export const ConfigSchema = z.strictObject({
       memoryTurns: z.number().int().min(0).max(50).default(6),
       systemPrompt: z.string().min(1).default('You are Jett, a voice assistant. Answer in one to three short spoken sentences, without markdown.'),
       wakeWord: z
-        .enum(WAKE_WORDS, { error: () => `one of ${WAKE_WORDS.join(', ')} (none: any speech starts a turn in hands-free mode)` })
+        .enum(WAKE_WORD_CHOICES, { error: () => `one of ${WAKE_WORD_CHOICES.join(', ')} (none: any speech starts a turn in hands-free mode)` })
         .default('hey_jarvis'),
       wakeThreshold: z
         .number({ error: () => 'a number from 0 to 1 (the wake-word score that counts as a detection; 0.5 to start)' })
         .gt(0, 'above 0: a threshold of 0 would wake on everything')
         .max(1, 'at most 1: scores never exceed 1')
-        .default(0.5),
+        .default(DEFAULT_WAKE_THRESHOLD),
     })
     .prefault({}),
   models: z

@@ -13,8 +13,8 @@ import type { WakeLog } from './wake-log.js';
 export interface WakeSetup {
   word: string;
   threshold: number;
-  /** A detector for one listening session (its feature buffers follow one stream). */
-  open(): WakeWordDetector;
+  /** The loaded detector; reset at the start of each listening session (its feature buffers follow one stream). */
+  detector: WakeWordDetector & { reset?(): void };
   log?: WakeLog;
   /** Off: the microphone chime is replaced by the tray's state alone. */
   chime?: boolean;
@@ -35,7 +35,8 @@ export class HandsFreeWake {
   }
 
   detector(): WakeWordDetector {
-    return this.setup.open();
+    this.setup.detector.reset?.();
+    return this.setup.detector;
   }
 
   /** `woke` is told after the chime is queued: the pipeline shows that it is listening for the question. */

@@ -105,8 +105,8 @@ export class VoicePipeline {
 
   /** The tray's one click: hands-free listening stops (the microphone closes) or starts again. */
   async pauseHandsFree(paused: boolean): Promise<void> {
-    if (this.deps.options.activation !== 'handsFree') throw new VoiceError('hands-free is not on', 'turn it on with `jett config set voice.activation handsFree`');
-    if (this.wake) this.wake.paused = paused;
+    if (!this.wake) throw new VoiceError('hands-free with a wake word is not on', 'turn it on with `jett config set voice.activation handsFree` and `jett config set voice.wakeWord hey_jarvis`');
+    this.wake.paused = paused;
     this.log.info(paused ? 'hands-free listening paused' : 'hands-free listening resumed');
     if (paused) {
       await this.closeCapture();

@@ -7,12 +7,17 @@ import { msToSamples } from './endpointer.js';
 import type { DetectorEvent, TurnDetector } from './turn-detector.js';
 import { DEFAULT_PHRASE_END, findPhraseEnd, type PhraseEndOptions } from './wake-phrase-end.js';
 
+/** Where the phrase ends when the detector gives no estimate: the median lag of the first score over 0.5. */
+const PHRASE_END_LAG = msToSamples(206);
+
 /** One detection of the wake-word detector. */
 export interface WakeDetection {
   word: string;
   score: number;
   /** Stream sample (counted from the first sample pushed) at which it fired. */
   sample: number;
+  /** The detector's own estimate of where the phrase ends (a fixed lag before `sample`). */
+  endOfPhraseSample?: number;
 }
 
 /** What the gate needs of a wake-word detector (main/core/voice/wake/): chunks in, detections out. */
@@ -94,7 +99,8 @@ export class WakeGate {
     const s = this.state;
     if (s.kind !== 'locating') return [];
     const start = this.clock - this.ringFill;
-    const found = findPhraseEnd({ audio: this.ring.subarray(this.ring.length - this.ringFill), start }, s.wake.sample, this.options.phraseEnd);
+    const estimate = s.wake.endOfPhraseSample ?? s.wake.sample - PHRASE_END_LAG;
+    const found = findPhraseEnd({ audio: this.ring.subarray(this.ring.length - this.ringFill), start }, s.wake.sample, estimate, this.options.phraseEnd);
     if (found === null) return [];
     // Never before what the turn detector has already had (a wake right after a turn's end).
     const cut = Math.max(found, this.turns.now, start);

@@ -38,6 +38,9 @@ export class FakeAgent implements AgentHandle {
   async voiceToggle() {
     this.calls.push('voiceToggle');
   }
+  async voiceHandsFree(paused: boolean) {
+    this.calls.push(`voiceHandsFree(${paused})`);
+  }
   /** What the agent's reply to a settings change says; a test sets it. */
   reloadReply = { sections: [], needsTunnelSetup: false };
   async reloadConfig(secrets: SecretName[] = []) {
