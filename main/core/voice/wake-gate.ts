@@ -7,6 +7,8 @@ import { msToSamples } from './endpointer.js';
 import type { DetectorEvent, TurnDetector } from './turn-detector.js';
 import { DEFAULT_PHRASE_END, findPhraseEnd, type PhraseEndOptions } from './wake-phrase-end.js';
 
+/** openWakeWord scores every 1280 samples (80 ms). */
+const STEP = 1280;
 /** Where the phrase ends when the detector gives no estimate: the median lag of the first score over 0.5. */
 const PHRASE_END_LAG = msToSamples(206);
 
@@ -72,6 +74,14 @@ export class WakeGate {
 
   /** Feeds a capture chunk; returns the turn detector's events (none while only the wake word is listened for). */
   async push(chunk: Int16Array): Promise<DetectorEvent[]> {
+    // A recorder that fell behind hands over seconds at once: taken 80 ms at a time (the detector's own step), a
+    // detection is seen while the phrase's end is still in the ring.
+    const events: DetectorEvent[] = [];
+    for (let at = 0; at < chunk.length; at += STEP) events.push(...(await this.step(chunk.subarray(at, at + STEP))));
+    return events;
+  }
+
+  private async step(chunk: Int16Array): Promise<DetectorEvent[]> {
     const detections = await this.detector.push(chunk);
     this.clock += chunk.length;
     const s = this.state;
