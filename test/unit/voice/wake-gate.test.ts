@@ -1,8 +1,11 @@
 // Hands-free with a wake word, with a scripted detector and a loudness "VAD": nothing but the detector hears the
 // audio while waiting, the question is cut where the phrase ends, a wake with no question ends quietly after 4 s
 // (recorded locally only), the chime, the counts and the pause; the phrase-end search on its own.
+import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrationsDir } from '../../../main/core/db/resources.js';
 import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';
 import { DEFAULT_ENDPOINT, msToSamples } from '../../../main/core/voice/endpointer.js';
@@ -41,13 +44,17 @@ function countingVad(): FrameClassifier & { frames: number } {
 const concat = (...parts: Int16Array[]): Int16Array => {
   const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
 
 function migratedDb(): Database.Database {
   const db = new Database(':memory:');
-  db.exec('CREATE TABLE wake_events (id INTEGER PRIMARY KEY, at TEXT NOT NULL, word TEXT NOT NULL, score REAL NOT NULL, threshold REAL NOT NULL) STRICT');
+  // The table exactly as local migration 0004 makes it.
+  db.exec(fs.readFileSync(path.join(migrationsDir('local'), '0004_wake_events.sql'), 'utf8'));
   return db;
 }
 
