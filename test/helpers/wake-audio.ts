@@ -30,13 +30,11 @@ export function padded(speech: Int16Array, pad = PAD_SAMPLES): Int16Array {
   return out;
 }
 
-/** Clips joined end to end (the junction of phrase and question is then known to the sample). */
-export function joined(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+/** sox's own noise (white, pink, brown...) at `vol` of full scale, repeatable (-R), from the first sample on. */
+export async function soxNoise(kind: 'whitenoise' | 'pinknoise' | 'brownnoise', seconds: number, vol: number): Promise<Int16Array> {
+  const raw = await execa(bin('sox'), ['-R', '-n', '-t', 'raw', '-r', String(RATE), '-c', '1', '-b', '16', '-e', 'signed-integer', '-', 'synth', String(seconds), kind, 'vol', String(vol)], {
+    encoding: 'buffer',
+  });
+  const bytes = Buffer.from(raw.stdout);
+  return new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 2)));
 }

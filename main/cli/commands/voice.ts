@@ -13,6 +13,7 @@ import { MemorySink } from '../../core/voice/playback.js';
 import { buildPipeline, configuredEngines } from '../../core/voice/setup.js';
 import { modelEngineProviders } from '../../core/voice/models/providers.js';
 import type { CliContext } from '../context.js';
+import { registerVoiceWake } from './voice-wake.js';
 import { untilSignal } from '../stop-signal.js';
 
 interface RunOptions {
@@ -122,5 +123,6 @@ export function registerVoice(program: Command, ctx: CliContext): void {
       if (list.note) ctx.out(list.note);
       for (const d of list.devices) ctx.out(`${d.name.padEnd(28)} ${d.description}`);
     });
+  registerVoiceWake(voice, ctx);
   for (const cmd of voice.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 }

@@ -31,7 +31,10 @@ export interface WakeDetectorOptions {
   word: WakeWord;
   threshold?: number;
   modelsDir?: string;
-  /** No detection before this much audio: the primed buffers still hold the reference's filler. */
+  /**
+   * No detection before this much audio: the primed buffers still hold the reference's filler, and noise that starts
+   * with the stream pushed `alexa` to 0.98 (brown noise) and `hey_mycroft` to 0.90 within chunks 8-14 here.
+   */
   warmupMs?: number;
   /** After a detection, none again until this much audio has passed and the score has fallen below threshold. */
   refractoryMs?: number;
@@ -51,7 +54,7 @@ export interface WakeDetector {
 const RATE = 16_000;
 /** The reference forces its first scores to 0 while its buffers fill. */
 const FORCED_ZERO_CHUNKS = 5;
-export const DEFAULT_WARMUP_MS = 1200;
+export const DEFAULT_WARMUP_MS = 1280;
 export const DEFAULT_REFRACTORY_MS = 2000;
 /**
  * How far the phrase's end lies before the first score over 0.5: measured on the benchmark's 20 detected espeak-ng
