@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../../main/core/contracts/config.js';
+import { checkHandsFree } from '../../../main/core/doctor/hands-free-check.js';
 import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';
 import { DEFAULT_ENDPOINT } from '../../../main/core/voice/endpointer.js';
@@ -119,5 +120,13 @@ describe('voice.wakeWord and voice.wakeThreshold in the config', () => {
     expect(bad({ wakeThreshold: 1.5 })).toBe('voice.wakeThreshold: at most 1: scores never exceed 1');
     expect(bad({ wakeThreshold: 'high' })).toBe('voice.wakeThreshold: a number from 0 to 1 (the wake-word score that counts as a detection; 0.5 to start)');
     expect(bad({ wakeWord: 'alexa', wakeThreshold: 0.7 })).toBe('accepted');
+  });
+});
+
+describe('jett doctor on hands-free', () => {
+  it('ok when not in use or when the models match; a warning for any-speech hands-free', async () => {
+    expect(await checkHandsFree(ConfigSchema.parse({}))).toEqual({ name: 'hands-free', status: 'ok', detail: 'not in use (voice.activation hotkey)', fix: null });
+    expect(await checkHandsFree(ConfigSchema.parse({ voice: { activation: 'handsFree' } }))).toMatchObject({ status: 'ok', detail: 'listening for hey_jarvis at threshold 0.5; its models match their sha256' });
+    expect(await checkHandsFree(ConfigSchema.parse({ voice: { activation: 'handsFree', wakeWord: 'none' } }))).toEqual({ name: 'hands-free', status: 'warn', detail: ANY_SPEECH_WARNING, fix: '`jett config set voice.wakeWord hey_jarvis`' });
   });
 });
