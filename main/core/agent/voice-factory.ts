@@ -78,7 +78,11 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
         speak: (text) => pipeline.speak(text),
         ask: (text) => pipeline.ask(text),
         onTurn: (listener) => pipeline.onTurn(listener),
-        stop: () => pipeline.stop(),
+        // A settings change builds a new pipeline: the old detector's onnxruntime sessions (about 50 MB) go with it.
+        stop: async () => {
+          await pipeline.stop();
+          await handsFree.wake?.detector.close?.();
+        },
         wake: () => pipeline.wakeStatus() ?? handsFree.status,
         pauseHandsFree: (paused) => pipeline.pauseHandsFree(paused),
       };

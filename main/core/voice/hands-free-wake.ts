@@ -14,7 +14,7 @@ export interface WakeSetup {
   word: string;
   threshold: number;
   /** The loaded detector; reset at the start of each listening session (its feature buffers follow one stream). */
-  detector: WakeWordDetector & { reset?(): void };
+  detector: WakeWordDetector & { reset?(): void; close?(): Promise<void> };
   log?: WakeLog;
   /** Off: the microphone chime is replaced by the tray's state alone. */
   chime?: boolean;

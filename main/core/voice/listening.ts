@@ -1,6 +1,6 @@
-// One listening session: the microphone's chunks through the turn detector, partial transcripts while the user
-// speaks, and every detector event handed to the pipeline, until the source ends, the pipeline closes it, a hook
-// ends it (one-turn activations) or the microphone fails.
+// One listening session: the microphone's chunks through the turn detector (behind the wake gate in hands-free mode
+// with a wake word), partial transcripts while the user speaks, and every detector event handed to the pipeline,
+// until the source ends, the pipeline closes it, a hook ends it (one-turn activations) or the microphone fails.
 import { formatError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AudioSource } from './capture.js';

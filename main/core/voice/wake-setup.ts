@@ -24,7 +24,7 @@ export interface HandsFree {
 }
 
 export interface HandsFreeDeps {
-  load: (word: WakeWord, threshold: number) => Promise<WakeWordDetector & { reset?(): void }>;
+  load: (word: WakeWord, threshold: number) => Promise<WakeWordDetector & { reset?(): void; close?(): Promise<void> }>;
   bus: EventBus;
   logger: Logger;
   log?: WakeLog;

@@ -24,10 +24,10 @@ import { createWakeDetector, type WakeDetector } from '../../../main/core/voice/
 import { DEFAULT_WAKE_GATE } from '../../../main/core/voice/wake-gate.js';
 import { WakeLog } from '../../../main/core/voice/wake-log.js';
 import { ENERGY_WINDOW } from '../../../main/core/voice/wake-phrase-end.js';
-import { fakeMicrophone, ms, SPEECH_FLOOR } from '../../helpers/audio.js';
+import { concat, fakeMicrophone, ms, SPEECH_FLOOR } from '../../helpers/audio.js';
 import { binary, describeWith } from '../../helpers/requirements.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { joined, speakDithered } from '../../helpers/wake-audio.js';
+import { speakDithered } from '../../helpers/wake-audio.js';
 import { CheckingSink } from '../../unit/voice/scripted.js';
 
 const quietLogger = createLogger({ sink: () => undefined, format: 'json' });
@@ -68,7 +68,7 @@ interface Junction {
 async function junction(voice: string, gapMs: number): Promise<Junction> {
   const phrase = await speakDithered('hey jarvis', voice, 150);
   const question = await speakDithered('what time is it', voice, 150);
-  const pcm = joined(new Int16Array(LEAD), phrase, new Int16Array(ms(gapMs)), question, new Int16Array(ms(1500)));
+  const pcm = concat([new Int16Array(LEAD), phrase, new Int16Array(ms(gapMs)), question, new Int16Array(ms(1500))]);
   return { pcm, question, phraseEnd: LEAD + phrase.length, questionStart: LEAD + phrase.length + ms(gapMs) };
 }
 
@@ -156,7 +156,7 @@ describeWith([binary('espeak-ng'), binary('sox')], 'the turn after the wake word
     const others = await speakDithered('jar of jam. hey there, what is the weather like', 'en-us', 150);
     const asked = await speakDithered('hey jarvis, what time is it', 'en-us', 150);
     const lonely = await speakDithered('hey jarvis', 'en-gb', 150);
-    const pcm = joined(new Int16Array(LEAD), others, new Int16Array(ms(2500)), asked, new Int16Array(ms(3000)), lonely, new Int16Array(ms(5000)));
+    const pcm = concat([new Int16Array(LEAD), others, new Int16Array(ms(2500)), asked, new Int16Array(ms(3000)), lonely, new Int16Array(ms(5000))]);
     const askedAt = LEAD + others.length + ms(2500);
     const sink = new CheckingSink();
     const pipeline = new VoicePipeline({
