@@ -119,6 +119,7 @@ export class WakeGate {
     // The turn detector skips to the cut (its VAD and buffers start afresh there) and gets the audio after it; a
     // partial frame it still held moves its clock up to 31 ms past the cut, into the pause.
     this.turns.skip(cut - this.turns.now);
+    this.turns.holdFrom(this.turns.now);
     const after = this.ring.slice(this.ring.length - Math.max(0, this.clock - this.turns.now));
     this.ringFill = 0;
     return this.toTurns(after);

@@ -2,9 +2,10 @@
 // speech-to-text must receive it without the phrase. openWakeWord scores once per 80 ms and first passes the
 // threshold 41-377 ms after the end of "jarvis" (median about 206 ms, measured on espeak-ng clips by the detector's
 // author), so the end lies in the audio buffered before the detection. It is taken as the start of the longest
-// pause near the detection, found on short-time energy: the pause after a wake phrase outlasts the closures of
-// stop consonants (40-80 ms, as in "what"), and energy is deterministic and needs no second pass of the VAD, whose
-// own end lags speech by 86-198 ms.
+// pause that begins before the detection, found on short-time energy: the pause after a wake phrase outlasts the
+// closures of stop consonants (40-80 ms, as in "what"), and energy is deterministic and needs no second pass of the
+// VAD, whose own end lags speech by 86-198 ms. Without any pause (phrase and question run together) the detector's
+// own estimate is taken, which is only approximate.
 import { msToSamples } from './endpointer.js';
 
 /** 10 ms analysis windows: fine enough for a cut, coarse enough that a stop closure reads as one short gap. */
@@ -13,11 +14,11 @@ export const ENERGY_WINDOW = msToSamples(10);
 export interface PhraseEndOptions {
   /** How far before the detection the end may lie. */
   lookBackMs: number;
-  /** How far after the detection a pause may start (a detection can come before the last syllable ends). */
+  /** How long after the detection to wait for a pause that began before it to show its length. */
   lookAheadMs: number;
   /** Gaps shorter than this are closures inside words, not the end of the phrase. */
   minPauseMs: number;
-  /** A pause this long before the detection is the end at once, without waiting for the look-ahead. */
+  /** A pause this long is the end at once, without waiting for the look-ahead. */
   surePauseMs: number;
 }
 
@@ -55,7 +56,9 @@ export function findPhraseEnd(buf: BufferedAudio, detection: number, estimate: n
   const peak = Math.max(...levels.slice(indexOf(detection - msToSamples(800)), indexOf(detection) + 1), floor);
   const quiet = floor + 0.3 * (peak - floor);
   const first = indexOf(detection - msToSamples(opts.lookBackMs));
-  const lastStart = indexOf(detection + msToSamples(opts.lookAheadMs));
+  // The first score over the threshold always comes after the phrase's end: a pause that starts later is inside
+  // the question (the closure of "what"), never the end of the phrase.
+  const lastStart = indexOf(detection) + 1;
   const minRun = Math.ceil(msToSamples(opts.minPauseMs) / ENERGY_WINDOW);
   const sureRun = Math.ceil(msToSamples(opts.surePauseMs) / ENERGY_WINDOW);
   let best: { at: number; length: number } | null = null;
@@ -65,8 +68,9 @@ export function findPhraseEnd(buf: BufferedAudio, detection: number, estimate: n
     while (j < levels.length && (levels[j] as number) < quiet) j++;
     const length = j - i;
     if (length >= minRun && (!best || length > best.length)) best = { at: i, length };
-    if (best && best.length >= sureRun && sampleOf(best.at) <= detection) return sampleOf(best.at);
+    if (best && best.length >= sureRun) return sampleOf(best.at);
   }
+  // A pause that began just before the detection may still be growing: wait, up to the look-ahead.
   if (!complete) return null;
   return best ? sampleOf(best.at) : Math.min(Math.max(estimate, start), end);
 }

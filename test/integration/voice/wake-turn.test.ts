@@ -127,7 +127,9 @@ describeWith([binary('espeak-ng'), binary('sox')], 'the turn after the wake word
   });
 
   it('cuts "hey jarvis" from the question at the junction, in samples (core frame source)', async () => {
-    for (const [voice, gapMs] of [['en-us', 150], ['en-gb', 100], ['en-us+f3', 250], ['en-us', 60]] as const) {
+    // The benchmark's seven voices, each with a short (60 ms) and a comma-like (150 ms) pause before the question.
+    const voices = ['en-us', 'en-gb', 'en-gb-x-rp', 'en-gb-scotland', 'en-us+f3', 'en-us+m3', 'en-029'];
+    for (const [voice, gapMs] of voices.flatMap((v) => [[v, 60], [v, 150]] as const)) {
       const j = await junction(voice, gapMs);
       const { turn, cut } = await listenOnce(vad, detector, new PcmSource('clip', j.pcm, 0));
       expectCut(j, turn, cut, `${voice}, ${gapMs} ms pause`);

@@ -217,6 +217,12 @@ describe('findPhraseEnd', () => {
     expect(findPhraseEnd(at(pcm), d, d - 3200)).toBe(base + msToSamples(600));
   });
 
+  it('never takes a pause that starts after the detection, even a longer one: it is inside the question', () => {
+    const pcm = concat(speech(600), silence(50), speech(150), silence(90), speech(400));
+    const d = base + msToSamples(700);
+    expect(findPhraseEnd(at(pcm), d, d - 3200)).toBe(base + msToSamples(600));
+  });
+
   it('waits for the look-ahead when no pause has come yet, then falls back to the estimate', () => {
     const pcm = concat(speech(900));
     const d = base + msToSamples(700);
