@@ -45,12 +45,13 @@ async function folderClips(dir: string): Promise<WakeClip[]> {
 
 say(`wake bench: ${word} at threshold ${threshold}`);
 let lastScore = 0;
+const baseRss = process.memoryUsage().rss;
 const detector = await createWakeDetector({ word, threshold, onScore: (s) => (lastScore = s.score) });
 await detector.push(new Int16Array(5 * 16_000));
 detector.reset();
 // The process with one detector loaded and run, before the clips and the reference pipeline take memory.
 const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
-say(`  rss with the detector loaded: ${rssMb} MB (the whole node process)`);
+say(`  rss with the detector loaded: ${rssMb} MB (the whole node process; ${Math.round((process.memoryUsage().rss - baseRss) / 2 ** 20)} MB more than before it loaded)`);
 
 say(clipsDir ? `clips from ${clipsDir}` : 'generating the espeak-ng matrix (sox -R dither, 1 s of silence each side)');
 const clips = clipsDir ? await folderClips(clipsDir) : await wakeMatrix(say);
@@ -63,6 +64,7 @@ let detected = 0;
 let falseWakes = 0;
 let doubleWakes = 0;
 let negativeSamples = 0;
+let confusableWakes = 0;
 let chunkIndex = 0;
 say(`scoring ${clips.length} clips, Jett and the bare reference alternating first on every chunk`);
 for (const [n, clip] of clips.entries()) {
@@ -98,6 +100,9 @@ for (const [n, clip] of clips.entries()) {
       doubleWakes += 1;
       say(`  double wake: ${clip.name} (${detections} detections)`);
     }
+  } else if (clip.confusable) {
+    say(`  confusable: ${clip.name} ${detections > 0 ? `woke it (${detections})` : 'did not wake it'}`);
+    confusableWakes += detections > 0 ? 1 : 0;
   } else {
     negativeSamples += clip.pcm.length;
     if (detections > 0) say(`  false wake: ${clip.name} (${detections})`);
@@ -108,13 +113,14 @@ for (const [n, clip] of clips.entries()) {
 await detector.close();
 
 const positives = clips.filter((c) => c.wake).length;
+const confusable = clips.filter((c) => c.confusable).length;
 const negativeS = negativeSamples / 16_000;
 const p50 = pct(jettMs, 50);
 const raw50 = pct(rawMs, 50);
 const result: WakeBench = {
   clips: clips.length,
   positives,
-  negatives: clips.length - positives,
+  negatives: clips.length - positives - confusable,
   negative_audio_s: Math.round(negativeS),
   detected,
   false_wakes: falseWakes,
@@ -126,6 +132,8 @@ const result: WakeBench = {
   raw_chunk_ms_p50: r3(raw50),
   chunk_ratio: r3(p50 / raw50),
   rss_mb: rssMb,
+  confusable_clips: confusable,
+  confusable_wakes: confusableWakes,
   goals_met: false,
 };
 const longEnough = negativeS >= 1800;

@@ -150,6 +150,9 @@ export const WakeBenchSchema = z.object({
   raw_chunk_ms_p50: z.number(),
   chunk_ratio: z.number(),
   rss_mb: z.number(),
+  /** Phrases the head is known to confuse with the wake word ("hey jack"), scored apart from the negatives. */
+  confusable_clips: z.number().int(),
+  confusable_wakes: z.number().int(),
   goals_met: z.boolean(),
 });
 export type WakeBench = z.infer<typeof WakeBenchSchema>;
