@@ -29,6 +29,8 @@ export interface AgentHandle {
   deleteVoiceHistory(what: VoiceHistoryDelete): Promise<RedactionResult>;
   /** The microphones the agent's recorder can name. */
   voiceDevices(): Promise<VoiceDevicesOutput>;
+  /** Pauses or resumes hands-free listening for the wake word (the tray's one click). */
+  voiceHandsFree(paused: boolean): Promise<void>;
   /** Settings were saved (config.json, and these secrets in the store), or `refresh` changed: the agent rebuilds what changed. */
   reloadConfig(secrets?: SecretName[], refresh?: ReloadRefresh[]): Promise<ConfigReloadResult>;
   /** The OS suspended, resumed or changed networks: the tunnel's health is probed at once. */
@@ -49,6 +51,7 @@ export function inProcessHandle(agent: Agent): AgentHandle {
     voiceHistory: async (query) => agent.voiceHistory(query),
     deleteVoiceHistory: async (what) => agent.deleteVoiceHistory(what),
     voiceDevices: () => agent.voiceDevices(),
+    voiceHandsFree: (paused) => agent.voiceHandsFree(paused),
     reloadConfig: (secrets, refresh) => agent.reloadConfig(secrets, refresh),
     systemEvent: (kind) => agent.systemEvent(kind),
     close: () => agent.stop(),
@@ -70,6 +73,7 @@ export async function attachedHandle(client: ControlClient): Promise<AgentHandle
     voiceHistory: (query) => client.call('voice.history', query),
     deleteVoiceHistory: (what) => client.call('voice.history.delete', what),
     voiceDevices: () => client.call('voice.devices'),
+    voiceHandsFree: async (paused) => void (await client.call('voice.handsFree', { paused })),
     reloadConfig: (secrets, refresh) => client.call('config.reload', { secrets: secrets ?? [], ...(refresh?.length ? { refresh } : {}) }),
     // Fire and forget: a nudge that fails changes nothing, the agent's own poll still probes.
     systemEvent: (kind) => {

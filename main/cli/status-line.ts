@@ -45,3 +45,13 @@ export function modelsMemoryLine(s: StatusSnapshot): string | null {
   const total = memory.reduce((sum, m) => sum + m.rssMb, 0);
   return `models ${memory.map((m) => `${m.engine} (${m.task}, ${m.ep}) ${m.rssMb.toFixed(1)} MB`).join(', ')}: ${total.toFixed(1)} MB in all`;
 }
+
+/** Hands-free with a wake word: listening, paused or off (and why), with its detections and false wakes. */
+export function wakeLine(s: StatusSnapshot): string | null {
+  const w = s.voice.wake;
+  if (!w) return null;
+  if (w.listening === 'off') return w.reason ?? 'hands-free is off';
+  if (w.word === 'none') return `hands-free: any speech starts a turn (warning: ${w.reason ?? 'no wake word'})`;
+  const counts = `${w.detections} detection${w.detections === 1 ? '' : 's'}, ${w.falseWakes} false wake${w.falseWakes === 1 ? '' : 's'} since the agent started`;
+  return `hands-free ${w.listening === 'on' ? 'listening' : 'paused'} for ${w.word} (threshold ${w.threshold}): ${counts}`;
+}

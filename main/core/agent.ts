@@ -193,6 +193,10 @@ export class Agent {
     return this.started().voiceDevices();
   }
 
+  async voiceHandsFree(paused: boolean): Promise<void> {
+    await this.started().voiceHandsFree(paused);
+  }
+
   status(): StatusSnapshot {
     const running = this.running?.status() ?? {
       startedAt: this.clock(),

@@ -9,7 +9,7 @@ import type { Notify, Report } from './notify.js';
 
 export interface TrayActionDeps {
   app: Pick<App, 'quit'>;
-  agent: Pick<AgentHandle, 'tunnelUp' | 'tunnelDown' | 'voiceToggle'>;
+  agent: Pick<AgentHandle, 'tunnelUp' | 'tunnelDown' | 'voiceToggle' | 'voiceHandsFree' | 'status'>;
   refresh: () => Promise<unknown>;
   redrawTray: () => void;
   openSettings: () => void;
@@ -30,6 +30,12 @@ export function trayActions(deps: TrayActionDeps): (action: TrayAction) => Promi
         return agent.tunnelDown().then(() => void deps.refresh(), report('disconnect'));
       case 'voice-toggle':
         return agent.voiceToggle().catch(report('voice turn'));
+      case 'hands-free-toggle':
+        // One click: listening pauses when it is on, and resumes when it is paused.
+        return agent
+          .status()
+          .then((s) => agent.voiceHandsFree(s.voice.wake?.listening === 'on'))
+          .then(() => void deps.refresh(), report('pause or resume hands-free'));
       case 'open-settings':
         deps.openSettings();
         return;

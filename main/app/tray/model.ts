@@ -14,6 +14,7 @@ export type TrayAction =
   | 'connect'
   | 'disconnect'
   | 'voice-toggle'
+  | 'hands-free-toggle'
   | 'open-settings'
   | 'copy-peer-block'
   | 'open-n8n'
@@ -120,6 +121,20 @@ function tunnelAction(state: StatusSnapshot['tunnel']['state']): TrayItem {
   return { action: 'disconnect', label: 'Disconnect tunnel', enabled: true, separatorBefore: true };
 }
 
+/** "Hey Jarvis" for hey_jarvis: how the menu names the wake word. */
+const spoken = (word: string): string => word.split('_').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ');
+
+/**
+ * Hands-free with a wake word: a checkbox that pauses and resumes listening in one click, or, when its models could
+ * not be loaded, a line that says hands-free is off and opens the window.
+ */
+export function handsFreeItems(wake: StatusSnapshot['voice']['wake']): TrayItem[] {
+  if (!wake) return [];
+  if (wake.listening === 'off') return [{ action: 'open-settings', label: 'Hands-free off: the wake word could not be loaded…', enabled: true }];
+  if (wake.word === 'none') return [{ action: 'open-settings', label: 'Hands-free hears any speech: no wake word is set…', enabled: true }];
+  return [{ action: 'hands-free-toggle', label: `Hands-free: listening for "${spoken(wake.word)}"`, enabled: true, checked: wake.listening === 'on' }];
+}
+
 /** "Setup: 3 of 10 done" and the next step (its window action), or nothing once every step is done. */
 export function setupItems(setup: SetupView | null | undefined): TrayItem[] {
   if (!setup || setup.next === null) return [];
@@ -153,6 +168,7 @@ export function trayModel({ status, hotkey, openAtLogin, setup, microphoneOpen }
       ...(hotkey.registered ? { accelerator: hotkey.accelerator } : {}),
     },
   ];
+  items.push(...handsFreeItems(status.voice.wake));
   // Not root: the installed tunnel setup no longer matches the settings; the window says what to run.
   if (status.tunnelSetup && status.tunnelSetup.state !== 'current') items.push({ action: 'open-settings', label: 'The tunnel uses older settings: run the setup again…', enabled: true });
   if (!hotkey.registered && hotkey.error) items.push({ action: 'open-settings', label: `Hotkey unavailable: ${hotkey.error}`, enabled: true });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { AgentStatusOutput } from '../../core/contracts/status.js';
 import { viaAgent } from '../agent-link.js';
 import type { CliContext } from '../context.js';
-import { modelsMemoryLine, setupLines, statusLine } from '../status-line.js';
+import { modelsMemoryLine, setupLines, statusLine, wakeLine } from '../status-line.js';
 
 export function registerStatus(program: Command, ctx: CliContext): void {
   program
@@ -19,6 +19,8 @@ export function registerStatus(program: Command, ctx: CliContext): void {
       if (out.status) for (const line of setupLines(out.status)) ctx.out(line);
       const models = out.status && modelsMemoryLine(out.status);
       if (models) ctx.out(models);
+      const wake = out.status && wakeLine(out.status);
+      if (wake) ctx.out(wake);
       ctx.out(out.status ? statusLine(out.status) : 'no Jett agent is running: start one with `jett agent` (or the tray app, `npm start`)');
       const setup = out.status?.tunnelSetup;
       if (setup && setup.state !== 'current') ctx.out(`tunnel setup: ${setup.message}; ${setup.fix ?? ''}`);

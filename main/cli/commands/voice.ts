@@ -11,9 +11,12 @@ import { listInputDevices } from '../../core/voice/devices.js';
 import { readAudioFile, PcmSource, writeWav } from '../../core/voice/file-source.js';
 import { MemorySink } from '../../core/voice/playback.js';
 import { buildPipeline, configuredEngines } from '../../core/voice/setup.js';
+import { handsFreeFromConfig } from '../../core/voice/wake-setup.js';
+import { EventBus } from '../../core/events/bus.js';
 import { modelEngineProviders } from '../../core/voice/models/providers.js';
 import type { CliContext } from '../context.js';
 import { registerVoiceHistory } from './voice-history.js';
+import { registerVoiceWake } from './voice-wake.js';
 import { untilSignal } from '../stop-signal.js';
 
 interface RunOptions {
@@ -96,7 +99,16 @@ export function registerVoice(program: Command, ctx: CliContext): void {
       const engines = await setup(config, rt, opts);
       const db = openDb(rt);
       try {
-        const pipeline = await buildPipeline({ config, engines, logger: rt.logger, resolveBinary: which, db });
+        // Hands-free listens for the configured wake word, as the agent does; a failure to load it is printed.
+        const bus = new EventBus();
+        bus.on('notification', (n) => ctx.err(`${n.title}: ${n.body}`));
+        const handsFree = await handsFreeFromConfig(config, {
+          load: async (word, threshold) => (await import('../../core/voice/wake/detector.js')).createWakeDetector({ word, threshold }),
+          bus,
+          logger: rt.logger,
+        });
+        if (handsFree.wake) ctx.err(`voice: say "${handsFree.wake.word.replace('_', ' ')}", then your question`);
+        const pipeline = await buildPipeline({ config, engines, logger: rt.logger, resolveBinary: which, db, bus, handsFree });
         const firstTurn = new Promise<VoiceTurnRecord>((resolve) => pipeline.onTurn(resolve));
         pipeline.onTurn((t) => (opts.json ? ctx.out(JSON.stringify(t)) : describeTurn(t, opts.testEngines ?? false).forEach((l) => ctx.out(l))));
         if (!opts.json) pipeline.onState((s) => ctx.err(`voice: ${s}`));
@@ -107,6 +119,7 @@ export function registerVoice(program: Command, ctx: CliContext): void {
         if (stopped) throw stopped;
         await (opts.once ? Promise.race([firstTurn, untilSignal()]) : untilSignal());
         await pipeline.stop();
+        await handsFree.wake?.detector.close?.();
         if (pipeline.lastCaptureError) throw pipeline.lastCaptureError;
       } finally {
         db.close();
@@ -124,5 +137,6 @@ export function registerVoice(program: Command, ctx: CliContext): void {
       for (const d of list.devices) ctx.out(`${d.name.padEnd(28)} ${d.description}`);
     });
   registerVoiceHistory(voice, ctx);
+  registerVoiceWake(voice, ctx);
   for (const cmd of voice.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 }

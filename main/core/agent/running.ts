@@ -119,6 +119,7 @@ export class RunningAgent {
         'tunnel.down': () => this.tunnelDown(),
         'tunnel.nudge': async () => this.nudge('network-change'),
         'voice.toggle': () => this.voiceToggle(),
+        'voice.handsFree': (params) => this.voiceHandsFree(params.paused),
         'outbox.status': async () => this.stack.outbox.detail(ctx.clock()),
         'outbox.append': async (params) => this.appendMany(params),
         'config.reload': (params) => ctx.reloadConfig(params.secrets ?? [], params.refresh ?? []),
@@ -228,6 +229,12 @@ export class RunningAgent {
     await this.requireVoice().toggle();
   }
 
+  async voiceHandsFree(paused: boolean): Promise<void> {
+    const voice = this.requireVoice();
+    if (!voice.pauseHandsFree) throw new JettError('this voice pipeline has no hands-free mode', 'run `jett doctor`');
+    await voice.pauseHandsFree(paused);
+  }
+
   /** The parts of the status snapshot the started services know. */
   status(): Pick<StatusSnapshot, 'tunnel' | 'outbox' | 'inbox' | 'heartbeat' | 'voice' | 'setup' | 'tunnelSetup'> & { startedAt: Date } {
     const sync = this.stack.service.status();
@@ -239,7 +246,7 @@ export class RunningAgent {
       outbox: sync.outbox,
       inbox: sync.inbox,
       heartbeat: { lastSentAt: hb.lastSentAt, failures: hb.failures },
-      voice: { state: this.voice?.state() ?? 'off' },
+      voice: voiceStatus(this.voice),
       ...(this.setupStatus ? { tunnelSetup: this.setupStatus } : {}),
     };
   }
@@ -450,4 +457,10 @@ export class RunningAgent {
       voice: { state: s.voice.state },
     };
   }
+}
+
+/** The voice part of the status: its state, and hands-free's wake word when it is on (or why it fell back to off). */
+function voiceStatus(voice: AgentVoice | null): StatusSnapshot['voice'] {
+  const wake = voice?.wake?.() ?? null;
+  return { state: voice?.state() ?? 'off', ...(wake ? { wake } : {}) };
 }

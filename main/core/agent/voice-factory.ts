@@ -13,6 +13,8 @@ import { resolveBinary } from '../process/binaries.js';
 import { voiceReadiness } from '../voice/models/readiness.js';
 import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
 import type { AudioRoute } from '../voice/setup.js';
+import { handsFreeFromConfig } from '../voice/wake-setup.js';
+import { WakeLog } from '../voice/wake-log.js';
 import type { AgentVoice } from './voice-service.js';
 
 export interface VoiceContext {
@@ -63,7 +65,13 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
         : await opts.tracker.measure('runtime', 'onnxruntime-node, transformers.js, kokoro-js', load);
       const vad = await opts.tracker.measure('vad', 'silero-vad-v5', () => SileroVad.load());
       const engines = await configuredEngines(config, { resolveBinary: which, modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
-      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad, ...(opts.audio ? { audio: opts.audio } : {}) });
+      const handsFree = await handsFreeFromConfig(config, {
+        load: async (word, threshold) => (await import('../voice/wake/detector.js')).createWakeDetector({ word, threshold }),
+        bus,
+        logger,
+        log: new WakeLog(db),
+      });
+      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad, handsFree, ...(opts.audio ? { audio: opts.audio } : {}) });
       await pipeline.start();
       return {
         state: () => pipeline.currentState,
@@ -71,7 +79,13 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
         speak: (text) => pipeline.speak(text),
         ask: (text) => pipeline.ask(text),
         onTurn: (listener) => pipeline.onTurn(listener),
-        stop: () => pipeline.stop(),
+        // A settings change builds a new pipeline: the old detector's onnxruntime sessions (about 50 MB) go with it.
+        stop: async () => {
+          await pipeline.stop();
+          await handsFree.wake?.detector.close?.();
+        },
+        wake: () => pipeline.wakeStatus() ?? handsFree.status,
+        pauseHandsFree: (paused) => pipeline.pauseHandsFree(paused),
       };
     } catch (err) {
       if (!(err instanceof JettError)) throw err;

@@ -1,5 +1,5 @@
 // The agent's view of the voice pipeline: what the inbox, the hotkey and the status need, or null when voice is off.
-import type { VoiceState } from '../contracts/status.js';
+import type { VoiceState, WakeStatus } from '../contracts/status.js';
 import type { VoiceTurnRecord } from '../contracts/voice.js';
 
 export interface AgentVoice {
@@ -9,4 +9,8 @@ export interface AgentVoice {
   ask(text: string): Promise<VoiceTurnRecord>;
   onTurn(listener: (record: VoiceTurnRecord) => void): () => void;
   stop(): Promise<void>;
+  /** Hands-free with a wake word: listening, paused or off (and why), with its counts; null when not hands-free. */
+  wake?(): WakeStatus | null;
+  /** The tray's pause and resume of hands-free listening. */
+  pauseHandsFree?(paused: boolean): Promise<void>;
 }

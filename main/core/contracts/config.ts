@@ -1,5 +1,6 @@
 // The configuration schema: every key, its type, its default (the reference layout of DESIGN.md) and its doc line.
 import { z } from 'zod';
+import { DEFAULT_WAKE_THRESHOLD, WAKE_WORDS } from './wake.js';
 
 const ifaceName = z
   .string()
@@ -8,6 +9,8 @@ const ipv4 = z.ipv4({ message: 'expected an IPv4 address such as 10.0.0.2' });
 const cidr4 = z.cidrv4({ message: 'expected an IPv4 CIDR such as 10.0.0.1/24' });
 const port = z.number().int().min(1).max(65535);
 const httpUrl = z.url({ protocol: /^https?$/, message: 'expected an http:// or https:// URL' });
+/** The wake-word heads Jett ships, and none: any speech starts a hands-free turn. */
+const WAKE_WORD_CHOICES = [...WAKE_WORDS, 'none'] as const;
 
 export const ConfigSchema = z.strictObject({
   tunnel: z
@@ -80,6 +83,14 @@ export const ConfigSchema = z.strictObject({
       echoCancellation: z.boolean().default(true),
       noiseSuppression: z.boolean().default(true),
       autoGainControl: z.boolean().default(true),
+      wakeWord: z
+        .enum(WAKE_WORD_CHOICES, { error: () => `one of ${WAKE_WORD_CHOICES.join(', ')} (none: any speech starts a turn in hands-free mode)` })
+        .default('hey_jarvis'),
+      wakeThreshold: z
+        .number({ error: () => 'a number from 0 to 1 (the wake-word score that counts as a detection; 0.5 to start)' })
+        .gt(0, 'above 0: a threshold of 0 would wake on everything')
+        .max(1, 'at most 1: scores never exceed 1')
+        .default(DEFAULT_WAKE_THRESHOLD),
     })
     .prefault({}),
   models: z
@@ -142,6 +153,8 @@ export const CONFIG_DOCS = {
   'voice.echoCancellation': 'tray app: Chromium\'s echo canceller on the microphone',
   'voice.noiseSuppression': 'tray app: Chromium\'s noise suppression on the microphone',
   'voice.autoGainControl': 'tray app: Chromium\'s automatic gain control on the microphone',
+  'voice.wakeWord': 'hands-free wake word: hey_jarvis, hey_mycroft, alexa, hey_rhasspy, or none (any speech starts a turn)',
+  'voice.wakeThreshold': 'wake-word score (0-1) that counts as a detection; tune it with `jett voice wake --input FILE`',
   'models.dir': 'folder with model weights (empty: JETT_HOME/models)',
   'models.stt': 'speech-to-text model (whisper-tiny.en, whisper-base, whisper-base.en, whisper-small)',
   'models.sttLanguage': 'language spoken to multilingual Whisper (en, german, ...); transformers.js does not detect it',

@@ -29,4 +29,5 @@ export const DOCTOR_CHECK_NAMES = [
   'tunnel-route',
   'postgres',
   'heartbeat-webhook',
+  'hands-free',
 ] as const;

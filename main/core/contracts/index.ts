@@ -17,3 +17,4 @@ export * from './errors.js';
 export * from './ipc.js';
 export * from './vps.js';
 export * from './uninstall.js';
+export * from './wake.js';

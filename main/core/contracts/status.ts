@@ -9,6 +9,21 @@ export type TunnelState = z.infer<typeof TunnelStateSchema>;
 export const VoiceStateSchema = z.enum(['off', 'idle', 'listening', 'thinking', 'speaking', 'error']);
 export type VoiceState = z.infer<typeof VoiceStateSchema>;
 
+/**
+ * Hands-free with a wake word: whether it listens (`paused` from the tray, `off` when its models failed to load or
+ * the activation is not hands-free), the word and threshold, and the detections and false wakes since the agent
+ * started. `reason` says why it is off, or warns that voice.wakeWord none takes any speech as a question.
+ */
+export const WakeStatusSchema = z.object({
+  listening: z.enum(['on', 'paused', 'off']),
+  word: z.string(),
+  threshold: z.number(),
+  detections: z.number().int(),
+  falseWakes: z.number().int(),
+  reason: z.string().nullable(),
+});
+export type WakeStatus = z.infer<typeof WakeStatusSchema>;
+
 /** What the health monitor knows of the tunnel right now. */
 export const TunnelSnapshotSchema = z.object({
   state: TunnelStateSchema,
@@ -68,7 +83,7 @@ export const StatusSnapshotSchema = z.object({
     lastSentAt: z.string().nullable(),
     failures: z.number().int(),
   }),
-  voice: z.object({ state: VoiceStateSchema }),
+  voice: z.object({ state: VoiceStateSchema, wake: WakeStatusSchema.optional() }),
   /** Where the model engines run (execution provider, CPU fallback and why); absent until the voice engines load. */
   models: ModelsStatusSchema.optional(),
   /** What each service still needs before it runs; absent from agents older than this field. */

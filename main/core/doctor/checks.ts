@@ -5,6 +5,7 @@ import type { DoctorCheck, DoctorReport } from '../contracts/doctor.js';
 import { JettError } from '../errors.js';
 import { holdsModel, ollamaStatus, pullCommand } from '../ollama/server.js';
 import type { SecretStore } from '../secrets/store.js';
+import { checkHandsFree } from './hands-free-check.js';
 import { vpsChecks, type VpsCheckDeps } from './vps-checks.js';
 import { chooseExecutionProvider, cudaInstalled, CUDA_INSTALL_COMMAND, type OrtEnvironment } from '../voice/models/execution-provider.js';
 
@@ -173,6 +174,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     ...(deps.vps
       ? await vpsChecks({ ...deps.vps, secrets: deps.secrets }, config)
       : (['tunnel-config', 'tunnel-route', 'postgres', 'heartbeat-webhook'] as const).map((n) => warn(n, 'not run here', 'run `jett doctor`'))),
+    await checkHandsFree(config),
   ];
   return { checks };
 }

@@ -1,6 +1,6 @@
-// One listening session: the microphone's chunks through the turn detector, partial transcripts while the user
-// speaks, and every detector event handed to the pipeline, until the source ends, the pipeline closes it, a hook
-// ends it (one-turn activations) or the microphone fails.
+// One listening session: the microphone's chunks through the turn detector (behind the wake gate in hands-free mode
+// with a wake word), partial transcripts while the user speaks, and every detector event handed to the pipeline,
+// until the source ends, the pipeline closes it, a hook ends it (one-turn activations) or the microphone fails.
 import { formatError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AudioSource } from './capture.js';
@@ -8,6 +8,7 @@ import { msToSamples, type EndpointOptions } from './endpointer.js';
 import type { SpeechToText } from './engines.js';
 import { TurnDetector, type DetectorEvent } from './turn-detector.js';
 import type { FrameClassifier } from './vad.js';
+import { WakeGate, type WakeEvents, type WakeGateOptions, type WakeWordDetector } from './wake-gate.js';
 
 export interface ListeningHooks {
   /** True while the chunks must not be analysed (the assistant's own voice, without barge-in). */
@@ -25,10 +26,14 @@ export interface ListeningOptions {
   endpoint: EndpointOptions;
   /** Audio between two partial transcripts while the user speaks (engines that offer partials only). */
   partialEveryMs?: number;
+  /** Hands-free with a wake word: turns start only after the phrase, which is cut from the question. */
+  wake?: { detector: WakeWordDetector; options: WakeGateOptions; events: WakeEvents };
 }
 
 export class Listening {
   readonly detector: TurnDetector;
+  /** Present in hands-free mode with a wake word. */
+  readonly gate: WakeGate | null;
   readonly done: Promise<void>;
   private closed = false;
   private readonly partialEvery: number;
@@ -45,6 +50,7 @@ export class Listening {
   ) {
     this.detector = new TurnDetector(vad, options.endpoint);
     this.detector.reset();
+    this.gate = options.wake ? new WakeGate(options.wake.detector, this.detector, options.wake.options, options.wake.events) : null;
     this.partialEvery = msToSamples(options.partialEveryMs ?? 500);
     this.done = this.loop();
   }
@@ -57,15 +63,16 @@ export class Listening {
   }
 
   private async loop(): Promise<void> {
-    const { source, detector, hooks } = this;
+    const { source, detector, gate, hooks } = this;
     try {
       for await (const chunk of source.chunks()) {
         if (this.closed) break;
         if (hooks.deaf()) {
-          detector.skip(chunk.length);
+          if (gate) await gate.skip(chunk);
+          else detector.skip(chunk.length);
           continue;
         }
-        for (const ev of await detector.push(chunk)) {
+        for (const ev of await (gate ?? detector).push(chunk)) {
           if (ev.type === 'speech-start') this.partialAt = ev.sample;
           if (ev.type === 'turn-end') this.cancelPartial();
           let stop = hooks.hear(ev);

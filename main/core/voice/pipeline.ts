@@ -3,7 +3,7 @@
 // injected engines, audio source, sink, clock and logger, so every part can be real or a test double. Everything it
 // tells the world goes on the one bus: `voice.state`, `voice.stage`, `voice.turn`, `notification`.
 import { randomUUID } from 'node:crypto';
-import type { VoiceState } from '../contracts/status.js';
+import type { VoiceState, WakeStatus } from '../contracts/status.js';
 import type { VoiceActivation, VoiceStageEvent, VoiceTurnRecord } from '../contracts/voice.js';
 import { formatError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
@@ -13,6 +13,7 @@ import type { EndpointOptions } from './endpointer.js';
 import type { AudioSink, ChatMessage, VoiceEngines } from './engines.js';
 import { stageFailure, VoiceError } from './errors.js';
 import { DEFAULT_FRAGMENTER, type FragmenterOptions } from './fragmenter.js';
+import { HandsFreeWake, type WakeSetup } from './hands-free-wake.js';
 import { HeldReply } from './held-reply.js';
 import { Listening } from './listening.js';
 import type { VoiceStore } from './store.js';
@@ -49,6 +50,8 @@ export interface VoicePipelineDeps {
   clock?: () => number;
   now?: () => Date;
   newId?: () => string;
+  /** Hands-free with a wake word (activation handsFree only); without it any speech starts a turn. */
+  wake?: WakeSetup;
 }
 
 /** The stage events of a listening session, outside any turn (a capture error names no turn). */
@@ -72,6 +75,7 @@ export class VoicePipeline {
   private readonly clock: () => number;
   private readonly now: () => Date;
   private readonly newId: () => string;
+  private readonly wake: HandsFreeWake | null;
   /** The last capture failure, so the shell can show why listening stopped. */
   lastCaptureError: VoiceError | null = null;
 
@@ -82,6 +86,32 @@ export class VoicePipeline {
     this.clock = deps.clock ?? (() => performance.now());
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
+    this.wake =
+      deps.wake && deps.options.activation === 'handsFree'
+        ? new HandsFreeWake(deps.wake, {
+            sink: deps.sink,
+            log: this.log,
+            now: this.now,
+            // The chime takes its turn on the sink: a reply never talks over it, nor it over a reply.
+            queue: (play) => (this.chain = this.chain.then(play)),
+          })
+        : null;
+  }
+
+  /** Hands-free with a wake word: listening or paused, and its counts; null without a wake word. */
+  wakeStatus(): WakeStatus | null {
+    return this.wake?.status() ?? null;
+  }
+
+  /** The tray's one click: hands-free listening stops (the microphone closes) or starts again. */
+  async pauseHandsFree(paused: boolean): Promise<void> {
+    if (!this.wake) throw new VoiceError('hands-free with a wake word is not on', 'turn it on with `jett config set voice.activation handsFree` and `jett config set voice.wakeWord hey_jarvis`');
+    this.wake.paused = paused;
+    this.log.info(paused ? 'hands-free listening paused' : 'hands-free listening resumed');
+    if (paused) {
+      await this.closeCapture();
+      this.refresh();
+    } else if (this.started) await this.startListening();
   }
 
   get currentState(): VoiceState {
@@ -120,7 +150,7 @@ export class VoicePipeline {
     this.started = true;
     this.fault = false;
     this.refresh();
-    if (this.deps.options.activation === 'handsFree') await this.startListening();
+    if (this.deps.options.activation === 'handsFree' && !this.wake?.paused) await this.startListening();
     return failures;
   }
 
@@ -213,7 +243,9 @@ export class VoicePipeline {
 
   /** Publishes the visible state when it changed: the one place `voice.state` comes from. */
   private refresh(): void {
-    const state = visibleState({ started: this.started, listening: this.capture !== null, turn: this.turn?.live ?? null, fault: this.fault });
+    // Waiting for the wake word is not listening: the tray shows it only once the phrase was heard.
+    const listening = this.capture !== null && !(this.capture.gate?.waiting ?? false);
+    const state = visibleState({ started: this.started, listening, turn: this.turn?.live ?? null, fault: this.fault });
     if (state === this.shown) return;
     this.shown = state;
     this.bus.emit('voice.state', { state, at: this.now().toISOString() });
@@ -226,7 +258,8 @@ export class VoicePipeline {
 
   private listen(source: AudioSource): Listening {
     const { activation, bargeIn } = this.deps.options;
-    const session: Listening = new Listening(source, this.deps.vad, this.deps.options, this.deps.engines.stt, this.log, {
+    const wake = this.wake ? { detector: this.wake.detector(), options: this.wake.gateOptions(), events: this.wake.events(() => this.refresh(), () => this.refresh()) } : undefined;
+    const session: Listening = new Listening(source, this.deps.vad, { ...this.deps.options, ...(wake ? { wake } : {}) }, this.deps.engines.stt, this.log, {
       // Without barge-in the assistant's own voice is not analysed: it would start a turn on itself.
       deaf: () => bargeIn === 'off' && this.turn !== null && this.turn.live !== 'held',
       hear: (ev) => this.heard(ev, activation !== 'handsFree' && bargeIn === 'off'),

@@ -15,6 +15,7 @@ import { SoxPlayer } from './playback.js';
 import { VoiceStore } from './store.js';
 import { ScriptedLanguageModel, ScriptedSpeechToText, ToneTextToSpeech } from './test-engines.js';
 import { SileroVad } from './vad.js';
+import type { HandsFree } from './wake-setup.js';
 
 /** Where the model engines (./models) plug in: each returns null when its model is not installed. */
 export interface ModelEngineProviders {
@@ -80,6 +81,8 @@ export interface BuildPipelineDeps {
   vad?: SileroVad;
   /** The front end's own capture and playback; default (and where it answers null): sox. */
   audio?: AudioRoute;
+  /** Hands-free's wake word (handsFreeFromConfig), which may fall back to the hotkey. */
+  handsFree?: HandsFree;
 }
 
 export async function buildPipeline(deps: BuildPipelineDeps): Promise<VoicePipeline> {
@@ -91,7 +94,8 @@ export async function buildPipeline(deps: BuildPipelineDeps): Promise<VoicePipel
     vad: deps.vad ?? (await SileroVad.load()),
     openSource: route?.openSource ?? (() => new MicrophoneSource({ recorder: config.voice.recorder, device: config.voice.inputDevice, resolveBinary: deps.resolveBinary })),
     logger: deps.logger,
-    options: pipelineOptions(config),
+    options: { ...pipelineOptions(config), ...(deps.handsFree ? { activation: deps.handsFree.activation } : {}) },
+    ...(deps.handsFree?.wake ? { wake: deps.handsFree.wake } : {}),
     ...(deps.bus ? { bus: deps.bus } : {}),
     ...(deps.db ? { store: new VoiceStore(deps.db) } : {}),
   });

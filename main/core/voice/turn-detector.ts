@@ -33,6 +33,8 @@ export class TurnDetector {
   private chunks: Int16Array[] = [];
   private bufferedStart = 0;
   private bufferedLength = 0;
+  /** Audio from here on is kept until the turn ends (the question after a wake word starts here). */
+  private keepFrom: number | null = null;
 
   constructor(
     private readonly vad: FrameClassifier,
@@ -78,9 +80,18 @@ export class TurnDetector {
     this.clock += this.frameFill + samples;
     this.frameFill = 0;
     this.endpointer.reset();
+    this.keepFrom = null;
     this.chunks = [];
     this.bufferedStart = this.clock;
     this.bufferedLength = 0;
+  }
+
+  /**
+   * Keeps all audio from `sample` (not before the current clock) until the next turn ends: the question after a
+   * wake word starts where the phrase ended, even when the VAD hears its first word late.
+   */
+  holdFrom(sample: number): void {
+    this.keepFrom = Math.max(sample, this.bufferedStart);
   }
 
   /** Audio of the turn in progress (for partial transcripts), or null when nobody is speaking. */
@@ -102,6 +113,7 @@ export class TurnDetector {
   reset(): void {
     this.endpointer.reset();
     this.vad.reset();
+    this.keepFrom = null;
     this.chunks = [];
     this.bufferedStart = this.clock;
     this.bufferedLength = 0;
@@ -119,6 +131,7 @@ export class TurnDetector {
     }
     const audio = this.joined();
     const turn: DetectedTurn = { audio, audioStart: this.bufferedStart, speechStart: ev.speechStart, speechEnd: ev.speechEnd, turnEnd: ev.sample, reason: ev.reason };
+    this.keepFrom = null;
     this.chunks = [];
     this.bufferedStart = this.clock;
     this.bufferedLength = 0;
@@ -137,7 +150,8 @@ export class TurnDetector {
     this.dropBefore(this.clock - keep);
   }
 
-  private dropBefore(sample: number): void {
+  private dropBefore(before: number): void {
+    const sample = this.keepFrom === null ? before : Math.min(before, this.keepFrom);
     while (this.chunks.length > 0 && this.bufferedStart + (this.chunks[0] as Int16Array).length <= sample) {
       const first = this.chunks.shift() as Int16Array;
       this.bufferedStart += first.length;

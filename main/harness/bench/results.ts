@@ -146,3 +146,26 @@ export const AgentBenchResultSchema = z
   .partial()
   .strict();
 export type AgentBenchResult = z.infer<typeof AgentBenchResultSchema>;
+
+/** The last line of `npm run bench:wake -- --json` (issue 20); times are ms of CPU-bound work per 80 ms chunk. */
+export const WakeBenchSchema = z.object({
+  clips: z.number().int(),
+  positives: z.number().int(),
+  negatives: z.number().int(),
+  negative_audio_s: z.number(),
+  detected: z.number().int(),
+  false_wakes: z.number().int(),
+  double_wakes: z.number().int(),
+  false_wakes_per_hour: z.number(),
+  max_score_diff: z.number(),
+  chunk_ms_p50: z.number(),
+  chunk_ms_p95: z.number(),
+  raw_chunk_ms_p50: z.number(),
+  chunk_ratio: z.number(),
+  rss_mb: z.number(),
+  /** Phrases the head is known to confuse with the wake word ("hey jack"), scored apart from the negatives. */
+  confusable_clips: z.number().int(),
+  confusable_wakes: z.number().int(),
+  goals_met: z.boolean(),
+});
+export type WakeBench = z.infer<typeof WakeBenchSchema>;

@@ -40,6 +40,7 @@ async function attach() {
       },
       'tunnel.nudge': record('tunnel.nudge'),
       'voice.toggle': record('voice.toggle'),
+      'voice.handsFree': record('voice.handsFree'),
       'outbox.status': record('outbox.status', { pending: 0, oldestPendingAgeS: null, dead: 0, lastSuccessAt: null, sent: 0, lastError: null }),
       'outbox.append': record('outbox.append', { first: 1, last: 1 }),
       'config.reload': record('config.reload', { sections: ['heartbeat' as const], needsTunnelSetup: true }),
@@ -70,8 +71,9 @@ describe('attachedHandle', () => {
     await handle.tunnelUp();
     await handle.voiceToggle();
     await handle.syncOnce();
+    await handle.voiceHandsFree(true);
     await expect(handle.tunnelDown()).rejects.toMatchObject({ message: 'wg-quick down failed: jett0 is not a WireGuard interface', fix: 'check `jett tunnel status`' });
-    expect(calls).toEqual(['tunnel.up', 'voice.toggle', 'sync.once']);
+    expect(calls).toEqual(['tunnel.up', 'voice.toggle', 'sync.once', 'voice.handsFree']);
   });
 
   it('reaches the agent\'s voice history and microphones, the deletion\'s arguments checked by the agent first', async () => {

@@ -60,6 +60,9 @@ export class FakeAgent implements AgentHandle {
   async voiceDevices() {
     return this.devices;
   }
+  async voiceHandsFree(paused: boolean) {
+    this.calls.push(`voiceHandsFree(${paused})`);
+  }
   /** What the agent's reply to a settings change says; a test sets it. */
   reloadReply = { sections: [], needsTunnelSetup: false };
   async reloadConfig(secrets: SecretName[] = []) {
