@@ -213,6 +213,11 @@ export class RunningAgent {
     await this.requireVoice().toggle();
   }
 
+  /** Hold-to-talk: the key went down (a turn starts) or up (the turn ends there). */
+  async voiceHold(down: boolean): Promise<void> {
+    await this.requireVoice().hold(down);
+  }
+
   /** The parts of the status snapshot the started services know. */
   status(): Pick<StatusSnapshot, 'tunnel' | 'outbox' | 'inbox' | 'heartbeat' | 'voice' | 'setup' | 'tunnelSetup'> & { startedAt: Date } {
     const sync = this.stack.service.status();
@@ -224,7 +229,7 @@ export class RunningAgent {
       outbox: sync.outbox,
       inbox: sync.inbox,
       heartbeat: { lastSentAt: hb.lastSentAt, failures: hb.failures },
-      voice: { state: this.voice?.state() ?? 'off' },
+      voice: { state: this.voice?.state() ?? 'off', ...(this.voice ? { bargeIn: this.voice.bargeIn() } : {}) },
       ...(this.setupStatus ? { tunnelSetup: this.setupStatus } : {}),
     };
   }

@@ -5,6 +5,7 @@ import { formatError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AudioSource } from './capture.js';
 import { msToSamples, type EndpointOptions } from './endpointer.js';
+import type { EchoGate } from './echo-gate.js';
 import type { SpeechToText } from './engines.js';
 import { TurnDetector, type DetectorEvent } from './turn-detector.js';
 import type { FrameClassifier } from './vad.js';
@@ -25,10 +26,13 @@ export interface ListeningOptions {
   endpoint: EndpointOptions;
   /** Audio between two partial transcripts while the user speaks (engines that offer partials only). */
   partialEveryMs?: number;
+  /** Jett's echo suppression for this session (barge-in where nothing else cancels the reply's echo). */
+  gate?: EchoGate | null;
 }
 
 export class Listening {
   readonly detector: TurnDetector;
+  readonly gate: EchoGate | null;
   readonly done: Promise<void>;
   private closed = false;
   private readonly partialEvery: number;
@@ -43,7 +47,8 @@ export class Listening {
     private readonly log: Logger,
     private readonly hooks: ListeningHooks,
   ) {
-    this.detector = new TurnDetector(vad, options.endpoint);
+    this.detector = new TurnDetector(vad, options.endpoint, options.gate ?? null);
+    this.gate = options.gate ?? null;
     this.detector.reset();
     this.partialEvery = msToSamples(options.partialEveryMs ?? 500);
     this.done = this.loop();

@@ -11,7 +11,7 @@ const VOICE: FieldSpec[] = [
   { key: 'inputDevice', label: 'Microphone', kind: 'text', help: 'A sox/arecord device name, or "default"' },
   { key: 'silenceMs', label: 'End-of-turn silence (ms)', kind: 'number', help: 'Silence that ends a turn' },
   { key: 'activation', label: 'Activation', kind: 'select', options: ['hotkey', 'handsFree', 'pushToTalk'] },
-  { key: 'bargeIn', label: 'Barge-in', kind: 'select', options: ['off', 'on'], help: 'On: speaking during a reply interrupts it (use headphones)' },
+  { key: 'bargeIn', label: 'Barge-in', kind: 'select', options: ['auto', 'on', 'off'], help: 'Auto: speaking during a reply interrupts it where Jett can keep its own voice out (the status says why not). On: always (use headphones)' },
   { key: 'recorder', label: 'Recorder', kind: 'select', options: ['sox', 'arecord'] },
 ];
 const ENGINES: FieldSpec[] = [

@@ -90,6 +90,8 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
     let toggles = 0;
     const fake: VoiceFactory = async () => ({
       state: () => 'idle',
+      hold: async () => undefined,
+      bargeIn: () => ({ active: false, reason: 'a stand-in pipeline' }),
       toggle: async () => void toggles++,
       speak: async () => { throw new Error('unused'); },
       ask: async () => { throw new Error('unused'); },
