@@ -20,6 +20,8 @@ export interface AgentHandle {
   syncOnce(): Promise<void>;
   /** Starts a voice turn, or ends the one in progress (the hotkey and the tray's menu item). */
   voiceToggle(): Promise<void>;
+  /** Hold-to-talk: the key went down (a turn starts) or up (the turn ends there). */
+  voiceHold(down: boolean): Promise<void>;
   /** Settings were saved (config.json, and these secrets in the store), or `refresh` changed: the agent rebuilds what changed. */
   reloadConfig(secrets?: SecretName[], refresh?: ReloadRefresh[]): Promise<ConfigReloadResult>;
   /** The OS suspended, resumed or changed networks: the tunnel's health is probed at once. */
@@ -37,6 +39,7 @@ export function inProcessHandle(agent: Agent): AgentHandle {
     tunnelDown: () => agent.tunnelDown(),
     syncOnce: async () => void (await agent.syncOnce()),
     voiceToggle: () => agent.voiceToggle(),
+    voiceHold: (down) => agent.voiceHold(down),
     reloadConfig: (secrets, refresh) => agent.reloadConfig(secrets, refresh),
     systemEvent: (kind) => agent.systemEvent(kind),
     close: () => agent.stop(),
@@ -55,6 +58,7 @@ export async function attachedHandle(client: ControlClient): Promise<AgentHandle
     tunnelDown: async () => void (await client.call('tunnel.down')),
     syncOnce: async () => void (await client.call('sync.once')),
     voiceToggle: async () => void (await client.call('voice.toggle')),
+    voiceHold: async (down) => void (await client.call('voice.hold', { down })),
     reloadConfig: (secrets, refresh) => client.call('config.reload', { secrets: secrets ?? [], ...(refresh?.length ? { refresh } : {}) }),
     // Fire and forget: a nudge that fails changes nothing, the agent's own poll still probes.
     systemEvent: (kind) => {

@@ -116,6 +116,7 @@ export class RunningAgent {
         'tunnel.down': () => this.tunnelDown(),
         'tunnel.nudge': async () => this.nudge('network-change'),
         'voice.toggle': () => this.voiceToggle(),
+        'voice.hold': (params) => this.voiceHold(params.down),
         'outbox.status': async () => this.stack.outbox.detail(ctx.clock()),
         'outbox.append': async (params) => this.appendMany(params),
         'config.reload': (params) => ctx.reloadConfig(params.secrets ?? [], params.refresh ?? []),

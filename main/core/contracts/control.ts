@@ -103,6 +103,8 @@ export const CONTROL_METHODS = {
   /** Probe the tunnel now (the OS resumed or changed networks). */
   'tunnel.nudge': { params: NoParams, result: Done },
   'voice.toggle': { params: NoParams, result: Done },
+  /** Hold-to-talk: the key went down (a turn starts) or up (the turn ends there). */
+  'voice.hold': { params: z.strictObject({ down: z.boolean() }), result: Done },
   'outbox.status': { params: NoParams, result: OutboxDetailSchema },
   'outbox.append': { params: OutboxAppendParamsSchema, result: z.object({ first: z.number().int(), last: z.number().int() }) },
   /** Read config.json again (and the named secrets, which changed in the store): the agent rebuilds what changed. */

@@ -140,9 +140,9 @@ describeWith([binary('espeak-ng'), binary('sox')], 'barge-in on the sample clock
       const reply16 = await speakAt(REPLY, 16_000);
       const mic = new Float32Array(at + ms(300) + reply16.length + ms(3000));
       const taps: Array<[number, number]> = [[0, 1], ...DESK_ROOM.reflections];
-      for (const [d, g] of taps) for (let i = 0; i < reply16.length; i++) mic[at + ms(300) + d + i] += DESK_ROOM.gain * g * (reply16[i] as number);
+      for (const [d, g] of taps) for (let i = 0; i < reply16.length; i++) mic[at + ms(300) + d + i] = (mic[at + ms(300) + d + i] as number) + DESK_ROOM.gain * g * (reply16[i] as number);
       const onset = at + ms(300) + ms(1500);
-      if (withUser) for (let i = 0; i < user.length; i++) mic[onset + i] += user[i] as number;
+      if (withUser) for (let i = 0; i < user.length; i++) mic[onset + i] = (mic[onset + i] as number) + (user[i] as number);
       const floor = noise(mic.length, 30, 3);
       const pcm = Int16Array.from(mic, (v, i) => Math.max(-32768, Math.min(32767, Math.round(v + (floor[i] as number)))));
       const fake = fakeMicrophone(dir, pcm);

@@ -70,6 +70,7 @@ async function control() {
     },
     'tunnel.nudge': done,
     'voice.toggle': done,
+    'voice.hold': done,
     'outbox.status': async () => {
       throw failures.unexpected();
     },
