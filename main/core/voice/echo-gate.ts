@@ -22,6 +22,12 @@ const NEAR_END_RATIO = 1;
 /** Below this normalised correlation a delay estimate is not trusted. */
 const MIN_CORRELATION = 0.4;
 const ESTIMATE_EVERY_FRAMES = 4;
+/** A new estimate replaces the last one unless its correlation falls below this share of the last one's. */
+const KEEP_BELOW = 0.85;
+/** Which of the window's per-frame echo-to-reply energy ratios (sorted) is taken: above the median, as the user may talk. */
+const RATIO_QUANTILE = 0.6;
+/** Share of the estimate's window in which the reply must sound. */
+const MIN_ACTIVE_SHARE = 0.4;
 
 export interface EchoEstimate {
   /** Echo delay in capture samples, estimated from the audio. */
@@ -186,6 +192,7 @@ export class EchoGate {
     capMs /= blocks * BLOCK;
     const refFirst = first - lags * BLOCK;
     let refMs = 0;
+    let refBlocks = 0;
     for (let b = 0; b < blocks + lags; b++) {
       let e = 0;
       for (let i = 0; i < BLOCK; i++) {
@@ -194,15 +201,16 @@ export class EchoGate {
       }
       if (b >= lags) refMs += e;
       refEnv[b] = Math.sqrt(e / BLOCK);
+      if (e / BLOCK > FLOOR_MS) refBlocks++;
     }
     refMs /= blocks * BLOCK;
-    if (refMs < FLOOR_MS) return;
+    // Too little of the reply in the window (its start or its end) for a delay to stand out.
+    if (refMs < FLOOR_MS || refBlocks < MIN_ACTIVE_SHARE * (blocks + lags)) return;
     // The reply played loudly and the microphone stayed near silence: no echo path to suppress.
     if (capMs < 2 * FLOOR_MS) {
       this.silentPath = true;
       return;
     }
-    this.silentPath = false;
     let bestLag = -1;
     let best = -Infinity;
     for (let lag = 0; lag <= lags; lag++) {
@@ -212,7 +220,9 @@ export class EchoGate {
         bestLag = lag;
       }
     }
-    if (best < MIN_CORRELATION) return;
+    // The room does not move between replies: a window the user talks over (weaker correlation) keeps the last estimate.
+    const prev = this.estimateValue;
+    if (best < MIN_CORRELATION || (prev && best < prev.correlation * KEEP_BELOW)) return;
     const delay = this.refine(end, bestLag * BLOCK);
     let xy = 0;
     let yy = 0;
@@ -233,7 +243,9 @@ export class EchoGate {
     if (yy <= 0 || ratios.length === 0) return;
     ratios.sort((a, b) => a - b);
     // The upper quartile: frames where the user talks over the reply raise the ratio, but they are few.
-    const energyRatio = ratios[Math.min(ratios.length - 1, Math.floor(ratios.length * 0.75))] as number;
+    const energyRatio = ratios[Math.min(ratios.length - 1, Math.floor(ratios.length * RATIO_QUANTILE))] as number;
+    // Only an echo found ends the silent path: the user talking over a reply on headphones is no echo.
+    this.silentPath = false;
     this.estimateValue = { delay, gain: xy / yy, energyRatio, correlation: best };
   }
 

@@ -15,6 +15,9 @@ export interface DetectedTurn {
   reason: 'silence' | 'max-length' | 'released';
 }
 
+/** Echo frames in a row past which a speech-start candidate is dropped. */
+const ECHO_RUN_CANCELS = 2;
+
 export type DetectorEvent =
   | { type: 'speech-start'; sample: number }
   /** A tentative end (see EndpointOptions.preemptMs): the turn so far, which may still go on. */
@@ -34,6 +37,8 @@ export class TurnDetector {
   private chunks: Int16Array[] = [];
   private bufferedStart = 0;
   private bufferedLength = 0;
+  /** Frames in a row that the playback explains. */
+  private echoRun = 0;
 
   constructor(
     private readonly vad: FrameClassifier,
@@ -71,20 +76,21 @@ export class TurnDetector {
       const audio = gated ? gated.audio : this.frame;
       this.keep(audio.slice());
       const p = await this.vad.probability(toFloatFrame(audio, this.floatFrame));
-      const ev = this.endpointer.push(gated && !gated.nearEnd ? this.echoProbability(p) : p, frameStart);
+      this.echoRun = gated && !gated.nearEnd ? this.echoRun + 1 : 0;
+      const ev = this.endpointer.push(this.echoRun > 0 ? this.echoProbability(p) : p, frameStart);
       if (ev) events.push(this.toDetectorEvent(ev));
     }
     return events;
   }
 
   /**
-   * A frame the playback explains cannot confirm speech. Before speech it cancels a start candidate, so scattered
-   * frames of the reply's own echo never add up to a turn; during the user's turn it sits in the hysteresis band,
-   * neither speech nor the silence that would end the turn.
+   * A frame the playback explains cannot confirm speech: it sits in the hysteresis band, neither speech nor the
+   * silence that would end a turn. A run of them before speech cancels a start candidate, so scattered frames of the
+   * reply's own echo never add up to a turn, while one quiet syllable of the user's amid the echo does not.
    */
   private echoProbability(p: number): number {
     const { startThreshold, stopThreshold } = this.endpointer.options;
-    if (!this.endpointer.speaking) return Math.min(p, stopThreshold / 2);
+    if (!this.endpointer.speaking && this.echoRun > ECHO_RUN_CANCELS) return Math.min(p, stopThreshold / 2);
     return Math.min(p, (startThreshold + stopThreshold) / 2);
   }
 

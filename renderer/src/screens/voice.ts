@@ -41,11 +41,21 @@ export function voiceScreen(store: Store): HTMLElement {
   const hotkeyNote = hk.registered
     ? h('div', { class: 'ok-note', id: 'hotkey-note' }, `${hk.accelerator} is registered: press it anywhere to start or end a voice turn.`)
     : h('div', { class: 'warning', id: 'hotkey-note' }, `Hotkey unavailable: ${hk.error ?? 'not registered'}`);
+  // pushToTalk: whether the key hook runs, or why the hotkey toggles instead.
+  const holdNote = !hk.hold
+    ? null
+    : hk.hold.active
+      ? h('div', { class: 'ok-note', id: 'hold-note' }, `Hold ${hk.accelerator} to talk: the turn ends when you let go.`)
+      : h('div', { class: 'warning', id: 'hold-note' }, `Hold-to-talk unavailable: ${hk.hold.reason ?? 'the key hook is not running'}`);
+  const barge = status.snapshot?.voice.bargeIn;
+  const bargeNote = barge ? h('div', { class: barge.active ? 'ok-note' : 'warning', id: 'barge-in-note' }, `Barge-in ${barge.active ? 'on' : 'off'}: ${barge.reason}`) : null;
   return h(
     'section',
     { class: 'screen', id: 'screen-voice' },
     h('h1', {}, 'Voice'),
     hotkeyNote,
+    holdNote,
+    bargeNote,
     sectionForm(settings.config, 'voice', VOICE, save('voice', 'Voice settings')).element,
     h('h2', { class: 'section-title' }, 'Speech engines'),
     sectionForm(settings.config, 'models', ENGINES, save('models', 'Engine settings')).element,

@@ -6,7 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { execa, type ResultPromise } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { holdKey, hookUnavailable, KeyHook, type KeyHookProcess, type KeyHookState } from '../../../main/app/keyhook/key-hook.js';
 import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { binary, describeWith } from '../../helpers/requirements.js';
@@ -31,7 +31,8 @@ function nodeFork(env: NodeJS.ProcessEnv, seen: unknown[], output: string[]) {
 }
 
 async function until(what: string, ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  // Generous: a loaded machine is slow to start a child; this waits for an event, it measures nothing.
+  for (let i = 0; i < 6000 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!ok()) throw new Error(`timed out waiting for ${what}`);
 }
 
@@ -51,6 +52,7 @@ describe('holdKey and hookUnavailable', () => {
 });
 
 describeWith([binary('Xvfb'), binary('xdotool')], 'hold-to-talk key hook on a real X server', () => {
+  vi.setConfig({ testTimeout: 90_000 });
   const display = `:${200 + Math.floor(Math.random() * 500)}`;
   let xvfb: ResultPromise;
   const env = () => ({ ...process.env, DISPLAY: display, XDG_SESSION_TYPE: 'x11' });
