@@ -44,6 +44,8 @@ export async function buildMain(outdir = 'dist', nativeDir = process.env.JETT_EL
   });
   // The keyring helper runs as a program of its own (a utility process), found beside the bundle.
   fs.copyFileSync('main/core/secrets/keyring-child.cjs', path.join(outdir, 'app', 'keyring-child.cjs'));
+  // So does hold-to-talk's key hook (uiohook-napi aborts its process when no display is usable).
+  fs.copyFileSync('main/app/keyhook/key-hook-child.cjs', path.join(outdir, 'app', 'key-hook-child.cjs'));
 }
 
 export async function buildPreload(outdir = 'dist') {

@@ -14,6 +14,7 @@ PACKAGES=(
   postgresql                     # the sync tests and the demo run a real PostgreSQL 15
   gnome-keyring dbus libsecret-tools # the secret store's tests run a real Secret Service (secret-tool checks it)
   xvfb                           # a display for the locked keyring's unlock prompt, which then waits forever
+  xdotool                        # hold-to-talk tests send real X11 key presses and releases to the key hook
 )
 
 # --list: the names alone (scripts/bare-machine.sh hides what they install).

@@ -31,6 +31,8 @@ export interface AgentHandle {
   voiceDevices(): Promise<VoiceDevicesOutput>;
   /** Pauses or resumes hands-free listening for the wake word (the tray's one click). */
   voiceHandsFree(paused: boolean): Promise<void>;
+  /** Hold-to-talk: the key went down (a turn starts) or up (the turn ends there). */
+  voiceHold(down: boolean): Promise<void>;
   /** Settings were saved (config.json, and these secrets in the store), or `refresh` changed: the agent rebuilds what changed. */
   reloadConfig(secrets?: SecretName[], refresh?: ReloadRefresh[]): Promise<ConfigReloadResult>;
   /** The OS suspended, resumed or changed networks: the tunnel's health is probed at once. */
@@ -52,6 +54,7 @@ export function inProcessHandle(agent: Agent): AgentHandle {
     deleteVoiceHistory: async (what) => agent.deleteVoiceHistory(what),
     voiceDevices: () => agent.voiceDevices(),
     voiceHandsFree: (paused) => agent.voiceHandsFree(paused),
+    voiceHold: (down) => agent.voiceHold(down),
     reloadConfig: (secrets, refresh) => agent.reloadConfig(secrets, refresh),
     systemEvent: (kind) => agent.systemEvent(kind),
     close: () => agent.stop(),
@@ -74,6 +77,7 @@ export async function attachedHandle(client: ControlClient): Promise<AgentHandle
     deleteVoiceHistory: (what) => client.call('voice.history.delete', what),
     voiceDevices: () => client.call('voice.devices'),
     voiceHandsFree: async (paused) => void (await client.call('voice.handsFree', { paused })),
+    voiceHold: async (down) => void (await client.call('voice.hold', { down })),
     reloadConfig: (secrets, refresh) => client.call('config.reload', { secrets: secrets ?? [], ...(refresh?.length ? { refresh } : {}) }),
     // Fire and forget: a nudge that fails changes nothing, the agent's own poll still probes.
     systemEvent: (kind) => {

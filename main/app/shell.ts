@@ -10,6 +10,8 @@ import type { AgentHandle } from './agent-handle.js';
 import { CaptureHost } from './capture/host.js';
 import { appAudioRoute } from './capture/route.js';
 import { Hotkey } from './hotkey.js';
+import { forkKeyHookUtility } from './keyhook/key-hook-utility.js';
+import { VoiceKeys } from './keyhook/voice-keys.js';
 import { createHandlers } from './ipc/handlers.js';
 import { registerIpcHandlers } from './ipc/register.js';
 import { createLoginItem } from './login-item.js';
@@ -108,11 +110,16 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const trusted = new Set<number>();
   const settings = new SettingsSlot({ preloadPath: dirs.preload, devTools: !app.isPackaged, log, trusted });
   const hotkey = new Hotkey(globalShortcut, () => void agent.voiceToggle().catch(report('voice turn')));
-  hotkey.bind(runtime.config.load().voice.hotkey);
+  let hookChanged = () => {};
+  // pushToTalk: the key hook in a utility process (press starts a turn, release ends it); the toggle where it cannot run.
+  const voiceKeys = new VoiceKeys({ hotkey, fork: forkKeyHookUtility, hold: (down) => void agent.voiceHold(down).catch(report('voice turn')), changed: () => hookChanged(), env, platform });
+  const bindVoiceKeys = () => voiceKeys.bind(runtime.config.load().voice.hotkey, runtime.config.load().voice.activation);
+  bindVoiceKeys();
   const loginItem = createLoginItem(app, { platform, env });
-  const presenter = await StatusPresenter.open({ agent, hotkey, loginItem, notify, send: (channel, payload) => settings.send(channel, payload) });
+  const presenter = await StatusPresenter.open({ agent, hotkey: voiceKeys, loginItem, notify, send: (channel, payload) => settings.send(channel, payload) });
   const refresh = () => presenter.refresh();
   late.showMicrophone = (open) => presenter.setMicrophone(open);
+  hookChanged = () => void refresh().catch(report('status refresh'));
 
   const openLink = createOpenExternal({
     // electronegativity review (OPEN_EXTERNAL_JS_CHECK): the only openExternal call; createOpenExternal builds
@@ -127,7 +134,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   );
   const setupTunnel = tunnelSetup({ runtime, env, platform, program: process.execPath, programArgs: app.isPackaged ? [] : [app.getAppPath()] });
   const onConfigChanged = (config: ReturnType<typeof runtime.config.load>) => {
-    if (config.voice.hotkey !== hotkey.view.accelerator || !hotkey.view.registered) hotkey.bind(config.voice.hotkey);
+    voiceKeys.bind(config.voice.hotkey, config.voice.activation);
     void refresh().catch(report('status refresh'));
   };
   const setup = appSetupService({
@@ -181,7 +188,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   // Settings changed from the CLI or an edit of config.json: the hotkey follows, and an ignored edit is shown.
   const unwatchSettings = [
     agent.on('config.changed', ({ sections }) => {
-      if (sections.includes('voice')) hotkey.bind(runtime.config.load().voice.hotkey);
+      if (sections.includes('voice')) bindVoiceKeys();
       void refresh().catch(report('status refresh'));
     }),
     agent.on('config.invalid', (e) => notify('Jett ignored an edit of config.json', `${e.message}. ${e.fix}`)),
@@ -195,7 +202,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     setup.close();
     for (const u of unwatchSettings) u();
     unregisterIpc();
-    hotkey.release();
+    voiceKeys.release();
     tray.destroy();
     await agent.close();
     capture.close();

@@ -197,6 +197,11 @@ export class Agent {
     await this.started().voiceHandsFree(paused);
   }
 
+  /** Hold-to-talk: the key went down (a turn starts) or up (the turn ends there). */
+  async voiceHold(down: boolean): Promise<void> {
+    await this.started().voiceHold(down);
+  }
+
   status(): StatusSnapshot {
     const running = this.running?.status() ?? {
       startedAt: this.clock(),

@@ -15,6 +15,7 @@ import { TurnDetector } from '../../main/core/voice/turn-detector.js';
 import { CONTEXT_SAMPLES, defaultVadModel, FRAME_SAMPLES, SileroVad, toFloatFrame } from '../../main/core/voice/vad.js';
 import { measureApp } from './voice-app.js';
 import { generateClips, type BenchClip } from './voice-clips.js';
+import { measureBargeIn } from './voice-barge.js';
 
 const SILENCE_MS = 300;
 const json = process.argv.includes('--json');
@@ -157,6 +158,11 @@ const plain = await firstAudio(vad, budgetEngines, clips, 0);
 say(`  preemptMs 0 (the reply starts at the end-of-turn decision): ${summary(plain)}`);
 const budget = await firstAudio(vad, budgetEngines, clips, DEFAULT_ENDPOINT.preemptMs);
 say(`  preemptMs ${DEFAULT_ENDPOINT.preemptMs} (the default: prepared during the silence, played after the decision): ${summary(budget)}`);
+
+// Barge-in (issue 14): replies heard back through echo rooms, the user speaking over every other one.
+say('barge-in: replies played into echo rooms on the sample clock, Jett\'s echo suppression, the user over every other reply');
+const bargeIn = await measureBargeIn(vad, say);
+say(`  barge-in p95 ${bargeIn.barge_in_ms_p95} ms (speech onset -> playback stopped), self-interruptions ${bargeIn.self_interruptions}, missed ${bargeIn.missed}, over ${bargeIn.replies} replies`);
 await vad.close();
 
 const result: VoiceBench = VoiceBenchSchema.parse({
@@ -174,6 +180,7 @@ const result: VoiceBench = VoiceBenchSchema.parse({
   first_audio_ms_p95: r1(pct(budget.map((x) => x.firstAudio), 95)),
   speech_end_to_audio_ms_p50: r1(pct(budget.map((x) => x.fromSpeechEnd), 50)),
   speech_end_to_audio_ms_p95: r1(pct(budget.map((x) => x.fromSpeechEnd), 95)),
+  barge_in: bargeIn,
 });
 
 const goals: Array<[string, boolean]> = [
@@ -183,6 +190,9 @@ const goals: Array<[string, boolean]> = [
   [`overhead_ms_p95 ${result.overhead_ms_p95} <= 15`, result.overhead_ms_p95 <= 15],
   [`first_audio_ms_p95 ${result.first_audio_ms_p95} <= 300`, result.first_audio_ms_p95 <= 300],
   [`speech_end_to_audio_ms_p95 ${result.speech_end_to_audio_ms_p95} <= 850`, result.speech_end_to_audio_ms_p95 <= 850],
+  [`barge_in.barge_in_ms_p95 ${result.barge_in.barge_in_ms_p95} <= 250`, result.barge_in.barge_in_ms_p95 <= 250],
+  [`barge_in.self_interruptions ${result.barge_in.self_interruptions} = 0 over ${result.barge_in.replies} >= 20 replies`, result.barge_in.self_interruptions === 0 && result.barge_in.replies >= 20],
+  [`barge_in.missed ${result.barge_in.missed} = 0`, result.barge_in.missed === 0],
 ];
 // The tray app's capture path (issue 14), over the same clips in the same run.
 {

@@ -214,6 +214,23 @@ describeWith([binary('chromium')], 'settings window (headless Chromium, fake bri
     await expect(page.textContent('#hotkey-note')).resolves.toContain('Ctrl+Alt+K is registered');
   });
 
+  it('says whether hold-to-talk runs and why barge-in is off', async () => {
+    const page = await open('#voice');
+    await page.evaluate(() => {
+      // The voice screen is drawn again when the hotkey's view changes: the status first, then the hotkey.
+      window.__fake.pushStatus({ voice: { state: 'idle', bargeIn: { active: false, reason: "off: nothing keeps the reply's own voice out of the microphone (the echo canceller was not measured), and Jett cannot see this capture path's playback; use headphones and set voice.bargeIn to on" } } });
+      window.__fake.setHotkey({ accelerator: 'Ctrl+Alt+J', registered: true, error: null, hold: { active: false, reason: 'hold-to-talk is not available under Wayland: a key hook sees no keys pressed in other windows there, so the hotkey toggles instead (log in to an X11 session for hold-to-talk)' } });
+    });
+    await expect(page.textContent('#hold-note')).resolves.toContain('Hold-to-talk unavailable: hold-to-talk is not available under Wayland');
+    await expect(page.textContent('#barge-in-note')).resolves.toContain('Barge-in off: off: nothing keeps');
+    await page.evaluate(() => {
+      window.__fake.pushStatus({ voice: { state: 'idle', bargeIn: { active: true, reason: 'on: Jett discounts speech that matches what it plays' } } });
+      window.__fake.setHotkey({ accelerator: 'Ctrl+Alt+J', registered: true, error: null, hold: { active: true, reason: null } });
+    });
+    await expect(page.textContent('#hold-note')).resolves.toContain('Hold Ctrl+Alt+J to talk');
+    await expect(page.textContent('#barge-in-note')).resolves.toContain('Barge-in on');
+  });
+
   it('lists models and shows pull progress', async () => {
     const page = await open();
     await page.evaluate(() => {

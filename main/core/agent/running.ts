@@ -120,6 +120,7 @@ export class RunningAgent {
         'tunnel.nudge': async () => this.nudge('network-change'),
         'voice.toggle': () => this.voiceToggle(),
         'voice.handsFree': (params) => this.voiceHandsFree(params.paused),
+        'voice.hold': (params) => this.voiceHold(params.down),
         'outbox.status': async () => this.stack.outbox.detail(ctx.clock()),
         'outbox.append': async (params) => this.appendMany(params),
         'config.reload': (params) => ctx.reloadConfig(params.secrets ?? [], params.refresh ?? []),
@@ -233,6 +234,11 @@ export class RunningAgent {
     const voice = this.requireVoice();
     if (!voice.pauseHandsFree) throw new JettError('this voice pipeline has no hands-free mode', 'run `jett doctor`');
     await voice.pauseHandsFree(paused);
+  }
+
+  /** Hold-to-talk: the key went down (a turn starts) or up (the turn ends there). */
+  async voiceHold(down: boolean): Promise<void> {
+    await this.requireVoice().hold(down);
   }
 
   /** The parts of the status snapshot the started services know. */
@@ -462,5 +468,5 @@ export class RunningAgent {
 /** The voice part of the status: its state, and hands-free's wake word when it is on (or why it fell back to off). */
 function voiceStatus(voice: AgentVoice | null): StatusSnapshot['voice'] {
   const wake = voice?.wake?.() ?? null;
-  return { state: voice?.state() ?? 'off', ...(wake ? { wake } : {}) };
+  return { state: voice?.state() ?? 'off', ...(wake ? { wake } : {}), ...(voice ? { bargeIn: voice.bargeIn() } : {}) };
 }

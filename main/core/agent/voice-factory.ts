@@ -76,6 +76,8 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
       return {
         state: () => pipeline.currentState,
         toggle: () => pipeline.toggle(),
+        hold: (down) => (down ? pipeline.startListening() : pipeline.stopListening()),
+        bargeIn: () => pipeline.bargeIn,
         speak: (text) => pipeline.speak(text),
         ask: (text) => pipeline.ask(text),
         onTurn: (listener) => pipeline.onTurn(listener),

@@ -1,10 +1,14 @@
 // The agent's view of the voice pipeline: what the inbox, the hotkey and the status need, or null when voice is off.
 import type { VoiceState, WakeStatus } from '../contracts/status.js';
-import type { VoiceTurnRecord } from '../contracts/voice.js';
+import type { BargeInStatus, VoiceTurnRecord } from '../contracts/voice.js';
 
 export interface AgentVoice {
   state(): VoiceState;
   toggle(): Promise<void>;
+  /** Hold-to-talk: press opens the microphone for one turn, release ends the turn there. */
+  hold(down: boolean): Promise<void>;
+  /** Whether speech may interrupt a reply now, and why. */
+  bargeIn(): BargeInStatus;
   speak(text: string): Promise<VoiceTurnRecord>;
   ask(text: string): Promise<VoiceTurnRecord>;
   onTurn(listener: (record: VoiceTurnRecord) => void): () => void;

@@ -108,6 +108,8 @@ export const CONTROL_METHODS = {
   'voice.toggle': { params: NoParams, result: Done },
   /** The tray's one click: hands-free listening for the wake word paused or resumed. */
   'voice.handsFree': { params: z.strictObject({ paused: z.boolean() }), result: Done },
+  /** Hold-to-talk: the key went down (a turn starts) or up (the turn ends there). */
+  'voice.hold': { params: z.strictObject({ down: z.boolean() }), result: Done },
   'outbox.status': { params: NoParams, result: OutboxDetailSchema },
   'outbox.append': { params: OutboxAppendParamsSchema, result: z.object({ first: z.number().int(), last: z.number().int() }) },
   /** Read config.json again (and the named secrets, which changed in the store): the agent rebuilds what changed. */

@@ -95,6 +95,8 @@ export const HotkeyViewSchema = z.strictObject({
   registered: z.boolean(),
   /** Why it is not registered (e.g. another program holds it), else null. */
   error: z.string().nullable(),
+  /** With pushToTalk: whether hold-to-talk runs (the key hook), or why the hotkey toggles instead. */
+  hold: z.strictObject({ active: z.boolean(), reason: z.string().nullable() }).optional(),
 });
 export type HotkeyView = z.infer<typeof HotkeyViewSchema>;
 

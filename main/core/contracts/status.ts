@@ -1,6 +1,7 @@
 // The status snapshot: what the tray, the window, `jett agent` and the heartbeat all read the agent's state from.
 import { z } from 'zod';
 import { ModelsStatusSchema } from './models.js';
+import { BargeInStatusSchema } from './voice.js';
 
 /** 'unconfigured': no key, peer or endpoint yet; nothing is probed, retried or repaired until the settings exist. */
 export const TunnelStateSchema = z.enum(['unconfigured', 'down', 'connecting', 'up', 'degraded', 'lost']);
@@ -83,7 +84,8 @@ export const StatusSnapshotSchema = z.object({
     lastSentAt: z.string().nullable(),
     failures: z.number().int(),
   }),
-  voice: z.object({ state: VoiceStateSchema, wake: WakeStatusSchema.optional() }),
+  /** wake: hands-free's wake word; bargeIn: whether speech may interrupt a reply now, and why; both absent while voice does not run. */
+  voice: z.object({ state: VoiceStateSchema, wake: WakeStatusSchema.optional(), bargeIn: BargeInStatusSchema.optional() }),
   /** Where the model engines run (execution provider, CPU fallback and why); absent until the voice engines load. */
   models: ModelsStatusSchema.optional(),
   /** What each service still needs before it runs; absent from agents older than this field. */

@@ -6,7 +6,12 @@ import { z } from 'zod';
 export const VoiceActivationSchema = z.enum(['hotkey', 'handsFree', 'pushToTalk']);
 export type VoiceActivation = z.infer<typeof VoiceActivationSchema>;
 
-export const BargeInSchema = z.enum(['off', 'on']);
+/** auto: on where something keeps the reply's own voice out (a measured echo canceller, Jett's own suppression). */
+export const BargeInSchema = z.enum(['off', 'on', 'auto']);
+export type BargeInSetting = z.infer<typeof BargeInSchema>;
+/** Whether barge-in runs right now, and why (the window shows the reason). */
+export const BargeInStatusSchema = z.object({ active: z.boolean(), reason: z.string() });
+export type BargeInStatus = z.infer<typeof BargeInStatusSchema>;
 export const RecorderSchema = z.enum(['sox', 'arecord']);
 
 const ms = z.number().nullable();

@@ -5,6 +5,7 @@ import { formatError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { AudioSource } from './capture.js';
 import { msToSamples, type EndpointOptions } from './endpointer.js';
+import type { EchoGate } from './echo-gate.js';
 import type { SpeechToText } from './engines.js';
 import { TurnDetector, type DetectorEvent } from './turn-detector.js';
 import type { FrameClassifier } from './vad.js';
@@ -28,12 +29,16 @@ export interface ListeningOptions {
   partialEveryMs?: number;
   /** Hands-free with a wake word: turns start only after the phrase, which is cut from the question. */
   wake?: { detector: WakeWordDetector; options: WakeGateOptions; events: WakeEvents };
+  /** Jett's echo suppression for this session (barge-in where nothing else cancels the reply's echo). */
+  gate?: EchoGate | null;
 }
 
 export class Listening {
   readonly detector: TurnDetector;
   /** Present in hands-free mode with a wake word. */
-  readonly gate: WakeGate | null;
+  readonly wakeGate: WakeGate | null;
+  /** Jett's echo suppression, where barge-in relies on it. */
+  readonly gate: EchoGate | null;
   readonly done: Promise<void>;
   private closed = false;
   private readonly partialEvery: number;
@@ -48,9 +53,10 @@ export class Listening {
     private readonly log: Logger,
     private readonly hooks: ListeningHooks,
   ) {
-    this.detector = new TurnDetector(vad, options.endpoint);
+    this.detector = new TurnDetector(vad, options.endpoint, options.gate ?? null);
+    this.gate = options.gate ?? null;
     this.detector.reset();
-    this.gate = options.wake ? new WakeGate(options.wake.detector, this.detector, options.wake.options, options.wake.events) : null;
+    this.wakeGate = options.wake ? new WakeGate(options.wake.detector, this.detector, options.wake.options, options.wake.events) : null;
     this.partialEvery = msToSamples(options.partialEveryMs ?? 500);
     this.done = this.loop();
   }
@@ -63,16 +69,16 @@ export class Listening {
   }
 
   private async loop(): Promise<void> {
-    const { source, detector, gate, hooks } = this;
+    const { source, detector, wakeGate, hooks } = this;
     try {
       for await (const chunk of source.chunks()) {
         if (this.closed) break;
         if (hooks.deaf()) {
-          if (gate) await gate.skip(chunk);
+          if (wakeGate) await wakeGate.skip(chunk);
           else detector.skip(chunk.length);
           continue;
         }
-        for (const ev of await (gate ?? detector).push(chunk)) {
+        for (const ev of await (wakeGate ?? detector).push(chunk)) {
           if (ev.type === 'speech-start') this.partialAt = ev.sample;
           if (ev.type === 'turn-end') this.cancelPartial();
           let stop = hooks.hear(ev);

@@ -4,11 +4,14 @@
 // tells the world goes on the one bus: `voice.state`, `voice.stage`, `voice.turn`, `notification`.
 import { randomUUID } from 'node:crypto';
 import type { VoiceState, WakeStatus } from '../contracts/status.js';
-import type { VoiceActivation, VoiceStageEvent, VoiceTurnRecord } from '../contracts/voice.js';
+import type { BargeInSetting, BargeInStatus, VoiceActivation, VoiceStageEvent, VoiceTurnRecord } from '../contracts/voice.js';
 import { formatError } from '../errors.js';
 import { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
+import { decideBargeIn, type BargeInDecision } from './barge-in.js';
 import type { AudioSource } from './capture.js';
+import { EchoGate } from './echo-gate.js';
+import { EchoTapSink } from './echo-tap.js';
 import type { EndpointOptions } from './endpointer.js';
 import type { AudioSink, ChatMessage, VoiceEngines } from './engines.js';
 import { stageFailure, VoiceError } from './errors.js';
@@ -26,7 +29,11 @@ import type { FrameClassifier } from './vad.js';
 
 export interface VoicePipelineOptions {
   activation: VoiceActivation;
-  bargeIn: 'off' | 'on';
+  bargeIn: BargeInSetting;
+  /** Chromium's measured echo reduction on the reply (the app's capture path); null or absent: not measured. */
+  aecReductionDb?: number | null;
+  /** Jett's own echo suppression can run: the reply plays through this pipeline's sink (default true). */
+  ownSuppression?: boolean;
   endpoint: EndpointOptions;
   memoryTurns: number;
   systemPrompt: string;
@@ -78,6 +85,9 @@ export class VoicePipeline {
   private readonly wake: HandsFreeWake | null;
   /** The last capture failure, so the shell can show why listening stopped. */
   lastCaptureError: VoiceError | null = null;
+  private readonly barge: BargeInDecision;
+  /** The sink every reply plays through: it shows the listening session's echo gate what is played. */
+  private readonly sink: AudioSink;
 
   constructor(private readonly deps: VoicePipelineDeps) {
     this.log = deps.logger.child({ component: 'voice' });
@@ -86,10 +96,13 @@ export class VoicePipeline {
     this.clock = deps.clock ?? (() => performance.now());
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
+    const { bargeIn, aecReductionDb, ownSuppression } = deps.options;
+    this.barge = decideBargeIn({ setting: bargeIn, aecReductionDb: aecReductionDb ?? null, ownSuppression: ownSuppression ?? true });
+    this.sink = new EchoTapSink(deps.sink, () => this.capture?.gate ?? null);
     this.wake =
       deps.wake && deps.options.activation === 'handsFree'
         ? new HandsFreeWake(deps.wake, {
-            sink: deps.sink,
+            sink: this.sink,
             log: this.log,
             now: this.now,
             // The chime takes its turn on the sink: a reply never talks over it, nor it over a reply.
@@ -112,6 +125,16 @@ export class VoicePipeline {
       await this.closeCapture();
       this.refresh();
     } else if (this.started) await this.startListening();
+  }
+
+  /** Whether speech may interrupt a reply now, and why (the status snapshot and the window show it). */
+  get bargeIn(): BargeInStatus {
+    return { active: this.barge.active, reason: this.barge.reason };
+  }
+
+  /** The listening session's capture clock (samples heard so far), or null when the microphone is closed. */
+  get listeningSample(): number | null {
+    return this.capture?.detector.now ?? null;
   }
 
   get currentState(): VoiceState {
@@ -146,7 +169,7 @@ export class VoicePipeline {
       .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
       .map((r) => (r.reason instanceof VoiceError ? r.reason : new VoiceError(`an engine failed to warm up: ${String(r.reason)}`, 'run `jett doctor`')));
     for (const f of failures) this.log.warn('voice engine warm-up failed', { error: formatError(f) });
-    this.log.info('voice pipeline started', { activation: this.deps.options.activation, bargeIn: this.deps.options.bargeIn, stt: stt.name, llm: llm.name, tts: tts.name, warmUpMs: Math.round(this.clock() - started) });
+    this.log.info('voice pipeline started', { activation: this.deps.options.activation, bargeIn: this.deps.options.bargeIn, bargeInActive: this.barge.active, bargeInReason: this.barge.reason, stt: stt.name, llm: llm.name, tts: tts.name, warmUpMs: Math.round(this.clock() - started) });
     this.started = true;
     this.fault = false;
     this.refresh();
@@ -225,7 +248,7 @@ export class VoicePipeline {
     const turn = this.turn;
     if (!turn) return;
     turn.abort({ kind: 'cancel', reason });
-    await this.deps.sink.stop();
+    await this.sink.stop();
     await turn.finished;
   }
 
@@ -244,7 +267,7 @@ export class VoicePipeline {
   /** Publishes the visible state when it changed: the one place `voice.state` comes from. */
   private refresh(): void {
     // Waiting for the wake word is not listening: the tray shows it only once the phrase was heard.
-    const listening = this.capture !== null && !(this.capture.gate?.waiting ?? false);
+    const listening = this.capture !== null && !(this.capture.wakeGate?.waiting ?? false);
     const state = visibleState({ started: this.started, listening, turn: this.turn?.live ?? null, fault: this.fault });
     if (state === this.shown) return;
     this.shown = state;
@@ -257,12 +280,14 @@ export class VoicePipeline {
   }
 
   private listen(source: AudioSource): Listening {
-    const { activation, bargeIn } = this.deps.options;
+    const { activation } = this.deps.options;
+    const { active, suppression } = this.barge;
+    const gate = suppression ? new EchoGate() : null;
     const wake = this.wake ? { detector: this.wake.detector(), options: this.wake.gateOptions(), events: this.wake.events(() => this.refresh(), () => this.refresh()) } : undefined;
-    const session: Listening = new Listening(source, this.deps.vad, { ...this.deps.options, ...(wake ? { wake } : {}) }, this.deps.engines.stt, this.log, {
+    const session: Listening = new Listening(source, this.deps.vad, { ...this.deps.options, gate, ...(wake ? { wake } : {}) }, this.deps.engines.stt, this.log, {
       // Without barge-in the assistant's own voice is not analysed: it would start a turn on itself.
-      deaf: () => bargeIn === 'off' && this.turn !== null && this.turn.live !== 'held',
-      hear: (ev) => this.heard(ev, activation !== 'handsFree' && bargeIn === 'off'),
+      deaf: () => !active && this.turn !== null && this.turn.live !== 'held',
+      hear: (ev) => this.heard(ev, activation !== 'handsFree' && !active),
       partial: (text) => this.stage({ type: 'stt-partial', text }),
       failed: (err) => this.captureFailed(err),
       closing: () => {
@@ -351,7 +376,7 @@ export class VoicePipeline {
   private async reply(input: TurnInput): Promise<VoiceTurnRecord> {
     const turn = new Turn(input, this.newId(), {
       engines: this.deps.engines,
-      sink: this.deps.sink,
+      sink: this.sink,
       bus: this.bus,
       turnLog: this.turnLog,
       log: this.log,

@@ -1,5 +1,6 @@
 // Cuts a stream of PCM chunks into 32 ms frames, runs the VAD and the endpointer on them, and hands back each
 // turn's audio (with its pre-roll) together with its sample positions.
+import type { EchoGate } from './echo-gate.js';
 import { Endpointer, msToSamples, type EndpointEvent, type EndpointOptions } from './endpointer.js';
 import { FRAME_SAMPLES, toFloatFrame, type FrameClassifier } from './vad.js';
 
@@ -13,6 +14,9 @@ export interface DetectedTurn {
   turnEnd: number;
   reason: 'silence' | 'max-length' | 'released';
 }
+
+/** Echo frames in a row past which a speech-start candidate is dropped. */
+const ECHO_RUN_CANCELS = 2;
 
 export type DetectorEvent =
   | { type: 'speech-start'; sample: number }
@@ -35,10 +39,14 @@ export class TurnDetector {
   private bufferedLength = 0;
   /** Audio from here on is kept until the turn ends (the question after a wake word starts here). */
   private keepFrom: number | null = null;
+  /** Frames in a row that the playback explains. */
+  private echoRun = 0;
 
   constructor(
     private readonly vad: FrameClassifier,
     options: EndpointOptions,
+    /** Jett's echo suppression: takes the reply out of each frame and says which frames it explains. */
+    private readonly gate: EchoGate | null = null,
   ) {
     this.endpointer = new Endpointer(options);
     this.preRoll = msToSamples(options.preRollMs);
@@ -66,16 +74,31 @@ export class TurnDetector {
       this.frameFill = 0;
       const frameStart = this.clock;
       this.clock += FRAME_SAMPLES;
-      this.keep(this.frame.slice());
-      const p = await this.vad.probability(toFloatFrame(this.frame, this.floatFrame));
-      const ev = this.endpointer.push(p, frameStart);
+      const gated = this.gate?.frame(this.frame) ?? null;
+      const audio = gated ? gated.audio : this.frame;
+      this.keep(audio.slice());
+      const p = await this.vad.probability(toFloatFrame(audio, this.floatFrame));
+      this.echoRun = gated && !gated.nearEnd ? this.echoRun + 1 : 0;
+      const ev = this.endpointer.push(this.echoRun > 0 ? this.echoProbability(p) : p, frameStart);
       if (ev) events.push(this.toDetectorEvent(ev));
     }
     return events;
   }
 
+  /**
+   * A frame the playback explains cannot confirm speech: it sits in the hysteresis band, neither speech nor the
+   * silence that would end a turn. A run of them before speech cancels a start candidate, so scattered frames of the
+   * reply's own echo never add up to a turn, while one quiet syllable of the user's amid the echo does not.
+   */
+  private echoProbability(p: number): number {
+    const { startThreshold, stopThreshold } = this.endpointer.options;
+    if (!this.endpointer.speaking && this.echoRun > ECHO_RUN_CANCELS) return Math.min(p, stopThreshold / 2);
+    return Math.min(p, (startThreshold + stopThreshold) / 2);
+  }
+
   /** Advances the clock over audio that is not analysed (the assistant's own voice while barge-in is off). */
   skip(samples: number): void {
+    this.gate?.skip(this.frameFill + samples);
     // Samples of a partial frame were received but not yet counted: count them with the skipped ones.
     this.clock += this.frameFill + samples;
     this.frameFill = 0;

@@ -59,6 +59,18 @@ export const AppCaptureBenchSchema = z.object({
 });
 export type AppCaptureBench = z.infer<typeof AppCaptureBenchSchema>;
 
+/** bench:voice's barge-in figures: replies played while the capture carries their echo, and in some the user's speech. */
+export const BargeInBenchSchema = z.object({
+  replies: z.number().int(),
+  /** The user's speech onset to playback stopped, on the sample clock. */
+  barge_in_ms_p95: z.number(),
+  /** Replies cut by their own echo. */
+  self_interruptions: z.number().int(),
+  /** Replies the user spoke over that played on. */
+  missed: z.number().int(),
+});
+export type BargeInBench = z.infer<typeof BargeInBenchSchema>;
+
 export const VoiceBenchSchema = z.object({
   clips: z.number().int(),
   vad_ms_per_chunk: z.number(),
@@ -75,6 +87,7 @@ export const VoiceBenchSchema = z.object({
   speech_end_to_audio_ms_p50: z.number(),
   speech_end_to_audio_ms_p95: z.number(),
   app: AppCaptureBenchSchema.optional(),
+  barge_in: BargeInBenchSchema,
 });
 export type VoiceBench = z.infer<typeof VoiceBenchSchema>;
 

@@ -13,7 +13,7 @@ const VOICE: FieldSpec[] = [
   { key: 'inputDevice', label: 'Microphone', kind: 'text', help: 'A sox/arecord device name, or "default"' },
   { key: 'silenceMs', label: 'End-of-turn silence (ms)', kind: 'number', help: 'Silence that ends a turn' },
   { key: 'activation', label: 'Activation', kind: 'select', options: ['hotkey', 'handsFree', 'pushToTalk'] },
-  { key: 'bargeIn', label: 'Barge-in', kind: 'select', options: ['off', 'on'], help: 'On: speaking during a reply interrupts it (use headphones)' },
+  { key: 'bargeIn', label: 'Barge-in', kind: 'select', options: ['auto', 'on', 'off'], help: 'Auto: speaking during a reply interrupts it where Jett can keep its own voice out (the status says why not). On: always (use headphones)' },
   { key: 'recorder', label: 'Recorder', kind: 'select', options: ['sox', 'arecord'] },
 ];
 const ENGINES: FieldSpec[] = [
@@ -54,6 +54,14 @@ export function voiceScreen(store: Store): HTMLElement {
   const hotkeyNote = hk.registered
     ? h('div', { class: 'ok-note', id: 'hotkey-note' }, `${hk.accelerator} is registered: press it anywhere to start or end a voice turn.`)
     : h('div', { class: 'warning', id: 'hotkey-note' }, `Hotkey unavailable: ${hk.error ?? 'not registered'}`);
+  // pushToTalk: whether the key hook runs, or why the hotkey toggles instead.
+  const holdNote = !hk.hold
+    ? null
+    : hk.hold.active
+      ? h('div', { class: 'ok-note', id: 'hold-note' }, `Hold ${hk.accelerator} to talk: the turn ends when you let go.`)
+      : h('div', { class: 'warning', id: 'hold-note' }, `Hold-to-talk unavailable: ${hk.hold.reason ?? 'the key hook is not running'}`);
+  const barge = status.snapshot?.voice.bargeIn;
+  const bargeNote = barge ? h('div', { class: barge.active ? 'ok-note' : 'warning', id: 'barge-in-note' }, `Barge-in ${barge.active ? 'on' : 'off'}: ${barge.reason}`) : null;
   const c = settings.config;
   const forms = h('div', { id: 'voice-forms' });
   const draw = (voiceChoices: VoiceChoices | null, models: ModelsView | null) => {
@@ -83,5 +91,5 @@ export function voiceScreen(store: Store): HTMLElement {
     draw(vc, m);
     forms.setAttribute('data-choices', vc || m ? 'loaded' : 'none');
   });
-  return h('section', { class: 'screen', id: 'screen-voice' }, h('h1', {}, 'Voice'), hotkeyNote, forms);
+  return h('section', { class: 'screen', id: 'screen-voice' }, h('h1', {}, 'Voice'), hotkeyNote, holdNote, bargeNote, forms);
 }

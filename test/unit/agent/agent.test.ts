@@ -88,8 +88,11 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
   it('drives the voice pipeline it is given, and sends each finished turn to the outbox', async () => {
     const turns: ((r: VoiceTurnRecord) => void)[] = [];
     let toggles = 0;
+    const holds: boolean[] = [];
     const fake: VoiceFactory = async () => ({
       state: () => 'idle',
+      hold: async (down) => void holds.push(down),
+      bargeIn: () => ({ active: false, reason: 'a stand-in pipeline' }),
       toggle: async () => void toggles++,
       speak: async () => { throw new Error('unused'); },
       ask: async () => { throw new Error('unused'); },
@@ -100,7 +103,12 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
     const client = (await ControlClient.connectToAgent(runtime.paths))!;
     await client.call('voice.toggle');
     expect(toggles).toBe(1);
-    expect(agent.status().voice.state).toBe('idle');
+    // Hold-to-talk from the tray app through the control endpoint: the press, then the release.
+    await client.call('voice.hold', { down: true });
+    await client.call('voice.hold', { down: false });
+    expect(holds).toEqual([true, false]);
+    await expect(client.call('voice.hold', { down: 'yes' } as never)).rejects.toThrow();
+    expect(agent.status().voice).toEqual({ state: 'idle', bargeIn: { active: false, reason: 'a stand-in pipeline' } });
     turns[0]!({ id: 't1' } as unknown as VoiceTurnRecord);
     expect(agent.status().outbox.pending).toBe(1);
     client.close();

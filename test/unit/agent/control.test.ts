@@ -61,6 +61,7 @@ async function start(opts: StartOptions = {}) {
       'tunnel.nudge': async () => undefined,
       'voice.toggle': async () => undefined,
       'voice.handsFree': async () => undefined,
+      'voice.hold': async () => undefined,
       'outbox.status': async () => ({ ...SNAPSHOT.outbox, sent: 0, lastError: null }),
       'outbox.append': async (params) => (calls.push('outbox.append'), { first: 1, last: params.payloads.length }),
       'config.reload': async () => (calls.push('config.reload'), { sections: [], needsTunnelSetup: false }),

@@ -36,6 +36,8 @@ function recordingVoice() {
     builds.push(built);
     return {
       state: () => 'idle',
+      hold: async () => undefined,
+      bargeIn: () => ({ active: false, reason: 'a stand-in pipeline' }),
       toggle: async () => void toggles.push(built),
       speak: async () => {
         throw new Error('not used');

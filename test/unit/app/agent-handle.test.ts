@@ -41,6 +41,7 @@ async function attach() {
       'tunnel.nudge': record('tunnel.nudge'),
       'voice.toggle': record('voice.toggle'),
       'voice.handsFree': record('voice.handsFree'),
+      'voice.hold': record('voice.hold'),
       'outbox.status': record('outbox.status', { pending: 0, oldestPendingAgeS: null, dead: 0, lastSuccessAt: null, sent: 0, lastError: null }),
       'outbox.append': record('outbox.append', { first: 1, last: 1 }),
       'config.reload': record('config.reload', { sections: ['heartbeat' as const], needsTunnelSetup: true }),

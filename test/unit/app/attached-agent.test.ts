@@ -36,6 +36,8 @@ async function runningAgent(home: string): Promise<{ voiceBus: () => EventBus }>
     bus = ctx.bus;
     return {
       state: () => 'idle',
+      hold: async () => undefined,
+      bargeIn: () => ({ active: false, reason: 'a stand-in pipeline' }),
       toggle: async () => undefined,
       speak: async () => {
         throw new Error('unused');

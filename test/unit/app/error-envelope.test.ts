@@ -71,6 +71,7 @@ async function control() {
     'tunnel.nudge': done,
     'voice.toggle': done,
     'voice.handsFree': done,
+    'voice.hold': done,
     'outbox.status': async () => {
       throw failures.unexpected();
     },

@@ -37,6 +37,9 @@ export class FakeAgent implements AgentHandle {
   async syncOnce() {
     this.calls.push('syncOnce');
   }
+  async voiceHold(down: boolean) {
+    this.calls.push(down ? 'voiceHold:down' : 'voiceHold:up');
+  }
   async voiceToggle() {
     this.calls.push('voiceToggle');
   }

@@ -186,6 +186,25 @@ describe('VoicePipeline', () => {
     expect(t.turns.map((x) => x.outcome)).toEqual(['answered']);
   });
 
+  it('barge-in auto where nothing is trusted (no suppression, a canceller that removed 3 dB): off, as if set off, with the reason', async () => {
+    const t = build({ activation: 'handsFree', bargeIn: 'auto', ownSuppression: false, aecReductionDb: 3, ttsMsPerWord: 100 });
+    cleanup.push(() => t.pipeline.stop());
+    expect(t.pipeline.bargeIn.active).toBe(false);
+    expect(t.pipeline.bargeIn.reason).toMatch(/removed only 3 dB/);
+    await t.pipeline.start();
+    const first = t.nextTurn();
+    t.mic.say(speech(600), silence(500));
+    let spoke = false;
+    t.sink.onWrite = () => {
+      if (spoke) return;
+      spoke = true;
+      t.mic.say(speech(600), silence(500));
+    };
+    expect((await first).outcome).toBe('answered');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(t.turns.map((x) => x.outcome)).toEqual(['answered']);
+  });
+
   it('stop() during a reply cancels it: no audio after the stop, the state is off', async () => {
     const t = build({ ttsMsPerWord: 400 });
     await t.pipeline.start();

@@ -1,0 +1,72 @@
+// bench:voice's `barge_in` figures: replies played into echo rooms (delay and level differ per room, on the sample
+// clock) with Jett's echo suppression and the real Silero VAD; in every other reply the user speaks over it. Barge-in
+// time is the user's speech onset to playback stopped, in capture samples; a reply cut by its own echo (before
+// the user spoke, or with no user at all) is a self-interruption.
+import type { BargeInBench } from '../../main/harness/bench/results.js';
+import { createLogger } from '../../main/core/log/logger.js';
+import { DEFAULT_ENDPOINT, samplesToMs } from '../../main/core/voice/endpointer.js';
+import { VoicePipeline } from '../../main/core/voice/pipeline.js';
+import { ScriptedLanguageModel, ScriptedSpeechToText } from '../../main/core/voice/test-engines.js';
+import type { SileroVad } from '../../main/core/voice/vad.js';
+import { ms, speak } from '../helpers/audio.js';
+import { EchoRoom, PreparedSpeech, speakAt, type RoomOptions } from '../helpers/echo-room.js';
+
+const REPLY_RATE = 22_050;
+const REPLIES = [
+  'The meeting with Anna moved to Thursday at three. I added it to your calendar and told the others.',
+  'It is eleven degrees outside with a light wind from the north. Take a jacket if you go out tonight.',
+  'Your package left the warehouse this morning and should arrive tomorrow before noon.',
+  'I found three recipes with lentils. The first one takes twenty minutes and needs no oven.',
+];
+const USERS = ['Stop, wait a moment', 'No, the other one please', 'Hold on', 'Actually cancel that'];
+
+/** Rooms from a close desk to a far, loud speaker: delay 40-260 ms, echo 9 dB below to 3 dB below the reply. */
+function room(i: number): RoomOptions {
+  const delay = ms(40 + ((i * 37) % 220));
+  const gain = 0.35 + ((i * 0.13) % 0.35);
+  return { delay, gain, reflections: [[ms(7 + (i % 5)), 0.5], [ms(23 + (i % 7)), 0.3], [ms(55 + (i % 11)), 0.15]], seed: i + 1 };
+}
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
+}
+
+export async function measureBargeIn(vad: SileroVad, say: (line: string) => void, count = 24): Promise<BargeInBench> {
+  const logger = createLogger({ sink: () => undefined, format: 'json' });
+  const replies = await Promise.all(REPLIES.map((t) => speakAt(t, REPLY_RATE)));
+  const users = await Promise.all(USERS.map((t) => speak(t)));
+  const times: number[] = [];
+  let self = 0;
+  let missed = 0;
+  for (let i = 0; i < count; i++) {
+    const r = new EchoRoom(room(i));
+    const withUser = i % 2 === 1;
+    let onset = -1;
+    r.onPlaybackStart = (at) => {
+      if (!withUser) return;
+      onset = at + ms(900 + ((i * 173) % 1500));
+      r.say(onset, users[i % users.length] as Int16Array);
+    };
+    const pipeline = new VoicePipeline({
+      engines: { stt: new ScriptedSpeechToText({ text: () => 'stop' }), llm: new ScriptedLanguageModel({ reply: 'Okay.' }), tts: new PreparedSpeech(replies[i % replies.length] as Int16Array, REPLY_RATE) },
+      sink: r.sink,
+      vad,
+      openSource: () => r.source,
+      logger,
+      options: { activation: 'handsFree', bargeIn: 'auto', endpoint: DEFAULT_ENDPOINT, memoryTurns: 0, systemPrompt: 'be brief' },
+    });
+    await pipeline.start();
+    const record = await pipeline.speak('Reply.');
+    await pipeline.stop();
+    vad.reset();
+    const stop = r.stops[0];
+    const cut = record.outcome === 'cancelled' && stop !== undefined;
+    if (cut && (!withUser || (stop as number) < onset)) self++;
+    else if (withUser && !cut) missed++;
+    else if (withUser && cut) times.push(samplesToMs((stop as number) - onset));
+    say(`  reply ${i + 1}: room delay ${Math.round(samplesToMs(room(i).delay))} ms, ${withUser ? `user speaks, ${cut ? `stopped after ${Math.round(samplesToMs((stop as number) - onset))} ms` : 'NOT stopped'}` : `echo only, ${cut ? 'CUT BY ITS OWN ECHO' : 'played to its end'}`}`);
+  }
+  return { replies: count, barge_in_ms_p95: Math.round(pct(times, 95) * 10) / 10, self_interruptions: self, missed };
+}

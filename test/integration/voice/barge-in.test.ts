@@ -1,0 +1,178 @@
+// Barge-in with Jett's own echo suppression, on the sample clock: the capture carries the reply Jett is playing,
+// delayed and attenuated as a room would, and sometimes a user's speech. Barge-in must trigger on the user's
+// speech and never on the reply alone, with the real Silero VAD, in-process (the echo room) and through sox capture
+// of a file (a fake ALSA microphone).
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { VoiceStageEvent, VoiceTurnRecord } from '../../../main/core/contracts/index.js';
+import { EventBus } from '../../../main/core/events/bus.js';
+import { createLogger } from '../../../main/core/log/logger.js';
+import { resolveBinary } from '../../../main/core/process/binaries.js';
+import { decideBargeIn } from '../../../main/core/voice/barge-in.js';
+import { MicrophoneSource } from '../../../main/core/voice/capture.js';
+import { EchoGate } from '../../../main/core/voice/echo-gate.js';
+import { DEFAULT_ENDPOINT } from '../../../main/core/voice/endpointer.js';
+import type { AudioSource } from '../../../main/core/voice/capture.js';
+import type { AudioSink } from '../../../main/core/voice/engines.js';
+import { VoicePipeline } from '../../../main/core/voice/pipeline.js';
+import { ScriptedLanguageModel, ScriptedSpeechToText } from '../../../main/core/voice/test-engines.js';
+import { SileroVad } from '../../../main/core/voice/vad.js';
+import { fakeMicrophone, ms, noise, speak } from '../../helpers/audio.js';
+import { DESK_ROOM, EchoRoom, PreparedSpeech, speakAt } from '../../helpers/echo-room.js';
+import { binary, describeWith } from '../../helpers/requirements.js';
+import { tempDir } from '../../helpers/tmp.js';
+
+const logger = createLogger({ sink: () => undefined, format: 'json' });
+const REPLY_RATE = 22_050;
+const REPLY = 'Here is the weather for tomorrow. In the morning it will be cloudy with some light rain, and in the afternoon the sun comes out and it gets warmer, up to nineteen degrees, with a gentle wind from the west.';
+
+describe('decideBargeIn', () => {
+  it('auto trusts a canceller that measurably removes the echo, or Jett\'s own suppression; otherwise it stays off and says why', () => {
+    expect(decideBargeIn({ setting: 'auto', aecReductionDb: 72, ownSuppression: false })).toMatchObject({ active: true, suppression: false });
+    expect(decideBargeIn({ setting: 'auto', aecReductionDb: 1, ownSuppression: true })).toMatchObject({ active: true, suppression: true });
+    const off = decideBargeIn({ setting: 'auto', aecReductionDb: 2, ownSuppression: false });
+    expect(off.active).toBe(false);
+    expect(off.reason).toMatch(/removed only 2 dB/);
+    expect(off.reason).toMatch(/headphones/);
+    expect(decideBargeIn({ setting: 'auto', aecReductionDb: null, ownSuppression: false }).reason).toMatch(/not measured/);
+    expect(decideBargeIn({ setting: 'off', aecReductionDb: 80, ownSuppression: true }).active).toBe(false);
+  });
+});
+
+describeWith([binary('espeak-ng'), binary('sox')], 'barge-in on the sample clock with Jett\'s echo suppression', () => {
+  let vad: SileroVad;
+  let reply: Int16Array;
+  let user: Int16Array;
+  beforeAll(async () => {
+    vad = await SileroVad.load();
+    reply = await speakAt(REPLY, REPLY_RATE);
+    user = await speak('Stop, wait a moment please', { voice: 'en-us' });
+    return () => vad.close();
+  });
+
+  function pipeline(sink: AudioSink, source: () => AudioSource) {
+    const bus = new EventBus();
+    const stages: VoiceStageEvent[] = [];
+    bus.on('voice.stage', (e) => stages.push(e));
+    const p = new VoicePipeline({
+      engines: { stt: new ScriptedSpeechToText({ text: () => 'stop' }), llm: new ScriptedLanguageModel({ reply: 'Okay.' }), tts: new PreparedSpeech(reply, REPLY_RATE) },
+      sink,
+      vad,
+      openSource: source,
+      logger,
+      bus,
+      options: { activation: 'handsFree', bargeIn: 'auto', endpoint: DEFAULT_ENDPOINT, memoryTurns: 0, systemPrompt: 'be brief' },
+    });
+    return { p, stages, starts: () => stages.filter((e) => e.type === 'vad-start') };
+  }
+
+  it('the reply alone, heard back through the room, never interrupts itself', async () => {
+    const room = new EchoRoom(DESK_ROOM);
+    const t = pipeline(room.sink, () => room.source);
+    await t.p.start();
+    expect(t.p.bargeIn.active).toBe(true);
+    const record: VoiceTurnRecord = await t.p.speak('Reply.');
+    expect(record.outcome).toBe('answered');
+    // The echo tail (delay and reflections) is heard after the reply's last sample: no turn starts in it either.
+    const end = room.now + ms(1000);
+    while (room.now < end) await new Promise((r) => setTimeout(r, 5));
+    await t.p.stop();
+    expect(room.starts).toHaveLength(1);
+    expect(room.stops.length === 0 || (room.stops[0] as number) >= (room.starts[0] as number) + ms(1000) + Math.round((reply.length * 16_000) / REPLY_RATE)).toBe(true);
+    expect(t.starts()).toEqual([]);
+  });
+
+  it('the user speaking over the reply interrupts it, at the user\'s onset', async () => {
+    const room = new EchoRoom(DESK_ROOM);
+    let onset = -1;
+    room.onPlaybackStart = (at) => {
+      onset = at + ms(1700);
+      room.say(onset, user);
+    };
+    const t = pipeline(room.sink, () => room.source);
+    await t.p.start();
+    const record = await t.p.speak('Reply.');
+    await t.p.stop();
+    expect(record.outcome).toBe('cancelled');
+    expect(record.reason).toBe('barge-in');
+    const first = t.starts()[0];
+    expect(first && first.type === 'vad-start' ? first.sample : -1).toBeGreaterThanOrEqual(onset - ms(100));
+    expect(room.stops[0]).toBeGreaterThan(onset);
+  });
+
+  it('the echo gate estimates the room\'s delay from the audio', async () => {
+    const room = new EchoRoom(DESK_ROOM);
+    const gate = new EchoGate();
+    const it = room.source.chunks()[Symbol.asyncIterator]();
+    gate.opened(REPLY_RATE);
+    room.sink.open(REPLY_RATE);
+    void room.sink.write(reply);
+    gate.played(reply);
+    for (let i = 0; i < 80; i++) gate.frame((await it.next()).value as Int16Array);
+    await room.source.stop();
+    expect(Math.abs((gate.estimate?.delay ?? -1) - DESK_ROOM.delay)).toBeLessThanOrEqual(2);
+  });
+
+  describe('through sox capture of a file', () => {
+    /** Plays once the capture reaches `at`; the file carries its echo from there (the fake device is not paced). */
+    function fileSink(at: number, p: () => VoicePipeline) {
+      let length = 0;
+      let stopped = false;
+      const waitFor = async (sample: number) => {
+        while (!stopped && (p().listeningSample ?? 0) < sample) await new Promise((r) => setTimeout(r, 1));
+      };
+      const sink: AudioSink = {
+        name: 'file-paced',
+        open: async () => {
+          stopped = false;
+          await waitFor(at);
+        },
+        write: async (pcm) => void (length += pcm.length),
+        drain: () => waitFor(at + Math.round((length * 16_000) / REPLY_RATE) + ms(600)),
+        stop: async () => void (stopped = true),
+      };
+      return sink;
+    }
+
+    async function run(withUser: boolean) {
+      const dir = tempDir('jett-barge-');
+      const at = ms(1000);
+      // The room: sox at 16 kHz hears the reply 300 ms after it is handed over (more than one capture read late).
+      const reply16 = await speakAt(REPLY, 16_000);
+      const mic = new Float32Array(at + ms(300) + reply16.length + ms(3000));
+      const taps: Array<[number, number]> = [[0, 1], ...DESK_ROOM.reflections];
+      for (const [d, g] of taps) for (let i = 0; i < reply16.length; i++) mic[at + ms(300) + d + i] = (mic[at + ms(300) + d + i] as number) + DESK_ROOM.gain * g * (reply16[i] as number);
+      const onset = at + ms(300) + ms(1500);
+      if (withUser) for (let i = 0; i < user.length; i++) mic[onset + i] = (mic[onset + i] as number) + (user[i] as number);
+      const floor = noise(mic.length, 30, 3);
+      const pcm = Int16Array.from(mic, (v, i) => Math.max(-32768, Math.min(32767, Math.round(v + (floor[i] as number)))));
+      const fake = fakeMicrophone(dir, pcm);
+      const home = process.env.HOME;
+      process.env.HOME = fake.home;
+      let t: ReturnType<typeof pipeline> | null = null;
+      try {
+        const sink = fileSink(at, () => (t as ReturnType<typeof pipeline>).p);
+        t = pipeline(sink, () => new MicrophoneSource({ recorder: 'sox', device: 'default', resolveBinary: (n) => resolveBinary(n) }));
+        await t.p.start();
+        const record = await t.p.speak('Reply.');
+        await t.p.stop();
+        return { record, starts: t.starts(), onset };
+      } finally {
+        process.env.HOME = home;
+      }
+    }
+
+    it('the reply alone plays to its end', async () => {
+      const { record, starts } = await run(false);
+      expect(record.outcome).toBe('answered');
+      expect(starts).toEqual([]);
+    });
+
+    it('the user speaking over it interrupts it', async () => {
+      const { record, starts, onset } = await run(true);
+      expect(record.outcome).toBe('cancelled');
+      expect(record.reason).toBe('barge-in');
+      const first = starts[0];
+      expect(first && first.type === 'vad-start' ? first.sample : -1).toBeGreaterThanOrEqual(onset - ms(100));
+    });
+  });
+});
