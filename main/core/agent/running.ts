@@ -223,7 +223,7 @@ export class RunningAgent {
       tunnel: this.monitor.snapshot(),
       outbox: sync.outbox,
       inbox: sync.inbox,
-      heartbeat: { lastSentAt: hb.lastSentAt, failures: hb.failures },
+      heartbeat: { lastSentAt: hb.lastSentAt, failures: hb.failures, lastError: hb.lastError },
       voice: { state: this.voice?.state() ?? 'off' },
       ...(this.setupStatus ? { tunnelSetup: this.setupStatus } : {}),
     };

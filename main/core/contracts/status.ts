@@ -67,6 +67,8 @@ export const StatusSnapshotSchema = z.object({
   heartbeat: z.object({
     lastSentAt: z.string().nullable(),
     failures: z.number().int(),
+    /** Why the last beat failed (the webhook's own reason, sanitised); null once one succeeds; absent from older agents. */
+    lastError: z.string().nullable().optional(),
   }),
   voice: z.object({ state: VoiceStateSchema }),
   /** Where the model engines run (execution provider, CPU fallback and why); absent until the voice engines load. */
