@@ -20,3 +20,15 @@ export const DemoResultSchema = z.object({
   egress_other_packets: z.number().int(),
 });
 export type DemoResult = z.infer<typeof DemoResultSchema>;
+
+/** The goals `jett demo` exits 1 without: nothing lost, duplicated or reordered, the request delivered and answered, no packet around the tunnel. */
+export function demoMisses(r: DemoResult): string[] {
+  const missed: string[] = [];
+  if (r.lost) missed.push(`${r.lost} events lost`);
+  if (r.duplicated) missed.push(`${r.duplicated} events duplicated`);
+  if (r.reordered) missed.push(`${r.reordered} events out of order`);
+  if (!r.inbox_delivered) missed.push('the queued request was not delivered');
+  if (!r.inbox_answered) missed.push('the queued request was not answered');
+  if (r.egress_other_packets) missed.push(`${r.egress_other_packets} packets left the desktop around the tunnel`);
+  return missed;
+}
