@@ -21,7 +21,7 @@ const layers = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'release/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', 'release/', 'tools/'] },
   ...tseslint.configs.recommended,
   {
     plugins: { layers: layersPlugin(path.dirname(fileURLToPath(import.meta.url)), layers) },

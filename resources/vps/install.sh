@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Jett VPS installer: WireGuard (key made here), UFW, data folders, the Docker stack, the database schema and
-# the n8n workflows, all from this bundle. Run as root from the bundle folder (/opt/jett). Safe to run again.
+# Jett VPS installer: WireGuard (key made here), UFW, data folders, the Docker stack, the database schema and n8n
+# (credentials, workflows, activation, owner account), all from this bundle. Run as root from the bundle folder
+# (/opt/jett). Safe to run again.
 set -euo pipefail
 
 BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,8 +41,8 @@ else
   die "Docker Compose is missing: apt-get install docker-compose-plugin"
 fi
 docker info >/dev/null 2>&1 || die "the Docker daemon is not running: systemctl enable --now docker"
-for f in docker-compose.yml .env env/postgres.env env/n8n.env env/qdrant.env secrets/portainer-admin-password backup/recipients.txt wireguard/wg0.conf \
-  ufw.sh restore.sh apply-migrations.sh backup/backup.sh postgres/init/10-jett-roles.sh postgres/pg_hba.conf; do
+for f in docker-compose.yml .env env/postgres.env env/n8n.env env/qdrant.env env/desktop.env env/n8n-owner.env secrets/portainer-admin-password \
+  backup/recipients.txt wireguard/wg0.conf ufw.sh restore.sh apply-migrations.sh n8n-setup.sh backup/backup.sh postgres/init/10-jett-roles.sh postgres/pg_hba.conf; do
   [[ -f $f ]] || die "bundle file $f is missing: copy the whole folder that \`jett vps bundle\` wrote"
 done
 DOCKER_GID=$(getent group docker | cut -d: -f3)
@@ -68,7 +69,7 @@ chmod 700 env secrets
 chmod 600 .env env/*.env
 # Bundles before the host-run backups had a backup container with its own password file; nothing reads it now.
 rm -f env/backup.env
-chmod 755 install.sh ufw.sh restore.sh apply-migrations.sh backup/backup.sh postgres/init/10-jett-roles.sh
+chmod 755 install.sh ufw.sh restore.sh apply-migrations.sh n8n-setup.sh backup/backup.sh postgres/init/10-jett-roles.sh
 
 set_env() { # KEY VALUE: sets KEY in .env (compose's variables), keeping the other lines
   local tmp
@@ -148,12 +149,17 @@ wait_healthy postgres qdrant n8n socket-proxy portainer
 # --- 6. database roles and schema: roles brought in line, then the migrations as the owner role --------------------
 ./apply-migrations.sh || die "the database roles or schema could not be applied: see the message above"
 
-# --- 7. n8n workflows -------------------------------------------------------------------------------------------
+# --- 7. n8n: credentials, workflows, activation, owner ----------------------------------------------------------
+# n8n-setup.sh imports the two credentials (from env/postgres.env and env/desktop.env, with the ids the workflows
+# name) and the workflows, and activates them; n8n loads active workflows at its start, hence the restart. Then it
+# creates n8n's owner account (env/n8n-owner.env). Until then only this host reaches n8n: it is published on the
+# tunnel address and cloudflared routes /webhook/ paths only.
 if compgen -G 'n8n/*.json' >/dev/null; then
-  "${COMPOSE[@]}" exec -T n8n n8n import:workflow --separate --input=/opt/jett-workflows ||
-    die "importing the n8n workflows failed: see the message above"
-  say "n8n workflows imported"
+  ./n8n-setup.sh import "${COMPOSE[@]}" exec -T n8n
+  "${COMPOSE[@]}" restart n8n >/dev/null
+  wait_healthy n8n
 fi
+./n8n-setup.sh owner "${COMPOSE[@]}" exec -T n8n
 
 # --- 7b. encrypted backups every @@BACKUP_HOURS@@ hours (systemd timer running backup/backup.sh as root) -----------
 units=$ETC/systemd/system

@@ -1,11 +1,14 @@
 // Gates tests on root and Debian packages: a one-line skip reason normally, a hard failure under JETT_REQUIRE_ALL=1.
 import { describe, it } from 'vitest';
 import { resolveBinary } from '../../main/core/process/binaries.js';
+import { n8nInstalled as realN8nInstalled } from '../../main/harness/n8n/installed.js';
 
-export type Requirement = { kind: 'root' } | { kind: 'binary'; name: string } | { kind: 'env'; name: string; why: string };
+export type Requirement = { kind: 'root' } | { kind: 'binary'; name: string } | { kind: 'env'; name: string; why: string } | { kind: 'n8n' };
 
 export const root: Requirement = { kind: 'root' };
 export const binary = (name: string): Requirement => ({ kind: 'binary', name });
+/** The real n8n in tools/n8n (`npm run setup:n8n`, which CI runs). */
+export const n8nInstalled: Requirement = { kind: 'n8n' };
 /** Only for things this machine can never have (model weights): such a skip is allowed even in CI. */
 export const optionalEnv = (name: string, why: string): Requirement => ({ kind: 'env', name, why });
 
@@ -17,6 +20,8 @@ function missing(req: Requirement): string | null {
       return resolveBinary(req.name) ? null : `needs ${req.name} (npm run setup:linux)`;
     case 'env':
       return process.env[req.name] ? null : `needs ${req.name}: ${req.why}`;
+    case 'n8n':
+      return realN8nInstalled() ? null : 'needs n8n installed (npm run setup:n8n)';
   }
 }
 

@@ -129,9 +129,9 @@ async function checkWebhook(deps: VpsCheckDeps, config: Config, route: RouteVerd
   if (s.lastSentAt) return ok(name, `n8n at ${url} accepted an authenticated heartbeat`);
   const error = s.lastError ?? 'no answer';
   if (/HTTP (401|403)\b/.test(error)) {
-    return fail(name, `n8n at ${url} refused the heartbeat token (${error})`, 'store the token from the VPS bundle with `jett secret set heartbeat.token`; it must match the header credential of the heartbeat workflow');
+    return fail(name, `n8n at ${url} refused the heartbeat token (${error})`, 'store the token from the VPS bundle (JETT_DESKTOP_TOKEN in env/desktop.env) with `jett secret set heartbeat.token`; install.sh gives n8n the same one');
   }
-  if (/HTTP 404\b/.test(error)) return fail(name, `n8n at ${url} has no such webhook (${error})`, 'import and activate resources/vps/n8n/heartbeat.json in n8n, and check heartbeat.url');
+  if (/HTTP 404\b/.test(error)) return fail(name, `n8n at ${url} has no such webhook (${error})`, 'run `sudo /opt/jett/install.sh` on the VPS (it imports and activates the workflows), and check heartbeat.url');
   return fail(name, `the heartbeat to ${url} failed: ${error}`, 'check that n8n runs on the VPS (`docker compose ps` in /opt/jett) and heartbeat.url');
 }
 

@@ -15,6 +15,7 @@ import { generateAgeKeyPair, isAgeRecipient, recipientOfIdentity } from './age-k
 import { renderCloudflaredConfig, type AccessGuard } from './cloudflared.js';
 import { PINNED_IMAGES, PORTAINER_ADMIN_PASSWORD_FILE, renderCompose } from './compose-model.js';
 import { composeDotEnv, serviceEnvFiles, stackSecrets } from './env-files.js';
+import { DEFAULT_DETECTOR_EVERY_S, renderWorkflows } from './n8n-workflows.js';
 
 export class VpsBundleError extends JettError {}
 
@@ -34,6 +35,8 @@ export interface BundleOptions {
   access: AccessGuard | null;
   timezone: string;
   backup: { intervalHours: number; keepDays: number };
+  /** Seconds between runs of n8n's offline detector; DEFAULT_DETECTOR_EVERY_S (a minute) when left out. */
+  detectorEveryS?: number;
   /**
    * Where the desktop keeps the backups' private key (an age identity, 0600); made on the first bundle and reused.
    * Ignored when backupRecipient is given.
@@ -204,7 +207,7 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   for (const [name, text] of Object.entries(serviceEnvFiles(secrets, opts.config.postgres))) write(path.join('env', name), text, 0o600);
   // It may hold the preshared key: root-only on the VPS too (install.sh installs it 0600).
   write(path.join('wireguard', 'wg0.conf'), wg0, 0o600);
-  for (const script of ['install.sh', 'ufw.sh', 'restore.sh', 'apply-migrations.sh', 'backup/backup.sh', 'postgres/init/10-jett-roles.sh']) template(script, 0o755);
+  for (const script of ['install.sh', 'ufw.sh', 'restore.sh', 'apply-migrations.sh', 'n8n-setup.sh', 'backup/backup.sh', 'postgres/init/10-jett-roles.sh']) template(script, 0o755);
   write(PORTAINER_ADMIN_PASSWORD_FILE, `${secrets.portainerAdminPassword}\n`, 0o600);
   write('backup/recipients.txt', `# age public key the backups are encrypted to; its private key is not on the VPS\n${backupKey.recipient}\n`, 0o644);
   write(
@@ -221,7 +224,8 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   template('postgres/pg_hba.conf', 0o644);
   template('README.md', 0o644);
   copyDir(migrationsRes, 'migrations');
-  copyDir(path.join(vpsRes, 'n8n'), 'n8n');
+  // Rendered, not copied: each gets the versionId n8n's import needs, and the detector its schedule.
+  for (const wf of renderWorkflows(path.join(vpsRes, 'n8n'), { detectorEveryS: opts.detectorEveryS ?? DEFAULT_DETECTOR_EVERY_S })) write(path.join('n8n', wf.file), wf.text, 0o644);
 
   const storedSecrets: SecretName[] = [];
   if (storedJett !== secrets.jettDbPassword) {

@@ -18,6 +18,19 @@ export interface StackSecrets {
   desktopToken: string;
   /** Portainer's admin password, which install.sh has Portainer set at its first start. */
   portainerAdminPassword: string;
+  /** n8n's owner account, which install.sh creates (resources/vps/n8n-setup.sh owner). */
+  n8nOwnerPassword: string;
+}
+
+/** The login of n8n's owner account; a reserved name (.internal) that n8n's form accepts, changeable in n8n later. */
+export const N8N_OWNER_EMAIL = 'owner@jett.internal';
+
+/** A password n8n's owner setup accepts: 8 to 64 characters with a digit and a capital letter (n8n's own rule). */
+export function generateN8nOwnerPassword(): string {
+  for (;;) {
+    const p = generatePassword();
+    if (/\d/.test(p) && /[A-Z]/.test(p)) return p;
+  }
 }
 
 /** 32 random bytes as base64url: no character that an env file, a URL or a shell would treat specially. */
@@ -60,6 +73,7 @@ export function stackSecrets(dir: string, stored: { jettDbPassword: string | nul
   const n8n = readEnv(dir, 'n8n.env');
   const qdrant = readEnv(dir, 'qdrant.env');
   const desktop = readEnv(dir, 'desktop.env');
+  const owner = readEnv(dir, 'n8n-owner.env');
   return {
     postgresPassword: pg.get('POSTGRES_PASSWORD') || generatePassword(),
     jettDbPassword: pg.get('JETT_DB_PASSWORD') || stored.jettDbPassword || generatePassword(),
@@ -70,6 +84,7 @@ export function stackSecrets(dir: string, stored: { jettDbPassword: string | nul
     qdrantApiKey: qdrant.get('QDRANT__SERVICE__API_KEY') || generatePassword(),
     desktopToken: desktop.get('JETT_DESKTOP_TOKEN') || stored.desktopToken || generatePassword(),
     portainerAdminPassword: readSecretFile(dir, portainerPasswordFile) || generatePassword(),
+    n8nOwnerPassword: owner.get('N8N_OWNER_PASSWORD') || generateN8nOwnerPassword(),
   };
 }
 
@@ -96,8 +111,13 @@ export function serviceEnvFiles(s: StackSecrets, db: { user: string; database: s
       N8N_ENCRYPTION_KEY: s.n8nEncryptionKey,
     }),
     'qdrant.env': envText('qdrant: the API key every client sends (api-key header)', { QDRANT__SERVICE__API_KEY: s.qdrantApiKey }),
-    // No container reads this one: it is the value of n8n's "Jett desktop token" credential (README: n8n credentials).
+    // No container reads this one: install.sh imports it as n8n's "Jett desktop token" credential (n8n-setup.sh import).
     'desktop.env': envText('the token the desktop sends to the n8n webhooks (Authorization: Bearer TOKEN)', { JETT_DESKTOP_TOKEN: s.desktopToken }),
+    // Nor this one: install.sh creates n8n's owner account with it (n8n-setup.sh owner); log in to n8n with it.
+    'n8n-owner.env': envText("n8n's owner account, created by install.sh: log in to the n8n editor with these", {
+      N8N_OWNER_EMAIL,
+      N8N_OWNER_PASSWORD: s.n8nOwnerPassword,
+    }),
   };
 }
 

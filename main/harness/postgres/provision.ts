@@ -23,6 +23,8 @@ export interface JettDatabase {
   n8n: PgDatabase;
   /** As the backup job logs in: jett_backup. */
   backup: PgDatabase;
+  /** n8n's own role and database (`n8n`), for a real n8n's DB_POSTGRESDB_* settings. */
+  n8nApp: PgDatabase;
 }
 
 /** The owner of the sync's schema; nobody logs in as it. */
@@ -39,7 +41,7 @@ export async function provisionJettDatabase(cluster: PgCluster, opts: ProvisionO
   const bash = resolveBinary('bash');
   const psql = path.join(PG_BIN_DIR, 'psql');
   if (!bash || !resolveBinary(psql)) throw new PgClusterError('bash or PostgreSQL 15 psql is missing', 'install them (`npm run setup:linux`)');
-  const pw = { desktop: password(), n8n: password(), backup: password() };
+  const pw = { desktop: password(), n8n: password(), backup: password(), n8nApp: password() };
   // Over the owner-only socket, so this works even when the server listens inside another network namespace.
   const env = { PATH: `${PG_BIN_DIR}:/usr/bin:/bin`, PGHOST: cluster.socketDir, PGPORT: String(cluster.port), LC_ALL: 'C.UTF-8' };
   const run = async (what: string, args: string[], extra: Record<string, string> = {}) => {
@@ -52,11 +54,11 @@ export async function provisionJettDatabase(cluster: PgCluster, opts: ProvisionO
     JETT_DB_USER: user,
     JETT_DB_NAME: database,
     JETT_DB_PASSWORD: pw.desktop,
-    N8N_DB_PASSWORD: password(),
+    N8N_DB_PASSWORD: pw.n8nApp,
     JETT_N8N_DB_PASSWORD: pw.n8n,
     JETT_BACKUP_DB_PASSWORD: pw.backup,
   });
   await run('apply-migrations.sh', [resourcePath('vps/apply-migrations.sh'), migrationsDir('server'), psql, '-U', 'postgres', '-d', database]);
   const as = (role: string, pass: string): PgDatabase => ({ host: cluster.host, port: cluster.port, database, user: role, password: pass });
-  return { desktop: as(user, pw.desktop), n8n: as('jett_n8n', pw.n8n), backup: as('jett_backup', pw.backup) };
+  return { desktop: as(user, pw.desktop), n8n: as('jett_n8n', pw.n8n), backup: as('jett_backup', pw.backup), n8nApp: { ...as('n8n', pw.n8nApp), database: 'n8n' } };
 }

@@ -16,7 +16,12 @@ const vpsKeys = generateKeyPair();
 /** Stub programs: each appends its argv to LOG; systemctl keeps wg-quick@wg0's state in a file. */
 function stubs(dir: string, log: string): Record<string, string> {
   return {
+    // n8n's steps read stdin (the credentials, the owner's login): kept in files to check what went there, not argv.
     docker: `#!/bin/bash
+case "$*" in
+  "compose exec -T n8n node -e "*) echo "docker compose exec -T n8n node -e SCRIPT \${*: -1}" >>"${log}"; cat >>"${dir}/n8n-stdin"; echo created; exit 0 ;;
+  "compose exec -T n8n sh -c "*) cat >>"${dir}/n8n-stdin" ;;
+esac
 echo "docker $*" >>"${log}"
 case "$*" in
   "compose ps -q "*) echo "id-\${*: -1}" ;;
@@ -83,7 +88,7 @@ describeWith([root, binary('bash'), binary('install'), binary('cmp')], 'install.
     expect(calls()).toEqual([]);
   });
 
-  it('installs: VPS key made on the VPS, wg0.conf 0600, firewall, data folders per uid, stack, schema, workflows', async () => {
+  it('installs: VPS key made on the VPS, wg0.conf 0600, firewall, data folders per uid, stack, schema, n8n credentials, workflows and owner', async () => {
     // A VPS upgraded from a bundle with the old backup container still has that container's password file.
     const stale = path.join(bundle.dir, 'env/backup.env');
     fs.writeFileSync(stale, 'PGPASSWORD=left-by-the-old-backup-container\n', { mode: 0o600 });
@@ -130,8 +135,27 @@ describeWith([root, binary('bash'), binary('install'), binary('cmp')], 'install.
     const migrate = c.findIndex((l) => l.startsWith('docker compose exec -T postgres psql -U postgres -d jett'));
     expect(roles).toBeGreaterThan(-1);
     expect(migrate).toBeGreaterThan(roles);
+    // n8n: the credentials (through stdin), the workflows, each activated by its id, a restart to load them, the owner.
     const workflows = fs.readdirSync(path.join(bundle.dir, 'n8n')).filter((f) => f.endsWith('.json'));
-    expect(c.includes('docker compose exec -T n8n n8n import:workflow --separate --input=/opt/jett-workflows')).toBe(workflows.length > 0);
+    expect(workflows.length).toBeGreaterThan(0);
+    const ids = workflows.map((f) => (JSON.parse(fs.readFileSync(path.join(bundle.dir, 'n8n', f), 'utf8')) as { id: string }).id);
+    const n8nCalls = c.filter((l) => l.includes(' n8n') && !l.startsWith('docker compose ps'));
+    expect(n8nCalls.map((l) => l.replace(/sh -c .*/s, 'sh -c …'))).toEqual([
+      'docker compose exec -T n8n sh -c …',
+      'docker compose exec -T n8n n8n import:workflow --separate --input=/opt/jett-workflows',
+      ...ids.map((id) => `docker compose exec -T n8n n8n update:workflow --id=${id} --active=true`),
+      'docker compose restart n8n',
+      'docker compose exec -T n8n node -e SCRIPT http://127.0.0.1:5678',
+    ]);
+    expect(c.find((l) => l.includes('sh -c'))).toContain('n8n import:credentials --input="$f"');
+    const stdin = fs.readFileSync(path.join(sandbox, 'n8n-stdin'), 'utf8');
+    const envValue = (file: string, key: string) => new RegExp(`^${key}=(.+)$`, 'm').exec(fs.readFileSync(path.join(bundle.dir, 'env', file), 'utf8'))![1]!;
+    const secrets = [envValue('postgres.env', 'JETT_N8N_DB_PASSWORD'), envValue('desktop.env', 'JETT_DESKTOP_TOKEN'), envValue('n8n-owner.env', 'N8N_OWNER_PASSWORD')];
+    for (const secret of secrets) {
+      expect(stdin).toContain(secret);
+      expect(c.join('\n')).not.toContain(secret);
+    }
+    expect(r.stdout).toContain("n8n's owner account owner@jett.internal created");
     // The private key never reaches a command line.
     expect(c.join('\n')).not.toContain(vpsKeys.privateKey);
   });

@@ -64,4 +64,12 @@ describe('electron-builder.yml', () => {
     const hook = (await import(pathToFileURL(path.resolve('build/after-pack.mjs')).href)) as { default: unknown };
     expect(typeof hook.default).toBe('function');
   });
+
+  it('never ships the real n8n of the tests (tools/n8n): the app takes dist/ and package.json, and n8n is no dependency', () => {
+    expect(config.files.filter((f) => !f.startsWith('!'))).toEqual(['dist/**', 'package.json']);
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as Record<string, Record<string, string> | undefined>;
+    for (const deps of [pkg.dependencies, pkg.devDependencies, pkg.optionalDependencies]) expect(Object.keys(deps ?? {})).not.toContain('n8n');
+    expect(JSON.parse(fs.readFileSync('tools/n8n/package.json', 'utf8'))).toMatchObject({ private: true, dependencies: { n8n: '1.121.3' }, overrides: { xlsx: '0.18.5' } });
+  });
 });
+

@@ -13,6 +13,7 @@ import { auditComposeFile } from '../../../main/core/vps/audit-compose.js';
 import { generateAgeKeyPair, recipientOfIdentity } from '../../../main/core/vps/age-keys.js';
 import { resourcesRoot, writeVpsBundle } from '../../../main/core/vps/bundle.js';
 import { parseEnvFile } from '../../../main/core/vps/env-files.js';
+import { renderWorkflows } from '../../../main/core/vps/n8n-workflows.js';
 import { ConfigSchema } from '../../../main/core/contracts/config.js';
 import { jett } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -53,6 +54,7 @@ describe('jett vps bundle', () => {
       'env/postgres.env',
       'env/n8n.env',
       'env/qdrant.env',
+      'env/n8n-owner.env',
       'secrets/portainer-admin-password',
       'backup/recipients.txt',
       'wireguard/wg0.conf',
@@ -60,6 +62,7 @@ describe('jett vps bundle', () => {
       'ufw.sh',
       'restore.sh',
       'apply-migrations.sh',
+      'n8n-setup.sh',
       'backup/backup.sh',
       'postgres/init/10-jett-roles.sh',
       'postgres/pg_hba.conf',
@@ -128,7 +131,7 @@ describe('jett vps bundle', () => {
   it('keeps secrets owner-only: the folder 0700, .env, env/*.env and wg0.conf 0600; scripts executable', () => {
     expect(mode(out)).toBe(0o700);
     expect(mode(path.join(out, 'env'))).toBe(0o700);
-    for (const f of ['.env', 'env/postgres.env', 'env/n8n.env', 'env/qdrant.env', 'wireguard/wg0.conf']) expect(mode(path.join(out, f))).toBe(0o600);
+    for (const f of ['.env', 'env/postgres.env', 'env/n8n.env', 'env/qdrant.env', 'env/n8n-owner.env', 'wireguard/wg0.conf']) expect(mode(path.join(out, f))).toBe(0o600);
     for (const f of ['install.sh', 'ufw.sh', 'restore.sh', 'apply-migrations.sh', 'backup/backup.sh', 'postgres/init/10-jett-roles.sh']) expect(mode(path.join(out, f))).toBe(0o755);
     // The containers read postgres/init and n8n through bind mounts as uid 70 and 1000; backup/ holds only public parts.
     for (const d of ['backup', 'postgres/init', 'n8n']) expect(mode(path.join(out, d))).toBe(0o755);
@@ -195,6 +198,15 @@ describe('jett vps bundle', () => {
     ]);
   });
 
+  it('makes n8n\'s owner login for install.sh: a password n8n accepts (8-64 characters, a digit, a capital), kept by --force', () => {
+    const owner = parseEnvFile(fs.readFileSync(path.join(out, 'env/n8n-owner.env'), 'utf8'));
+    expect(owner.get('N8N_OWNER_EMAIL')).toBe('owner@jett.internal');
+    const password = owner.get('N8N_OWNER_PASSWORD')!;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(password).toMatch(/\d/);
+    expect(password).toMatch(/[A-Z]/);
+  });
+
   it('makes the desktop\'s webhook token: in the 0600 env/desktop.env for n8n, and as secret heartbeat.token', async () => {
     const token = parseEnvFile(fs.readFileSync(path.join(out, 'env/desktop.env'), 'utf8')).get('JETT_DESKTOP_TOKEN');
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -213,13 +225,15 @@ describe('jett vps bundle', () => {
     for (const f of allFiles(out)) expect(fs.readFileSync(path.join(out, f), 'utf8')).not.toMatch(/@@[A-Z0-9_]+@@/);
   });
 
-  it('copies the server migrations and the n8n workflows as they are', () => {
+  it('copies the server migrations as they are, and renders the n8n workflows for import (a minute\'s detector)', () => {
     const res = resourcesRoot();
-    for (const [from, to] of [[path.join(res, 'migrations', 'server'), 'migrations'], [path.join(res, 'vps', 'n8n'), 'n8n']] as const) {
-      const want = fs.existsSync(from) ? fs.readdirSync(from).filter((f) => fs.statSync(path.join(from, f)).isFile()) : [];
-      expect(fs.readdirSync(path.join(out, to)).sort()).toEqual(want.sort());
-      for (const f of want) expect(fs.readFileSync(path.join(out, to, f), 'utf8')).toBe(fs.readFileSync(path.join(from, f), 'utf8'));
-    }
+    const migrations = path.join(res, 'migrations', 'server');
+    const want = fs.readdirSync(migrations).filter((f) => fs.statSync(path.join(migrations, f)).isFile());
+    expect(fs.readdirSync(path.join(out, 'migrations')).sort()).toEqual(want.sort());
+    for (const f of want) expect(fs.readFileSync(path.join(out, 'migrations', f), 'utf8')).toBe(fs.readFileSync(path.join(migrations, f), 'utf8'));
+    const rendered = renderWorkflows(path.join(res, 'vps', 'n8n'), { detectorEveryS: 60 });
+    expect(fs.readdirSync(path.join(out, 'n8n')).sort()).toEqual(rendered.map((w) => w.file));
+    for (const w of rendered) expect(fs.readFileSync(path.join(out, 'n8n', w.file), 'utf8')).toBe(w.text);
   });
 
   it('refuses a folder that has files; --force rewrites it and keeps its passwords', async () => {
@@ -228,10 +242,12 @@ describe('jett vps bundle', () => {
     expect(again.stderr).toContain('is not empty');
     expect(again.stderr).toContain('--force');
     const before = fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8');
+    const ownerBefore = fs.readFileSync(path.join(out, 'env/n8n-owner.env'), 'utf8');
     const forced = await jett(['vps', 'bundle', '--out', out, '--force', '--json'], { home });
     expect(forced.code).toBe(0);
     expect(VpsBundleReportSchema.parse(JSON.parse(forced.stdout)).storedSecrets).toEqual([]);
     expect(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8')).toBe(before);
+    expect(fs.readFileSync(path.join(out, 'env/n8n-owner.env'), 'utf8')).toBe(ownerBefore);
     expect(mode(path.join(out, 'env/postgres.env'))).toBe(0o600);
   });
 
