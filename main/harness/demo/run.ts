@@ -17,7 +17,7 @@ import { createNetnsPair, startVpsTunnel, TUNNEL, type NetnsPair } from '../netn
 import { FileSecretStore } from '../../core/secrets/file-store.js';
 import { OWNER_ROLE, provisionJettDatabase } from '../postgres/provision.js';
 import { jettInNamespace, type JettChild } from './processes.js';
-import { startStandIn, type AutomationsInput, type VpsAutomations } from './automations.js';
+import { startAutomations } from './automations.js';
 import { countEgress } from '../netns/egress.js';
 import { resolvePrivileged } from '../../core/process/privileged.js';
 
@@ -44,11 +44,6 @@ function ipBin(): string {
   const ip = resolvePrivileged('ip');
   if (!ip) throw new DemoError('`ip` not found', 'install iproute2: npm run setup:linux');
   return ip;
-}
-
-async function startAutomations(choice: DemoOptions['n8n'], input: AutomationsInput): Promise<VpsAutomations> {
-  if (choice === 'real') throw new DemoError('n8n is not installed', 'install it with `npm run setup:n8n`, or run the demo with `--n8n stand-in`');
-  return startStandIn(input);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -113,7 +108,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const token = randomBytes(18).toString('base64url');
     const automations = await startAutomations(opts.n8n, {
       pair,
-      db: { host: TUNNEL.vps, port: cluster.port, user: roles.n8n.user, password: roles.n8n.password, database: roles.n8n.database },
+      db: roles,
       token,
       detectorEveryS: opts.heartbeatS,
       say,
@@ -227,8 +222,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const cutAt = t();
     say(`[cut]     link cut (veth down): nothing passes between desktop and VPS`);
     const requestId = `demo-${randomUUID()}`;
-    await admin.query('SELECT jett_queue_request($1, $2::jsonb, $3)', ['notify', JSON.stringify({ title: 'Hello from the VPS', body: 'queued while the desktop was offline' }), requestId]);
-    say(`[vps]     queued request ${requestId} (notify) in desktop_inbox`);
+    const notify = { title: 'Hello from the VPS', body: 'queued while the desktop was offline' };
+    if (automations.queueRequest) {
+      await automations.queueRequest({ kind: 'notify', payload: notify, request_id: requestId });
+      say(`[vps]     queued request ${requestId} (notify) through n8n's request webhook`);
+    } else {
+      await admin.query('SELECT jett_queue_request($1, $2::jsonb, $3)', ['notify', JSON.stringify(notify), requestId]);
+      say(`[vps]     queued request ${requestId} (notify) in desktop_inbox, as the request workflow's SQL does`);
+    }
     let offlineAt: number | null = null;
     let lastShown = 0;
     await waitFor('the cut to last 4 heartbeat periods, the VPS to mark the desktop offline and the backlog to grow', 90_000, signal, async () => {
