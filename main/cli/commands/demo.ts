@@ -38,7 +38,7 @@ function summary(r: DemoResult): string[] {
     `  events sent ${r.events_sent}, on the VPS ${r.events_on_vps}: lost ${r.lost}, duplicated ${r.duplicated}, out of order ${r.reordered}`,
     `  link cut for ${r.cut_s} s; the VPS marked the desktop offline after ${r.offline_detected_s ?? '-'} s (heartbeat every ${r.heartbeat_s} s, offline after 3 missed)`,
     `  after the link came back: backlog drained and the queued request delivered in ${r.resync_s ?? '-'} s; request answered: ${r.inbox_answered ? 'yes' : 'no'}`,
-    `  packets that left the desktop other than the tunnel's: ${r.egress_other_packets}; the VPS's automations ran in ${r.n8n === 'real' ? 'n8n' : 'the stand-in (n8n not installed)'}`,
+    `  packets that left the desktop other than the tunnel's: ${r.egress_other_packets}; the VPS's automations ran in ${r.n8n === 'real' ? 'n8n' : 'the stand-in'}`,
   ];
 }
 
