@@ -12,6 +12,12 @@ function ago(iso: string | null, now: number): string {
   return iso === null ? 'never' : `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s ago`;
 }
 
+/** The last beat failing shows why (until one succeeds); the count of failures so far stays beside it. */
+function heartbeatPart(h: StatusSnapshot['heartbeat'], now: number): string {
+  const failed = h.failures ? `, ${h.failures} failed` : '';
+  return h.lastError ? `heartbeat failing: ${h.lastError} (last sent ${ago(h.lastSentAt, now)}${failed})` : `heartbeat ${ago(h.lastSentAt, now)}${failed}`;
+}
+
 export function statusLine(s: StatusSnapshot, now = Date.now()): string {
   const t = s.tunnel;
   const hs = t.handshakeAgeS === null ? '-' : `${Math.round(t.handshakeAgeS)}s`;
@@ -22,7 +28,7 @@ export function statusLine(s: StatusSnapshot, now = Date.now()): string {
     t.state === 'unconfigured' ? 'tunnel not configured' : `tunnel ${t.state} (handshake ${hs}, probe ${probe}, rx ${bytes(t.rxBytes)} tx ${bytes(t.txBytes)})`,
     `outbox ${s.outbox.pending} pending${oldest}, ${s.outbox.dead} dead`,
     `inbox ${s.inbox.pending}`,
-    `heartbeat ${ago(s.heartbeat.lastSentAt, now)}${s.heartbeat.failures ? `, ${s.heartbeat.failures} failed` : ''}`,
+    heartbeatPart(s.heartbeat, now),
     `voice ${s.voice.state}`,
   ].join(' | ');
 }

@@ -27,7 +27,7 @@ export interface FakeControls {
   calls: Array<{ channel: InvokeChannel; arg: unknown }>;
   /** The file and public fields the next "Import a .conf" returns, as if chosen in the dialog and parsed in main. */
   nextImport: { file: string; address: string; peerPublicKey: string; peerAddress: string; endpoint: string; keepalive: number | null } | null;
-  pushStatus(change: { tunnel?: Partial<StatusView['snapshot']['tunnel']>; outbox?: Partial<StatusView['snapshot']['outbox']>; voice?: StatusView['snapshot']['voice']; setup?: StatusView['snapshot']['setup']; turnMs?: number | null }): void;
+  pushStatus(change: { tunnel?: Partial<StatusView['snapshot']['tunnel']>; outbox?: Partial<StatusView['snapshot']['outbox']>; heartbeat?: StatusView['snapshot']['heartbeat']; voice?: StatusView['snapshot']['voice']; setup?: StatusView['snapshot']['setup']; turnMs?: number | null }): void;
   setHotkey(h: StatusView['hotkey']): void;
   emitProgress(p: ModelProgress): void;
   models: ModelsView;
@@ -265,7 +265,7 @@ window.__fake = {
     const s = status.snapshot;
     status = {
       ...status,
-      snapshot: { ...s, tunnel: { ...s.tunnel, ...change.tunnel }, outbox: { ...s.outbox, ...change.outbox }, voice: change.voice ?? s.voice, ...(change.setup ? { setup: change.setup } : {}) },
+      snapshot: { ...s, tunnel: { ...s.tunnel, ...change.tunnel }, outbox: { ...s.outbox, ...change.outbox }, heartbeat: change.heartbeat ?? s.heartbeat, voice: change.voice ?? s.voice, ...(change.setup ? { setup: change.setup } : {}) },
       turns: change.turnMs !== undefined ? [...status.turns, { at: new Date().toISOString(), speechEndToAudioMs: change.turnMs }].slice(-20) : status.turns,
     };
     emitStatus();

@@ -57,6 +57,16 @@ describeWith([binary('chromium')], 'settings window (headless Chromium, fake bri
     await screenshot(page, 'status');
   });
 
+  it('shows a refused heartbeat with the webhook\'s reason until an accepted one clears it', async () => {
+    const page = await open('#status');
+    expect(await page.locator('#heartbeat-error').count()).toBe(0);
+    const reason = 'the webhook answered HTTP 400: interval_s must be a whole number of seconds from 1 to 3600, not 5000';
+    await page.evaluate((lastError) => window.__fake.pushStatus({ heartbeat: { lastSentAt: '2026-11-27T09:59:00.000Z', failures: 1, lastError } }), reason);
+    await expect(page.textContent('#heartbeat-error')).resolves.toBe(reason);
+    await page.evaluate(() => window.__fake.pushStatus({ heartbeat: { lastSentAt: '2026-11-27T10:00:00.000Z', failures: 1, lastError: null } }));
+    await page.waitForSelector('#heartbeat-error', { state: 'detached' });
+  });
+
   it('shows services never set up as "Not configured" with the next step, without a Connect button', async () => {
     const page = await open('#status');
     await page.evaluate(() => {

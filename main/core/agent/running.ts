@@ -251,7 +251,7 @@ export class RunningAgent {
       tunnel: this.monitor.snapshot(),
       outbox: sync.outbox,
       inbox: sync.inbox,
-      heartbeat: { lastSentAt: hb.lastSentAt, failures: hb.failures },
+      heartbeat: { lastSentAt: hb.lastSentAt, failures: hb.failures, lastError: hb.lastError },
       voice: voiceStatus(this.voice),
       ...(this.setupStatus ? { tunnelSetup: this.setupStatus } : {}),
     };

@@ -83,6 +83,8 @@ export const StatusSnapshotSchema = z.object({
   heartbeat: z.object({
     lastSentAt: z.string().nullable(),
     failures: z.number().int(),
+    /** Why the last beat failed (the webhook's own reason, sanitised); null once one succeeds; absent from older agents. */
+    lastError: z.string().nullable().optional(),
   }),
   /** wake: hands-free's wake word; bargeIn: whether speech may interrupt a reply now, and why; both absent while voice does not run. */
   voice: z.object({ state: VoiceStateSchema, wake: WakeStatusSchema.optional(), bargeIn: BargeInStatusSchema.optional() }),

@@ -1,4 +1,5 @@
 // Sends the heartbeat: at once on tunnel-up, then every interval while the tunnel is up; failures counted, never thrown.
+// A non-2xx answer is a failure whose reason is what the webhook said (n8n answers a refused body 4xx naming the field).
 // Each POST opens its connection through the tunnel guard, so the bearer token never goes to a stranger. Without a
 // token the heartbeat is "not configured": it sends nothing and counts no failure.
 import http from 'node:http';
@@ -8,6 +9,7 @@ import type { ServiceSetup } from '../contracts/status.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
 import { guardedHttpConnection, type VpsGuard } from '../tunnel/vps-guard.js';
+import { REFUSAL_READ_BYTES, refusalReason } from './refusal.js';
 
 export interface HeartbeatOptions {
   url: string;
@@ -103,8 +105,8 @@ export class HeartbeatSender {
     const at = clock().toISOString();
     try {
       const token = await this.opts.token();
-      const status = await this.post(JSON.stringify(this.opts.body()), token);
-      if (status < 200 || status > 299) throw new Error(`the webhook answered HTTP ${status}`);
+      const answer = await this.post(JSON.stringify(this.opts.body()), token);
+      if (answer.status < 200 || answer.status > 299) throw new Error(refusalReason(answer.status, answer.body, token));
       this.state.lastSentAt = at;
       this.state.lastError = null;
       this.opts.bus.emit('heartbeat.result', { ok: true, at, error: null });
@@ -117,11 +119,11 @@ export class HeartbeatSender {
     }
   }
 
-  /** One POST; resolves with the HTTP status once the answer is read. The connection comes from the guard. */
-  private post(body: string, token: string | null): Promise<number> {
+  /** One POST; resolves with the HTTP status and the answer's first REFUSAL_READ_BYTES. The connection comes from the guard. */
+  private post(body: string, token: string | null): Promise<{ status: number; body: Buffer }> {
     const url = new URL(this.opts.url);
     const request = url.protocol === 'https:' ? https.request : http.request;
-    return new Promise<number>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const req = request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -129,10 +131,17 @@ export class HeartbeatSender {
       });
       const timer = setTimeout(() => req.destroy(new Error('no answer within the timeout')), this.opts.timeoutMs ?? 5000);
       req.on('response', (res) => {
-        res.resume();
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        // The rest of a long answer is read and dropped, so the connection ends normally.
+        res.on('data', (c: Buffer) => {
+          if (kept >= REFUSAL_READ_BYTES) return;
+          chunks.push(c.subarray(0, REFUSAL_READ_BYTES - kept));
+          kept += Math.min(c.length, REFUSAL_READ_BYTES - kept);
+        });
         res.on('end', () => {
           clearTimeout(timer);
-          resolve(res.statusCode ?? 0);
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
         });
         res.on('error', reject);
       });

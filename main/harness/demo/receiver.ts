@@ -47,7 +47,11 @@ export async function startReceiver(opts: ReceiverOptions): Promise<Receiver> {
         return reply(400, { error: 'the body is not JSON' });
       }
       const parsed = HeartbeatBodySchema.safeParse(body);
-      if (!parsed.success) return reply(400, { error: parsed.error.issues[0]!.message });
+      // As the n8n workflow answers a refused body: a 400 whose JSON error names the field.
+      if (!parsed.success) {
+        const field = parsed.error.issues[0]!.path.join('.') || null;
+        return reply(400, { error: `${field ? `${field}: ` : ''}${parsed.error.issues[0]!.message}`, field });
+      }
       pool
         .query<{ received_at: Date }>('SELECT jett_record_heartbeat($1::jsonb) AS received_at', [JSON.stringify(parsed.data)])
         .then((r) => {

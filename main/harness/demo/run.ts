@@ -1,7 +1,7 @@
 // `jett demo`: the whole system on one Linux machine with real parts. A desktop and a VPS namespace joined by veth,
-// WireGuard in both, PostgreSQL and a heartbeat receiver on the VPS's tunnel address, the real agent on the
+// WireGuard in both, PostgreSQL and n8n (or its stand-in) on the VPS's tunnel address, the real agent on the
 // desktop. It cuts the link, lets events pile up while the VPS marks the desktop offline and queues a request,
-// restores the link, and checks that everything arrived exactly once.
+// restores the link, checks that everything arrived exactly once, and counts what left the desktop around the tunnel.
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +17,9 @@ import { createNetnsPair, startVpsTunnel, TUNNEL, type NetnsPair } from '../netn
 import { FileSecretStore } from '../../core/secrets/file-store.js';
 import { OWNER_ROLE, provisionJettDatabase } from '../postgres/provision.js';
 import { jettInNamespace, type JettChild } from './processes.js';
+import { startAutomations } from './automations.js';
+import { countEgress } from '../netns/egress.js';
+import { resolvePrivileged } from '../../core/process/privileged.js';
 
 export class DemoError extends JettError {}
 
@@ -29,12 +32,19 @@ export interface DemoOptions {
   minBacklog: number;
   /** Progress for a person to read. */
   say: (line: string) => void;
+  /** Which runs the VPS's automations: 'auto' takes n8n when it is installed (npm run setup:n8n), else the stand-in. */
+  n8n: 'auto' | 'real' | 'stand-in';
   /** Aborts the demo (Ctrl-C): it stops where it is and cleans up. */
   signal: AbortSignal;
 }
 
-const RECEIVER_PORT = 5678;
 const KIND = 'demo.tick';
+
+function ipBin(): string {
+  const ip = resolvePrivileged('ip');
+  if (!ip) throw new DemoError('`ip` not found', 'install iproute2: npm run setup:linux');
+  return ip;
+}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -94,26 +104,46 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     cleanups.push({ what: 'database session', run: () => admin.end() });
     say(`[vps]     PostgreSQL listening on ${TUNNEL.vps}:${cluster.port} only, migrations applied as ${OWNER_ROLE}; desktop role ${db.user}, n8n role ${roles.n8n.user}`);
 
-    // 3. The heartbeat webhook and the offline detector, as the n8n workflows would run them.
+    // 3. The heartbeat webhook and the offline detector: n8n itself when it is installed, else the stand-in.
     const token = randomBytes(18).toString('base64url');
+    const automations = await startAutomations(opts.n8n, {
+      pair,
+      db: roles,
+      token,
+      detectorEveryS: opts.heartbeatS,
+      say,
+    });
+    cleanups.push({ what: automations.kind === 'real' ? 'n8n' : 'heartbeat receiver', run: () => automations.stop() });
+    say(`[vps]     heartbeat webhook on ${automations.heartbeatUrl}, offline detector every ${opts.heartbeatS} s (${automations.kind === 'real' ? 'n8n' : 'stand-in'})`);
+
+    // What the offline detector decided, read from its log, whichever of the two runs it.
     const presence: { status: string; at: number }[] = [];
-    const receiverErrors = new Set<string>();
-    const receiver = jettInNamespace(
-      pair.ns.vps,
-      ['demo-receiver'],
-      { JETT_DEMO_RECEIVER: JSON.stringify({ host: TUNNEL.vps, port: RECEIVER_PORT, token, db: { host: TUNNEL.vps, port: cluster.port, user: roles.n8n.user, password: roles.n8n.password, database: roles.n8n.database } }) },
-      (line) => {
-        if (line.type === 'presence') {
-          presence.push({ status: String(line.status), at: t() });
-          say(`[vps]     offline detector: desktop is ${String(line.status)}`);
-        } else if (line.type === 'error' && !receiverErrors.has(String(line.error))) {
-          receiverErrors.add(String(line.error));
-          say(`[vps]     receiver error: ${String(line.error)}`);
+    let lastLogId = 0;
+    let watching = true;
+    const watcher = (async () => {
+      while (watching && !signal.aborted) {
+        const r = await admin.query<{ id: string; status: string }>('SELECT id, status FROM desktop_presence_log WHERE id > $1 ORDER BY id', [lastLogId]);
+        for (const row of r.rows) {
+          lastLogId = Number(row.id);
+          presence.push({ status: row.status, at: t() });
+          say(`[vps]     offline detector: desktop is ${row.status}`);
         }
+        await sleep(200, signal).catch(() => undefined);
+      }
+    })().catch((err: unknown) => say(`[vps]     reading the offline detector's log failed: ${(err as Error).message}`));
+    cleanups.push({
+      what: 'presence watcher',
+      run: async () => {
+        watching = false;
+        await watcher;
       },
-    );
-    cleanups.push({ what: 'heartbeat receiver', run: () => receiver.stop() });
-    say(`[vps]     heartbeat webhook on http://${TUNNEL.vps}:${RECEIVER_PORT}/webhook/heartbeat, offline detector every second`);
+    });
+
+    // The privacy proof: the desktop namespace gets a default route through the underlay, as a desktop on a LAN has,
+    // so a packet for anywhere would leave by it; every packet that does, other than WireGuard's, is counted.
+    await pair.exec('desktop', ipBin(), ['route', 'add', 'default', 'via', pair.underlay.vps]);
+    const egress = await countEgress({ runner: pair.runner('desktop'), iface: pair.veth.desktop, endpoint: { host: pair.underlay.vps, port: TUNNEL.port } });
+    say(`[desktop] counting every IP packet leaving ${pair.veth.desktop} other than WireGuard's UDP to ${pair.underlay.vps}:${TUNNEL.port}`);
 
     // 4. The desktop: its own JETT_HOME, keys and settings, and the real agent (which brings its tunnel up itself).
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'jett-demo-'));
@@ -129,7 +159,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       ['tunnel.pollSeconds', '1'],
       ['postgres.host', TUNNEL.vps],
       ['postgres.port', String(cluster.port)],
-      ['heartbeat.url', `http://${TUNNEL.vps}:${RECEIVER_PORT}/webhook/heartbeat`],
+      ['heartbeat.url', automations.heartbeatUrl],
       ['heartbeat.intervalS', String(opts.heartbeatS)],
     ];
     for (const [k, v] of settings) config.set(k, v);
@@ -192,8 +222,14 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const cutAt = t();
     say(`[cut]     link cut (veth down): nothing passes between desktop and VPS`);
     const requestId = `demo-${randomUUID()}`;
-    await admin.query('SELECT jett_queue_request($1, $2::jsonb, $3)', ['notify', JSON.stringify({ title: 'Hello from the VPS', body: 'queued while the desktop was offline' }), requestId]);
-    say(`[vps]     queued request ${requestId} (notify) in desktop_inbox`);
+    const notify = { title: 'Hello from the VPS', body: 'queued while the desktop was offline' };
+    if (automations.queueRequest) {
+      await automations.queueRequest({ kind: 'notify', payload: notify, request_id: requestId });
+      say(`[vps]     queued request ${requestId} (notify) through n8n's request webhook`);
+    } else {
+      await admin.query('SELECT jett_queue_request($1, $2::jsonb, $3)', ['notify', JSON.stringify(notify), requestId]);
+      say(`[vps]     queued request ${requestId} (notify) in desktop_inbox, as the request workflow's SQL does`);
+    }
     let offlineAt: number | null = null;
     let lastShown = 0;
     await waitFor('the cut to last 4 heartbeat periods, the VPS to mark the desktop offline and the backlog to grow', 90_000, signal, async () => {
@@ -234,6 +270,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     for (let i = 1; i < ns.length; i++) if (ns[i]! < ns[i - 1]!) reordered++;
     const inbox = await admin.query<{ state: string }>('SELECT state FROM desktop_inbox WHERE request_id = $1', [requestId]);
     const state = inbox.rows[0]?.state;
+    const leaked = await egress.read();
+    say(`[privacy] packets that left the desktop other than the tunnel's: ${leaked.packets} (IPv4 ${leaked.ipv4}, IPv6 ${leaked.ipv6})`);
     return {
       events_sent: sent,
       events_on_vps: distinct.size,
@@ -247,6 +285,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       inbox_delivered: state === 'delivered' || state === 'answered' ? 1 : 0,
       inbox_answered: state === 'answered' ? 1 : 0,
       back_online: presence.at(-1)?.status === 'online',
+      n8n: automations.kind,
+      egress_other_packets: leaked.packets,
     };
   } finally {
     for (const c of cleanups.reverse()) {

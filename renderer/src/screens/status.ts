@@ -140,6 +140,7 @@ export function statusScreen(store: Store): HTMLElement {
         unset('heartbeat', 'heartbeat-setup-state'),
         row('Last heartbeat', s.heartbeat.lastSentAt ?? 'never'),
         row('Heartbeat failures', String(s.heartbeat.failures)),
+        s.heartbeat.lastError ? row('Heartbeat failing', s.heartbeat.lastError, 'heartbeat-error') : null,
       ),
       h(
         'div',

@@ -110,7 +110,7 @@ describeWith([root, binary('ip'), binary('wg-quick'), binary('wireguard-go'), ..
     try {
       const c = await doctor();
       expect(c.postgres).toMatchObject({ status: 'fail', detail: expect.stringContaining('password authentication failed'), fix: expect.stringContaining('jett secret set postgres.password') });
-      expect(c['heartbeat-webhook']).toMatchObject({ status: 'fail', detail: expect.stringContaining('refused the heartbeat token (the webhook answered HTTP 401)'), fix: expect.stringContaining('jett secret set heartbeat.token') });
+      expect(c['heartbeat-webhook']).toMatchObject({ status: 'fail', detail: expect.stringContaining('refused the heartbeat token (the webhook answered HTTP 401: Authorization is required!)'), fix: expect.stringContaining('jett secret set heartbeat.token') });
       expect(requests.at(-1)).toMatchObject({ authorized: false });
     } finally {
       await secrets.set('postgres.password', pgc.db.password);

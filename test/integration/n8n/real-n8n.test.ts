@@ -15,6 +15,8 @@ import type { InboxRequest } from '../../../main/core/sync/inbox-store.js';
 import { startPostgres, type TestPostgres } from '../../helpers/postgres.js';
 import { binary, describeWith, n8nInstalled } from '../../helpers/requirements.js';
 import { loopbackGuard } from '../../helpers/vps-guard.js';
+import { statusLine } from '../../../main/cli/status-line.js';
+import { snapshot as appSnapshot } from '../../unit/app/helpers.js';
 import { makeDesk, waitFor, type Desk } from '../sync/fixture.js';
 
 const CLIENT = '0190f5a0-0000-7000-8000-0000000000aa';
@@ -165,6 +167,38 @@ describeWith([binary(path.join(PG_BIN_DIR, 'initdb')), binary(path.join(PG_BIN_D
       await pgc.query('GRANT EXECUTE ON FUNCTION jett_queue_request(text, jsonb, text) TO jett_n8n');
     }
     expect((await pgc.query('SELECT count(*)::int AS n FROM desktop_inbox')).rows).toEqual([{ n: 0 }]);
+  });
+
+  it('the desktop shows n8n\'s refusal with its reason (the field for a refused body, the server\'s error for a 5xx) until a beat is accepted', async () => {
+    // Its own client, so the detector's log of CLIENT below stays as that test expects.
+    const other = '0190f5a0-0000-7000-8000-0000000000bb';
+    let intervalS = 5000;
+    const sender = new HeartbeatSender({
+      url: `${n8n.url}/webhook/heartbeat`,
+      intervalS: 60,
+      token: async () => token,
+      body: () => ({ client_id: other, device: 'desk-2', app_version: '0.1.0', interval_s: intervalS, sent_at: new Date().toISOString(), tunnel: { state: 'up', handshake_age_s: 3, rx_bytes: 10, tx_bytes: 20 }, outbox: { pending: 0, oldest_pending_age_s: null, dead: 0 }, voice: { state: 'idle' } }),
+      bus: new EventBus(),
+      logger: createLogger({ sink: () => undefined, format: 'json' }),
+      guard: loopbackGuard,
+    });
+    const line = () => statusLine({ ...appSnapshot({ tunnel: { state: 'up' } }), heartbeat: sender.status() });
+    await sender.beat();
+    const refused = 'the webhook answered HTTP 400: interval_s must be a whole number of seconds from 1 to 3600, not 5000';
+    expect(sender.status()).toMatchObject({ failures: 1, lastSentAt: null, lastError: refused });
+    expect(line()).toContain(`heartbeat failing: ${refused}`);
+    await pgc.query('REVOKE EXECUTE ON FUNCTION jett_record_heartbeat(jsonb) FROM jett_n8n');
+    try {
+      intervalS = 60;
+      await sender.beat();
+      expect(sender.status().lastError).toMatch(/^the webhook answered HTTP 500: permission denied for function jett_record_heartbeat/);
+    } finally {
+      await pgc.query('GRANT EXECUTE ON FUNCTION jett_record_heartbeat(jsonb) TO jett_n8n');
+    }
+    await sender.beat();
+    expect(sender.status()).toMatchObject({ failures: 2, lastError: null, lastSentAt: expect.any(String) });
+    expect(line()).not.toContain('failing');
+    expect(JSON.stringify(sender.status())).not.toContain(token);
   });
 
   it('the offline detector marks the desktop offline after missed heartbeats, and online again at the next one', async () => {

@@ -116,7 +116,7 @@ describe.runIf(process.platform === 'linux')('an agent with nothing configured',
     expect(s.setup?.voice).toMatchObject({ configured: false, reason: expect.stringMatching(/whisper-base .*kokoro-82m/), next: expect.stringContaining('jett models pull whisper-base') });
     // Appends are durable and wait; the heartbeat counted nothing.
     expect(s.outbox.pending).toBe(2);
-    expect(s.heartbeat).toEqual({ lastSentAt: null, failures: 0 });
+    expect(s.heartbeat).toEqual({ lastSentAt: null, failures: 0, lastError: null });
 
     expect(calls).toEqual([]);
     expect(w.pg.seen).toHaveLength(0);
