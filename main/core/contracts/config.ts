@@ -73,6 +73,8 @@ export const ConfigSchema = z.strictObject({
       bargeIn: z.enum(['off', 'on']).default('off'),
       recorder: z.enum(['sox', 'arecord']).default('sox'),
       memoryTurns: z.number().int().min(0).max(50).default(6),
+      recallItems: z.number().int().min(0).max(20).default(5),
+      recallTokens: z.number().int().min(50).max(4000).default(400),
       systemPrompt: z.string().min(1).default('You are Jett, a voice assistant. Answer in one to three short spoken sentences, without markdown.'),
     })
     .prefault({}),
@@ -85,6 +87,7 @@ export const ConfigSchema = z.strictObject({
       ttsVoice: z.string().min(1).default('af_heart'),
       ttsSpeed: z.number().min(0.5).max(2).default(1),
       executionProvider: z.enum(['auto', 'dml', 'cuda', 'cpu']).default('auto'),
+      embed: z.string().regex(/^$|^[a-z0-9][a-z0-9.-]*$/, 'a model name from `jett models list`, or empty').default(''),
     })
     .prefault({}),
 });
@@ -130,6 +133,8 @@ export const CONFIG_DOCS = {
   'voice.bargeIn': 'on: speech during a reply interrupts it (needs echo cancellation or headphones)',
   'voice.recorder': 'sox, or arecord (Linux only)',
   'voice.memoryTurns': 'earlier turns sent to the LLM as memory',
+  'voice.recallItems': 'most remembered items (beyond the recent turns) recalled into a reply\'s prompt (0: no recall)',
+  'voice.recallTokens': 'about how many tokens the recalled memories may take in the prompt',
   'voice.systemPrompt': 'system prompt of the voice assistant',
   'models.dir': 'folder with model weights (empty: JETT_HOME/models)',
   'models.stt': 'speech-to-text model (whisper-tiny.en, whisper-base, whisper-base.en, whisper-small)',
@@ -138,6 +143,7 @@ export const CONFIG_DOCS = {
   'models.ttsVoice': 'Kokoro voice (af_heart, am_michael, bf_emma, ...)',
   'models.ttsSpeed': 'Kokoro speaking speed, 0.5-2',
   'models.executionProvider': 'auto (DirectML on Windows, CUDA on Linux when installed, else CPU), dml, cuda or cpu',
+  'models.embed': 'embedding model for memory (empty: all-minilm-l6-v2 when models.sttLanguage is English, else paraphrase-multilingual-minilm-l12-v2)',
 } as const satisfies Record<string, string>;
 
 export type ConfigKey = keyof typeof CONFIG_DOCS;
