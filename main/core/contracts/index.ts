@@ -15,3 +15,4 @@ export * from './errors.js';
 export * from './ipc.js';
 export * from './vps.js';
 export * from './uninstall.js';
+export * from './memory.js';
