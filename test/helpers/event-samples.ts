@@ -1,6 +1,7 @@
 // One payload for each event of the event map. Typed from the map: an event added to main/core/contracts/events.ts
 // fails `npm run typecheck` here until it has a sample, and then the forwarding tests send it across the endpoint.
 import type { JettEventName, JettEvents } from '../../main/core/contracts/events.js';
+import type { Redaction } from '../../main/core/contracts/redaction.js';
 import type { VoiceTurnRecord } from '../../main/core/contracts/voice.js';
 
 /** A finished voice turn as the pipeline emits it: the tray shows its speech-end-to-audio latency. */
@@ -43,7 +44,11 @@ export const EVENT_SAMPLES: { [K in JettEventName]: JettEvents[K] } = {
   'models.executionProvider': { engine: 'whisper', requested: 'auto', ep: 'cpu', fallback: true, reason: 'no CUDA device' },
   'config.changed': { sections: ['tunnel', 'heartbeat'], at: '2026-11-27T10:00:00.000Z' },
   'config.invalid': { message: 'config.json: heartbeat.url: expected an http:// or https:// URL', fix: 'correct the file; the running settings stay as they were', at: '2026-11-27T10:00:00.000Z' },
+  'events.redacted': { kind: 'voice.turn', ids: ['turn-1'], all: false, outboxRows: 1, localRows: 1, tombstones: [42], at: '2026-11-27T10:00:00.000Z' },
 };
 
 /** Every event name of the map, in the samples' order. */
 export const EVENT_NAMES = Object.keys(EVENT_SAMPLES) as JettEventName[];
+
+/** The tombstone an outbox carries to the VPS (`event.redact`): which events to redact there, by id, never their text. */
+export const REDACTION_SAMPLE: Redaction = { kind: 'voice.turn', ids: ['turn-1'], all: false, reason: 'user deleted' };

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ConfigSectionSchema } from './config.js';
 import { ErrorEnvelopeSchema } from './errors.js';
+import { RedactionResultSchema } from './redaction.js';
 import { SECRET_NAMES, SecretNameSchema } from './secrets.js';
 import type { JettEventName, JettEvents } from './events.js';
 import { ExecutionProviderChoiceSchema, ModelDownloadProgressSchema } from './models.js';
@@ -90,6 +91,7 @@ export const CONTROL_EVENTS: { [K in JettEventName]: z.ZodType<JettEvents[K]> } 
   'models.executionProvider': ExecutionProviderChoiceSchema,
   'config.changed': z.object({ sections: z.array(ConfigSectionSchema), at: z.string() }),
   'config.invalid': z.object({ message: z.string(), fix: z.string(), at: z.string() }),
+  'events.redacted': RedactionResultSchema,
 };
 /** The names a subscriber receives: all of the event map's. */
 export const CONTROL_EVENT_NAMES = Object.keys(CONTROL_EVENTS) as JettEventName[];

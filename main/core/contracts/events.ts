@@ -3,6 +3,7 @@ import type { StatusSnapshot, TunnelState, VoiceState } from './status.js';
 import type { VoiceStageEvent, VoiceTurnRecord } from './voice.js';
 import type { ConfigSection } from './config.js';
 import type { ExecutionProviderChoice, ModelDownloadProgress } from './models.js';
+import type { RedactionResult } from './redaction.js';
 
 export interface JettEvents {
   'tunnel.state': { from: TunnelState; to: TunnelState; reason: string; at: string };
@@ -24,6 +25,8 @@ export interface JettEvents {
   'config.changed': { sections: ConfigSection[]; at: string };
   /** An edit of config.json that does not validate: ignored, the running config stays whole; message and fix say why. */
   'config.invalid': { message: string; fix: string; at: string };
+  /** Events were deleted (voice history, memory's forget): redacted here, a tombstone queued for the VPS. */
+  'events.redacted': RedactionResult;
 }
 
 export type JettEventName = keyof JettEvents;

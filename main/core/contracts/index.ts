@@ -8,6 +8,8 @@ export * from './tunnel.js';
 export * from './outbox.js';
 export * from './sync.js';
 export * from './voice.js';
+export * from './redaction.js';
+export * from './voice-history.js';
 export * from './models.js';
 export * from './heartbeat.js';
 export * from './control.js';

@@ -174,6 +174,20 @@ export const OUTBOX_SQL = {
   resend: `UPDATE outbox SET state = 'pending', sent_at = NULL WHERE state IN ('sent', 'dead') AND seq > ?`,
 } as const;
 
+/**
+ * Redaction in place: the payload becomes {"id": <its id>, "redacted": true} (RedactedPayloadSchema) and the row keeps
+ * its seq, event id, kind and state, so the seqs stay contiguous and a pending row goes out without its text. These
+ * read every row of the kind's table (no index on a payload's id: it would cost every append a JSON parse), which a
+ * user's deletion can afford; sent rows are pruned after the retention, so the table is mostly the backlog.
+ */
+export const REDACT_SQL = {
+  ids: `UPDATE outbox SET payload = json_object('id', json_extract(payload, '$.id'), 'redacted', json('true'))
+    WHERE kind = ? AND json_type(payload, '$.id') = 'text' AND json_extract(payload, '$.id') IN (SELECT value FROM json_each(?))
+      AND payload <> json_object('id', json_extract(payload, '$.id'), 'redacted', json('true'))`,
+  all: `UPDATE outbox SET payload = json_object('id', CASE json_type(payload, '$.id') WHEN 'text' THEN json_extract(payload, '$.id') END, 'redacted', json('true'))
+    WHERE kind = ? AND payload <> json_object('id', CASE json_type(payload, '$.id') WHEN 'text' THEN json_extract(payload, '$.id') END, 'redacted', json('true'))`,
+} as const;
+
 /** Rows renumbered per read: the backlog moves a chunk at a time, never all of it in memory. */
 const RENUMBER_CHUNK_ROWS = 1000;
 
@@ -205,6 +219,8 @@ export class Outbox {
       prune: db.prepare(OUTBOX_SQL.prune),
       resend: db.prepare(OUTBOX_SQL.resend),
       bumpSequence: db.prepare(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'outbox'`),
+      redactIds: db.prepare(REDACT_SQL.ids),
+      redactAll: db.prepare(REDACT_SQL.all),
     };
   }
 
@@ -349,6 +365,30 @@ export class Outbox {
    */
   resendAfter(afterSeq: number): number {
     return this.stmts.resend.run(afterSeq).changes;
+  }
+
+  /**
+   * Redacts in place the payloads of `kind` whose id is in `ids` (every one of `kind` when ids is null), whatever their
+   * state; returns how many rows changed. redactEvents (redact.ts) is the whole deletion: this plus the tombstone.
+   */
+  redactPayloads(kind: string, ids: readonly string[] | null): number {
+    return ids === null ? this.stmts.redactAll.run(kind).changes : this.stmts.redactIds.run(kind, JSON.stringify(ids)).changes;
+  }
+
+  /**
+   * Runs fn with SQLite's secure_delete on (what a redaction frees is overwritten with zeros, not left in free pages),
+   * then checkpoints the WAL into the database and truncates it, so the old text is in neither file afterwards (unless
+   * another connection is reading at that moment: then its frames go at the next checkpoint).
+   */
+  scrubbing<T>(fn: () => T): T {
+    const before = this.db.pragma('secure_delete', { simple: true }) as number;
+    this.db.pragma('secure_delete = ON');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma(`secure_delete = ${before ? 'ON' : 'OFF'}`);
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
   }
 
   /** Deletes sent rows older than the retention; returns how many. */

@@ -35,6 +35,33 @@ export class VoiceStore {
     ]);
   }
 
+  /**
+   * Past turns newest first, for the window's history and `jett voice history`: `search` matches the transcript or
+   * the reply (case-insensitive, as plain text), `before` (a turn's `at`) pages back from there.
+   */
+  history(query: { limit: number; search?: string; before?: string }): VoiceTurnRecord[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (query.search) {
+      const like = `%${query.search.replace(/[\\%_]/g, '\\$&')}%`;
+      where.push("(transcript LIKE ? ESCAPE '\\' OR reply LIKE ? ESCAPE '\\')");
+      args.push(like, like);
+    }
+    if (query.before) {
+      where.push('at < ?');
+      args.push(query.before);
+    }
+    const sql = `SELECT record FROM voice_turns ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, rowid DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, query.limit) as Array<{ record: string }>;
+    return rows.map((r) => VoiceTurnRecordSchema.parse(JSON.parse(r.record)));
+  }
+
+  /** Removes these turns (every turn when ids is null); returns how many rows went. */
+  delete(ids: readonly string[] | null): number {
+    if (ids === null) return this.db.prepare('DELETE FROM voice_turns').run().changes;
+    return this.db.prepare('DELETE FROM voice_turns WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(ids)).changes;
+  }
+
   recent(n: number): VoiceTurnRecord[] {
     const rows = this.db.prepare('SELECT record FROM voice_turns ORDER BY rowid DESC LIMIT ?').all(n) as Array<{ record: string }>;
     return rows.map((r) => VoiceTurnRecordSchema.parse(JSON.parse(r.record)));

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLocalDb, type LocalDb } from '../../../main/core/db/local-db.js';
 import { DatabaseError } from '../../../main/core/db/errors.js';
+import { loadMigrations, migrationsDir } from '../../../main/core/db/resources.js';
 import { OutboxError } from '../../../main/core/outbox/errors.js';
 import { batchRows, MAX_PAYLOAD_BYTES, Outbox } from '../../../main/core/outbox/store.js';
 
@@ -36,7 +37,7 @@ describe('local database', () => {
     const { local, file } = open();
     expect(local.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(local.db.pragma('synchronous', { simple: true })).toBe(2);
-    expect(local.version).toBe(2);
+    expect(local.version).toBe(loadMigrations(migrationsDir('local')).at(-1)!.version);
     expect(local.clientId).toMatch(/^[0-9a-f-]{36}$/);
     const id = local.clientId;
     local.close();
@@ -82,7 +83,7 @@ describe('local database', () => {
     raw.pragma('journal_mode = DELETE');
     raw.close();
     const before = sha(file);
-    expect(() => openLocalDb(file)).toThrow(/schema version 99, newer than this Jett understands \(2\)/);
+    expect(() => openLocalDb(file)).toThrow(`schema version 99, newer than this Jett understands (${loadMigrations(migrationsDir('local')).at(-1)!.version})`);
     expect(sha(file)).toBe(before);
   });
 });
