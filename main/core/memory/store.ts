@@ -1,9 +1,11 @@
 // What Jett remembers, in jett.db (local migration 0005): items with their embeddings, the vector index over them,
 // and the outbox event each shared item travels as. Adding an item and its event is one transaction; a private item
-// never reaches the outbox. Forgetting redacts the row in place (text and vector) and drops it from the index; the
-// outbox part of a forget (its payload redacted, a tombstone to the VPS) is the caller's `redact` hook.
+// never reaches the outbox. Forgetting redacts the row in place (text and vector), drops it from the index, and
+// through the history's deletion redacts its outbox payload and sends a tombstone to the VPS.
 import { MEMORY_ITEM_KIND, type MemoryItem, type MemoryItemEvent, type MemoryKind } from '../contracts/memory.js';
 import type { SqliteDb } from '../db/local-db.js';
+import type { EventBus } from '../events/bus.js';
+import { redactEvents } from '../outbox/redact.js';
 import type { Outbox } from '../outbox/store.js';
 import { uuidv7 } from '../outbox/uuid7.js';
 import { MEMORY_DIMS } from './embedder.js';
@@ -22,9 +24,6 @@ export interface FoundMemory extends MemoryItem {
   distance: number;
 }
 
-/** Removes the outbox side of forgotten items inside the store's transaction (history's redaction: payload redacted, tombstone queued). */
-export type OutboxRedactor = (ids: readonly string[], local: (ids: readonly string[] | null) => number) => void;
-
 interface Row {
   rowid: number;
   id: string;
@@ -39,9 +38,10 @@ const COLUMNS = 'rowid, id, at, kind, text, private, model';
 const toItem = (r: Row): MemoryItem => ({ id: r.id, at: r.at, text: r.text, kind: r.kind, private: r.private === 1 });
 
 export interface MemoryStoreOptions {
+  /** Where shared items go; without one (tests, a read-only CLI) nothing is queued and a forget is local only. */
   outbox?: Outbox | null;
-  /** The outbox side of a forget; without one only the local copy is redacted (a store with no outbox). */
-  redact?: OutboxRedactor;
+  /** Told `events.redacted` after a forget (the window refreshes). */
+  bus?: EventBus;
   now?: () => Date;
 }
 
@@ -118,7 +118,11 @@ export class MemoryStore {
     return out;
   }
 
-  /** Forgets these items here and, through the redactor, in the outbox and on the VPS; returns the ids it found. */
+  /**
+   * Forgets these items here and, for shared ones, in the outbox and on the VPS: the history's deletion (outbox
+   * payloads redacted in place, an `event.redact` tombstone queued, this store's rows redacted in the same
+   * transaction), so a forget made offline reaches PostgreSQL and Qdrant when the tunnel returns.
+   */
   forget(ids: readonly string[]): { forgotten: string[]; missing: string[] } {
     const forgotten: string[] = [];
     const local = (which: readonly string[] | null) => {
@@ -133,15 +137,16 @@ export class MemoryStore {
       }
       return n;
     };
-    this.db.transaction(() => {
-      const present = ids.map((id) => this.stmts.byId.get(id) as Row | undefined).filter((r): r is Row => r !== undefined);
-      // A private item never left the desktop: no tombstone names it.
-      const shared = present.filter((r) => r.private === 0).map((r) => r.id);
-      local(present.filter((r) => r.private === 1).map((r) => r.id));
-      if (shared.length === 0) return;
-      if (this.opts.redact) this.opts.redact(shared, local);
-      else local(shared);
-    })();
+    const present = ids.map((id) => this.stmts.byId.get(id) as Row | undefined).filter((r): r is Row => r !== undefined);
+    // A private item never left the desktop: no tombstone names it.
+    const privateIds = present.filter((r) => r.private === 1).map((r) => r.id);
+    const shared = present.filter((r) => r.private === 0).map((r) => r.id);
+    if (privateIds.length > 0) this.db.transaction(() => local(privateIds))();
+    if (shared.length > 0) {
+      if (this.opts.outbox) redactEvents(this.opts.outbox, { kind: MEMORY_ITEM_KIND, ids: shared, reason: 'forget' }, { local, ...(this.opts.bus ? { bus: this.opts.bus } : {}), clock: this.now });
+      else this.db.transaction(() => local(shared))();
+    }
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
     return { forgotten, missing: ids.filter((id) => !forgotten.includes(id)) };
   }
 

@@ -81,18 +81,28 @@ describe('memory store', () => {
     expect(store.search(v!, 5, 1).map((f) => f.id)).toEqual([old.id]);
   });
 
-  // The outbox's copy of a shared item is redacted by the history's mechanism (test/integration/memory/forget-sync.test.ts).
-  it('forgets in place: the text and vector are gone from the file, the item from list and search; unknown ids are reported', () => {
+  it('forgets in place: the text and vector are gone from the file, its outbox copy redacted and a tombstone queued; unknown ids are reported', () => {
     const { local, store, file } = open();
     const [a, b] = vectors(2, 5);
-    const gone = store.add({ kind: 'fact', text: 'The alarm code is 1234.', vector: a!, model: 'm', private: true });
+    const gone = store.add({ kind: 'fact', text: 'The alarm code is 1234.', vector: a!, model: 'm' });
     const kept = store.add({ kind: 'fact', text: 'Bins go out on Monday.', vector: b!, model: 'm' });
     expect(store.forget([gone.id, 'no-such-id'])).toEqual({ forgotten: [gone.id], missing: ['no-such-id'] });
     expect(store.list()).toEqual([kept]);
     expect(store.search(a!, 5).map((f) => f.id)).toEqual([kept.id]);
     expect(local.db.prepare('SELECT text, length(embedding) AS bytes FROM memory_items WHERE id = ?').get(gone.id)).toEqual({ text: '', bytes: 0 });
-    local.db.pragma('wal_checkpoint(TRUNCATE)');
     expect(fs.readFileSync(file).includes('alarm code')).toBe(false);
+    const rows = outboxRows(local);
+    expect(rows.map((r) => r.kind)).toEqual([MEMORY_ITEM_KIND, MEMORY_ITEM_KIND, 'event.redact']);
+    expect(JSON.parse(rows[0]!.payload)).toEqual({ id: gone.id, redacted: true });
+    expect(JSON.parse(rows[2]!.payload)).toEqual({ kind: MEMORY_ITEM_KIND, ids: [gone.id], all: false, reason: 'forget' });
+  });
+
+  it('forgets a private item without naming it in any tombstone', () => {
+    const { local, store } = open();
+    const [a] = vectors(1, 7);
+    const secret = store.add({ kind: 'fact', text: 'secret', vector: a!, model: 'm', private: true });
+    expect(store.forget([secret.id]).forgotten).toEqual([secret.id]);
+    expect(outboxRows(local)).toEqual([]);
   });
 
   it('rebuilds a missing index from the live items', () => {
