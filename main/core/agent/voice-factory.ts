@@ -9,6 +9,7 @@ import type { SqliteDb } from '../db/local-db.js';
 import { formatError, JettError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
+import type { Outbox } from '../outbox/store.js';
 import { resolveBinary } from '../process/binaries.js';
 import { voiceReadiness } from '../voice/models/readiness.js';
 import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
@@ -17,6 +18,8 @@ import type { AgentVoice } from './voice-service.js';
 export interface VoiceContext {
   bus: EventBus;
   db: SqliteDb;
+  /** Where memory's shared items and forgets go to the VPS. */
+  outbox?: Outbox;
   /** The settings to build from: the agent calls the factory again with new ones when voice, models or ollama change. */
   config: Config;
   /** Told whether the speech models are there (for the status snapshot); factories that need none may ignore it. */
@@ -37,7 +40,7 @@ export const VOICE_SWITCHED_OFF: ServiceSetup = {
  * `modelsHome` is used where models.dir is empty.
  */
 export function configuredVoice(opts: { logger: Logger; modelsHome: string; env: NodeJS.ProcessEnv; tracker: ModelsStatusTracker }): VoiceFactory {
-  return async ({ bus, db, config, report }) => {
+  return async ({ bus, db, outbox, config, report }) => {
     const modelsDir = config.models.dir || opts.modelsHome;
     const which = (name: string) => resolveBinary(name, { env: opts.env });
     const logger = opts.logger.child({ component: 'voice' });
@@ -62,7 +65,9 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
         : await opts.tracker.measure('runtime', 'onnxruntime-node, transformers.js, kokoro-js', load);
       const vad = await opts.tracker.measure('vad', 'silero-vad-v5', () => SileroVad.load());
       const engines = await configuredEngines(config, { resolveBinary: which, modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
-      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad });
+      const { loadVoiceMemory } = await import('../memory/setup.js');
+      const memory = await loadVoiceMemory({ config, modelsDir, db, bus, logger, ...(outbox ? { outbox } : {}) });
+      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad, ...(memory ? { memory } : {}) });
       await pipeline.start();
       return {
         state: () => pipeline.currentState,

@@ -18,7 +18,10 @@ export const ENGLISH_EMBEDDER = 'all-minilm-l6-v2';
 export const MULTILINGUAL_EMBEDDER = 'paraphrase-multilingual-minilm-l12-v2';
 
 export interface TextEmbedder {
+  /** The model and where it runs, for the log and status. */
   readonly name: string;
+  /** The catalogue name, kept with each vector so vectors of two models are never compared. */
+  readonly model: string;
   readonly dims: number;
   /** A unit-length vector of `dims` floats. */
   embed(text: string): Promise<Float32Array>;
@@ -39,7 +42,7 @@ export class TransformersEmbedder implements TextEmbedder {
 
   private constructor(
     private readonly extract: FeatureExtractor,
-    private readonly model: string,
+    readonly model: string,
     choice: ExecutionProviderChoice,
   ) {
     this.name = `${model} (${choice.ep}${choice.fallback ? ', CPU fallback' : ''})`;

@@ -9,6 +9,7 @@ import { DEFAULT_ENDPOINT } from './endpointer.js';
 import type { AudioSink, SpeechToText, TextToSpeech, VoiceEngines } from './engines.js';
 import { EngineError } from './errors.js';
 import { EspeakTextToSpeech } from './espeak-tts.js';
+import type { TurnMemory } from './memory-hook.js';
 import { OllamaLanguageModel } from './ollama.js';
 import { VoicePipeline, type VoicePipelineOptions } from './pipeline.js';
 import { SoxPlayer } from './playback.js';
@@ -72,6 +73,8 @@ export interface BuildPipelineDeps {
   sink?: AudioSink;
   /** A loaded VAD (the agent loads it itself to measure it); default: the bundled Silero model. */
   vad?: SileroVad;
+  /** Recall and spoken memory commands (main/core/memory); without it voice answers from its recent turns only. */
+  memory?: TurnMemory;
 }
 
 export async function buildPipeline(deps: BuildPipelineDeps): Promise<VoicePipeline> {
@@ -85,5 +88,6 @@ export async function buildPipeline(deps: BuildPipelineDeps): Promise<VoicePipel
     options: pipelineOptions(config),
     ...(deps.bus ? { bus: deps.bus } : {}),
     ...(deps.db ? { store: new VoiceStore(deps.db) } : {}),
+    ...(deps.memory ? { memory: deps.memory } : {}),
   });
 }
