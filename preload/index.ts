@@ -44,6 +44,9 @@ export const api: JettApi = deepFreeze({
   },
   voice: {
     toggle: () => call('voice:toggle'),
+    history: (query) => call('voice:history', query),
+    deleteHistory: (what) => call('voice:historyDelete', what),
+    choices: () => call('voice:choices'),
   },
   models: {
     list: () => call('models:list'),

@@ -3,7 +3,10 @@
 import type { ConfigReloadResult, ReloadRefresh } from '../core/contracts/control.js';
 import type { JettEventName, JettEvents } from '../core/contracts/events.js';
 import type { SecretName } from '../core/contracts/secrets.js';
+import type { RedactionResult } from '../core/contracts/redaction.js';
 import type { StatusSnapshot } from '../core/contracts/status.js';
+import type { VoiceHistoryDelete, VoiceHistoryQuery } from '../core/contracts/voice-history.js';
+import type { VoiceDevicesOutput, VoiceTurnRecord } from '../core/contracts/voice.js';
 import type { Agent } from '../core/agent.js';
 import type { ControlClient } from '../core/control/client.js';
 import { EventBus } from '../core/events/bus.js';
@@ -20,6 +23,12 @@ export interface AgentHandle {
   syncOnce(): Promise<void>;
   /** Starts a voice turn, or ends the one in progress (the hotkey and the tray's menu item). */
   voiceToggle(): Promise<void>;
+  /** Past voice turns, newest first (the window's history screen). */
+  voiceHistory(query: VoiceHistoryQuery): Promise<VoiceTurnRecord[]>;
+  /** Deletes turns here and, through the outbox, on the VPS. */
+  deleteVoiceHistory(what: VoiceHistoryDelete): Promise<RedactionResult>;
+  /** The microphones the agent's recorder can name. */
+  voiceDevices(): Promise<VoiceDevicesOutput>;
   /** Settings were saved (config.json, and these secrets in the store), or `refresh` changed: the agent rebuilds what changed. */
   reloadConfig(secrets?: SecretName[], refresh?: ReloadRefresh[]): Promise<ConfigReloadResult>;
   /** The OS suspended, resumed or changed networks: the tunnel's health is probed at once. */
@@ -37,6 +46,9 @@ export function inProcessHandle(agent: Agent): AgentHandle {
     tunnelDown: () => agent.tunnelDown(),
     syncOnce: async () => void (await agent.syncOnce()),
     voiceToggle: () => agent.voiceToggle(),
+    voiceHistory: async (query) => agent.voiceHistory(query),
+    deleteVoiceHistory: async (what) => agent.deleteVoiceHistory(what),
+    voiceDevices: () => agent.voiceDevices(),
     reloadConfig: (secrets, refresh) => agent.reloadConfig(secrets, refresh),
     systemEvent: (kind) => agent.systemEvent(kind),
     close: () => agent.stop(),
@@ -55,6 +67,9 @@ export async function attachedHandle(client: ControlClient): Promise<AgentHandle
     tunnelDown: async () => void (await client.call('tunnel.down')),
     syncOnce: async () => void (await client.call('sync.once')),
     voiceToggle: async () => void (await client.call('voice.toggle')),
+    voiceHistory: (query) => client.call('voice.history', query),
+    deleteVoiceHistory: (what) => client.call('voice.history.delete', what),
+    voiceDevices: () => client.call('voice.devices'),
     reloadConfig: (secrets, refresh) => client.call('config.reload', { secrets: secrets ?? [], ...(refresh?.length ? { refresh } : {}) }),
     // Fire and forget: a nudge that fails changes nothing, the agent's own poll still probes.
     systemEvent: (kind) => {

@@ -10,13 +10,17 @@ import { ConfigService, type ConfigChange } from './config/service.js';
 import type { Config } from './contracts/config.js';
 import type { ConfigReloadResult, OutboxAppendParams, ReloadRefresh } from './contracts/control.js';
 import type { SecretName } from './contracts/secrets.js';
+import type { RedactionResult } from './contracts/redaction.js';
 import type { StatusSnapshot } from './contracts/status.js';
+import type { VoiceHistoryDelete, VoiceHistoryQuery } from './contracts/voice-history.js';
+import type { VoiceTurnRecord } from './contracts/voice.js';
 import { JettError } from './errors.js';
 import { EventBus } from './events/bus.js';
 import type { Logger } from './log/logger.js';
 import type { Runtime } from './runtime.js';
 import type { SyncOnceResult } from './sync/service.js';
 import type { ProcessRunner } from './tunnel/runner.js';
+import type { DeviceList } from './voice/devices.js';
 import { ModelsStatusTracker } from './voice/models/status-tracker.js';
 import { APP_VERSION } from './version.js';
 
@@ -170,6 +174,20 @@ export class Agent {
 
   async voiceToggle(): Promise<void> {
     await this.started().voiceToggle();
+  }
+
+  /** Past voice turns, newest first; searchable (the window's history screen). */
+  voiceHistory(query: VoiceHistoryQuery = {}): VoiceTurnRecord[] {
+    return this.started().voiceHistory().list(query);
+  }
+
+  /** Deletes turns here and, through the outbox, on the VPS; `events.redacted` tells every window. */
+  deleteVoiceHistory(what: VoiceHistoryDelete): RedactionResult {
+    return this.started().voiceHistory().delete(what);
+  }
+
+  voiceDevices(): Promise<DeviceList> {
+    return this.started().voiceDevices();
   }
 
   status(): StatusSnapshot {

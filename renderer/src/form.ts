@@ -12,7 +12,15 @@ export interface FieldSpec {
   kind: FieldKind;
   help?: string;
   options?: string[];
+  /** A select whose labels differ from its values; `unknown` marks a saved value that is not among the choices. */
+  choices?: Choice[];
   placeholder?: string;
+}
+
+export interface Choice {
+  value: string;
+  label: string;
+  unknown?: boolean;
 }
 
 export type Values = Record<string, string | number | boolean>;
@@ -53,7 +61,8 @@ export function sectionForm(
     const value = String(current[f.key] ?? '');
     let input: HTMLInputElement | HTMLSelectElement;
     if (f.kind === 'select') {
-      input = h('select', { id, name: f.key }, ...(f.options ?? []).map((o) => h('option', { value: o, selected: o === value }, o)));
+      const choices: Choice[] = f.choices ?? (f.options ?? []).map((o) => ({ value: o, label: o }));
+      input = h('select', { id, name: f.key }, ...choices.map((c) => h('option', { value: c.value, selected: c.value === value, class: c.unknown ? 'unknown' : undefined }, c.label)));
     } else {
       input = h('input', { id, name: f.key, type: f.kind === 'number' ? 'number' : 'text', value, placeholder: f.placeholder, spellcheck: 'false', autocomplete: 'off' });
     }

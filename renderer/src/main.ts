@@ -4,6 +4,7 @@ import './styles.css';
 import type { StatusView } from '../../main/core/contracts/ipc.js';
 import { api, unwrap } from './bridge.js';
 import { h } from './dom.js';
+import { historyScreen } from './screens/history.js';
 import { modelsScreen, trackPullProgress } from './screens/models.js';
 import { servicesScreen } from './screens/services.js';
 import { setupScreen } from './screens/setup.js';
@@ -13,13 +14,14 @@ import { voiceScreen } from './screens/voice.js';
 import { Store } from './state.js';
 import { fail, toastArea } from './toast.js';
 
-type ScreenId = 'setup' | 'status' | 'tunnel' | 'services' | 'voice' | 'models';
+type ScreenId = 'setup' | 'status' | 'tunnel' | 'services' | 'voice' | 'history' | 'models';
 const SCREENS: Array<[ScreenId, string]> = [
   ['setup', 'Setup'],
   ['status', 'Status'],
   ['tunnel', 'Tunnel'],
   ['services', 'VPS services'],
   ['voice', 'Voice'],
+  ['history', 'History'],
   ['models', 'Models'],
 ];
 
@@ -65,7 +67,9 @@ async function boot(root: HTMLElement): Promise<void> {
             ? servicesScreen(store)
             : current === 'voice'
               ? voiceScreen(store)
-              : modelsScreen(s.settings.config);
+              : current === 'history'
+                ? historyScreen()
+                : modelsScreen(s.settings.config);
     main.replaceChildren(screen);
   };
   const show = (id: ScreenId) => {

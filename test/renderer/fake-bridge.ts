@@ -13,6 +13,7 @@ import {
   type SettingsView,
   type StatusView,
   type TunnelKeysView,
+  type VoiceChoices,
 } from '../../main/core/contracts/ipc.js';
 import type { ErrorCode } from '../../main/core/contracts/errors.js';
 import type { SecretName } from '../../main/core/contracts/secrets.js';
@@ -35,6 +36,8 @@ export interface FakeControls {
   installedSetup: boolean;
   /** The speech models, Ollama and the agent's voice are ready: the checklist offers its voice turn. */
   voiceReady: boolean;
+  /** What the agent answers for the voice fields' choices (the real-bridge history test covers the history). */
+  voiceChoices: VoiceChoices;
 }
 
 declare global {
@@ -212,6 +215,9 @@ const api: JettApi = {
   },
   voice: {
     toggle: () => call('voice:toggle', undefined, () => status),
+    history: (query) => call('voice:history', query, () => []),
+    deleteHistory: (what) => call('voice:historyDelete', what, () => failure('failed', 'Error', 'the fake bridge keeps no history', 'use the real-bridge history test')),
+    choices: () => call('voice:choices', undefined, () => window.__fake.voiceChoices),
   },
   models: {
     list: () => call('models:list', undefined, () => window.__fake.models),
@@ -252,6 +258,7 @@ window.__fake = {
   nextImport: null,
   installedSetup: false,
   voiceReady: false,
+  voiceChoices: { devices: { supported: true, devices: [{ name: 'default', description: 'Default ALSA device' }], note: null }, voices: ['af_heart', 'am_michael', 'bf_emma'] },
   clipboard: '',
   models: { models: [], error: null, speech: { dir: '/home/user/.config/Jett/models', models: [], error: null } },
   pushStatus(change) {

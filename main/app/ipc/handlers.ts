@@ -11,6 +11,7 @@ import type { ConfigValues } from '../../core/config/values.js';
 import { JettError } from '../../core/errors.js';
 import type { SecretStore } from '../../core/secrets/store.js';
 import { TunnelConfigError } from '../../core/tunnel/errors.js';
+import { KOKORO_VOICES } from '../../core/voice/models/kokoro-voices.js';
 import type { AgentHandle } from '../agent-handle.js';
 import type { ModelService } from '../models.js';
 import type { OpenResult } from '../security/open-external.js';
@@ -126,6 +127,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await deps.agent.voiceToggle();
       return deps.statusView();
     },
+    'voice:history': (query) => deps.agent.voiceHistory(query),
+    'voice:historyDelete': (what) => deps.agent.deleteVoiceHistory(what),
+    'voice:choices': async () => ({ devices: await deps.agent.voiceDevices(), voices: [...KOKORO_VOICES] }),
     'models:list': () => deps.models.list(),
     'models:pull': async ({ kind, name }) => {
       // A running voice service reads the models folder only when it is built: a speech model pulled now reaches it

@@ -13,6 +13,7 @@ import { MemorySink } from '../../core/voice/playback.js';
 import { buildPipeline, configuredEngines } from '../../core/voice/setup.js';
 import { modelEngineProviders } from '../../core/voice/models/providers.js';
 import type { CliContext } from '../context.js';
+import { registerVoiceHistory } from './voice-history.js';
 import { untilSignal } from '../stop-signal.js';
 
 interface RunOptions {
@@ -51,7 +52,7 @@ export function registerVoice(program: Command, ctx: CliContext): void {
 
   const voice = program
     .command('voice')
-    .description('run one voice turn from a file (--input), listen to the microphone (listen), or list microphones (devices)')
+    .description('run one voice turn from a file (--input), listen to the microphone (listen), list microphones (devices), or past turns (history)')
     .option('--input <file>', 'audio file with one spoken turn (WAV; other formats through sox)')
     .option('--json', 'print {"input","test_engines","turn":{transcript, reply, latencies...}}')
     .option('--test-engines', 'use the deterministic TEST engines (not models), timed like an RTX 3070: shows every stage before any model is installed')
@@ -122,5 +123,6 @@ export function registerVoice(program: Command, ctx: CliContext): void {
       if (list.note) ctx.out(list.note);
       for (const d of list.devices) ctx.out(`${d.name.padEnd(28)} ${d.description}`);
     });
+  registerVoiceHistory(voice, ctx);
   for (const cmd of voice.commands) cmd.exitOverride().configureOutput(program.configureOutput());
 }

@@ -26,6 +26,9 @@ import type { ProcessRunner } from '../tunnel/runner.js';
 import { managesTunnelDirectly, tunnelSetupStatus, withLivePeer } from '../tunnel/installed-setup.js';
 import { controlFor, loadDesktopConfig, monitorFor, vpsGuardFor } from '../tunnel/setup.js';
 import type { VpsGuard } from '../tunnel/vps-guard.js';
+import { resolveBinary } from '../process/binaries.js';
+import { listInputDevices, type DeviceList } from '../voice/devices.js';
+import { VoiceHistory } from '../voice/history.js';
 import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
 import { APP_VERSION } from '../version.js';
 import { Supervisor, type Service } from './supervisor.js';
@@ -119,6 +122,9 @@ export class RunningAgent {
         'outbox.status': async () => this.stack.outbox.detail(ctx.clock()),
         'outbox.append': async (params) => this.appendMany(params),
         'config.reload': (params) => ctx.reloadConfig(params.secrets ?? [], params.refresh ?? []),
+        'voice.history': async (params) => this.voiceHistory().list(params),
+        'voice.history.delete': async (params) => this.voiceHistory().delete(params),
+        'voice.devices': () => this.voiceDevices(),
       },
       bus,
       logger,
@@ -185,6 +191,15 @@ export class RunningAgent {
     const [first, last] = [seqs[0], seqs.at(-1)];
     if (first === undefined || last === undefined) throw new JettError('nothing to append', 'pass at least one payload');
     return { first, last };
+  }
+
+  /** The conversation history over this agent's database and outbox; deletions are announced on the bus. */
+  voiceHistory(): VoiceHistory {
+    return new VoiceHistory(this.stack.local.db, this.stack.outbox, { bus: this.ctx.bus, clock: this.ctx.clock });
+  }
+
+  voiceDevices(): Promise<DeviceList> {
+    return listInputDevices({ platform: process.platform, resolveBinary: (name) => resolveBinary(name, { env: this.ctx.env }), env: this.ctx.env });
   }
 
   nudge(reason: string): void {

@@ -9,7 +9,8 @@ import type { JettEventName, JettEvents } from './events.js';
 import { ExecutionProviderChoiceSchema, ModelDownloadProgressSchema } from './models.js';
 import { StatusSnapshotSchema, TunnelStateSchema, VoiceStateSchema } from './status.js';
 import { SyncOnceResultSchema } from './sync.js';
-import { VoiceStageEventSchema, VoiceTurnRecordSchema } from './voice.js';
+import { VoiceHistoryDeleteResultSchema, VoiceHistoryDeleteSchema, VoiceHistoryQuerySchema, VoiceHistorySchema } from './voice-history.js';
+import { VoiceDevicesOutputSchema, VoiceStageEventSchema, VoiceTurnRecordSchema } from './voice.js';
 
 /** The largest line either side accepts; anything longer is refused, never buffered without bound. */
 export const CONTROL_MAX_LINE_BYTES = 1024 * 1024;
@@ -111,6 +112,12 @@ export const CONTROL_METHODS = {
   'config.reload': { params: ConfigReloadParamsSchema, result: ConfigReloadResultSchema },
   /** From now on this connection also receives `{event, payload}` lines, one per bus event. */
   'events.subscribe': { params: NoParams, result: z.object({ subscribed: z.array(z.string()) }) },
+  /** Past voice turns, newest first (the window's history, `jett voice history`). */
+  'voice.history': { params: VoiceHistoryQuerySchema, result: VoiceHistorySchema },
+  /** Deletes turns here and, through the outbox, on the VPS (contracts/redaction.ts). */
+  'voice.history.delete': { params: VoiceHistoryDeleteSchema, result: VoiceHistoryDeleteResultSchema },
+  /** The microphones the agent's recorder can name (`jett voice devices`). */
+  'voice.devices': { params: NoParams, result: VoiceDevicesOutputSchema },
 } as const;
 
 export type ControlMethod = keyof typeof CONTROL_METHODS;

@@ -16,7 +16,10 @@ import {
   type SetupPrivilegedResult,
   type SetupView,
 } from './setup.js';
+import { RedactionResultSchema, type RedactionResult } from './redaction.js';
 import { StatusSnapshotSchema } from './status.js';
+import { VoiceHistoryDeleteSchema, VoiceHistoryQuerySchema, VoiceHistorySchema, type VoiceHistoryDelete, type VoiceHistoryQuery } from './voice-history.js';
+import { VoiceDevicesOutputSchema, type VoiceTurnRecord } from './voice.js';
 import { UninstallResultSchema, type UninstallResult } from './uninstall.js';
 
 /** A message larger than this (its JSON) is refused before it is parsed: the renderer never needs more. */
@@ -166,6 +169,13 @@ export const ModelProgressSchema = z.strictObject({
 });
 export type ModelProgress = z.infer<typeof ModelProgressSchema>;
 
+/** The settings window's choices for the voice fields: the microphones the agent names and the Kokoro voices. */
+export const VoiceChoicesSchema = z.strictObject({
+  devices: VoiceDevicesOutputSchema,
+  voices: z.array(z.string()),
+});
+export type VoiceChoices = z.infer<typeof VoiceChoicesSchema>;
+
 const ModelNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, 'a model name such as llama3.2:3b');
 
 export const ExternalTargetSchema = z.enum(['n8n', 'portainer']);
@@ -188,6 +198,10 @@ export const INVOKE_CHANNELS = {
   /** Windows: the privileged setup through Windows' consent prompt (UAC); afterwards the user signs in again. */
   'tunnel:setup': { args: NoArgs, result: z.strictObject({ signInAgain: z.literal(true) }) },
   'voice:toggle': { args: NoArgs, result: StatusViewSchema },
+  /** Past turns from voice_turns, newest first, searchable; deleting one or all reaches the VPS through the outbox. */
+  'voice:history': { args: VoiceHistoryQuerySchema, result: VoiceHistorySchema },
+  'voice:historyDelete': { args: VoiceHistoryDeleteSchema, result: RedactionResultSchema },
+  'voice:choices': { args: NoArgs, result: VoiceChoicesSchema },
   'models:list': { args: NoArgs, result: ModelsViewSchema },
   'models:pull': { args: z.strictObject({ kind: ModelKindSchema, name: ModelNameSchema }), result: z.strictObject({ started: z.literal(true) }) },
   'links:open': { args: z.strictObject({ target: ExternalTargetSchema }), result: z.strictObject({ opened: z.boolean(), reason: z.string().nullable() }) },
@@ -250,6 +264,9 @@ export interface JettApi {
   };
   voice: {
     toggle(): Reply<StatusView>;
+    history(query: VoiceHistoryQuery): Reply<VoiceTurnRecord[]>;
+    deleteHistory(what: VoiceHistoryDelete): Reply<RedactionResult>;
+    choices(): Reply<VoiceChoices>;
   };
   models: {
     list(): Reply<ModelsView>;

@@ -103,4 +103,5 @@ export const VoiceDevicesOutputSchema = z.object({
   devices: z.array(z.object({ name: z.string(), description: z.string() })),
   note: z.string().nullable(),
 });
+export type VoiceDevicesOutput = z.infer<typeof VoiceDevicesOutputSchema>;
 

@@ -378,7 +378,8 @@ export class Outbox {
   /**
    * Runs fn with SQLite's secure_delete on (what a redaction frees is overwritten with zeros, not left in free pages),
    * then checkpoints the WAL into the database and truncates it, so the old text is in neither file afterwards (unless
-   * another connection is reading at that moment: then its frames go at the next checkpoint).
+   * another connection is reading at that moment: then its frames go at the next checkpoint). Inside a caller's
+   * transaction the checkpoint is left to the next one: a checkpoint cannot run before that transaction commits.
    */
   scrubbing<T>(fn: () => T): T {
     const before = this.db.pragma('secure_delete', { simple: true }) as number;
@@ -387,7 +388,7 @@ export class Outbox {
       return fn();
     } finally {
       this.db.pragma(`secure_delete = ${before ? 'ON' : 'OFF'}`);
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      if (!this.db.inTransaction) this.db.pragma('wal_checkpoint(TRUNCATE)');
     }
   }
 

@@ -22,32 +22,52 @@ function row(label: string, value: string, id?: string): HTMLElement {
   return h('div', { class: 'kv' }, h('span', { class: 'k' }, label), h('span', { class: 'v', id }, value));
 }
 
-/** A bar per turn, with the 500 ms goal drawn across. */
+/**
+ * A bar per turn (oldest left), with the 500 ms goal drawn across, on labelled axes: the y axis is the wait from the
+ * end of speech to the first audio in ms, with ticks; the x axis the last turns in order.
+ */
 export function latencyChart(turns: StatusView['turns']): Element {
   const width = 560;
-  const height = 140;
+  const height = 160;
+  // Room for the y axis's tick labels and title on the left, the x axis's title below.
+  const left = 52;
+  const bottom = 26;
+  const plotW = width - left - 6;
+  const plotH = height - bottom - 8;
   const goal = 500;
   const values = turns.map((t) => t.speechEndToAudioMs);
   const top = Math.max(goal * 1.4, ...values.map((v) => v ?? 0));
-  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', id: 'latency-chart', role: 'img', 'aria-label': 'latency of the last turns' });
-  const slot = width / Math.max(values.length, 10);
+  const y = (v: number) => height - bottom - (v / top) * plotH;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', id: 'latency-chart', role: 'img', 'aria-label': 'speech end to first audio, in ms, of the last turns' });
+  const text = (attrs: Record<string, string | number>, content: string) => {
+    const t = svg('text', attrs);
+    t.textContent = content;
+    chart.append(t);
+  };
+  chart.append(svg('line', { x1: left, x2: left, y1: 4, y2: height - bottom, class: 'axis', id: 'latency-y-axis' }));
+  chart.append(svg('line', { x1: left, x2: width - 6, y1: height - bottom, y2: height - bottom, class: 'axis', id: 'latency-x-axis' }));
+  for (const tick of [0, 250, 500, 750, 1000, 1500, 2000, 3000, 5000].filter((v) => v <= top)) {
+    chart.append(svg('line', { x1: left - 4, x2: left, y1: y(tick), y2: y(tick), class: 'axis' }));
+    text({ x: left - 6, y: y(tick) + 3, 'text-anchor': 'end', class: 'tick-label' }, String(tick));
+  }
+  text({ x: 12, y: (height - bottom) / 2, 'text-anchor': 'middle', class: 'axis-label', id: 'latency-y-label', transform: `rotate(-90 12 ${(height - bottom) / 2})` }, 'ms to first audio');
+  text({ x: left + plotW / 2, y: height - 6, 'text-anchor': 'middle', class: 'axis-label', id: 'latency-x-label' }, `last ${values.length} turns, oldest to newest`);
+  const slot = plotW / Math.max(values.length, 10);
   values.forEach((v, i) => {
-    const barH = v === null ? 4 : Math.max(2, (v / top) * (height - 20));
+    const barH = v === null ? 4 : Math.max(2, (v / top) * plotH);
     chart.append(
       svg('rect', {
-        x: i * slot + slot * 0.15,
-        y: height - barH,
+        x: left + i * slot + slot * 0.15,
+        y: height - bottom - barH,
         width: slot * 0.7,
         height: barH,
         class: v === null ? 'bar none' : v <= goal ? 'bar good' : 'bar slow',
       }),
     );
   });
-  const gy = height - (goal / top) * (height - 20);
-  chart.append(svg('line', { x1: 0, x2: width, y1: gy, y2: gy, class: 'goal' }));
-  const label = svg('text', { x: width - 4, y: gy - 4, 'text-anchor': 'end', class: 'goal-label' });
-  label.textContent = '500 ms goal';
-  chart.append(label);
+  const gy = y(goal);
+  chart.append(svg('line', { x1: left, x2: width - 6, y1: gy, y2: gy, class: 'goal' }));
+  text({ x: width - 8, y: gy - 4, 'text-anchor': 'end', class: 'goal-label' }, '500 ms goal');
   return chart;
 }
 

@@ -1,10 +1,12 @@
 // Voice: the hotkey (and whether the OS gave it to Jett), microphone, end-of-turn silence, activation, barge-in,
 // the speech engines, and the Ollama host and model the replies come from.
+import type { ModelsView, VoiceChoices } from '../../../main/core/contracts/ipc.js';
 import { api, unwrap } from '../bridge.js';
 import { h } from '../dom.js';
-import { sectionForm, type FieldSpec } from '../form.js';
+import { sectionForm, type Choice, type FieldSpec } from '../form.js';
 import type { Store } from '../state.js';
 import { fail, say } from '../toast.js';
+import { kokoroVoiceChoices, microphoneChoices, ollamaModelChoices, speechModelChoices } from '../voice-choices.js';
 
 const VOICE: FieldSpec[] = [
   { key: 'hotkey', label: 'Hotkey', kind: 'text', help: 'An Electron accelerator, e.g. Ctrl+Alt+J' },
@@ -18,13 +20,24 @@ const ENGINES: FieldSpec[] = [
   { key: 'stt', label: 'Speech to text', kind: 'text', help: 'A model from the Models tab, e.g. whisper-base' },
   { key: 'sttLanguage', label: 'Spoken language', kind: 'text', help: 'For multilingual Whisper: en, german, ...' },
   { key: 'tts', label: 'Text to speech', kind: 'text', help: 'kokoro-82m; empty: espeak-ng' },
-  { key: 'ttsVoice', label: 'Voice', kind: 'text', help: 'A Kokoro voice, e.g. af_heart' },
+  { key: 'ttsVoice', label: 'Voice', kind: 'text', help: 'A Kokoro voice (the ones kokoro-js ships), e.g. af_heart' },
   { key: 'executionProvider', label: 'Runs on', kind: 'select', options: ['auto', 'dml', 'cuda', 'cpu'], help: 'auto: DirectML on Windows, CUDA on Linux when installed, else CPU' },
 ];
 const OLLAMA: FieldSpec[] = [
   { key: 'host', label: 'Ollama host', kind: 'text', help: 'e.g. http://127.0.0.1:11434' },
   { key: 'model', label: 'Model', kind: 'text', help: 'See the Models tab for what is installed' },
 ];
+
+/** How long the screen waits for the lists before it shows the fields as free text. */
+const CHOICES_WAIT_MS = 3000;
+
+/**
+ * The fields that become choices once the agent's microphones, the catalogue and Ollama's list have arrived; until
+ * then (or when a list cannot be had) they stay as they were.
+ */
+function withChoices(specs: FieldSpec[], choices: Record<string, { choices: Choice[]; help?: string }>): FieldSpec[] {
+  return specs.map((f) => (choices[f.key] ? { ...f, kind: 'select' as const, choices: choices[f.key]!.choices, help: choices[f.key]!.help ?? f.help } : f));
+}
 
 export function voiceScreen(store: Store): HTMLElement {
   const { settings, status } = store.state;
@@ -41,15 +54,34 @@ export function voiceScreen(store: Store): HTMLElement {
   const hotkeyNote = hk.registered
     ? h('div', { class: 'ok-note', id: 'hotkey-note' }, `${hk.accelerator} is registered: press it anywhere to start or end a voice turn.`)
     : h('div', { class: 'warning', id: 'hotkey-note' }, `Hotkey unavailable: ${hk.error ?? 'not registered'}`);
-  return h(
-    'section',
-    { class: 'screen', id: 'screen-voice' },
-    h('h1', {}, 'Voice'),
-    hotkeyNote,
-    sectionForm(settings.config, 'voice', VOICE, save('voice', 'Voice settings')).element,
-    h('h2', { class: 'section-title' }, 'Speech engines'),
-    sectionForm(settings.config, 'models', ENGINES, save('models', 'Engine settings')).element,
-    h('h2', { class: 'section-title' }, 'Language model'),
-    sectionForm(settings.config, 'ollama', OLLAMA, save('ollama', 'Ollama settings')).element,
-  );
+  const c = settings.config;
+  const forms = h('div', { id: 'voice-forms' });
+  const draw = (voiceChoices: VoiceChoices | null, models: ModelsView | null) => {
+    const pick: Record<string, { choices: Choice[]; help?: string }> = {};
+    if (voiceChoices) {
+      pick.inputDevice = { choices: microphoneChoices(voiceChoices.devices, c.voice.inputDevice), help: voiceChoices.devices.note ?? 'The microphones the recorder can name; default follows the system' };
+      pick.ttsVoice = { choices: kokoroVoiceChoices(voiceChoices.voices, c.models.ttsVoice) };
+    }
+    if (models) {
+      pick.stt = { choices: speechModelChoices(models, 'stt', c.models.stt), help: 'Download one on the Models tab' };
+      pick.tts = { choices: speechModelChoices(models, 'tts', c.models.tts) };
+      pick.model = { choices: ollamaModelChoices(models, c.ollama.model), help: models.error ?? 'The models Ollama holds; pull more on the Models tab' };
+    }
+    forms.replaceChildren(
+      sectionForm(c, 'voice', withChoices(VOICE, pick), save('voice', 'Voice settings')).element,
+      h('h2', { class: 'section-title' }, 'Speech engines'),
+      sectionForm(c, 'models', withChoices(ENGINES, pick), save('models', 'Engine settings')).element,
+      h('h2', { class: 'section-title' }, 'Language model'),
+      sectionForm(c, 'ollama', withChoices(OLLAMA, pick), save('ollama', 'Ollama settings')).element,
+    );
+  };
+  // The forms are drawn once, with the choices, so nothing typed is lost to a redraw. Either list may fail (no agent,
+  // Ollama not running) or be slow: the fields it would fill then stay free text.
+  const slow = new Promise<null>((resolve) => setTimeout(() => resolve(null), CHOICES_WAIT_MS));
+  const settle = <T>(p: Promise<T>) => Promise.race([p.catch(() => null), slow]);
+  void Promise.all([settle(unwrap(api().voice.choices())), settle(unwrap(api().models.list()))]).then(([vc, m]) => {
+    draw(vc, m);
+    forms.setAttribute('data-choices', vc || m ? 'loaded' : 'none');
+  });
+  return h('section', { class: 'screen', id: 'screen-voice' }, h('h1', {}, 'Voice'), hotkeyNote, forms);
 }

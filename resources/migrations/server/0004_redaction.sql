@@ -5,8 +5,10 @@
 -- Tombstone payload: {"kind": text, "ids": [text], "all": boolean, "reason": text} (main/core/contracts/redaction.ts).
 -- Same conventions as 0003: idempotent, SECURITY DEFINER with a fixed search_path, records itself at its end.
 
--- The lookup a tombstone by ids makes; without it each deletion would read every event of the desktop.
-CREATE INDEX IF NOT EXISTS events_item ON events (client_id, kind, (payload ->> 'id'));
+-- The lookup a tombstone by ids makes; without it each deletion would read every event of the desktop. Partial, on
+-- the kinds a user deletes, so that other events pay nothing for it (on every kind it added about a fifth to a push
+-- of 50,000 events here); a migration that makes another kind deletable adds its own index like this one.
+CREATE INDEX IF NOT EXISTS events_voice_turn_item ON events (client_id, (payload ->> 'id')) WHERE kind = 'voice.turn';
 
 CREATE OR REPLACE FUNCTION jett_apply_redaction() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = public, pg_temp AS $$

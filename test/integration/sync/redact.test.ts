@@ -172,6 +172,21 @@ describeWith(needsPostgres, 'deleting voice history, offline and online (real Po
     expect(batchRows(d.outbox.nextBatch({ maxRows: 10, maxBytes: 1 << 20 }))).toEqual([]);
   });
 
+  it('a tombstone finds voice turns by id through the index of migration 0004, not by reading every event', async () => {
+    const c = await pgc.admin();
+    try {
+      await c.query('BEGIN');
+      await c.query('SET LOCAL enable_seqscan = off');
+      const plan = await c.query<{ 'QUERY PLAN': string }>(
+        "EXPLAIN SELECT 1 FROM events e WHERE e.client_id = gen_random_uuid() AND e.kind = 'voice.turn' AND (e.payload ->> 'id') = ANY (ARRAY['turn-1']) AND e.seq < 10",
+      );
+      expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Scan using events_voice_turn_item|Bitmap Index Scan on events_voice_turn_item/);
+      await c.query('ROLLBACK');
+    } finally {
+      await c.end();
+    }
+  });
+
   it('a redaction of a row the VPS refused redacts its stored text too', async () => {
     const { d, history } = await deskThroughProxy();
     // jsonb refuses a NUL character: the VPS keeps the row verbatim in events_rejected.

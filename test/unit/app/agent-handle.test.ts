@@ -43,6 +43,9 @@ async function attach() {
       'outbox.status': record('outbox.status', { pending: 0, oldestPendingAgeS: null, dead: 0, lastSuccessAt: null, sent: 0, lastError: null }),
       'outbox.append': record('outbox.append', { first: 1, last: 1 }),
       'config.reload': record('config.reload', { sections: ['heartbeat' as const], needsTunnelSetup: true }),
+      'voice.history': async (query) => (calls.push(`voice.history(${query.search ?? ''},${query.limit})`), [voiceTurn('t1', 900)]),
+      'voice.history.delete': async (what) => (calls.push(`voice.history.delete(${'all' in what ? 'all' : what.ids.join(',')})`), { ...EVENT_SAMPLES['events.redacted'], ids: 'all' in what ? [] : what.ids }),
+      'voice.devices': record('voice.devices', { supported: true, devices: [{ name: 'default', description: 'Default' }], note: null }),
     },
     bus,
     logger: createLogger({ sink: () => {}, format: 'json' }),
@@ -69,6 +72,18 @@ describe('attachedHandle', () => {
     await handle.syncOnce();
     await expect(handle.tunnelDown()).rejects.toMatchObject({ message: 'wg-quick down failed: jett0 is not a WireGuard interface', fix: 'check `jett tunnel status`' });
     expect(calls).toEqual(['tunnel.up', 'voice.toggle', 'sync.once']);
+  });
+
+  it('reaches the agent\'s voice history and microphones, the deletion\'s arguments checked by the agent first', async () => {
+    const { handle, calls } = await attach();
+    expect((await handle.voiceHistory({ search: 'calendar' })).map((t) => t.id)).toEqual(['t1']);
+    expect(await handle.deleteVoiceHistory({ ids: ['t1'] })).toMatchObject({ ids: ['t1'], kind: 'voice.turn' });
+    expect(await handle.deleteVoiceHistory({ all: true })).toMatchObject({ ids: [] });
+    expect((await handle.voiceDevices()).devices).toEqual([{ name: 'default', description: 'Default' }]);
+    // Neither ids nor all, or both: refused before the agent's handler runs.
+    await expect(handle.deleteVoiceHistory({} as never)).rejects.toMatchObject({ fix: expect.any(String) });
+    await expect(handle.deleteVoiceHistory({ ids: ['t1'], all: true } as never)).rejects.toMatchObject({ fix: expect.any(String) });
+    expect(calls).toEqual(['voice.history(calendar,100)', 'voice.history.delete(t1)', 'voice.history.delete(all)', 'voice.devices']);
   });
 
   it('nudges the tunnel probe on resume and network changes, not on suspend', async () => {

@@ -75,6 +75,11 @@ async function control() {
     },
     'outbox.append': async () => ({ first: 1, last: 1 }),
     'config.reload': async () => ({ sections: [], needsTunnelSetup: false }),
+    'voice.history': async () => [],
+    'voice.history.delete': async () => {
+      throw failures.unexpected();
+    },
+    'voice.devices': async () => ({ supported: false, devices: [], note: 'not in this test' }),
   };
   const server = new ControlServer({ path: sock, secret: SECRET, handlers, bus: new EventBus(), logger: createLogger({ sink: () => {}, format: 'json' }) });
   await server.listen();

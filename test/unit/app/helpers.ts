@@ -2,6 +2,8 @@
 import { EventBus } from '../../../main/core/events/bus.js';
 import type { SecretName } from '../../../main/core/contracts/secrets.js';
 import type { StatusSnapshot } from '../../../main/core/contracts/status.js';
+import type { VoiceHistoryDelete, VoiceHistoryQuery } from '../../../main/core/contracts/voice-history.js';
+import type { VoiceDevicesOutput, VoiceTurnRecord } from '../../../main/core/contracts/voice.js';
 import type { AgentHandle, SystemEventKind } from '../../../main/app/agent-handle.js';
 import { MockWebContents, MockWebFrame, type MockIpcEvent } from '../../mocks/electron.js';
 
@@ -37,6 +39,26 @@ export class FakeAgent implements AgentHandle {
   }
   async voiceToggle() {
     this.calls.push('voiceToggle');
+  }
+  /** What the history screen lists; a test sets it. Deletions remove from it, as the agent's would. */
+  turns: VoiceTurnRecord[] = [];
+  devices: VoiceDevicesOutput = { supported: true, devices: [], note: null };
+  async voiceHistory(query: VoiceHistoryQuery) {
+    this.calls.push(`voiceHistory(${query.search ?? ''})`);
+    const q = (query.search ?? '').toLowerCase();
+    return this.turns.filter((t) => !q || t.transcript.toLowerCase().includes(q) || t.reply.toLowerCase().includes(q));
+  }
+  async deleteVoiceHistory(what: VoiceHistoryDelete) {
+    const ids = 'all' in what ? this.turns.map((t) => t.id) : what.ids;
+    this.calls.push(`deleteVoiceHistory(${'all' in what ? 'all' : ids.join(',')})`);
+    const before = this.turns.length;
+    this.turns = this.turns.filter((t) => !ids.includes(t.id));
+    const result = { kind: 'voice.turn', ids: 'all' in what ? [] : ids, all: 'all' in what, outboxRows: before - this.turns.length, localRows: before - this.turns.length, tombstones: [1], at: new Date().toISOString() };
+    this.bus.emit('events.redacted', result);
+    return result;
+  }
+  async voiceDevices() {
+    return this.devices;
   }
   /** What the agent's reply to a settings change says; a test sets it. */
   reloadReply = { sections: [], needsTunnelSetup: false };

@@ -72,6 +72,22 @@ describe('registerIpcHandlers', () => {
     expect(open).not.toHaveBeenCalled();
   });
 
+  it('refuses a history deletion that names nothing, both ids and all, or too much, before the agent hears of it', async () => {
+    const remove = vi.fn(async () => ({ kind: 'voice.turn', ids: [], all: true, outboxRows: 0, localRows: 0, tombstones: [1], at: '2026-11-29T10:00:00.000Z' }));
+    const list = vi.fn(async () => []);
+    registerIpcHandlers(ipcMain, new Set([win.id]), handlers({ 'voice:historyDelete': remove, 'voice:history': list }), log);
+    const tooMany = Array.from({ length: 501 }, (_, i) => `turn-${i}`);
+    for (const bad of [{}, { ids: [] }, { all: false }, { ids: ['turn-1'], all: true }, { ids: [''] }, { ids: tooMany }, { kind: 'memory.item', all: true }]) {
+      expect(errorOf(await ipcMain.invoke('voice:historyDelete', eventFrom(win), bad)).message, JSON.stringify(bad).slice(0, 60)).toMatch(/^voice:historyDelete: invalid argument/);
+    }
+    for (const bad of [{ limit: 10_000 }, { search: 'x'.repeat(201) }, { search: 'a', sql: 'DROP TABLE voice_turns' }]) {
+      expect(errorOf(await ipcMain.invoke('voice:history', eventFrom(win), bad)).message).toMatch(/^voice:history: invalid argument/);
+    }
+    expect(remove).not.toHaveBeenCalled();
+    expect(list).not.toHaveBeenCalled();
+    expect(await ipcMain.invoke('voice:historyDelete', eventFrom(win), { all: true })).toMatchObject({ ok: true });
+  });
+
   it('refuses an argument where none is taken, and more than one argument', async () => {
     registerIpcHandlers(ipcMain, new Set([win.id]), handlers(), log);
     expect(errorOf(await ipcMain.invoke('status:get', eventFrom(win), { sneaky: true })).message).toMatch(/^status:get: invalid argument/);

@@ -31,7 +31,7 @@ describe('preload', () => {
       'status.get', 'status.onChange',
       'settings.get', 'settings.save', 'settings.setSecret', 'settings.clearSecret',
       'tunnel.generateKeys', 'tunnel.importConf', 'tunnel.peerBlock', 'tunnel.copyPublicKey', 'tunnel.copyPeerBlock', 'tunnel.up', 'tunnel.down', 'tunnel.setup',
-      'voice.toggle',
+      'voice.toggle', 'voice.history', 'voice.deleteHistory', 'voice.choices',
       'models.list', 'models.pull', 'models.onProgress',
       'links.open',
       'app.uninstall',

@@ -126,6 +126,25 @@ describe('redactEvents', () => {
     expect(d.rows().map((r) => [r.seq, JSON.parse(r.payload).transcript])).toEqual([[1, 'kept whole']]);
   });
 
+  it('runs inside a caller\'s own transaction (memory forgets an item and its vector together), all or nothing', () => {
+    const d = desk();
+    d.turn('turn-1', 'forget me');
+    d.turn('turn-2', 'keep me');
+    const r = d.outbox.transaction(() => redactEvents(d.outbox, { kind: 'voice.turn', ids: ['turn-1'], reason: 'forget' }, { local: (ids) => d.store.delete(ids) }));
+    expect(r).toMatchObject({ outboxRows: 1, localRows: 1, tombstones: [3] });
+    expect(() =>
+      d.outbox.transaction(() => {
+        redactEvents(d.outbox, { kind: 'voice.turn', ids: ['turn-2'], reason: 'forget' });
+        throw new Error('the caller failed after');
+      }),
+    ).toThrow('the caller failed after');
+    const rows = d.rows();
+    expect(rows.map((row) => row.seq)).toEqual([1, 2, 3]);
+    expect(JSON.parse(rows[0]!.payload)).toEqual({ id: 'turn-1', redacted: true });
+    expect(JSON.parse(rows[1]!.payload).transcript).toBe('keep me');
+    expect(rows[2]!.kind).toBe(REDACT_KIND);
+  });
+
   it('the sample tombstone is what the contract accepts', () => {
     expect(RedactionSchema.parse(REDACTION_SAMPLE)).toEqual(REDACTION_SAMPLE);
   });
