@@ -387,7 +387,8 @@ export class VoicePipeline {
     const command = this.commands.get(turnId);
     this.commands.delete(turnId);
     const memory = this.deps.memory;
-    if (!memory || record.outcome !== 'answered') return;
+    // A `speak` turn says a given text: nothing the user asked, nothing to remember.
+    if (!memory || record.outcome !== 'answered' || record.source === 'speak') return;
     if (command) void command.apply?.().catch((err: unknown) => this.memoryFailed('a memory command', err));
     else if (record.transcript && record.reply) memory.keep(record.transcript, record.reply);
   }

@@ -124,6 +124,14 @@ describe('memory in voice turns', () => {
     expect(w.local.db.prepare("SELECT count(*) FROM outbox WHERE payload LIKE '%bins go out%'").pluck().get()).toBe(0);
   });
 
+  it('a spoken announcement (speak) is not remembered; an answered question is', async () => {
+    const w = await world();
+    await w.pipeline.speak('The washing machine has finished.');
+    await w.pipeline.ask('How warm will it be tomorrow?');
+    await w.settled();
+    expect(new MemoryStore(w.local.db).list().map((i) => i.text)).toEqual(['Q: How warm will it be tomorrow?\nA: Sure.']);
+  });
+
   it('a corrupt embedding model: memory is off with a clear reason, and voice still answers', async () => {
     const dir = tempDir();
     fs.cpSync(path.join(miniLmModelsDir(), STANDIN_NAME), path.join(dir, STANDIN_NAME), { recursive: true });
