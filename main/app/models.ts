@@ -15,7 +15,7 @@ export interface ModelService {
 /** The part of the core's ModelManager the tab uses. */
 export interface SpeechModels {
   readonly dir: string;
-  list(): Array<{ name: string; task: 'stt' | 'tts'; bytes: number; state: 'not-installed' | 'installed' | 'partial' }>;
+  list(): Array<{ name: string; task: 'stt' | 'tts' | 'embed'; bytes: number; state: 'not-installed' | 'installed' | 'partial' }>;
   pull(name: string, onProgress: (p: { file: string; receivedBytes: number; totalBytes: number | null; phase: string }) => void): Promise<unknown>;
 }
 

@@ -30,6 +30,7 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'sync', description: 'exchange data with the VPS database', load: async () => (await import('./commands/sync.js')).registerSync },
   { name: 'voice', description: 'run one voice turn from a file (--input), listen to the microphone (listen), list microphones (devices), or past turns (history)', load: async () => (await import('./commands/voice.js')).registerVoice },
   { name: 'models', description: 'speech models: list the catalogue, pull (download), verify, remove', load: async () => (await import('./commands/models.js')).registerModels },
+  { name: 'memory', description: 'what Jett remembers: list, search, forget (here and on the VPS), export', load: async () => (await import('./commands/memory.js')).registerMemory },
   { name: 'ollama', description: 'the local Ollama server (the LLM): is it running, which models it holds, pull one', load: async () => (await import('./commands/ollama.js')).registerOllama },
   { name: 'uninstall', description: 'remove Jett from this computer: the tunnel setup, the login item and every stored secret; keep or delete JETT_HOME', load: async () => (await import('./commands/uninstall.js')).registerUninstall },
   { name: 'demo', description: 'Linux, root: build a desktop and a VPS in network namespaces and show the offline round trip', load: async () => (await import('./commands/demo.js')).registerDemo },

@@ -426,7 +426,7 @@ export class RunningAgent {
   }
 
   private async startVoice(factory: VoiceFactory): Promise<void> {
-    this.voice = await factory({ bus: this.ctx.bus, db: this.stack.local.db, config: this.config, report: (setup) => (this.voiceSetup = setup) });
+    this.voice = await factory({ bus: this.ctx.bus, db: this.stack.local.db, outbox: this.stack.outbox, config: this.config, report: (setup) => (this.voiceSetup = setup) });
     if (!this.voice) return;
     // Each turn (transcript, reply, latencies) goes to the VPS's conversation log through the outbox.
     this.voiceTurns = this.voice.onTurn((record) => this.stack.outbox.append('voice.turn', record));

@@ -9,6 +9,7 @@ import type { SqliteDb } from '../db/local-db.js';
 import { formatError, JettError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
+import type { Outbox } from '../outbox/store.js';
 import { resolveBinary } from '../process/binaries.js';
 import { voiceReadiness } from '../voice/models/readiness.js';
 import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
@@ -20,6 +21,8 @@ import type { AgentVoice } from './voice-service.js';
 export interface VoiceContext {
   bus: EventBus;
   db: SqliteDb;
+  /** Where memory's shared items and forgets go to the VPS. */
+  outbox?: Outbox;
   /** The settings to build from: the agent calls the factory again with new ones when voice, models or ollama change. */
   config: Config;
   /** Told whether the speech models are there (for the status snapshot); factories that need none may ignore it. */
@@ -40,7 +43,7 @@ export const VOICE_SWITCHED_OFF: ServiceSetup = {
  * `modelsHome` is used where models.dir is empty.
  */
 export function configuredVoice(opts: { logger: Logger; modelsHome: string; env: NodeJS.ProcessEnv; tracker: ModelsStatusTracker; audio?: AudioRoute }): VoiceFactory {
-  return async ({ bus, db, config, report }) => {
+  return async ({ bus, db, outbox, config, report }) => {
     const modelsDir = config.models.dir || opts.modelsHome;
     const which = (name: string) => resolveBinary(name, { env: opts.env });
     const logger = opts.logger.child({ component: 'voice' });
@@ -71,7 +74,9 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
         logger,
         log: new WakeLog(db),
       });
-      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad, handsFree, ...(opts.audio ? { audio: opts.audio } : {}) });
+      const { loadVoiceMemory } = await import('../memory/setup.js');
+      const memory = await loadVoiceMemory({ config, modelsDir, db, bus, logger, ...(outbox ? { outbox } : {}) });
+      const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad, handsFree, ...(opts.audio ? { audio: opts.audio } : {}), ...(memory ? { memory } : {}) });
       await pipeline.start();
       return {
         state: () => pipeline.currentState,

@@ -76,6 +76,8 @@ export const ConfigSchema = z.strictObject({
       bargeIn: z.enum(['off', 'on', 'auto']).default('auto'),
       recorder: z.enum(['sox', 'arecord']).default('sox'),
       memoryTurns: z.number().int().min(0).max(50).default(6),
+      recallItems: z.number().int().min(0).max(20).default(5),
+      recallTokens: z.number().int().min(50).max(4000).default(400),
       systemPrompt: z.string().min(1).default('You are Jett, a voice assistant. Answer in one to three short spoken sentences, without markdown.'),
       // The tray app's capture in Chromium (issue 14): which microphone, and its audio processing.
       capture: z.enum(['app', 'sox']).default('app'),
@@ -102,6 +104,7 @@ export const ConfigSchema = z.strictObject({
       ttsVoice: z.string().min(1).default('af_heart'),
       ttsSpeed: z.number().min(0.5).max(2).default(1),
       executionProvider: z.enum(['auto', 'dml', 'cuda', 'cpu']).default('auto'),
+      embed: z.string().regex(/^$|^[a-z0-9][a-z0-9.-]*$/, 'a model name from `jett models list`, or empty').default(''),
     })
     .prefault({}),
 });
@@ -147,6 +150,8 @@ export const CONFIG_DOCS = {
   'voice.bargeIn': 'auto: speech during a reply interrupts it where echo is kept out (the status says why not); on: always (headphones); off',
   'voice.recorder': 'sox, or arecord (Linux only)',
   'voice.memoryTurns': 'earlier turns sent to the LLM as memory',
+  'voice.recallItems': 'most remembered items (beyond the recent turns) recalled into a reply\'s prompt (0: no recall)',
+  'voice.recallTokens': 'about how many tokens the recalled memories may take in the prompt',
   'voice.systemPrompt': 'system prompt of the voice assistant',
   'voice.capture': 'tray app: app (Chromium captures and plays, with its echo canceller) or sox (as the headless agent)',
   'voice.captureDevice': 'tray app: the microphone\'s deviceId from the app\'s device list ("" is the system default)',
@@ -162,6 +167,7 @@ export const CONFIG_DOCS = {
   'models.ttsVoice': 'Kokoro voice (af_heart, am_michael, bf_emma, ...)',
   'models.ttsSpeed': 'Kokoro speaking speed, 0.5-2',
   'models.executionProvider': 'auto (DirectML on Windows, CUDA on Linux when installed, else CPU), dml, cuda or cpu',
+  'models.embed': 'embedding model for memory (empty: all-minilm-l6-v2 when models.sttLanguage is English, else paraphrase-multilingual-minilm-l12-v2)',
 } as const satisfies Record<string, string>;
 
 export type ConfigKey = keyof typeof CONFIG_DOCS;

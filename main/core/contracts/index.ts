@@ -18,3 +18,4 @@ export * from './ipc.js';
 export * from './vps.js';
 export * from './uninstall.js';
 export * from './wake.js';
+export * from './memory.js';

@@ -153,7 +153,7 @@ export const ModelsViewSchema = z.strictObject({
   speech: z.strictObject({
     dir: z.string(),
     models: z.array(
-      z.strictObject({ name: z.string(), task: z.enum(['stt', 'tts']), sizeBytes: z.number().nullable(), state: z.enum(['not-installed', 'installed', 'partial']) }),
+      z.strictObject({ name: z.string(), task: z.enum(['stt', 'tts', 'embed']), sizeBytes: z.number().nullable(), state: z.enum(['not-installed', 'installed', 'partial']) }),
     ),
     error: z.string().nullable(),
   }),

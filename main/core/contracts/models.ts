@@ -5,7 +5,8 @@ import { z } from 'zod';
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits');
 const commit = z.string().regex(/^[0-9a-f]{40}$/, 'expected a 40-hex commit');
 
-export const ModelTaskSchema = z.enum(['stt', 'tts']);
+/** stt: speech-to-text, tts: text-to-speech, embed: text embeddings for memory. */
+export const ModelTaskSchema = z.enum(['stt', 'tts', 'embed']);
 export type ModelTask = z.infer<typeof ModelTaskSchema>;
 
 /** One file of a catalogue entry. sha256/bytes are null where no real source gave them: unverified until pulled. */
@@ -19,9 +20,9 @@ export type CatalogueFile = z.infer<typeof CatalogueFileSchema>;
 export const CatalogueEntrySchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
   task: ModelTaskSchema,
-  /** What loads it: the transformers.js Whisper pipeline or kokoro-js. */
-  engine: z.enum(['whisper', 'kokoro']),
-  /** Whisper: English-only ('en') or multilingual ('multi'). Kokoro: the languages of its voices. */
+  /** What loads it: the transformers.js Whisper pipeline, kokoro-js, or transformers.js feature extraction (BERT-class embedders). */
+  engine: z.enum(['whisper', 'kokoro', 'bert']),
+  /** Whisper and embedders: English-only ('en') or multilingual ('multi'). Kokoro: the languages of its voices. */
   languages: z.enum(['en', 'multi']),
   description: z.string(),
   repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/),

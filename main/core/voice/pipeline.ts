@@ -19,6 +19,7 @@ import { DEFAULT_FRAGMENTER, type FragmenterOptions } from './fragmenter.js';
 import { HandsFreeWake, type WakeSetup } from './hands-free-wake.js';
 import { HeldReply } from './held-reply.js';
 import { Listening } from './listening.js';
+import type { MemoryCommand, PreparedReply, TurnMemory } from './memory-hook.js';
 import type { VoiceStore } from './store.js';
 import { TurnDetector, type DetectedTurn, type DetectorEvent } from './turn-detector.js';
 import { TurnLog } from './turn-log.js';
@@ -53,6 +54,8 @@ export interface VoicePipelineDeps {
   /** The agent's bus; without one the pipeline keeps its own, which onTurn, onState and onPartial read. */
   bus?: EventBus;
   store?: VoiceStore;
+  /** Recall before the LLM, spoken memory commands, answered turns kept; without it voice answers from recent turns only. */
+  memory?: TurnMemory;
   /** Monotonic milliseconds for the stages after the turn end; the audio itself is timed by its sample count. */
   clock?: () => number;
   now?: () => Date;
@@ -76,6 +79,8 @@ export class VoicePipeline {
   /** The microphone closing after a one-turn activation's reply. */
   private closing: Promise<void> = Promise.resolve();
   private shown: VoiceState = 'off';
+  /** Memory commands of turns in progress, applied once their reply was given. */
+  private readonly commands = new Map<string, MemoryCommand>();
   private readonly bus: EventBus;
   private readonly turnLog: TurnLog;
   private readonly log: Logger;
@@ -374,7 +379,8 @@ export class VoicePipeline {
   }
 
   private async reply(input: TurnInput): Promise<VoiceTurnRecord> {
-    const turn = new Turn(input, this.newId(), {
+    const id = this.newId();
+    const turn = new Turn(input, id, {
       engines: this.deps.engines,
       sink: this.sink,
       bus: this.bus,
@@ -383,13 +389,14 @@ export class VoicePipeline {
       fragmenter: this.deps.options.fragmenter ?? DEFAULT_FRAGMENTER,
       clock: this.clock,
       now: this.now,
-      messages: (transcript) => this.messages(transcript),
+      prepare: (transcript) => this.prepare(id, transcript),
       moved: (t) => this.moved(t),
     });
     this.turn = turn;
     if (turn.live === 'thinking') this.fault = false;
     this.refresh();
     const record = await turn.run();
+    this.remember(id, record);
     await this.closing;
     return record;
   }
@@ -410,8 +417,37 @@ export class VoicePipeline {
     this.refresh();
   }
 
-  private messages(transcript: string): ChatMessage[] {
-    const memory = this.deps.store?.memory(this.deps.options.memoryTurns) ?? [];
-    return [{ role: 'system', content: this.deps.options.systemPrompt }, ...memory, { role: 'user', content: transcript }];
+  /** The prompt for the LLM, with what memory recalls; a memory command is answered here, without the LLM. */
+  private async prepare(turnId: string, transcript: string): Promise<PreparedReply> {
+    const memory = this.deps.memory;
+    const recent = this.deps.store?.memory(this.deps.options.memoryTurns) ?? [];
+    const recalled: ChatMessage[] = [];
+    if (memory) {
+      const command = await memory.command(transcript).catch((err: unknown) => this.memoryFailed('a memory command', err));
+      if (command) {
+        this.commands.set(turnId, command);
+        return { kind: 'text', text: command.say };
+      }
+      const message = await memory.recall(transcript).catch((err: unknown) => this.memoryFailed('recall', err));
+      if (message) recalled.push(message);
+    }
+    return { kind: 'chat', messages: [{ role: 'system', content: this.deps.options.systemPrompt }, ...recalled, ...recent, { role: 'user', content: transcript }] };
+  }
+
+  /** Memory never stops a reply: a failure is logged and the turn goes on without it. */
+  private memoryFailed(what: string, err: unknown): null {
+    this.log.warn(`memory: ${what} failed, answering without it`, { error: formatError(err) });
+    return null;
+  }
+
+  /** After a turn: a memory command takes effect, or an answered exchange is kept - only if the reply was given. */
+  private remember(turnId: string, record: VoiceTurnRecord): void {
+    const command = this.commands.get(turnId);
+    this.commands.delete(turnId);
+    const memory = this.deps.memory;
+    // A `speak` turn says a given text: nothing the user asked, nothing to remember.
+    if (!memory || record.outcome !== 'answered' || record.source === 'speak') return;
+    if (command) void command.apply?.().catch((err: unknown) => this.memoryFailed('a memory command', err));
+    else if (record.transcript && record.reply) memory.keep(record.transcript, record.reply);
   }
 }

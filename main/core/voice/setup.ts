@@ -9,6 +9,7 @@ import { DEFAULT_ENDPOINT } from './endpointer.js';
 import type { AudioSink, SpeechToText, TextToSpeech, VoiceEngines } from './engines.js';
 import { EngineError } from './errors.js';
 import { EspeakTextToSpeech } from './espeak-tts.js';
+import type { TurnMemory } from './memory-hook.js';
 import { OllamaLanguageModel } from './ollama.js';
 import { VoicePipeline, type VoicePipelineOptions } from './pipeline.js';
 import { SoxPlayer } from './playback.js';
@@ -83,6 +84,8 @@ export interface BuildPipelineDeps {
   audio?: AudioRoute;
   /** Hands-free's wake word (handsFreeFromConfig), which may fall back to the hotkey. */
   handsFree?: HandsFree;
+  /** Recall and spoken memory commands (main/core/memory); without it voice answers from its recent turns only. */
+  memory?: TurnMemory;
 }
 
 export async function buildPipeline(deps: BuildPipelineDeps): Promise<VoicePipeline> {
@@ -98,5 +101,6 @@ export async function buildPipeline(deps: BuildPipelineDeps): Promise<VoicePipel
     ...(deps.handsFree?.wake ? { wake: deps.handsFree.wake } : {}),
     ...(deps.bus ? { bus: deps.bus } : {}),
     ...(deps.db ? { store: new VoiceStore(deps.db) } : {}),
+    ...(deps.memory ? { memory: deps.memory } : {}),
   });
 }

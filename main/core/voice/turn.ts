@@ -5,9 +5,10 @@ import type { VoiceStageEvent, VoiceTurnRecord } from '../contracts/voice.js';
 import { formatError } from '../errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log/logger.js';
-import type { AudioSink, ChatMessage, VoiceEngines } from './engines.js';
+import type { AudioSink, VoiceEngines } from './engines.js';
 import { stageFailure } from './errors.js';
 import type { FragmenterOptions } from './fragmenter.js';
+import type { PreparedReply } from './memory-hook.js';
 import { AsyncQueue } from './queue.js';
 import type { StageContext, TurnStageEvent } from './stages/context.js';
 import { compose } from './stages/compose.js';
@@ -40,8 +41,8 @@ export interface TurnDeps {
   fragmenter: FragmenterOptions;
   clock: () => number;
   now: () => Date;
-  /** The chat so far (system prompt, memory) with the user's words last. */
-  messages: (transcript: string) => ChatMessage[];
+  /** The chat so far (system prompt, recalled memories, recent turns) with the user's words last, or a memory command's answer. */
+  prepare: (transcript: string) => Promise<PreparedReply>;
   /** Told after every move and its side effects: the pipeline reads its visible state from the turn's phase. */
   moved: (turn: Turn) => void;
 }
@@ -119,7 +120,7 @@ export class Turn {
         fragments.close(true);
         audio.close(true);
       });
-      const source = input.kind === 'speak' ? { kind: 'text' as const, text: input.text } : { kind: 'llm' as const, llm, messages: () => this.deps.messages(this.facts.transcript) };
+      const source = input.kind === 'speak' ? { kind: 'text' as const, text: input.text } : { kind: 'llm' as const, llm, prepare: () => this.deps.prepare(this.facts.transcript) };
       await Promise.all([
         compose(source, this.deps.fragmenter, ctx, { fragment: (f) => fragments.push(f), token: (t) => (this.facts.reply += t) })
           .catch(fail('llm'))

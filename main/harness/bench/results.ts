@@ -91,6 +91,23 @@ export const VoiceBenchSchema = z.object({
 });
 export type VoiceBench = z.infer<typeof VoiceBenchSchema>;
 
+/** The last line of `npm run bench:memory -- --json` (issue 18): embedding, search, recall and first audio with memory on. */
+export const MemoryBenchSchema = z.object({
+  items: z.number().int(),
+  dims: z.number().int(),
+  embed_ms_p50: z.number(),
+  raw_embed_ms_p50: z.number(),
+  embed_ratio: z.number(),
+  search_ms_p95: z.number(),
+  raw_search_ms_p95: z.number(),
+  recall_at_10: z.number(),
+  recall_ms_p95: z.number(),
+  first_audio_ms_p95_without: z.number(),
+  first_audio_ms_p95_with: z.number(),
+  speech_end_to_audio_ms_p95_with: z.number(),
+});
+export type MemoryBench = z.infer<typeof MemoryBenchSchema>;
+
 /** The last line of `npm run bench:models -- --json`; figures are null when the models were not there to measure. */
 export const ModelsBenchSchema = z.object({
   ep: ExecutionProviderSchema,

@@ -71,7 +71,7 @@ export function modelsScreen(config: Config): HTMLElement {
                     'tr',
                     {},
                     h('td', {}, h('code', {}, m.name), ' ', tag(m.name)),
-                    h('td', {}, m.task === 'stt' ? 'speech to text' : 'text to speech'),
+                    h('td', {}, m.task === 'stt' ? 'speech to text' : m.task === 'tts' ? 'text to speech' : 'embeddings (memory)'),
                     h('td', {}, bytes(m.sizeBytes)),
                     h('td', {}, m.state),
                     h('td', {}, m.state === 'installed' ? '' : h('button', { class: 'small', id: `pull-speech-${m.name}`, onclick: () => void startPull('speech', m.name) }, m.state === 'partial' ? 'Resume' : 'Pull')),

@@ -6,15 +6,16 @@ import type { CatalogueEntry, ModelTask } from '../../contracts/models.js';
 import { EngineError } from '../errors.js';
 
 /** config.json's model_type for each engine, as the onnx-community exports write it. */
-const MODEL_TYPES: Record<CatalogueEntry['engine'], string> = { whisper: 'whisper', kokoro: 'style_text_to_speech_2' };
-const TASK_WORDS: Record<ModelTask, string> = { stt: 'speech-to-text', tts: 'text-to-speech' };
+const MODEL_TYPES: Record<CatalogueEntry['engine'], string> = { whisper: 'whisper', kokoro: 'style_text_to_speech_2', bert: 'bert' };
+const TASK_WORDS: Record<ModelTask, string> = { stt: 'speech-to-text', tts: 'text-to-speech', embed: 'embedding' };
+const TASK_KEYS: Record<ModelTask, string> = { stt: 'models.stt', tts: 'models.tts', embed: 'models.embed' };
 
 export function isPresent(modelsDir: string, entry: CatalogueEntry): boolean {
   return fs.existsSync(path.join(modelsDir, entry.name, 'config.json'));
 }
 
 export function checkModelFolder(modelsDir: string, entry: CatalogueEntry, task: ModelTask): string {
-  const key = task === 'stt' ? 'models.stt' : 'models.tts';
+  const key = TASK_KEYS[task];
   if (entry.task !== task) {
     throw new EngineError(`${entry.name} is a ${TASK_WORDS[entry.task]} model, not ${TASK_WORDS[task]}`, `set ${key} to a ${TASK_WORDS[task]} model (\`jett models list\`)`);
   }
