@@ -135,21 +135,3 @@ export class MicrophoneSource implements AudioSource {
     if (child) await terminate(child);
   }
 }
-
-export interface InputDevice {
-  name: string;
-  description: string;
-}
-
-/** `arecord -L` output: a device name at the start of a line, its description indented below. */
-export function parseArecordList(text: string): InputDevice[] {
-  const devices: InputDevice[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    if (/^\s/.test(line)) {
-      const last = devices[devices.length - 1];
-      if (last) last.description = last.description ? `${last.description} - ${line.trim()}` : line.trim();
-    } else devices.push({ name: line.trim(), description: '' });
-  }
-  return devices.filter((d) => d.name !== 'null');
-}

@@ -1,7 +1,7 @@
 // The microphones the platform can name: `arecord -L` on Linux; elsewhere sox cannot list them, and the note says
-// which names sox takes instead.
+// which names sox takes instead. Kept apart from capture (and the VAD it imports) so the agent can answer
+// `voice.devices` without loading any speech runtime.
 import { execa } from 'execa';
-import { parseArecordList, type InputDevice } from './capture.js';
 
 export interface DeviceList {
   supported: boolean;
@@ -22,4 +22,22 @@ export async function listInputDevices(opts: { platform: NodeJS.Platform; resolv
   if (!arecord) return { supported: false, devices: [], note: 'arecord is not installed: run `sudo apt-get install alsa-utils` to list devices' };
   const res = await execa(arecord, ['-L'], { reject: false, env: opts.env, extendEnv: opts.env === undefined });
   return { supported: true, devices: parseArecordList(res.stdout), note: null };
+}
+
+export interface InputDevice {
+  name: string;
+  description: string;
+}
+
+/** `arecord -L` output: a device name at the start of a line, its description indented below. */
+export function parseArecordList(text: string): InputDevice[] {
+  const devices: InputDevice[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    if (/^\s/.test(line)) {
+      const last = devices[devices.length - 1];
+      if (last) last.description = last.description ? `${last.description} - ${line.trim()}` : line.trim();
+    } else devices.push({ name: line.trim(), description: '' });
+  }
+  return devices.filter((d) => d.name !== 'null');
 }
