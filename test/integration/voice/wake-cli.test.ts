@@ -61,6 +61,7 @@ describeWith([binary('espeak-ng'), binary('sox')], 'jett voice wake', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/cannot read .*absent\.wav: ENOENT[\s\S]*fix: check the path of --input/);
     const none = await jett(['voice', 'wake'], { home });
-    expect(none.stderr).toMatch(/jett voice wake needs --input FILE/);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/jett voice wake needs --input FILE[\s\S]*fix: run `jett voice wake --input recording.wav`/);
   });
 });

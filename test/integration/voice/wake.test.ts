@@ -1,7 +1,7 @@
 // Wake-word detection on real espeak-ng speech through openWakeWord's real models: positives wake once, near
 // misses, silence and noise from the first sample (every head) never do, and the frame sizes a source delivers
 // (the file source's 512, a real sox capture's, odd ones) give the same scores to the bit.
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { WAKE_WORDS, type WakeWord } from '../../../main/core/contracts/wake.js';
 import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { MicrophoneSource } from '../../../main/core/voice/capture.js';
@@ -12,6 +12,9 @@ import { fakeMicrophone } from '../../helpers/audio.js';
 import { binary, describeWith } from '../../helpers/requirements.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { PAD_SAMPLES, padded, soxNoise, speakDithered } from '../../helpers/wake-audio.js';
+
+// Scoring is CPU-bound (about 2 ms a chunk on a quiet core): on a loaded machine these take minutes, not seconds.
+vi.setConfig({ testTimeout: 240_000 });
 
 const realHome = process.env.HOME;
 afterEach(() => {
@@ -105,8 +108,8 @@ describeWith([binary('espeak-ng'), binary('sox')], 'wake word on real speech thr
   it('noise from the first sample wakes no head, alexa included; it would without the warm-up', async () => {
     let transientOverThreshold = 0;
     for (const kind of ['whitenoise', 'pinknoise', 'brownnoise'] as const) {
-      for (const vol of [0.01, 0.3, 0.9]) {
-        const pcm = await soxNoise(kind, 6, vol);
+      for (const vol of [0.05, 0.9]) {
+        const pcm = await soxNoise(kind, 4, vol);
         for (const word of WAKE_WORDS) {
           const { detections, scores: s } = await scored(detectors.get(word) as WakeDetector, pcm);
           expect(detections, `${word} on ${kind} at ${vol}`).toEqual([]);
@@ -118,7 +121,7 @@ describeWith([binary('espeak-ng'), binary('sox')], 'wake word on real speech thr
     expect(transientOverThreshold).toBeGreaterThan(0);
     const cold = await createWakeDetector({ word: 'alexa', warmupMs: 0 });
     try {
-      expect((await run(cold, await soxNoise('brownnoise', 6, 0.9))).detections.length).toBeGreaterThan(0);
+      expect((await run(cold, await soxNoise('brownnoise', 4, 0.9))).detections.length).toBeGreaterThan(0);
     } finally {
       await cold.close();
     }

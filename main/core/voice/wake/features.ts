@@ -58,21 +58,22 @@ export class FeatureModels {
   static async create(mel: ort.InferenceSession, embedding: ort.InferenceSession): Promise<FeatureModels> {
     const bare = new FeatureModels(mel, embedding, null);
     const frames = await bare.melFrames(primingNoise());
+    const size = MEL_WINDOW * MEL_BINS;
     const windows: Float32Array[] = [];
-    for (let i = 0; i + MEL_WINDOW <= frames.length; i += 8) windows.push(flatten(frames.slice(i, i + MEL_WINDOW)));
+    for (let at = 0; at + size <= frames.length; at += 8 * MEL_BINS) windows.push(frames.subarray(at, at + size));
     return new FeatureModels(mel, embedding, await bare.embed(windows));
   }
 
-  /** Mel frames (transformed) of raw int16 values given as float32. */
-  async melFrames(samples: Float32Array): Promise<Float32Array[]> {
+  /** Mel frames (transformed), flat: 32 values a frame, of raw int16 values given as float32. */
+  async melFrames(samples: Float32Array): Promise<Float32Array> {
     const out = await this.mel.run({ [this.mel.inputNames[0] as string]: new ort.Tensor('float32', samples, [1, samples.length]) });
     const data = single(out, this.mel.outputNames[0] as string);
-    const frames: Float32Array[] = [];
-    for (let at = 0; at + MEL_BINS <= data.length; at += MEL_BINS) frames.push(data.slice(at, at + MEL_BINS).map(melTransform));
+    const frames = new Float32Array(data.length - (data.length % MEL_BINS));
+    for (let i = 0; i < frames.length; i++) frames[i] = melTransform(data[i] as number);
     return frames;
   }
 
-  /** One 96-dim embedding per window of 76 mel frames (each window flattened). */
+  /** One 96-dim embedding per window of 76 mel frames (each window flat). */
   async embed(windows: Float32Array[]): Promise<Float32Array[]> {
     const batch = new Float32Array(windows.length * MEL_WINDOW * MEL_BINS);
     windows.forEach((w, i) => batch.set(w, i * MEL_WINDOW * MEL_BINS));
@@ -87,43 +88,47 @@ export class FeatureModels {
   }
 }
 
-export function flatten(frames: Float32Array[]): Float32Array {
-  const out = new Float32Array(frames.length * (frames[0]?.length ?? 0));
-  frames.forEach((f, i) => out.set(f, i * f.length));
-  return out;
-}
-
-/** One stream's buffers: the samples before the chunk, the last 76 mel frames, the last embeddings. */
+/**
+ * One stream's buffers, flat and shifted in place (this runs every 80 ms for as long as hands-free is on): the
+ * chunk and the 480 samples before it, the last 76 mel frames, the last `keep` embeddings.
+ */
 export class FeatureStream {
-  private history = new Float32Array(0);
-  private mel: Float32Array[] = [];
-  private embeddings: Float32Array[] = [];
+  private readonly samples = new Float32Array(HISTORY_SAMPLES + CHUNK_SAMPLES);
+  private readonly mel = new Float32Array(MEL_WINDOW * MEL_BINS);
+  private readonly embeddings: Float32Array;
+  /** No audio yet: the first chunk has no 480 samples before it, and the reference then feeds the chunk alone. */
+  private fresh = true;
 
   constructor(
     private readonly models: FeatureModels,
     /** How many embeddings the head reads (16 for most heads, 22 for `weather`). */
     private readonly keep: number,
   ) {
+    this.embeddings = new Float32Array(keep * EMBEDDING_DIM);
     this.reset();
   }
 
   /** The reference's priming: a mel buffer of ones, embeddings from low noise, no audio history. */
   reset(): void {
-    this.history = new Float32Array(0);
-    this.mel = Array.from({ length: MEL_WINDOW }, () => new Float32Array(MEL_BINS).fill(1));
-    this.embeddings = this.models.priming.slice(-this.keep);
+    this.fresh = true;
+    this.samples.fill(0);
+    this.mel.fill(1);
+    this.models.priming.slice(-this.keep).forEach((e, i) => this.embeddings.set(e, i * EMBEDDING_DIM));
   }
 
-  /** Takes one 1280-sample chunk; returns the head's input, the last `keep` embeddings, flattened. */
+  /** Takes one 1280-sample chunk; returns the head's input, the last `keep` embeddings (valid until the next push). */
   async push(chunk: Int16Array): Promise<Float32Array> {
     if (chunk.length !== CHUNK_SAMPLES) throw new VoiceError(`a wake-word chunk must hold ${CHUNK_SAMPLES} samples, got ${chunk.length}`, 'this is a bug in Jett');
-    const input = new Float32Array(this.history.length + CHUNK_SAMPLES);
-    input.set(this.history);
-    for (let i = 0; i < CHUNK_SAMPLES; i++) input[this.history.length + i] = chunk[i] as number;
-    this.history = input.slice(-HISTORY_SAMPLES);
-    this.mel = this.mel.concat(await this.models.melFrames(input)).slice(-MEL_WINDOW);
-    const [embedding] = await this.models.embed([flatten(this.mel)]);
-    this.embeddings = this.embeddings.concat(embedding as Float32Array).slice(-this.keep);
-    return flatten(this.embeddings);
+    this.samples.copyWithin(0, CHUNK_SAMPLES);
+    for (let i = 0; i < CHUNK_SAMPLES; i++) this.samples[HISTORY_SAMPLES + i] = chunk[i] as number;
+    const input = this.fresh ? this.samples.slice(HISTORY_SAMPLES) : this.samples;
+    this.fresh = false;
+    const frames = await this.models.melFrames(input);
+    this.mel.copyWithin(0, frames.length);
+    this.mel.set(frames, this.mel.length - frames.length);
+    const [embedding] = await this.models.embed([this.mel]);
+    this.embeddings.copyWithin(0, EMBEDDING_DIM);
+    this.embeddings.set(embedding as Float32Array, (this.keep - 1) * EMBEDDING_DIM);
+    return this.embeddings;
   }
 }
