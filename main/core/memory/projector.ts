@@ -130,6 +130,13 @@ export class MemoryProjector {
     });
   }
 
+  /** The tunnel came (back) up: try now rather than when the backoff ends. */
+  onTunnelUp(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.poke();
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);

@@ -5,9 +5,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openLocalDb, type LocalDb } from '../../../main/core/db/local-db.js';
 import { createLogger } from '../../../main/core/log/logger.js';
+import { memoryProjectionService } from '../../../main/core/memory/projection-service.js';
 import { MemoryProjector, QdrantError } from '../../../main/core/memory/projector.js';
 import { MemoryStore } from '../../../main/core/memory/store.js';
 import { Outbox } from '../../../main/core/outbox/store.js';
+import type { SecretStore } from '../../../main/core/secrets/store.js';
 import { createVpsGuard, TunnelDownError } from '../../../main/core/tunnel/vps-guard.js';
 import { startQdrantStandIn, type QdrantStandIn } from '../../../main/harness/qdrant/server.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -155,5 +157,22 @@ describe('memory projector (Qdrant stand-in)', () => {
     expect((err as Error).message).toMatch(/goes via lo, not the tunnel jett0, so Jett does not connect to the VPS Qdrant/);
     expect(qdrant.requests.length).toBe(seen);
     expect(projector.cursor()).toBe(0);
+  });
+
+  it('the agent\'s service projects each new item once its transaction commits, and idles without the key', async () => {
+    const { qdrant, local, outbox, store } = await setup();
+    const secrets = (key: string | null): SecretStore => ({ kind: 'file', location: 'test', get: async () => key, set: async () => undefined, delete: async () => undefined, list: async () => [] });
+    const idle = memoryProjectionService({ local, outbox, settings: { url: qdrant.url, collection: 'jett_memory' }, secrets: secrets(null), guard: loopbackGuard, logger: log });
+    await idle.start();
+    cleanup.push(() => idle.stop());
+    store.add({ kind: 'fact', text: 'before the key', vector: vec(9), model: 'm' });
+    expect(logs.join('\n')).toMatch(/no secret qdrant.apiKey/);
+    const service = memoryProjectionService({ local, outbox, settings: { url: qdrant.url, collection: 'jett_memory' }, secrets: secrets(KEY), guard: loopbackGuard, logger: log });
+    await service.start();
+    cleanup.push(() => service.stop());
+    const b = store.add({ kind: 'turn', text: 'after the key', vector: vec(10), model: 'm' });
+    await expect.poll(async () => (await points(qdrant)).map((p) => p.payload.text).sort()).toEqual(['after the key', 'before the key']);
+    store.forget([b.id]);
+    await expect.poll(async () => (await points(qdrant)).map((p) => p.payload.text)).toEqual(['before the key']);
   });
 });
