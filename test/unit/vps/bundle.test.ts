@@ -63,6 +63,7 @@ describe('jett vps bundle', () => {
       'restore.sh',
       'apply-migrations.sh',
       'n8n-setup.sh',
+      'qdrant-setup.sh',
       'backup/backup.sh',
       'postgres/init/10-jett-roles.sh',
       'postgres/pg_hba.conf',
