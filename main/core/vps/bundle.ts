@@ -184,7 +184,8 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
 
   const storedJett = await opts.secrets.get('postgres.password');
   const storedToken = await opts.secrets.get('heartbeat.token');
-  const secrets = stackSecrets(out, { jettDbPassword: storedJett, desktopToken: storedToken }, PORTAINER_ADMIN_PASSWORD_FILE);
+  const storedQdrant = await opts.secrets.get('qdrant.apiKey');
+  const secrets = stackSecrets(out, { jettDbPassword: storedJett, desktopToken: storedToken, qdrantApiKey: storedQdrant }, PORTAINER_ADMIN_PASSWORD_FILE);
   const backupKey = backupRecipient(opts);
   const vpsAddress = tunnel.peerAddress;
   const values: Record<string, string> = {
@@ -238,6 +239,10 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   if (storedToken !== secrets.desktopToken) {
     await opts.secrets.set('heartbeat.token', secrets.desktopToken);
     storedSecrets.push('heartbeat.token');
+  }
+  if (storedQdrant !== secrets.qdrantApiKey) {
+    await opts.secrets.set('qdrant.apiKey', secrets.qdrantApiKey);
+    storedSecrets.push('qdrant.apiKey');
   }
   return {
     dir: out,
