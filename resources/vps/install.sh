@@ -42,7 +42,7 @@ else
 fi
 docker info >/dev/null 2>&1 || die "the Docker daemon is not running: systemctl enable --now docker"
 for f in docker-compose.yml .env env/postgres.env env/n8n.env env/qdrant.env env/desktop.env env/n8n-owner.env secrets/portainer-admin-password \
-  backup/recipients.txt wireguard/wg0.conf ufw.sh restore.sh apply-migrations.sh n8n-setup.sh backup/backup.sh postgres/init/10-jett-roles.sh postgres/pg_hba.conf; do
+  backup/recipients.txt wireguard/wg0.conf ufw.sh restore.sh apply-migrations.sh n8n-setup.sh qdrant-setup.sh backup/backup.sh postgres/init/10-jett-roles.sh postgres/pg_hba.conf; do
   [[ -f $f ]] || die "bundle file $f is missing: copy the whole folder that \`jett vps bundle\` wrote"
 done
 DOCKER_GID=$(getent group docker | cut -d: -f3)
@@ -69,7 +69,7 @@ chmod 700 env secrets
 chmod 600 .env env/*.env
 # Bundles before the host-run backups had a backup container with its own password file; nothing reads it now.
 rm -f env/backup.env
-chmod 755 install.sh ufw.sh restore.sh apply-migrations.sh n8n-setup.sh backup/backup.sh postgres/init/10-jett-roles.sh
+chmod 755 install.sh ufw.sh restore.sh apply-migrations.sh n8n-setup.sh qdrant-setup.sh backup/backup.sh postgres/init/10-jett-roles.sh
 
 set_env() { # KEY VALUE: sets KEY in .env (compose's variables), keeping the other lines
   local tmp
@@ -148,6 +148,9 @@ wait_healthy postgres qdrant n8n socket-proxy portainer
 
 # --- 6. database roles and schema: roles brought in line, then the migrations as the owner role --------------------
 ./apply-migrations.sh || die "the database roles or schema could not be applied: see the message above"
+
+# --- 6b. Qdrant: the collection the desktop projects its memory into (its vector size, cosine) ----------------------
+./qdrant-setup.sh || die "the Qdrant collection could not be made: see the message above"
 
 # --- 7. n8n: credentials, workflows, activation, owner ----------------------------------------------------------
 # n8n-setup.sh imports the two credentials (from env/postgres.env and env/desktop.env, with the ids the workflows

@@ -31,6 +31,7 @@ import { listInputDevices, type DeviceList } from '../voice/devices.js';
 import { VoiceHistory } from '../voice/history.js';
 import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
 import { APP_VERSION } from '../version.js';
+import { memoryProjectionService } from '../memory/projection-service.js';
 import { Supervisor, type Service } from './supervisor.js';
 import type { VoiceFactory } from './voice-factory.js';
 import type { AgentVoice } from './voice-service.js';
@@ -78,6 +79,7 @@ export class RunningAgent {
   private readonly inboxHandler: InboxHandler;
   private voice: AgentVoice | null = null;
   private voiceTurns: (() => void) | null = null;
+  private projection: ReturnType<typeof memoryProjectionService> | null = null;
   /** What the voice factory reported of the speech models; a factory that reports nothing is taken as set up. */
   private voiceSetup: ServiceSetup = { configured: true, reason: 'not checked yet', next: null };
   private setupStatus: TunnelSetupStatus | null = null;
@@ -160,6 +162,7 @@ export class RunningAgent {
     if (sections.has('tunnel')) await this.rebuildTunnel(previous.tunnel, change.secrets.some((s) => s.startsWith('tunnel.')));
     if (sections.has('postgres') || sections.has('sync') || sections.has('outbox')) await this.rebuildSync();
     if (sections.has('heartbeat')) await this.rebuildHeartbeat();
+    if (sections.has('qdrant') || change.secrets.includes('qdrant.apiKey')) await this.supervisor.rebuild('memory-projection', async () => this.projectionService());
     if (this.voiceFactory && (sections.has('voice') || sections.has('models') || sections.has('ollama'))) await this.rebuildVoice(this.voiceFactory);
   }
 
@@ -392,7 +395,31 @@ export class RunningAgent {
     this.supervisor.add(this.services.sync);
     this.supervisor.add(this.services.tunnel);
     this.supervisor.add(this.services.heartbeat);
+    this.supervisor.add(this.projectionService());
     if (this.voiceFactory) this.supervisor.add(this.voiceService(this.voiceFactory));
+  }
+
+  /** Memory items to the VPS's Qdrant, over the same guard as the sync; idle without the secret qdrant.apiKey. */
+  private projectionService(): Service {
+    return {
+      name: 'memory-projection',
+      start: async () => {
+        const { runtime } = this.ctx;
+        this.projection = memoryProjectionService({
+          local: this.stack.local,
+          outbox: this.stack.outbox,
+          settings: this.config.qdrant,
+          secrets: runtime.secrets,
+          guard: this.guard,
+          logger: runtime.logger.child({ component: 'memory-projection' }),
+        });
+        await this.projection.start();
+      },
+      stop: async () => {
+        await this.projection?.stop();
+        this.projection = null;
+      },
+    };
   }
 
   private requireVoice(): AgentVoice {
@@ -443,6 +470,7 @@ export class RunningAgent {
       void this.refreshSetupStatus();
       this.stack.service.onTunnelUp();
       this.heartbeat.onTunnelUp();
+      this.projection?.onTunnelUp();
       if (from === 'degraded') void this.heartbeat.beat();
     } else if (from === 'up') {
       this.stack.service.onTunnelDown();

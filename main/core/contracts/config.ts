@@ -58,6 +58,12 @@ export const ConfigSchema = z.strictObject({
       pollSeconds: z.number().int().min(1).max(3600).default(30),
     })
     .prefault({}),
+  qdrant: z
+    .strictObject({
+      url: httpUrl.default('http://10.0.0.2:6333'),
+      collection: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a collection name is 1-64 letters, digits, _ and -').default('jett_memory'),
+    })
+    .prefault({}),
   ollama: z
     .strictObject({
       host: httpUrl.default('http://127.0.0.1:11434'),
@@ -138,6 +144,8 @@ export const CONFIG_DOCS = {
   'sync.batchRows': 'most outbox rows sent in one push (one transaction)',
   'sync.batchBytes': 'about how many payload bytes go in one push',
   'sync.pollSeconds': 'seconds between polls of the VPS inbox (LISTEN/NOTIFY rings sooner)',
+  'qdrant.url': "VPS Qdrant REST URL (tunnel address); memory items are projected there (API key: secret `qdrant.apiKey`)",
+  'qdrant.collection': 'the Qdrant collection of memory items (made by the bundle\'s install.sh)',
   'ollama.host': 'Ollama server URL',
   'ollama.model': 'Ollama model for replies',
   'ollama.keepAlive': 'how long Ollama keeps the model loaded',

@@ -7,6 +7,7 @@ export const SECRET_NAMES = [
   'postgres.password',
   'heartbeat.token',
   'n8n.apiKey',
+  'qdrant.apiKey',
 ] as const;
 
 export const SecretNameSchema = z.enum(SECRET_NAMES, {

@@ -14,6 +14,7 @@ import { publicKeyOf } from '../tunnel/keys.js';
 import { generateAgeKeyPair, isAgeRecipient, recipientOfIdentity } from './age-keys.js';
 import { renderCloudflaredConfig, type AccessGuard } from './cloudflared.js';
 import { PINNED_IMAGES, PORTAINER_ADMIN_PASSWORD_FILE, renderCompose } from './compose-model.js';
+import { MEMORY_DIMS } from '../memory/embedder.js';
 import { composeDotEnv, serviceEnvFiles, stackSecrets } from './env-files.js';
 import { DEFAULT_DETECTOR_EVERY_S, renderWorkflows } from './n8n-workflows.js';
 
@@ -183,7 +184,8 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
 
   const storedJett = await opts.secrets.get('postgres.password');
   const storedToken = await opts.secrets.get('heartbeat.token');
-  const secrets = stackSecrets(out, { jettDbPassword: storedJett, desktopToken: storedToken }, PORTAINER_ADMIN_PASSWORD_FILE);
+  const storedQdrant = await opts.secrets.get('qdrant.apiKey');
+  const secrets = stackSecrets(out, { jettDbPassword: storedJett, desktopToken: storedToken, qdrantApiKey: storedQdrant }, PORTAINER_ADMIN_PASSWORD_FILE);
   const backupKey = backupRecipient(opts);
   const vpsAddress = tunnel.peerAddress;
   const values: Record<string, string> = {
@@ -199,6 +201,8 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
     PG_USER: opts.config.postgres.user,
     BACKUP_HOURS: String(opts.backup.intervalHours),
     BACKUP_DAYS: String(opts.backup.keepDays),
+    QDRANT_COLLECTION: opts.config.qdrant.collection,
+    MEMORY_DIMS: String(MEMORY_DIMS),
   };
   const template = (rel: string, mode: number) => write(rel, fillTemplate(fs.readFileSync(path.join(vpsRes, rel), 'utf8'), values, rel), mode);
 
@@ -207,7 +211,7 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   for (const [name, text] of Object.entries(serviceEnvFiles(secrets, opts.config.postgres))) write(path.join('env', name), text, 0o600);
   // It may hold the preshared key: root-only on the VPS too (install.sh installs it 0600).
   write(path.join('wireguard', 'wg0.conf'), wg0, 0o600);
-  for (const script of ['install.sh', 'ufw.sh', 'restore.sh', 'apply-migrations.sh', 'n8n-setup.sh', 'backup/backup.sh', 'postgres/init/10-jett-roles.sh']) template(script, 0o755);
+  for (const script of ['install.sh', 'ufw.sh', 'restore.sh', 'apply-migrations.sh', 'n8n-setup.sh', 'qdrant-setup.sh', 'backup/backup.sh', 'postgres/init/10-jett-roles.sh']) template(script, 0o755);
   write(PORTAINER_ADMIN_PASSWORD_FILE, `${secrets.portainerAdminPassword}\n`, 0o600);
   write('backup/recipients.txt', `# age public key the backups are encrypted to; its private key is not on the VPS\n${backupKey.recipient}\n`, 0o644);
   write(
@@ -235,6 +239,10 @@ export async function writeVpsBundle(opts: BundleOptions): Promise<VpsBundleRepo
   if (storedToken !== secrets.desktopToken) {
     await opts.secrets.set('heartbeat.token', secrets.desktopToken);
     storedSecrets.push('heartbeat.token');
+  }
+  if (storedQdrant !== secrets.qdrantApiKey) {
+    await opts.secrets.set('qdrant.apiKey', secrets.qdrantApiKey);
+    storedSecrets.push('qdrant.apiKey');
   }
   return {
     dir: out,

@@ -65,10 +65,10 @@ function readEnv(dir: string, file: string): Map<string, string> {
 
 /**
  * The secrets of the stack: those of an existing bundle in `dir` are kept (the database was initialised with them,
- * so they win over the desktop's store, which is then brought in line); otherwise the sync's password and the
- * desktop's webhook token come from the desktop's secret store when it has them; the rest are generated.
+ * so they win over the desktop's store, which is then brought in line); otherwise the sync's password, the
+ * desktop's webhook token and the Qdrant API key (the memory projector's) come from the desktop's secret store when it has them; the rest are generated.
  */
-export function stackSecrets(dir: string, stored: { jettDbPassword: string | null; desktopToken: string | null }, portainerPasswordFile: string): StackSecrets {
+export function stackSecrets(dir: string, stored: { jettDbPassword: string | null; desktopToken: string | null; qdrantApiKey?: string | null }, portainerPasswordFile: string): StackSecrets {
   const pg = readEnv(dir, 'postgres.env');
   const n8n = readEnv(dir, 'n8n.env');
   const qdrant = readEnv(dir, 'qdrant.env');
@@ -81,7 +81,7 @@ export function stackSecrets(dir: string, stored: { jettDbPassword: string | nul
     workflowsDbPassword: pg.get('JETT_N8N_DB_PASSWORD') || generatePassword(),
     backupDbPassword: pg.get('JETT_BACKUP_DB_PASSWORD') || generatePassword(),
     n8nEncryptionKey: n8n.get('N8N_ENCRYPTION_KEY') || generatePassword(),
-    qdrantApiKey: qdrant.get('QDRANT__SERVICE__API_KEY') || generatePassword(),
+    qdrantApiKey: qdrant.get('QDRANT__SERVICE__API_KEY') || stored.qdrantApiKey || generatePassword(),
     desktopToken: desktop.get('JETT_DESKTOP_TOKEN') || stored.desktopToken || generatePassword(),
     portainerAdminPassword: readSecretFile(dir, portainerPasswordFile) || generatePassword(),
     n8nOwnerPassword: owner.get('N8N_OWNER_PASSWORD') || generateN8nOwnerPassword(),

@@ -38,6 +38,15 @@ case "$1" in
   pubkey) cat >/dev/null; echo "${vpsKeys.publicKey}" ;;
 esac
 `,
+    // qdrant-setup.sh's requests: argv logged (the key must not be there), the headers it read on stdin kept apart.
+    curl: `#!/bin/bash
+echo "curl $*" >>"${log}"
+cat >>"${dir}/curl-stdin"
+case "$*" in
+  *" GET "*) printf '%s\\n404' '{"status":{"error":"Not found: Collection jett_memory does not exist"},"time":0.0}' ;;
+  *) printf '%s\\n200' '{"result":true,"status":"ok","time":0.0}' ;;
+esac
+`,
     'wg-quick': `#!/bin/bash\necho "wg-quick $*" >>"${log}"\n`,
     ufw: `#!/bin/bash\necho "ufw $*" >>"${log}"\n`,
     getent: `#!/bin/bash\n[[ "$*" == "group docker" ]] && echo "docker:x:998:" \n`,
@@ -156,6 +165,16 @@ describeWith([root, binary('bash'), binary('install'), binary('cmp')], 'install.
       expect(c.join('\n')).not.toContain(secret);
     }
     expect(r.stdout).toContain("n8n's owner account owner@jett.internal created");
+    // The memory collection: asked for, then made with the embedding size; the Qdrant key only on curl's stdin.
+    const qdrantKey = envValue('qdrant.env', 'QDRANT__SERVICE__API_KEY');
+    const curls = c.filter((l) => l.startsWith('curl '));
+    expect(curls).toEqual([
+      'curl --silent --show-error --max-time 60 --header @- -X GET --write-out \\n%{http_code} http://10.0.0.2:6333/collections/jett_memory',
+      'curl --silent --show-error --max-time 60 --header @- -X PUT --write-out \\n%{http_code} --data-binary {"vectors":{"size":384,"distance":"Cosine"}} http://10.0.0.2:6333/collections/jett_memory',
+    ]);
+    expect(fs.readFileSync(path.join(sandbox, 'curl-stdin'), 'utf8')).toContain(`api-key: ${qdrantKey}`);
+    expect(c.join('\n')).not.toContain(qdrantKey);
+    expect(r.stdout).toContain('created collection jett_memory (384 dimensions, cosine)');
     // The private key never reaches a command line.
     expect(c.join('\n')).not.toContain(vpsKeys.privateKey);
   });

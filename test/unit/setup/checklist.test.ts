@@ -253,8 +253,8 @@ describe('the setup service (real config, file secret store, bundle generator)',
     const r = await t.s.vpsBundle();
     if (r.canceled) throw new Error('not chosen');
     expect(fs.existsSync(path.join(r.dir, 'install.sh'))).toBe(true);
-    expect(r.storedSecrets.sort()).toEqual(['heartbeat.token', 'postgres.password']);
-    expect(t.reloads.map((names) => names.sort())).toEqual([['heartbeat.token', 'postgres.password']]);
+    expect(r.storedSecrets.sort()).toEqual(['heartbeat.token', 'postgres.password', 'qdrant.apiKey']);
+    expect(t.reloads.map((names) => names.sort())).toEqual([['heartbeat.token', 'postgres.password', 'qdrant.apiKey']]);
     expect(r.view.steps.find((s) => s.id === 'bundle')!.state).toBe('done');
     expect(JSON.stringify(r)).not.toContain((await t.secrets.get('postgres.password'))!);
   });

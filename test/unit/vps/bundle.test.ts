@@ -63,6 +63,7 @@ describe('jett vps bundle', () => {
       'restore.sh',
       'apply-migrations.sh',
       'n8n-setup.sh',
+      'qdrant-setup.sh',
       'backup/backup.sh',
       'postgres/init/10-jett-roles.sh',
       'postgres/pg_hba.conf',
@@ -168,7 +169,7 @@ describe('jett vps bundle', () => {
     expect(n8n.get('DB_POSTGRESDB_PASSWORD')).toBe(pg.get('N8N_DB_PASSWORD'));
     expect(pg.get('JETT_DB_USER')).toBe('jett');
     expect(pg.get('JETT_DB_NAME')).toBe('jett');
-    expect(report.storedSecrets).toEqual(['postgres.password', 'heartbeat.token']);
+    expect(report.storedSecrets).toEqual(['postgres.password', 'heartbeat.token', 'qdrant.apiKey']);
     const store = new FileSecretStore(path.join(home, 'secrets.json'));
     expect(await store.get('postgres.password')).toBe(pg.get('JETT_DB_PASSWORD'));
   });
@@ -344,7 +345,7 @@ describe('jett vps bundle: inputs', () => {
     const out = path.join(tempDir(), 'b');
     const r = await jett(['vps', 'bundle', '--out', out, '--json'], { home });
     expect(r.code).toBe(0);
-    expect(VpsBundleReportSchema.parse(JSON.parse(r.stdout)).storedSecrets).toEqual([]);
+    expect(VpsBundleReportSchema.parse(JSON.parse(r.stdout)).storedSecrets).toEqual(['qdrant.apiKey']);
     expect(parseEnvFile(fs.readFileSync(path.join(out, 'env/postgres.env'), 'utf8')).get('JETT_DB_PASSWORD')).toBe('already-known-password-0123456789');
     expect(parseEnvFile(fs.readFileSync(path.join(out, 'env/desktop.env'), 'utf8')).get('JETT_DESKTOP_TOKEN')).toBe('already-known-token-0123456789');
     expect(parseWgConfig(fs.readFileSync(path.join(out, 'wireguard/wg0.conf'), 'utf8')).peers[0]!.presharedKey).toBe(psk);
