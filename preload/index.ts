@@ -48,6 +48,10 @@ export const api: JettApi = deepFreeze({
     deleteHistory: (what) => call('voice:historyDelete', what),
     choices: () => call('voice:choices'),
   },
+  memory: {
+    list: (query) => call('memory:list', query),
+    forget: (what) => call('memory:forget', what),
+  },
   models: {
     list: () => call('models:list'),
     pull: (kind, name) => call('models:pull', { kind, name }),

@@ -5,6 +5,7 @@ import type { JettEventName, JettEvents } from '../core/contracts/events.js';
 import type { SecretName } from '../core/contracts/secrets.js';
 import type { RedactionResult } from '../core/contracts/redaction.js';
 import type { StatusSnapshot } from '../core/contracts/status.js';
+import type { MemoryForget, MemoryForgetOutput, MemoryView, MemoryViewQuery } from '../core/contracts/memory.js';
 import type { VoiceHistoryDelete, VoiceHistoryQuery } from '../core/contracts/voice-history.js';
 import type { VoiceDevicesOutput, VoiceTurnRecord } from '../core/contracts/voice.js';
 import type { Agent } from '../core/agent.js';
@@ -27,6 +28,10 @@ export interface AgentHandle {
   voiceHistory(query: VoiceHistoryQuery): Promise<VoiceTurnRecord[]>;
   /** Deletes turns here and, through the outbox, on the VPS. */
   deleteVoiceHistory(what: VoiceHistoryDelete): Promise<RedactionResult>;
+  /** What Jett remembers, newest first or searched (the window's memory view). */
+  memoryList(query: MemoryViewQuery): Promise<MemoryView>;
+  /** Forgets items here and, through the outbox, on the VPS. */
+  memoryForget(what: MemoryForget): Promise<MemoryForgetOutput>;
   /** The microphones the agent's recorder can name. */
   voiceDevices(): Promise<VoiceDevicesOutput>;
   /** Pauses or resumes hands-free listening for the wake word (the tray's one click). */
@@ -52,6 +57,8 @@ export function inProcessHandle(agent: Agent): AgentHandle {
     voiceToggle: () => agent.voiceToggle(),
     voiceHistory: async (query) => agent.voiceHistory(query),
     deleteVoiceHistory: async (what) => agent.deleteVoiceHistory(what),
+    memoryList: (query) => agent.memoryList(query),
+    memoryForget: async (what) => agent.memoryForget(what),
     voiceDevices: () => agent.voiceDevices(),
     voiceHandsFree: (paused) => agent.voiceHandsFree(paused),
     voiceHold: (down) => agent.voiceHold(down),
@@ -75,6 +82,8 @@ export async function attachedHandle(client: ControlClient): Promise<AgentHandle
     voiceToggle: async () => void (await client.call('voice.toggle')),
     voiceHistory: (query) => client.call('voice.history', query),
     deleteVoiceHistory: (what) => client.call('voice.history.delete', what),
+    memoryList: (query) => client.call('memory.list', query),
+    memoryForget: (what) => client.call('memory.forget', what),
     voiceDevices: () => client.call('voice.devices'),
     voiceHandsFree: async (paused) => void (await client.call('voice.handsFree', { paused })),
     voiceHold: async (down) => void (await client.call('voice.hold', { down })),

@@ -9,6 +9,7 @@ import { configuredVoice, type VoiceFactory } from './agent/voice-factory.js';
 import { ConfigService, type ConfigChange } from './config/service.js';
 import type { Config } from './contracts/config.js';
 import type { ConfigReloadResult, OutboxAppendParams, ReloadRefresh } from './contracts/control.js';
+import type { MemoryForget, MemoryForgetOutput, MemoryView, MemoryViewQuery } from './contracts/memory.js';
 import type { SecretName } from './contracts/secrets.js';
 import type { RedactionResult } from './contracts/redaction.js';
 import type { StatusSnapshot } from './contracts/status.js';
@@ -187,6 +188,16 @@ export class Agent {
   /** Deletes turns here and, through the outbox, on the VPS; `events.redacted` tells every window. */
   deleteVoiceHistory(what: VoiceHistoryDelete): RedactionResult {
     return this.started().voiceHistory().delete(what);
+  }
+
+  /** What Jett remembers, newest first or searched (the window's memory view). */
+  memoryList(query: MemoryViewQuery = {}): Promise<MemoryView> {
+    return this.started().memoryList(query);
+  }
+
+  /** Forgets items here and, through the outbox, on the VPS. */
+  memoryForget(what: MemoryForget): MemoryForgetOutput {
+    return this.started().memoryForget(what);
   }
 
   voiceDevices(): Promise<DeviceList> {

@@ -5,6 +5,7 @@ import type { StatusView } from '../../main/core/contracts/ipc.js';
 import { api, unwrap } from './bridge.js';
 import { h } from './dom.js';
 import { historyScreen } from './screens/history.js';
+import { memoryScreen } from './screens/memory.js';
 import { modelsScreen, trackPullProgress } from './screens/models.js';
 import { servicesScreen } from './screens/services.js';
 import { setupScreen } from './screens/setup.js';
@@ -14,7 +15,7 @@ import { voiceScreen } from './screens/voice.js';
 import { Store } from './state.js';
 import { fail, toastArea } from './toast.js';
 
-type ScreenId = 'setup' | 'status' | 'tunnel' | 'services' | 'voice' | 'history' | 'models';
+type ScreenId = 'setup' | 'status' | 'tunnel' | 'services' | 'voice' | 'history' | 'memory' | 'models';
 const SCREENS: Array<[ScreenId, string]> = [
   ['setup', 'Setup'],
   ['status', 'Status'],
@@ -22,6 +23,7 @@ const SCREENS: Array<[ScreenId, string]> = [
   ['services', 'VPS services'],
   ['voice', 'Voice'],
   ['history', 'History'],
+  ['memory', 'Memory'],
   ['models', 'Models'],
 ];
 
@@ -69,7 +71,9 @@ async function boot(root: HTMLElement): Promise<void> {
               ? voiceScreen(store)
               : current === 'history'
                 ? historyScreen()
-                : modelsScreen(s.settings.config);
+                : current === 'memory'
+                  ? memoryScreen()
+                  : modelsScreen(s.settings.config);
     main.replaceChildren(screen);
   };
   const show = (id: ScreenId) => {

@@ -219,6 +219,10 @@ const api: JettApi = {
     deleteHistory: (what) => call('voice:historyDelete', what, () => failure('failed', 'Error', 'the fake bridge keeps no history', 'use the real-bridge history test')),
     choices: () => call('voice:choices', undefined, () => window.__fake.voiceChoices),
   },
+  memory: {
+    list: (query) => call('memory:list', query, () => ({ items: [], search: { ready: true, model: 'all-minilm-l6-v2', reason: null } })),
+    forget: (what) => call('memory:forget', what, () => failure('failed', 'Error', 'the fake bridge keeps no memory', 'use the real-bridge memory test')),
+  },
   models: {
     list: () => call('models:list', undefined, () => window.__fake.models),
     pull: (kind, name) => call('models:pull', { kind, name }, () => ({ started: true })),

@@ -129,6 +129,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'voice:history': (query) => deps.agent.voiceHistory(query),
     'voice:historyDelete': (what) => deps.agent.deleteVoiceHistory(what),
+    'memory:list': (query) => deps.agent.memoryList(query),
+    'memory:forget': (what) => deps.agent.memoryForget(what),
     'voice:choices': async () => ({ devices: await deps.agent.voiceDevices(), voices: [...KOKORO_VOICES] }),
     'models:list': () => deps.models.list(),
     'models:pull': async ({ kind, name }) => {

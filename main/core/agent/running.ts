@@ -31,7 +31,9 @@ import { listInputDevices, type DeviceList } from '../voice/devices.js';
 import { VoiceHistory } from '../voice/history.js';
 import type { ModelsStatusTracker } from '../voice/models/status-tracker.js';
 import { APP_VERSION } from '../version.js';
+import { MemoryBrowser } from '../memory/browser.js';
 import { memoryProjectionService } from '../memory/projection-service.js';
+import type { MemoryForget, MemoryForgetOutput, MemoryView, MemoryViewQuery } from '../contracts/memory.js';
 import { Supervisor, type Service } from './supervisor.js';
 import type { VoiceFactory } from './voice-factory.js';
 import type { AgentVoice } from './voice-service.js';
@@ -129,6 +131,8 @@ export class RunningAgent {
         'voice.history': async (params) => this.voiceHistory().list(params),
         'voice.history.delete': async (params) => this.voiceHistory().delete(params),
         'voice.devices': () => this.voiceDevices(),
+        'memory.list': (params) => this.memoryList(params),
+        'memory.forget': async (params) => this.memoryForget(params),
       },
       bus,
       logger,
@@ -201,6 +205,21 @@ export class RunningAgent {
   /** The conversation history over this agent's database and outbox; deletions are announced on the bus. */
   voiceHistory(): VoiceHistory {
     return new VoiceHistory(this.stack.local.db, this.stack.outbox, { bus: this.ctx.bus, clock: this.ctx.clock });
+  }
+
+  /** The window's memory view over this agent's database and outbox; a forget is announced on the bus. */
+  memoryList(query: MemoryViewQuery): Promise<MemoryView> {
+    return this.memoryBrowser().list(query);
+  }
+
+  memoryForget(what: MemoryForget): MemoryForgetOutput {
+    return this.memoryBrowser().forget(what);
+  }
+
+  private browser: MemoryBrowser | null = null;
+  private memoryBrowser(): MemoryBrowser {
+    this.browser ??= new MemoryBrowser({ db: this.stack.local.db, outbox: this.stack.outbox, bus: this.ctx.bus, config: () => this.config, modelsHome: this.ctx.runtime.paths.models });
+    return this.browser;
   }
 
   voiceDevices(): Promise<DeviceList> {

@@ -9,6 +9,7 @@ import type { JettEventName, JettEvents } from './events.js';
 import { ExecutionProviderChoiceSchema, ModelDownloadProgressSchema } from './models.js';
 import { StatusSnapshotSchema, TunnelStateSchema, VoiceStateSchema } from './status.js';
 import { SyncOnceResultSchema } from './sync.js';
+import { MemoryForgetOutputSchema, MemoryForgetSchema, MemoryViewQuerySchema, MemoryViewSchema } from './memory.js';
 import { VoiceHistoryDeleteResultSchema, VoiceHistoryDeleteSchema, VoiceHistoryQuerySchema, VoiceHistorySchema } from './voice-history.js';
 import { VoiceDevicesOutputSchema, VoiceStageEventSchema, VoiceTurnRecordSchema } from './voice.js';
 
@@ -122,6 +123,10 @@ export const CONTROL_METHODS = {
   'voice.history.delete': { params: VoiceHistoryDeleteSchema, result: VoiceHistoryDeleteResultSchema },
   /** The microphones the agent's recorder can name (`jett voice devices`). */
   'voice.devices': { params: NoParams, result: VoiceDevicesOutputSchema },
+  /** What Jett remembers, newest first or searched (the window's memory view). */
+  'memory.list': { params: MemoryViewQuerySchema, result: MemoryViewSchema },
+  /** Forgets items here and, through the outbox, on the VPS (as `jett memory forget`). */
+  'memory.forget': { params: MemoryForgetSchema, result: MemoryForgetOutputSchema },
 } as const;
 
 export type ControlMethod = keyof typeof CONTROL_METHODS;

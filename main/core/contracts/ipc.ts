@@ -18,6 +18,7 @@ import {
 } from './setup.js';
 import { RedactionResultSchema, type RedactionResult } from './redaction.js';
 import { StatusSnapshotSchema } from './status.js';
+import { MemoryForgetOutputSchema, MemoryForgetSchema, MemoryViewQuerySchema, MemoryViewSchema, type MemoryForget, type MemoryForgetOutput, type MemoryView, type MemoryViewQuery } from './memory.js';
 import { VoiceHistoryDeleteSchema, VoiceHistoryQuerySchema, VoiceHistorySchema, type VoiceHistoryDelete, type VoiceHistoryQuery } from './voice-history.js';
 import { VoiceDevicesOutputSchema, type VoiceTurnRecord } from './voice.js';
 import { UninstallResultSchema, type UninstallResult } from './uninstall.js';
@@ -204,6 +205,9 @@ export const INVOKE_CHANNELS = {
   'voice:history': { args: VoiceHistoryQuerySchema, result: VoiceHistorySchema },
   'voice:historyDelete': { args: VoiceHistoryDeleteSchema, result: RedactionResultSchema },
   'voice:choices': { args: NoArgs, result: VoiceChoicesSchema },
+  /** What Jett remembers (memory_items), newest first or searched; forgetting reaches the VPS through the outbox. */
+  'memory:list': { args: MemoryViewQuerySchema, result: MemoryViewSchema },
+  'memory:forget': { args: MemoryForgetSchema, result: MemoryForgetOutputSchema },
   'models:list': { args: NoArgs, result: ModelsViewSchema },
   'models:pull': { args: z.strictObject({ kind: ModelKindSchema, name: ModelNameSchema }), result: z.strictObject({ started: z.literal(true) }) },
   'links:open': { args: z.strictObject({ target: ExternalTargetSchema }), result: z.strictObject({ opened: z.boolean(), reason: z.string().nullable() }) },
@@ -269,6 +273,10 @@ export interface JettApi {
     history(query: VoiceHistoryQuery): Reply<VoiceTurnRecord[]>;
     deleteHistory(what: VoiceHistoryDelete): Reply<RedactionResult>;
     choices(): Reply<VoiceChoices>;
+  };
+  memory: {
+    list(query: MemoryViewQuery): Reply<MemoryView>;
+    forget(what: MemoryForget): Reply<MemoryForgetOutput>;
   };
   models: {
     list(): Reply<ModelsView>;

@@ -42,3 +42,24 @@ export type MemoryForgetOutput = z.infer<typeof MemoryForgetOutputSchema>;
 /** `jett memory export --json`: every live item with its embedding model. */
 export const MemoryExportOutputSchema = z.object({ exportedAt: z.string(), items: z.array(MemoryItemSchema.extend({ model: z.string() })) });
 export type MemoryExportOutput = z.infer<typeof MemoryExportOutputSchema>;
+
+// The window's memory view (control `memory.list`/`memory.forget`, IPC `memory:list`/`memory:forget`).
+export const MEMORY_VIEW_MAX = 200;
+
+/** Newest first, or (with `search`) nearest in meaning first: searching needs the embedding model, listing does not. */
+export const MemoryViewQuerySchema = z.strictObject({
+  search: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(MEMORY_VIEW_MAX).default(100),
+});
+export type MemoryViewQuery = z.input<typeof MemoryViewQuerySchema>;
+
+/** The items, and whether search can run now (the embedding model is downloaded and loads) or why not, with what to do. */
+export const MemoryViewSchema = z.object({
+  items: z.array(MemoryItemSchema),
+  search: z.object({ ready: z.boolean(), model: z.string(), reason: z.string().nullable() }),
+});
+export type MemoryView = z.infer<typeof MemoryViewSchema>;
+
+/** Forget these items here at once and, through the outbox (a tombstone), on the VPS. */
+export const MemoryForgetSchema = z.strictObject({ ids: z.array(z.string().min(1).max(200)).min(1).max(MEMORY_VIEW_MAX) });
+export type MemoryForget = z.infer<typeof MemoryForgetSchema>;

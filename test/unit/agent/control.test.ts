@@ -68,6 +68,8 @@ async function start(opts: StartOptions = {}) {
       'voice.history': async () => [],
       'voice.history.delete': async () => ({ kind: 'voice.turn', ids: [], all: true, outboxRows: 0, localRows: 0, tombstones: [1], at: '2026-11-27T10:00:00.000Z' }),
       'voice.devices': async () => ({ supported: false, devices: [], note: 'not in this test' }),
+      'memory.list': async () => ({ items: [], search: { ready: true, model: 'all-minilm-l6-v2', reason: null } }),
+      'memory.forget': async (what) => ({ forgotten: [], missing: what.ids }),
     },
     bus,
     logger: createLogger({ sink: (l) => logs.push(JSON.parse(l) as Record<string, unknown>), format: 'json' }),

@@ -48,6 +48,8 @@ async function attach() {
       'voice.history': async (query) => (calls.push(`voice.history(${query.search ?? ''},${query.limit})`), [voiceTurn('t1', 900)]),
       'voice.history.delete': async (what) => (calls.push(`voice.history.delete(${'all' in what ? 'all' : what.ids.join(',')})`), { ...EVENT_SAMPLES['events.redacted'], ids: 'all' in what ? [] : what.ids }),
       'voice.devices': record('voice.devices', { supported: true, devices: [{ name: 'default', description: 'Default' }], note: null }),
+      'memory.list': async (query) => (calls.push(`memory.list(${query.search ?? ''},${query.limit})`), { items: [{ id: 'm1', at: '2026-11-29T10:00:00.000Z', text: 'The plumber comes on Tuesday.', kind: 'fact' as const, private: false }], search: { ready: true, model: 'all-minilm-l6-v2', reason: null } }),
+      'memory.forget': async (what) => (calls.push(`memory.forget(${what.ids.join(',')})`), { forgotten: what.ids, missing: [] }),
     },
     bus,
     logger: createLogger({ sink: () => {}, format: 'json' }),

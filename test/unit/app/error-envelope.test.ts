@@ -82,6 +82,8 @@ async function control() {
       throw failures.unexpected();
     },
     'voice.devices': async () => ({ supported: false, devices: [], note: 'not in this test' }),
+    'memory.list': async () => ({ items: [], search: { ready: true, model: 'all-minilm-l6-v2', reason: null } }),
+    'memory.forget': async (what) => ({ forgotten: [], missing: what.ids }),
   };
   const server = new ControlServer({ path: sock, secret: SECRET, handlers, bus: new EventBus(), logger: createLogger({ sink: () => {}, format: 'json' }) });
   await server.listen();

@@ -1,5 +1,6 @@
 // Shared pieces of the shell tests: a fake agent handle whose status a test sets, and IPC events from a window.
 import { EventBus } from '../../../main/core/events/bus.js';
+import type { MemoryForget, MemoryItem, MemoryView, MemoryViewQuery } from '../../../main/core/contracts/memory.js';
 import type { SecretName } from '../../../main/core/contracts/secrets.js';
 import type { StatusSnapshot } from '../../../main/core/contracts/status.js';
 import type { VoiceHistoryDelete, VoiceHistoryQuery } from '../../../main/core/contracts/voice-history.js';
@@ -59,6 +60,21 @@ export class FakeAgent implements AgentHandle {
     const result = { kind: 'voice.turn', ids: 'all' in what ? [] : ids, all: 'all' in what, outboxRows: before - this.turns.length, localRows: before - this.turns.length, tombstones: [1], at: new Date().toISOString() };
     this.bus.emit('events.redacted', result);
     return result;
+  }
+  /** What the memory view lists, and whether search can run; a test sets them. Forgetting removes, as the agent's would. */
+  memory: MemoryItem[] = [];
+  memorySearch: MemoryView['search'] = { ready: true, model: 'all-minilm-l6-v2', reason: null };
+  async memoryList(query: MemoryViewQuery): Promise<MemoryView> {
+    this.calls.push(`memoryList(${query.search ?? ''})`);
+    const q = (query.search ?? '').toLowerCase();
+    if (q && !this.memorySearch.ready) return { items: [], search: this.memorySearch };
+    return { items: this.memory.filter((m) => !q || m.text.toLowerCase().includes(q)), search: this.memorySearch };
+  }
+  async memoryForget(what: MemoryForget) {
+    this.calls.push(`memoryForget(${what.ids.join(',')})`);
+    const forgotten = what.ids.filter((id) => this.memory.some((m) => m.id === id));
+    this.memory = this.memory.filter((m) => !what.ids.includes(m.id));
+    return { forgotten, missing: what.ids.filter((id) => !forgotten.includes(id)) };
   }
   async voiceDevices() {
     return this.devices;
