@@ -10,7 +10,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Outbox } from '../outbox/store.js';
 import { loadCatalogue } from '../voice/models/catalogue.js';
 import { loadOrtEnvironment } from '../voice/models/ort-environment.js';
-import { embedderName, loadEmbedder, type EmbedderDeps, type TextEmbedder } from './embedder.js';
+import { embedderName, loadEmbedder, type TextEmbedder } from './embedder.js';
 import { MemoryStore } from './store.js';
 
 export interface MemoryBrowserDeps {
@@ -21,8 +21,8 @@ export interface MemoryBrowserDeps {
   config: () => Config;
   /** Where models live when models.dir is empty. */
   modelsHome: string;
-  /** Tests replace the loading of the model. */
-  embedder?: Partial<EmbedderDeps>;
+  /** Loads the configured embedder (null: not downloaded); tests give a stand-in. */
+  load?: (config: Config, modelsDir: string) => Promise<TextEmbedder | null>;
 }
 
 const itemOf = (i: MemoryItem): MemoryItem => ({ id: i.id, at: i.at, text: i.text, kind: i.kind, private: i.private });
@@ -61,8 +61,8 @@ export class MemoryBrowser {
     const name = embedderName(config);
     const key = `${name}|${modelsDir}|${config.models.executionProvider}`;
     if (this.loaded?.key !== key) {
-      const e = this.deps.embedder;
-      const embedder = loadEmbedder(config, modelsDir, { catalogue: e?.catalogue ?? (() => loadCatalogue()), ort: e?.ort ?? loadOrtEnvironment, announce: e?.announce ?? (() => undefined) }).then((found) => {
+      const load = this.deps.load ?? ((c: Config, dir: string) => loadEmbedder(c, dir, { catalogue: () => loadCatalogue(), ort: loadOrtEnvironment, announce: () => undefined }));
+      const embedder = load(config, modelsDir).then((found) => {
         if (!found) throw new JettError(`searching memory needs the embedding model ${name}, which is not downloaded`, `download it on the Models screen or with \`jett models pull ${name}\``);
         return found;
       });

@@ -91,6 +91,14 @@ describe('attachedHandle', () => {
     expect(calls).toEqual(['voice.history(calendar,100)', 'voice.history.delete(t1)', 'voice.history.delete(all)', 'voice.devices']);
   });
 
+  it('reaches the agent\'s memory, a forget naming nothing refused by the agent first', async () => {
+    const { handle, calls } = await attach();
+    expect((await handle.memoryList({ search: 'plumber' })).items.map((m) => m.id)).toEqual(['m1']);
+    expect(await handle.memoryForget({ ids: ['m1'] })).toEqual({ forgotten: ['m1'], missing: [] });
+    await expect(handle.memoryForget({ ids: [] })).rejects.toMatchObject({ fix: expect.any(String) });
+    expect(calls).toEqual(['memory.list(plumber,100)', 'memory.forget(m1)']);
+  });
+
   it('nudges the tunnel probe on resume and network changes, not on suspend', async () => {
     const { handle, calls } = await attach();
     handle.systemEvent('suspend');

@@ -88,6 +88,22 @@ describe('registerIpcHandlers', () => {
     expect(await ipcMain.invoke('voice:historyDelete', eventFrom(win), { all: true })).toMatchObject({ ok: true });
   });
 
+  it('refuses a memory forget that names nothing, everything, or too much, and a hostile search, before the agent hears of it', async () => {
+    const forget = vi.fn(async () => ({ forgotten: ['m1'], missing: [] }));
+    const list = vi.fn(async () => ({ items: [], search: { ready: true, model: 'all-minilm-l6-v2', reason: null } }));
+    registerIpcHandlers(ipcMain, new Set([win.id]), handlers({ 'memory:forget': forget, 'memory:list': list }), log);
+    const tooMany = Array.from({ length: 201 }, (_, i) => `m-${i}`);
+    for (const bad of [{}, { ids: [] }, { all: true }, { ids: [''] }, { ids: ['x'.repeat(201)] }, { ids: tooMany }, { ids: ['m1'], private: true }, { ids: 'm1' }]) {
+      expect(errorOf(await ipcMain.invoke('memory:forget', eventFrom(win), bad)).message, JSON.stringify(bad).slice(0, 60)).toMatch(/^memory:forget: invalid argument/);
+    }
+    for (const bad of [{ limit: 10_000 }, { limit: 0 }, { search: 'x'.repeat(201) }, { search: 'a', sql: 'DROP TABLE memory_items' }, { search: 42 }]) {
+      expect(errorOf(await ipcMain.invoke('memory:list', eventFrom(win), bad)).message).toMatch(/^memory:list: invalid argument/);
+    }
+    expect(forget).not.toHaveBeenCalled();
+    expect(list).not.toHaveBeenCalled();
+    expect(await ipcMain.invoke('memory:forget', eventFrom(win), { ids: ['m1'] })).toMatchObject({ ok: true, value: { forgotten: ['m1'] } });
+  });
+
   it('refuses an argument where none is taken, and more than one argument', async () => {
     registerIpcHandlers(ipcMain, new Set([win.id]), handlers(), log);
     expect(errorOf(await ipcMain.invoke('status:get', eventFrom(win), { sneaky: true })).message).toMatch(/^status:get: invalid argument/);
