@@ -3,10 +3,12 @@
 // kind and privacy, searched by meaning with a stand-in embedder, one forgotten after a second click and jett.db
 // checked afterwards (text overwritten, outbox payload redacted in place, a tombstone queued), and the clear state
 // when the embedding model is not downloaded (listing still works). Screenshots go to test/artifacts/.
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createHandlers } from '../../main/app/ipc/handlers.js';
 import type { Handlers } from '../../main/app/ipc/register.js';
+import { catalogueModels, modelService } from '../../main/app/models.js';
 import { REDACT_KIND } from '../../main/core/contracts/redaction.js';
 import { openLocalDb, type LocalDb } from '../../main/core/db/local-db.js';
 import { EventBus } from '../../main/core/events/bus.js';
@@ -91,6 +93,14 @@ describeWith([binary('chromium')], 'memory view (headless Chromium, real bridge)
       secretStoreNote: 'the 0600 file store in JETT_HOME',
       agent,
       statusView: async () => ({ snapshot: await agent.status(), hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, turns: [] }),
+      onConfigChanged: () => {},
+      chooseConfFile: async () => null,
+      readConfFile: async () => '',
+      writeClipboard: () => {},
+      openLink: async () => ({ opened: false, reason: 'not in this test' }),
+      models: modelService(() => 'http://127.0.0.1:9', () => catalogueModels(path.join(runtime.paths.home, 'models'))),
+      sendModelProgress: () => {},
+      setupTunnel: async () => {},
       setup: {
         ...UNUSED_HANDLER_DEPS.setup,
         view: async () =>
