@@ -32,6 +32,7 @@ describe('preload', () => {
       'settings.get', 'settings.save', 'settings.setSecret', 'settings.clearSecret',
       'tunnel.generateKeys', 'tunnel.importConf', 'tunnel.peerBlock', 'tunnel.copyPublicKey', 'tunnel.copyPeerBlock', 'tunnel.up', 'tunnel.down', 'tunnel.setup',
       'voice.toggle', 'voice.history', 'voice.deleteHistory', 'voice.choices',
+      'memory.list', 'memory.forget',
       'models.list', 'models.pull', 'models.onProgress',
       'links.open',
       'app.uninstall',
