@@ -68,7 +68,7 @@ export class MemoryStore {
       recentTurns: db.prepare("SELECT rowid FROM memory_items WHERE kind = 'turn' AND forgotten_at IS NULL ORDER BY rowid DESC LIMIT ?").pluck(),
       redact: db.prepare("UPDATE memory_items SET text = '', embedding = x'', forgotten_at = ? WHERE id = ? AND forgotten_at IS NULL RETURNING rowid").pluck(),
       live: db.prepare('SELECT id FROM memory_items WHERE forgotten_at IS NULL').pluck(),
-      count: db.prepare('SELECT count(*) FROM memory_items WHERE forgotten_at IS NULL').pluck(),
+      any: db.prepare('SELECT 1 FROM memory_items WHERE forgotten_at IS NULL LIMIT 1').pluck(),
     };
   }
 
@@ -97,8 +97,9 @@ export class MemoryStore {
     return row ? toItem(row) : null;
   }
 
-  count(): number {
-    return this.stmts.count.get() as number;
+  /** Whether anything is remembered: asked before every recall, so it reads one row, never counts them all. */
+  isEmpty(): boolean {
+    return this.stmts.any.get() === undefined;
   }
 
   /**

@@ -56,7 +56,7 @@ export class VoiceMemory implements TurnMemory {
   }
 
   async recall(transcript: string): Promise<ChatMessage | null> {
-    if (this.opts.items <= 0 || this.store.count() === 0) return null;
+    if (this.opts.items <= 0 || this.store.isEmpty()) return null;
     const found = this.relevant(await this.embedder.embed(transcript), this.opts.items, this.opts.recentTurns);
     const lines: string[] = [];
     let used = approxTokens(MEMORY_HEADER);

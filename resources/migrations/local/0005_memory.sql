@@ -18,6 +18,9 @@ CREATE TABLE memory_items (
 ) STRICT;
 
 CREATE INDEX memory_items_live ON memory_items (rowid) WHERE forgotten_at IS NULL;
+-- The newest turns, which recall leaves to the prompt's recent exchanges: read before every recall, so found from an
+-- index even where facts far outnumber turns.
+CREATE INDEX memory_items_live_turns ON memory_items (rowid) WHERE kind = 'turn' AND forgotten_at IS NULL;
 
 -- The projector's durable cursor: the last memory event it applied to Qdrant, so it resumes after a crash or a cut.
 CREATE TABLE memory_projection (
