@@ -110,9 +110,12 @@ export class Microphone {
   private frame(context: AudioContext, session: number, f: WorkletFrame): void {
     // The context's clock to the wall clock: the output timestamp maps a context time to performance.now(), and the
     // render thread works ahead of the output by the context's latency.
+    // Until the output has started, Chromium answers performanceTime 0 (not undefined): the first frames then take
+    // the render thread's own time, or their audio time would lie at the page's start.
     const ts = context.getOutputTimestamp();
-    const ahead = (context.baseLatency + (context.outputLatency || 0)) * 1000;
-    const audioEndMs = performance.timeOrigin + (ts.performanceTime ?? performance.now()) + (f.endContextTime - (ts.contextTime ?? context.currentTime)) * 1000 - ahead;
+    const mapped = ts.performanceTime ? { perf: ts.performanceTime, ctx: ts.contextTime ?? context.currentTime } : { perf: performance.now(), ctx: context.currentTime };
+    const ahead = ts.performanceTime ? (context.baseLatency + (context.outputLatency || 0)) * 1000 : 0;
+    const audioEndMs = performance.timeOrigin + mapped.perf + (f.endContextTime - mapped.ctx) * 1000 - ahead;
     const rms = Math.sqrt(f.sumSquares / (f.pcm.byteLength / 2)) / 32768;
     const levelDb = rms > 0 ? Math.max(-120, 20 * Math.log10(rms)) : -120;
     this.report({ type: 'frame', session, seq: this.seq++, pcm: f.pcm, audioEndMs, levelDb }, [f.pcm]);
