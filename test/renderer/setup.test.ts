@@ -235,10 +235,10 @@ describeWith([binary('chromium'), root, binary('ip'), binary('nsenter'), binary(
     nextBundleDir = path.join(tempDir('jett-bundle-'), 'jett-vps');
     await page.click('#setup-action-bundle');
     await waitState('bundle', 'done');
-    await expect(page.textContent('#toast')).resolves.toContain('stored postgres.password and heartbeat.token in the secret store');
-    expect((await runtime.secrets.list()).sort()).toEqual(['heartbeat.token', 'postgres.password', 'tunnel.privateKey']);
+    await expect(page.textContent('#toast')).resolves.toContain('stored postgres.password, heartbeat.token and qdrant.apiKey in the secret store');
+    expect((await runtime.secrets.list()).sort()).toEqual(['heartbeat.token', 'postgres.password', 'qdrant.apiKey', 'tunnel.privateKey']);
     expect(fs.existsSync(path.join(nextBundleDir, 'install.sh'))).toBe(true);
-    // The running agent read the two new secrets: the sync and the heartbeat are no longer waiting for them.
+    // The running agent read the new secrets: the sync and the heartbeat are no longer waiting for them.
     const bundled = await agent.status();
     expect(bundled.setup?.sync.reason).not.toContain('postgres.password');
     expect(bundled.setup?.heartbeat.reason).not.toContain('heartbeat.token');

@@ -70,7 +70,7 @@ export function registerVps(program: Command, ctx: CliContext): void {
       if (opts.json) return ctx.out(JSON.stringify(report));
       ctx.out(`wrote ${report.files.length} files to ${report.dir} (VPS tunnel address ${report.vpsAddress})`);
       ctx.out(`the VPS will accept this desktop's public key ${report.desktopPublicKey}`);
-      if (report.storedSecrets.length) ctx.out(`stored the sync's database password as secret ${report.storedSecrets.join(', ')}`);
+      if (report.storedSecrets.length) ctx.out(`stored in the secret store: ${report.storedSecrets.join(', ')}`);
       ctx.out(
         report.published.length
           ? `published behind Cloudflare Access: ${report.published.join(', ')}; public without Access: n8n's /webhook/ paths only`

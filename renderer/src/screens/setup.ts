@@ -8,6 +8,11 @@ import { h } from '../dom.js';
 import type { Store } from '../state.js';
 import { fail, say } from '../toast.js';
 
+/** "a", "a and b", "a, b and c". */
+function listed(names: string[]): string {
+  return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 const STATE_WORDS: Record<SetupStep['state'], string> = { done: 'Done', todo: 'To do', blocked: 'Waiting', error: 'Failed' };
 const PILL: Record<SetupStep['state'], string> = { done: 'up', todo: 'degraded', blocked: '', error: 'down' };
 
@@ -62,7 +67,7 @@ export function setupScreen(deps: SetupScreenDeps): HTMLElement {
     },
     bundle: async () => {
       const r = await unwrap(api().setup.vpsBundle());
-      if (!r.canceled) say(`Saved ${r.fileCount} files to ${r.dir}${r.storedSecrets.length ? `; stored ${r.storedSecrets.join(' and ')} in the secret store` : ''}. Copy the folder to the VPS and run sudo bash install.sh there.`);
+      if (!r.canceled) say(`Saved ${r.fileCount} files to ${r.dir}${r.storedSecrets.length ? `; stored ${listed(r.storedSecrets)} in the secret store` : ''}. Copy the folder to the VPS and run sudo bash install.sh there.`);
       return r.view;
     },
     peer: async () => {
