@@ -197,7 +197,8 @@ export async function measureAgentIdle(opts: AgentIdleOptions = {}): Promise<Age
     const roles = await provisionJettDatabase(cluster);
     const token = randomBytes(18).toString('base64url');
     const receiver: JettChild = jettInNamespace(pair.ns.vps, ['demo-receiver'], {
-      JETT_DEMO_RECEIVER: JSON.stringify({ host: TUNNEL.vps, port: RECEIVER_PORT, token, db: { host: TUNNEL.vps, port: cluster.port, user: roles.n8n.user, password: roles.n8n.password, database: roles.n8n.database } }),
+      // The offline detector at a VPS's schedule (every minute), as n8n's workflow runs it.
+      JETT_DEMO_RECEIVER: JSON.stringify({ host: TUNNEL.vps, port: RECEIVER_PORT, token, detectorEveryMs: 60_000, db: { host: TUNNEL.vps, port: cluster.port, user: roles.n8n.user, password: roles.n8n.password, database: roles.n8n.database } }),
     }, () => undefined);
     cleanups.push(() => receiver.stop());
     say(`world: namespaces ${pair.ns.desktop}/${pair.ns.vps}, WireGuard ${vps.desktopIface}, PostgreSQL ${TUNNEL.vps}:${cluster.port}, webhook :${RECEIVER_PORT}`);
