@@ -196,10 +196,14 @@ export async function measureAgentIdle(opts: AgentIdleOptions = {}): Promise<Age
     cleanups.push(() => cluster.stop());
     const roles = await provisionJettDatabase(cluster);
     const token = randomBytes(18).toString('base64url');
+    // Beats the VPS recorded: a measurement in which none arrived measured a broken world, not an idle agent.
+    let beatsRecorded = 0;
     const receiver: JettChild = jettInNamespace(pair.ns.vps, ['demo-receiver'], {
       // The offline detector at a VPS's schedule (every minute), as n8n's workflow runs it.
       JETT_DEMO_RECEIVER: JSON.stringify({ host: TUNNEL.vps, port: RECEIVER_PORT, token, detectorEveryMs: 60_000, db: { host: TUNNEL.vps, port: cluster.port, user: roles.n8n.user, password: roles.n8n.password, database: roles.n8n.database } }),
-    }, () => undefined);
+    }, (line) => {
+      if (line.type === 'heartbeat') beatsRecorded += 1;
+    });
     cleanups.push(() => receiver.stop());
     say(`world: namespaces ${pair.ns.desktop}/${pair.ns.vps}, WireGuard ${vps.desktopIface}, PostgreSQL ${TUNNEL.vps}:${cluster.port}, webhook :${RECEIVER_PORT}`);
 
@@ -237,7 +241,12 @@ export async function measureAgentIdle(opts: AgentIdleOptions = {}): Promise<Age
         await sleep(SETTLE_S * 1000);
         const pid = agentPid(desktop.child.pid!);
         if (!pid) throw new Error(`${label}: the agent's process was not found\n${desktop.out.join('\n')}`);
+        const beatsBefore = beatsRecorded;
         const sampled = await sampleTree(pid, seconds);
+        // The first beat goes out once the tunnel is up, then one per heartbeat.intervalS (60 s): a window that long
+        // must see one.
+        if (beatsRecorded === 0 || (seconds >= 60 && beatsRecorded === beatsBefore)) throw new Error(`${label}: the VPS recorded no heartbeat during the measurement; the world is broken\n${desktop.out.slice(-20).join('\n')}`);
+        say(`${label}: ${beatsRecorded - beatsBefore} heartbeats recorded by the VPS during the measurement`);
         say(`${label}: rss median ${round(median(sampled.rssMb), 1)} MB (peak ${round(Math.max(...sampled.rssMb), 1)}), cpu ${round(sampled.cpuPct, 3)} %, children seen: ${[...sampled.children].join(', ') || 'none'}`);
         say(`${label}: last status: ${desktop.out.filter((l) => l.startsWith('jett ')).at(-1) ?? '-'}`);
         return sampled;

@@ -12,6 +12,7 @@ import { TunnelMonitor, type MonitorOptions, type Timers } from './health.js';
 import { pingProbe } from './probe.js';
 import { KEYS_NEXT, tunnelGap, tunnelReadiness } from './readiness.js';
 import { routeLookupFor } from './route-lookup.js';
+import { pollRunner } from './poll-runner.js';
 import { execaRunner, type ProcessRunner } from './runner.js';
 import { createVpsGuard, type VpsGuard } from './vps-guard.js';
 import { renderWgConfig } from './wg-config.js';
@@ -79,7 +80,7 @@ export interface MonitorEnv extends TunnelControlEnv {
 
 export function monitorFor(e: MonitorEnv): TunnelMonitor {
   const platform = e.platform ?? process.platform;
-  const runner = e.runner ?? execaRunner;
+  const runner = e.runner ?? pollRunner;
   const ping = resolveBinary(platform === 'win32' ? 'ping.exe' : 'ping', { env: e.env, platform });
   const probe = ping
     ? pingProbe({ runner, ping, address: e.settings.peerAddress, platform })
@@ -107,5 +108,5 @@ export function monitorFor(e: MonitorEnv): TunnelMonitor {
 
 /** The guard every VPS client of the agent and the CLI uses: the route to the VPS must go through tunnel.interface. */
 export function vpsGuardFor(settings: Pick<TunnelSettings, 'interface'>, opts: { platform?: NodeJS.Platform; runner?: ProcessRunner; env?: NodeJS.ProcessEnv } = {}): VpsGuard {
-  return createVpsGuard({ iface: settings.interface, lookup: routeLookupFor(opts.platform ?? process.platform, opts.runner ?? execaRunner, opts.env ?? process.env) });
+  return createVpsGuard({ iface: settings.interface, lookup: routeLookupFor(opts.platform ?? process.platform, opts.runner ?? pollRunner, opts.env ?? process.env) });
 }
