@@ -8,7 +8,7 @@ import { ControlAuthError, ControlClient } from '../../../main/core/control/clie
 import type { ControlLimits } from '../../../main/core/control/connection.js';
 import { newNonce, proofFor } from '../../../main/core/control/handshake.js';
 import { ControlServer } from '../../../main/core/control/server.js';
-import { CONTROL_MAX_APPEND, CONTROL_MAX_LINE_BYTES, type ControlEvent } from '../../../main/core/contracts/control.js';
+import { CONTROL_MAX_APPEND, CONTROL_MAX_LINE_BYTES, CONTROL_METHODS, type ControlEvent } from '../../../main/core/contracts/control.js';
 import { ErrorEnvelopeSchema } from '../../../main/core/contracts/errors.js';
 import type { StatusSnapshot } from '../../../main/core/contracts/status.js';
 import { JettError } from '../../../main/core/errors.js';
@@ -48,6 +48,7 @@ async function start(opts: StartOptions = {}) {
   const bus = new EventBus();
   const calls: string[] = [];
   const logs: Record<string, unknown>[] = [];
+  const ran: string[] = [];
   const server = new ControlServer({
     path: sock,
     secret: SECRET,
@@ -79,8 +80,11 @@ async function start(opts: StartOptions = {}) {
   });
   await server.listen();
   cleanups.push(() => server.close());
+  // Every handler that runs leaves its name, whichever method it is.
+  const handlers = (server as unknown as { opts: { handlers: Record<string, (...a: unknown[]) => unknown> } }).opts.handlers;
+  for (const [name, fn] of Object.entries(handlers)) handlers[name] = (...a: unknown[]) => (ran.push(name), fn(...a));
   const serverSockets = () => [...(server as unknown as { sockets: Set<net.Socket> }).sockets];
-  return { sock, bus, server, calls, logs, serverSockets };
+  return { sock, bus, server, calls, ran, logs, serverSockets };
 }
 
 /** A raw connection that reads lines; what a hand-written (or hostile) client sees. */
@@ -419,6 +423,25 @@ describe.runIf(process.platform !== 'win32')('the control handshake', () => {
     expect(await c.next()).toMatchObject({ ok: false, error: { message: 'the client did not prove it knows the control token' } });
     await c.closed;
     expect(calls).toEqual([]);
+  });
+
+  it('runs no method for a client with a guessed token, whichever method it asks for (history, memory, hold-to-talk included)', async () => {
+    const { sock, ran } = await start();
+    for (const method of Object.keys(CONTROL_METHODS)) {
+      const c = await raw(sock);
+      const hello = await c.next();
+      const nonce = newNonce();
+      c.send({ proof: proofFor('guessed-by-another-user', 'client', hello.nonce as string, nonce), nonce });
+      c.send({ id: 1, method, params: {} });
+      expect(await c.next(), method).toMatchObject({ ok: false, error: { message: 'the client did not prove it knows the control token' } });
+      await c.closed;
+    }
+    expect(ran).toEqual([]);
+    // The same request with the real token runs: the refusals above came from the token, not the request.
+    const owner = await rawAuthed(sock);
+    owner.send({ id: 1, method: 'voice.history', params: {} });
+    expect(await owner.next()).toMatchObject({ id: 1, ok: true });
+    expect(ran).toEqual(['voice.history']);
   });
 
   it('hangs up on a client that never answers the challenge', async () => {
