@@ -1,4 +1,6 @@
 // The durable local outbox: append returns once the row is on disk; rows go pending -> sent | dead, in seq order.
+import { MEMORY_ITEM_KIND } from '../contracts/memory.js';
+import { REDACT_KIND } from '../contracts/redaction.js';
 import type { StatusSnapshot } from '../contracts/status.js';
 import type { LocalDb, SqliteDb } from '../db/local-db.js';
 import { OutboxError } from './errors.js';
@@ -168,9 +170,12 @@ export const OUTBOX_SQL = {
   dead: `SELECT seq, event_id AS eventId, kind, payload, created_at AS createdAt FROM outbox INDEXED BY outbox_dead WHERE state = 'dead' ORDER BY seq`,
   deleteSeq: `DELETE FROM outbox WHERE seq = ?`,
   maxSeq: `SELECT max(seq) FROM outbox`,
+  // Memory items and tombstones also feed the Qdrant projector, which reads them from here after its own cursor:
+  // they stay until it has applied them (without a Qdrant key, until it is set up and catches up).
   prune: `DELETE FROM outbox
     WHERE seq < coalesce((SELECT seq FROM outbox INDEXED BY outbox_pending WHERE state = 'pending' ORDER BY seq LIMIT 1), 9223372036854775807)
-      AND state = 'sent' AND sent_at < ?`,
+      AND state = 'sent' AND sent_at < ?
+      AND NOT (kind IN ('${MEMORY_ITEM_KIND}', '${REDACT_KIND}') AND seq > coalesce((SELECT cursor FROM memory_projection WHERE id = 1), 0))`,
   resend: `UPDATE outbox SET state = 'pending', sent_at = NULL WHERE state IN ('sent', 'dead') AND seq > ?`,
 } as const;
 
@@ -392,7 +397,7 @@ export class Outbox {
     }
   }
 
-  /** Deletes sent rows older than the retention; returns how many. */
+  /** Deletes sent rows older than the retention that no local reader still needs; returns how many. */
   prune(retentionDays: number, now: Date = this.clock()): number {
     return this.stmts.prune.run(now.getTime() - retentionDays * 86_400_000).changes;
   }

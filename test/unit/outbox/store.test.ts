@@ -180,4 +180,20 @@ describe('outbox', () => {
     expect(outbox.prune(0, new Date(now.getTime() + 1))).toBe(2);
     expect(outbox.append('test.event', {}).seq).toBe(5);
   });
+
+  it('keeps sent memory items and tombstones the Qdrant projector has not applied yet, past the retention', () => {
+    let now = new Date('2026-01-01T00:00:00Z');
+    const { outbox, local } = open(undefined, () => now);
+    outbox.append('memory.item', { id: 'm1' });
+    outbox.append('test.event', { i: 1 });
+    outbox.append('event.redact', { kind: 'memory.item', ids: ['m1'] });
+    outbox.append('memory.item', { id: 'm2' });
+    outbox.markPushed({ lastSeq: 4, rejected: [] }, now);
+    now = new Date('2026-03-01T00:00:00Z');
+    // No projection yet (no Qdrant key so far): only the plain event goes.
+    expect(outbox.prune(7)).toBe(1);
+    local.db.prepare('INSERT INTO memory_projection (id, cursor) VALUES (1, 3)').run();
+    expect(outbox.prune(7)).toBe(2);
+    expect(local.db.prepare('SELECT seq, kind FROM outbox').all()).toEqual([{ seq: 4, kind: 'memory.item' }]);
+  });
 });
