@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { TunnelError } from './errors.js';
 import type { ProcessRunner } from './runner.js';
+import { withSourceFastPath } from './source-route.js';
 
 /** Where a packet to the address would go now: the outgoing interface, or null when there is no route at all. */
 export interface RouteAnswer {
@@ -75,9 +76,11 @@ function windowsLookup(runner: ProcessRunner, env: NodeJS.ProcessEnv): RouteLook
   };
 }
 
+/** The program's lookup, behind the in-process fast path when it runs on that platform (not a replay of another). */
 export function routeLookupFor(platform: NodeJS.Platform, runner: ProcessRunner, env: NodeJS.ProcessEnv = process.env): RouteLookup {
-  if (platform === 'win32') return windowsLookup(runner, env);
-  if (platform === 'linux') return linuxLookup(runner);
+  const here = (lookup: RouteLookup) => (platform === process.platform ? withSourceFastPath(lookup) : lookup);
+  if (platform === 'win32') return here(windowsLookup(runner, env));
+  if (platform === 'linux') return here(linuxLookup(runner));
   return async () => {
     throw new TunnelError(`Jett cannot check routes on ${platform}`, 'run Jett on Linux (WSL2 works) or Windows');
   };
