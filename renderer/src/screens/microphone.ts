@@ -34,7 +34,7 @@ function resultView(r: MicTestResult): HTMLElement {
     : h('p', { id: 'mic-transcript', class: 'help' }, `No transcript: ${r.transcriptNote ?? 'none'}.`);
   return h(
     'div',
-    { class: 'card', id: 'mic-result', 'data-ended': r.ended, 'data-speech-start-ms': r.speech?.startMs ?? '', 'data-speech-end-ms': r.speech?.endMs ?? '', 'data-peak-db': r.peakDb },
+    { class: 'card', id: 'mic-result', 'data-ended': r.ended, 'data-speech-start-ms': r.speech?.startMs ?? '', 'data-speech-end-ms': r.speech?.endMs ?? '', 'data-peak-db': r.peakDb, 'data-recorded-ms': r.recordedMs },
     h('div', { class: 'kv' }, h('span', { class: 'help' }, 'Microphone'), h('span', {}, r.label || 'unknown')),
     heard,
     h('div', { class: 'kv' }, h('span', { class: 'help' }, 'Loudest'), h('span', { id: 'mic-peak' }, `${r.peakDb.toFixed(1)} dBFS`)),

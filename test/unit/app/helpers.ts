@@ -77,7 +77,10 @@ export class FakeAgent implements AgentHandle {
     return { forgotten, missing: what.ids.filter((id) => !forgotten.includes(id)) };
   }
   transcript: Awaited<ReturnType<AgentHandle['voiceTranscribe']>> = { unavailable: 'no speech-to-text model is installed: Models tab' };
-  async voiceTranscribe() {
+  /** The length in samples of each utterance handed to voiceTranscribe. */
+  transcribed: number[] = [];
+  async voiceTranscribe(audio: Int16Array) {
+    this.transcribed.push(audio.length);
     return this.transcript;
   }
   async voiceDevices() {
