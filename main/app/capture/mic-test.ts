@@ -28,6 +28,8 @@ export interface MicTestDeps {
   sendLevel(level: MicLevel): void;
   platform: NodeJS.Platform;
   limitMs?: number;
+  /** How long the device list may take before the window hears why not (default 5 s). */
+  listTimeoutMs?: number;
 }
 
 const noPage = () => new JettError('this app has no capture page', 'start Jett from its installed program (the capture page is part of it)');
@@ -40,7 +42,12 @@ export class MicTestService {
 
   async microphones(): Promise<MicrophonesView> {
     if (!this.deps.page) throw noPage();
-    const devices = await pageDevices(this.deps.page);
+    let timer: NodeJS.Timeout | undefined;
+    // A page that never answers must not leave the window waiting: it says so, and the test still runs on the default.
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new JettError('the capture page did not list its microphones', 'restart Jett; if it keeps happening, see JETT_HOME/logs/jett.log')), this.deps.listTimeoutMs ?? 5000);
+    });
+    const devices = await Promise.race([pageDevices(this.deps.page), late]).finally(() => clearTimeout(timer));
     const voice = this.deps.config().voice;
     const selected = voice.captureDevice;
     return { devices, selected, selectedMissing: selected !== '' && !devices.some((d) => d.deviceId === selected), capture: voice.capture };

@@ -199,6 +199,11 @@ describe('the microphone test', () => {
     expect(page.commands.map((c) => c.type)).toEqual(['devices', 'devices', 'devices']);
   });
 
+  it('a page that never lists its devices gives the window an error instead of a wait without end', async () => {
+    const silent: CapturePage = { port: async () => ({ post: () => {}, listen: () => () => {} }) };
+    await expect(service(null, { page: silent, listTimeoutMs: 50 }).svc.microphones()).rejects.toThrow('the capture page did not list its microphones');
+  });
+
   it('without a capture page, says how to get one', async () => {
     await expect(service(null).svc.test('')).rejects.toThrow('this app has no capture page');
   });
