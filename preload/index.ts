@@ -47,6 +47,10 @@ export const api: JettApi = deepFreeze({
     history: (query) => call('voice:history', query),
     deleteHistory: (what) => call('voice:historyDelete', what),
     choices: () => call('voice:choices'),
+    microphones: () => call('voice:microphones'),
+    micTest: (deviceId) => call('voice:micTest', { deviceId }),
+    micTestStop: () => call('voice:micTestStop'),
+    onMicLevel: (listener) => subscribe('voice:micLevel', listener),
   },
   memory: {
     list: (query) => call('memory:list', query),

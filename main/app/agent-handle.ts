@@ -9,6 +9,7 @@ import type { MemoryForget, MemoryForgetOutput, MemoryView, MemoryViewQuery } fr
 import type { VoiceHistoryDelete, VoiceHistoryQuery } from '../core/contracts/voice-history.js';
 import type { VoiceDevicesOutput, VoiceTurnRecord } from '../core/contracts/voice.js';
 import type { Agent } from '../core/agent.js';
+import type { TranscribeOutcome } from '../core/voice/mic-check.js';
 import type { ControlClient } from '../core/control/client.js';
 import { EventBus } from '../core/events/bus.js';
 
@@ -32,6 +33,8 @@ export interface AgentHandle {
   memoryList(query: MemoryViewQuery): Promise<MemoryView>;
   /** Forgets items here and, through the outbox, on the VPS. */
   memoryForget(what: MemoryForget): Promise<MemoryForgetOutput>;
+  /** The microphone test's transcript from the agent's own speech-to-text model, or why there is none. */
+  voiceTranscribe(audio: Int16Array): Promise<TranscribeOutcome>;
   /** The microphones the agent's recorder can name. */
   voiceDevices(): Promise<VoiceDevicesOutput>;
   /** Pauses or resumes hands-free listening for the wake word (the tray's one click). */
@@ -59,6 +62,7 @@ export function inProcessHandle(agent: Agent): AgentHandle {
     deleteVoiceHistory: async (what) => agent.deleteVoiceHistory(what),
     memoryList: (query) => agent.memoryList(query),
     memoryForget: async (what) => agent.memoryForget(what),
+    voiceTranscribe: (audio) => agent.voiceTranscribe(audio),
     voiceDevices: () => agent.voiceDevices(),
     voiceHandsFree: (paused) => agent.voiceHandsFree(paused),
     voiceHold: (down) => agent.voiceHold(down),
@@ -84,6 +88,8 @@ export async function attachedHandle(client: ControlClient): Promise<AgentHandle
     deleteVoiceHistory: (what) => client.call('voice.history.delete', what),
     memoryList: (query) => client.call('memory.list', query),
     memoryForget: (what) => client.call('memory.forget', what),
+    // The agent runs apart from this app (its own microphone, through sox): its model is not this test's to use.
+    voiceTranscribe: async () => ({ unavailable: 'the agent runs outside this app (`jett agent`), so this test shows what the VAD heard only; `jett voice --input FILE` checks its speech model' }),
     voiceDevices: () => client.call('voice.devices'),
     voiceHandsFree: async (paused) => void (await client.call('voice.handsFree', { paused })),
     voiceHold: async (down) => void (await client.call('voice.hold', { down })),

@@ -8,6 +8,7 @@ import type { KeyringCall } from '../core/secrets/keyring-call.js';
 import { utilityKeyringCall } from './secrets/keyring-utility.js';
 import type { AgentHandle } from './agent-handle.js';
 import { CaptureHost } from './capture/host.js';
+import { MicTestService } from './capture/mic-test.js';
 import { appAudioRoute } from './capture/route.js';
 import { Hotkey } from './hotkey.js';
 import { forkKeyHookUtility } from './keyhook/key-hook-utility.js';
@@ -108,7 +109,16 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   const report = reporter(log);
 
   const trusted = new Set<number>();
-  const settings = new SettingsSlot({ preloadPath: dirs.preload, devTools: !app.isPackaged, log, trusted });
+  // The microphone screen's test runs on the same capture page, and only while the window is open.
+  const microphone = new MicTestService({
+    page: late.preload ? capture : null,
+    config: () => runtime.config.load(),
+    agent,
+    loadVad: async () => (await import('../core/voice/vad.js')).SileroVad.load(),
+    sendLevel: (level) => settings.send('voice:micLevel', level),
+    platform,
+  });
+  const settings = new SettingsSlot({ preloadPath: dirs.preload, devTools: !app.isPackaged, log, trusted, onClosed: () => void microphone.stop() });
   const hotkey = new Hotkey(globalShortcut, () => void agent.voiceToggle().catch(report('voice turn')));
   let hookChanged = () => {};
   // pushToTalk: the key hook in a utility process (press starts a turn, release ends it); the toggle where it cannot run.
@@ -163,6 +173,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
     sendModelProgress: (p) => settings.send('models:progress', p),
     setupTunnel,
     setup,
+    microphone,
     uninstall: appUninstall({ runtime, agent, loginItem, env, platform, program: process.execPath, programArgs: app.isPackaged ? [] : [app.getAppPath()], keyringCall }),
   });
   const unregisterIpc = registerIpcHandlers(ipcMain, trusted, handlers, log);

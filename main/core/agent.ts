@@ -22,6 +22,7 @@ import type { Runtime } from './runtime.js';
 import type { SyncOnceResult } from './sync/service.js';
 import type { ProcessRunner } from './tunnel/runner.js';
 import type { DeviceList } from './voice/devices.js';
+import type { TranscribeOutcome } from './voice/mic-check.js';
 import { ModelsStatusTracker } from './voice/models/status-tracker.js';
 import { APP_VERSION } from './version.js';
 import type { AudioRoute } from './voice/setup.js';
@@ -198,6 +199,11 @@ export class Agent {
   /** Forgets items here and, through the outbox, on the VPS. */
   memoryForget(what: MemoryForget): MemoryForgetOutput {
     return this.started().memoryForget(what);
+  }
+
+  /** The microphone test's transcript from the voice pipeline's own model, or why there is none. */
+  voiceTranscribe(audio: Int16Array): Promise<TranscribeOutcome> {
+    return this.started().voiceTranscribe(audio);
   }
 
   voiceDevices(): Promise<DeviceList> {

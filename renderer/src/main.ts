@@ -6,6 +6,7 @@ import { api, unwrap } from './bridge.js';
 import { h } from './dom.js';
 import { historyScreen } from './screens/history.js';
 import { memoryScreen } from './screens/memory.js';
+import { microphoneScreen } from './screens/microphone.js';
 import { modelsScreen, trackPullProgress } from './screens/models.js';
 import { servicesScreen } from './screens/services.js';
 import { setupScreen } from './screens/setup.js';
@@ -15,13 +16,14 @@ import { voiceScreen } from './screens/voice.js';
 import { Store } from './state.js';
 import { fail, toastArea } from './toast.js';
 
-type ScreenId = 'setup' | 'status' | 'tunnel' | 'services' | 'voice' | 'history' | 'memory' | 'models';
+type ScreenId = 'setup' | 'status' | 'tunnel' | 'services' | 'voice' | 'microphone' | 'history' | 'memory' | 'models';
 const SCREENS: Array<[ScreenId, string]> = [
   ['setup', 'Setup'],
   ['status', 'Status'],
   ['tunnel', 'Tunnel'],
   ['services', 'VPS services'],
   ['voice', 'Voice'],
+  ['microphone', 'Microphone'],
   ['history', 'History'],
   ['memory', 'Memory'],
   ['models', 'Models'],
@@ -50,8 +52,12 @@ async function boot(root: HTMLElement): Promise<void> {
   const toast = toastArea();
   root.replaceChildren(h('aside', { class: 'sidebar' }, header, nav), h('div', { class: 'body' }, main, toast));
 
+  // What the shown screen must stop when another replaces it (the microphone test).
+  let leave: (() => void) | null = null;
   const render = () => {
     const s = store.state;
+    leave?.();
+    leave = null;
     nav.replaceChildren(
       ...SCREENS.map(([id, label]) =>
         h('button', { class: `nav-item ${id === current ? 'active' : ''}`, id: `nav-${id}`, 'aria-current': id === current ? 'page' : undefined, onclick: () => show(id) }, label),
@@ -69,7 +75,9 @@ async function boot(root: HTMLElement): Promise<void> {
             ? servicesScreen(store)
             : current === 'voice'
               ? voiceScreen(store)
-              : current === 'history'
+              : current === 'microphone'
+                ? microphoneScreen(store, (stop) => (leave = stop))
+                : current === 'history'
                 ? historyScreen()
                 : current === 'memory'
                   ? memoryScreen()
@@ -96,6 +104,7 @@ async function boot(root: HTMLElement): Promise<void> {
   });
   api().status.onChange((s) => store.setStatus(s));
   api().models.onProgress(trackPullProgress);
+  window.addEventListener('pagehide', () => leave?.());
   render();
 }
 

@@ -6,7 +6,7 @@ const unused = (what: string) => async (): Promise<never> => {
   throw new Error(`${what} is not part of this test`);
 };
 
-export const UNUSED_HANDLER_DEPS: Pick<HandlerDeps, 'uninstall' | 'setup'> = {
+export const UNUSED_HANDLER_DEPS: Pick<HandlerDeps, 'uninstall' | 'setup' | 'microphone'> = {
   uninstall: unused('the uninstall'),
   setup: {
     view: unused('the setup checklist'),
@@ -15,5 +15,12 @@ export const UNUSED_HANDLER_DEPS: Pick<HandlerDeps, 'uninstall' | 'setup'> = {
     privileged: unused('the setup checklist'),
     auditLive: unused('the setup checklist'),
     close: () => {},
+  },
+  microphone: {
+    microphones: unused('the microphone screen'),
+    test: unused('the microphone screen'),
+    stop: () => {
+      throw new Error('the microphone screen is not part of this test');
+    },
   },
 };

@@ -218,6 +218,11 @@ const api: JettApi = {
     history: (query) => call('voice:history', query, () => []),
     deleteHistory: (what) => call('voice:historyDelete', what, () => failure('failed', 'Error', 'the fake bridge keeps no history', 'use the real-bridge history test')),
     choices: () => call('voice:choices', undefined, () => window.__fake.voiceChoices),
+    // The microphone screen runs over the real capture page in its own test (test/renderer/microphone.test.ts).
+    microphones: () => call('voice:microphones', undefined, () => ({ devices: [{ deviceId: 'default', label: 'Default' }], selected: '', selectedMissing: false, capture: 'app' })),
+    micTest: (deviceId) => call('voice:micTest', { deviceId }, () => failure('failed', 'Error', 'the fake bridge has no microphone', 'use the real-bridge microphone test')),
+    micTestStop: () => call('voice:micTestStop', undefined, () => ({ stopped: false })),
+    onMicLevel: () => () => {},
   },
   memory: {
     list: (query) => call('memory:list', query, () => ({ items: [], search: { ready: true, model: 'all-minilm-l6-v2', reason: null } })),

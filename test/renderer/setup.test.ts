@@ -35,6 +35,7 @@ import { createNetnsPair, TUNNEL, type NetnsPair } from '../helpers/netns.js';
 import { binary, describeWith, root } from '../helpers/requirements.js';
 import { jett } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { UNUSED_HANDLER_DEPS } from '../helpers/unused-handlers.js';
 import { buildRenderer, launch, openWindow, screenshot } from './page.js';
 import { connectRealBridge, realBridgeScript, type RealBridge } from './real-bridge.js';
 
@@ -130,6 +131,7 @@ describeWith([binary('chromium'), root, binary('ip'), binary('nsenter'), binary(
       setupTunnel: async () => {
         throw new Error('Windows only');
       },
+      microphone: UNUSED_HANDLER_DEPS.microphone,
       setup: createSetupService({
         runtime,
         platform: 'linux',

@@ -13,6 +13,7 @@ import type { SecretStore } from '../../core/secrets/store.js';
 import { TunnelConfigError } from '../../core/tunnel/errors.js';
 import { KOKORO_VOICES } from '../../core/voice/models/kokoro-voices.js';
 import type { AgentHandle } from '../agent-handle.js';
+import type { MicTestService } from '../capture/mic-test.js';
 import type { ModelService } from '../models.js';
 import type { OpenResult } from '../security/open-external.js';
 import type { SetupService } from '../setup/service.js';
@@ -41,6 +42,8 @@ export interface HandlerDeps {
   uninstall(deleteData: boolean): Promise<UninstallResult>;
   /** The first-run checklist and its actions (main/app/setup/service.ts). */
   setup: SetupService;
+  /** The microphone screen's device list and test (main/app/capture/mic-test.ts). */
+  microphone: Pick<MicTestService, 'microphones' | 'test' | 'stop'>;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -132,6 +135,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'memory:list': (query) => deps.agent.memoryList(query),
     'memory:forget': (what) => deps.agent.memoryForget(what),
     'voice:choices': async () => ({ devices: await deps.agent.voiceDevices(), voices: [...KOKORO_VOICES] }),
+    'voice:microphones': () => deps.microphone.microphones(),
+    'voice:micTest': ({ deviceId }) => deps.microphone.test(deviceId),
+    'voice:micTestStop': async () => ({ stopped: deps.microphone.stop() }),
     'models:list': () => deps.models.list(),
     'models:pull': async ({ kind, name }) => {
       // A running voice service reads the models folder only when it is built: a speech model pulled now reaches it

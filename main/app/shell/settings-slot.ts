@@ -11,6 +11,8 @@ export interface SettingsSlotDeps {
   log: Logger;
   /** The webContents ids the IPC wrapper trusts: this slot adds its window's and removes it when it closes. */
   trusted: Set<number>;
+  /** Told when the window closes (the microphone test it started stops). */
+  onClosed?(): void;
 }
 
 export class SettingsSlot {
@@ -32,6 +34,7 @@ export class SettingsSlot {
     created.on('closed', () => {
       trusted.delete(id);
       if (this.window === created) this.window = null;
+      this.deps.onClosed?.();
     });
     this.window = created;
     return created;

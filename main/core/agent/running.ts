@@ -37,6 +37,7 @@ import type { MemoryForget, MemoryForgetOutput, MemoryView, MemoryViewQuery } fr
 import { Supervisor, type Service } from './supervisor.js';
 import type { VoiceFactory } from './voice-factory.js';
 import type { AgentVoice } from './voice-service.js';
+import type { TranscribeOutcome } from '../voice/mic-check.js';
 
 const UP_STATES: TunnelState[] = ['up', 'degraded'];
 
@@ -220,6 +221,14 @@ export class RunningAgent {
   private memoryBrowser(): MemoryBrowser {
     this.browser ??= new MemoryBrowser({ db: this.stack.local.db, outbox: this.stack.outbox, bus: this.ctx.bus, config: () => this.config, modelsHome: this.ctx.runtime.paths.models });
     return this.browser;
+  }
+
+  /** The microphone test's transcript from the voice pipeline's own model, or why there is none. */
+  async voiceTranscribe(audio: Int16Array): Promise<TranscribeOutcome> {
+    const voice = this.voice;
+    if (voice?.transcribe) return voice.transcribe(audio);
+    const setup = this.voiceSetup;
+    return { unavailable: setup.configured ? 'voice is not running, so no speech-to-text model is loaded (see the Status screen for why)' : `${setup.reason}${setup.next ? `: ${setup.next}` : ''}` };
   }
 
   voiceDevices(): Promise<DeviceList> {

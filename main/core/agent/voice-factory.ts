@@ -86,6 +86,7 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
         speak: (text) => pipeline.speak(text),
         ask: (text) => pipeline.ask(text),
         onTurn: (listener) => pipeline.onTurn(listener),
+        transcribe: async (audio) => ({ text: (await engines.stt.transcribe(audio, new AbortController().signal)).text, model: engines.stt.name }),
         // A settings change builds a new pipeline: the old detector's onnxruntime sessions (about 50 MB) go with it.
         stop: async () => {
           await pipeline.stop();

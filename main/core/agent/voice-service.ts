@@ -12,6 +12,8 @@ export interface AgentVoice {
   speak(text: string): Promise<VoiceTurnRecord>;
   ask(text: string): Promise<VoiceTurnRecord>;
   onTurn(listener: (record: VoiceTurnRecord) => void): () => void;
+  /** The loaded speech-to-text model's words for one utterance (the window's microphone test). */
+  transcribe?(audio: Int16Array): Promise<{ text: string; model: string }>;
   stop(): Promise<void>;
   /** Hands-free with a wake word: listening, paused or off (and why), with its counts; null when not hands-free. */
   wake?(): WakeStatus | null;

@@ -19,3 +19,4 @@ export * from './vps.js';
 export * from './uninstall.js';
 export * from './wake.js';
 export * from './memory.js';
+export * from './mic-check.js';

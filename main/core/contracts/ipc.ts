@@ -22,6 +22,7 @@ import { MemoryForgetOutputSchema, MemoryForgetSchema, MemoryViewQuerySchema, Me
 import { VoiceHistoryDeleteSchema, VoiceHistoryQuerySchema, VoiceHistorySchema, type VoiceHistoryDelete, type VoiceHistoryQuery } from './voice-history.js';
 import { VoiceDevicesOutputSchema, type VoiceTurnRecord } from './voice.js';
 import { UninstallResultSchema, type UninstallResult } from './uninstall.js';
+import { MicLevelSchema, MicrophonesViewSchema, MicTestArgsSchema, MicTestResultSchema, type MicLevel, type MicrophonesView, type MicTestResult } from './mic-check.js';
 
 /** A message larger than this (its JSON) is refused before it is parsed: the renderer never needs more. */
 export const IPC_MAX_MESSAGE_BYTES = 64 * 1024;
@@ -71,7 +72,7 @@ export const EDITABLE_KEYS = {
   tunnel: ['endpoint', 'address', 'peerAddress', 'peerPublicKey', 'keepalive', 'listenPort'],
   postgres: ['host', 'port', 'database', 'user'],
   heartbeat: ['url', 'intervalS'],
-  voice: ['hotkey', 'inputDevice', 'silenceMs', 'activation', 'bargeIn', 'recorder'],
+  voice: ['hotkey', 'inputDevice', 'silenceMs', 'activation', 'bargeIn', 'recorder', 'captureDevice'],
   models: ['stt', 'sttLanguage', 'tts', 'ttsVoice', 'executionProvider'],
   ollama: ['host', 'model'],
 } as const;
@@ -205,6 +206,10 @@ export const INVOKE_CHANNELS = {
   'voice:history': { args: VoiceHistoryQuerySchema, result: VoiceHistorySchema },
   'voice:historyDelete': { args: VoiceHistoryDeleteSchema, result: RedactionResultSchema },
   'voice:choices': { args: NoArgs, result: VoiceChoicesSchema },
+  /** The microphone screen: the capture page's devices; a test that opens the microphone until the VAD ends the turn. */
+  'voice:microphones': { args: NoArgs, result: MicrophonesViewSchema },
+  'voice:micTest': { args: MicTestArgsSchema, result: MicTestResultSchema },
+  'voice:micTestStop': { args: NoArgs, result: z.strictObject({ stopped: z.boolean() }) },
   /** What Jett remembers (memory_items), newest first or searched; forgetting reaches the VPS through the outbox. */
   'memory:list': { args: MemoryViewQuerySchema, result: MemoryViewSchema },
   'memory:forget': { args: MemoryForgetSchema, result: MemoryForgetOutputSchema },
@@ -226,6 +231,8 @@ export const INVOKE_CHANNELS = {
 export const EVENT_CHANNELS = {
   'status:changed': StatusViewSchema,
   'models:progress': ModelProgressSchema,
+  /** The running microphone test's level, about 15 times a second. */
+  'voice:micLevel': MicLevelSchema,
 } as const;
 
 export type InvokeChannel = keyof typeof INVOKE_CHANNELS;
@@ -273,6 +280,10 @@ export interface JettApi {
     history(query: VoiceHistoryQuery): Reply<VoiceTurnRecord[]>;
     deleteHistory(what: VoiceHistoryDelete): Reply<RedactionResult>;
     choices(): Reply<VoiceChoices>;
+    microphones(): Reply<MicrophonesView>;
+    micTest(deviceId: string): Reply<MicTestResult>;
+    micTestStop(): Reply<{ stopped: boolean }>;
+    onMicLevel(listener: (level: MicLevel) => void): () => void;
   };
   memory: {
     list(query: MemoryViewQuery): Reply<MemoryView>;

@@ -35,14 +35,14 @@ export function pageCaptureFailure(code: CaptureFailureCode, detail: string, pla
         ? new CaptureError(`Windows refused Jett the microphone (${said})`, WINDOWS_PRIVACY)
         : new CaptureError(`the system refused Jett the microphone (${said})`, platform === 'darwin' ? 'open System Settings > Privacy & Security > Microphone and allow Jett' : 'check that no sandbox or policy blocks the microphone, then start the turn again');
     case 'no-device':
-      return new CaptureError(`no microphone was found (${said})`, 'plug in a microphone, or pick another one under Voice > Microphone (voice.captureDevice)');
+      return new CaptureError(`no microphone was found (${said})`, 'plug in a microphone, or pick another one on the Microphone screen (voice.captureDevice)');
     case 'device-busy':
       return new CaptureError(
         `the microphone could not be opened (${said})`,
-        platform === 'win32' ? `close the program that holds it (a call or a recorder); if none does, ${WINDOWS_PRIVACY}` : 'close the program that holds it (a call or a recorder), or pick another microphone under Voice',
+        platform === 'win32' ? `close the program that holds it (a call or a recorder); if none does, ${WINDOWS_PRIVACY}` : 'close the program that holds it (a call or a recorder), or pick another one on the Microphone screen',
       );
     case 'device-ended':
-      return new CaptureError(`the microphone went away mid-turn (${said})`, 'plug it back in (or pick another one under Voice > Microphone) and start the turn again');
+      return new CaptureError(`the microphone went away mid-turn (${said})`, 'plug it back in (or pick another one on the Microphone screen) and start the turn again');
     case 'failed':
       return new CaptureError(`the app's audio capture failed (${said})`, 'start the turn again; if it keeps failing, switch to sox with `jett config set voice.capture sox`');
   }

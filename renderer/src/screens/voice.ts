@@ -10,7 +10,7 @@ import { kokoroVoiceChoices, microphoneChoices, ollamaModelChoices, speechModelC
 
 const VOICE: FieldSpec[] = [
   { key: 'hotkey', label: 'Hotkey', kind: 'text', help: 'An Electron accelerator, e.g. Ctrl+Alt+J' },
-  { key: 'inputDevice', label: 'Microphone', kind: 'text', help: 'A sox/arecord device name, or "default"' },
+  { key: 'inputDevice', label: 'Microphone (sox)', kind: 'text', help: 'A sox/arecord device name, or "default"; the app\'s own capture uses the Microphone screen\'s choice' },
   { key: 'silenceMs', label: 'End-of-turn silence (ms)', kind: 'number', help: 'Silence that ends a turn' },
   { key: 'activation', label: 'Activation', kind: 'select', options: ['hotkey', 'handsFree', 'pushToTalk'] },
   { key: 'bargeIn', label: 'Barge-in', kind: 'select', options: ['auto', 'on', 'off'], help: 'Auto: speaking during a reply interrupts it where Jett can keep its own voice out (the status says why not). On: always (use headphones)' },
@@ -67,7 +67,7 @@ export function voiceScreen(store: Store): HTMLElement {
   const draw = (voiceChoices: VoiceChoices | null, models: ModelsView | null) => {
     const pick: Record<string, { choices: Choice[]; help?: string }> = {};
     if (voiceChoices) {
-      pick.inputDevice = { choices: microphoneChoices(voiceChoices.devices, c.voice.inputDevice), help: voiceChoices.devices.note ?? 'The microphones the recorder can name; default follows the system' };
+      pick.inputDevice = { choices: microphoneChoices(voiceChoices.devices, c.voice.inputDevice), help: voiceChoices.devices.note ?? 'The microphones sox can name (voice.capture "sox" and the headless agent); the app\'s own capture uses the Microphone screen' };
       pick.ttsVoice = { choices: kokoroVoiceChoices(voiceChoices.voices, c.models.ttsVoice) };
     }
     if (models) {

@@ -114,6 +114,27 @@ describe.runIf(process.platform !== 'win32')('Agent', () => {
     client.close();
   });
 
+  it('transcribes the microphone test\'s audio with its pipeline\'s own model, and says why not when voice is off', async () => {
+    const heard: number[] = [];
+    const fake: VoiceFactory = async () => ({
+      state: () => 'idle',
+      hold: async () => undefined,
+      bargeIn: () => ({ active: false, reason: 'a stand-in pipeline' }),
+      toggle: async () => undefined,
+      speak: async () => { throw new Error('unused'); },
+      ask: async () => { throw new Error('unused'); },
+      onTurn: () => () => undefined,
+      transcribe: async (audio) => (heard.push(audio.length), { text: 'turn off the heating', model: 'whisper-base (cpu)' }),
+      stop: async () => undefined,
+    });
+    const withVoice = await startAgent(tempDir(), fake);
+    expect(await withVoice.agent.voiceTranscribe(new Int16Array(1600))).toEqual({ text: 'turn off the heating', model: 'whisper-base (cpu)' });
+    expect(heard).toEqual([1600]);
+    // Voice switched off: no model is loaded, and the reason is the one the status shows.
+    const off = await startAgent(tempDir(), async ({ report }) => (report?.({ configured: false, reason: 'no speech-to-text model is installed', next: 'download whisper-base on the Models tab' }), null));
+    expect(await off.agent.voiceTranscribe(new Int16Array(1600))).toEqual({ unavailable: 'no speech-to-text model is installed: download whisper-base on the Models tab' });
+  });
+
   it('releases the lock and the socket when it stops, so the next start works', async () => {
     const { agent, home, runtime } = await startAgent();
     await agent.stop();

@@ -91,6 +91,12 @@ describe('attachedHandle', () => {
     expect(calls).toEqual(['voice.history(calendar,100)', 'voice.history.delete(t1)', 'voice.history.delete(all)', 'voice.devices']);
   });
 
+  it('leaves the microphone test\'s audio in the app: an attached agent\'s model is its own, and the window says so', async () => {
+    const { handle, calls } = await attach();
+    expect(await handle.voiceTranscribe(new Int16Array(16_000))).toEqual({ unavailable: expect.stringMatching(/^the agent runs outside this app \(`jett agent`\)/) });
+    expect(calls).toEqual([]);
+  });
+
   it('reaches the agent\'s memory, a forget naming nothing refused by the agent first', async () => {
     const { handle, calls } = await attach();
     expect((await handle.memoryList({ search: 'plumber' })).items.map((m) => m.id)).toEqual(['m1']);

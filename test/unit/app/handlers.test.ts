@@ -18,6 +18,7 @@ import { generateKeyPair, generatePresharedKey, fingerprint } from '../../../mai
 import { renderDesktopConfig } from '../../../main/core/tunnel/config.js';
 import { ipcMain, MockWebContents, safeStorage } from '../../mocks/electron.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { UNUSED_HANDLER_DEPS } from '../../helpers/unused-handlers.js';
 import { eventFrom, FakeAgent } from './helpers.js';
 
 type Reply = { ok: true; value: Record<string, unknown> } | { ok: false; error: unknown };
@@ -50,6 +51,7 @@ function setup() {
     sendModelProgress: vi.fn(),
     setupTunnel,
     uninstall,
+    microphone: UNUSED_HANDLER_DEPS.microphone,
     setup: createSetupService({
       runtime: { config, secrets, paths: jettPaths(home) },
       platform: 'linux',

@@ -76,6 +76,13 @@ export class FakeAgent implements AgentHandle {
     this.memory = this.memory.filter((m) => !what.ids.includes(m.id));
     return { forgotten, missing: what.ids.filter((id) => !forgotten.includes(id)) };
   }
+  transcript: Awaited<ReturnType<AgentHandle['voiceTranscribe']>> = { unavailable: 'no speech-to-text model is installed: Models tab' };
+  /** The length in samples of each utterance handed to voiceTranscribe. */
+  transcribed: number[] = [];
+  async voiceTranscribe(audio: Int16Array) {
+    this.transcribed.push(audio.length);
+    return this.transcript;
+  }
   async voiceDevices() {
     return this.devices;
   }

@@ -31,7 +31,7 @@ describe('preload', () => {
       'status.get', 'status.onChange',
       'settings.get', 'settings.save', 'settings.setSecret', 'settings.clearSecret',
       'tunnel.generateKeys', 'tunnel.importConf', 'tunnel.peerBlock', 'tunnel.copyPublicKey', 'tunnel.copyPeerBlock', 'tunnel.up', 'tunnel.down', 'tunnel.setup',
-      'voice.toggle', 'voice.history', 'voice.deleteHistory', 'voice.choices',
+      'voice.toggle', 'voice.history', 'voice.deleteHistory', 'voice.choices', 'voice.microphones', 'voice.micTest', 'voice.micTestStop', 'voice.onMicLevel',
       'memory.list', 'memory.forget',
       'models.list', 'models.pull', 'models.onProgress',
       'links.open',
@@ -46,10 +46,14 @@ describe('preload', () => {
     await api.tunnel.up();
     await api.settings.save('voice', { silenceMs: 400 });
     await api.links.open('n8n');
+    await api.voice.micTest('abc123');
+    await api.voice.micTestStop();
     expect(ipcRenderer.invoke.mock.calls).toEqual([
       ['tunnel:up'],
       ['settings:save', { section: 'voice', values: { silenceMs: 400 } }],
       ['links:open', { target: 'n8n' }],
+      ['voice:micTest', { deviceId: 'abc123' }],
+      ['voice:micTestStop'],
     ]);
     for (const [channel] of ipcRenderer.invoke.mock.calls) expect(Object.keys(INVOKE_CHANNELS)).toContain(channel);
   });
