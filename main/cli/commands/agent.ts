@@ -10,9 +10,13 @@ import { untilSignal } from '../stop-signal.js';
 /** The events that change what stableKey() reads. */
 const STATUS_EVENTS = ['tunnel.state', 'outbox.counts', 'inbox.counts', 'heartbeat.result', 'voice.state'] as const;
 
-/** What a non-terminal reader needs a new line for: not the ticking ages and byte counts. */
-function stableKey(s: StatusSnapshot): string {
-  return JSON.stringify([s.tunnel.state, s.outbox.pending, s.outbox.dead, s.inbox.pending, s.heartbeat.failures, s.voice.state]);
+/**
+ * What a non-terminal reader (a log, a service journal) needs a new line for: not the ticking ages and byte counts,
+ * but the first accepted heartbeat and a recovery after failures, or its last line would say "never" or "failing".
+ */
+export function stableKey(s: StatusSnapshot): string {
+  const h = s.heartbeat;
+  return JSON.stringify([s.tunnel.state, s.outbox.pending, s.outbox.dead, s.inbox.pending, h.failures, h.lastSentAt !== null, Boolean(h.lastError), s.voice.state]);
 }
 
 export function registerAgent(program: Command, ctx: CliContext): void {

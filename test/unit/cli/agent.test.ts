@@ -2,6 +2,8 @@
 // clean exit on SIGTERM, Ctrl-C or SIGHUP.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { stableKey } from '../../../main/cli/commands/agent.js';
+import type { StatusSnapshot } from '../../../main/core/contracts/status.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 async function runUntilOutput(args: string[], env: NodeJS.ProcessEnv, wanted: RegExp, signal: NodeJS.Signals) {
@@ -48,5 +50,28 @@ describe('npm start without a display', () => {
     expect(lines[0]).toMatch(/^Electron cannot start here: no display .*; running the headless agent \(jett agent\) instead\.$/);
     expect(lines[1]).toMatch(/^tunnel not configured — /);
     expect(res.stdout).toMatch(/^jett .*\| tunnel not configured/m);
+  });
+});
+
+describe('jett agent without a terminal', () => {
+  const at = (heartbeat: StatusSnapshot['heartbeat']): StatusSnapshot => ({
+    agent: { pid: 1, version: '0.1.0', startedAt: '2026-11-30T00:00:00.000Z' },
+    tunnel: { state: 'up', reason: '', handshakeAgeS: 3, rxBytes: 1, txBytes: 1, probeRttMs: 1, endpoint: null },
+    outbox: { pending: 0, oldestPendingAgeS: null, dead: 0, lastSuccessAt: null },
+    inbox: { pending: 0 },
+    heartbeat,
+    voice: { state: 'off' },
+  });
+
+  it('prints a new line for the first accepted heartbeat and for a recovery, not for each later beat', () => {
+    const never = stableKey(at({ lastSentAt: null, failures: 0 }));
+    const first = stableKey(at({ lastSentAt: '2026-11-30T00:01:00.000Z', failures: 0 }));
+    const later = stableKey(at({ lastSentAt: '2026-11-30T00:02:00.000Z', failures: 0 }));
+    const failing = stableKey(at({ lastSentAt: '2026-11-30T00:02:00.000Z', failures: 1, lastError: 'connect ECONNREFUSED' }));
+    const back = stableKey(at({ lastSentAt: '2026-11-30T00:04:00.000Z', failures: 1, lastError: null }));
+    expect(first).not.toBe(never);
+    expect(later).toBe(first);
+    expect(failing).not.toBe(later);
+    expect(back).not.toBe(failing);
   });
 });
