@@ -15,6 +15,8 @@ export interface FieldSpec {
   /** A select whose labels differ from its values; `unknown` marks a saved value that is not among the choices. */
   choices?: Choice[];
   placeholder?: string;
+  /** A number field's step ("any" for a fraction such as a threshold). */
+  step?: string;
 }
 
 export interface Choice {
@@ -64,7 +66,7 @@ export function sectionForm(
       const choices: Choice[] = f.choices ?? (f.options ?? []).map((o) => ({ value: o, label: o }));
       input = h('select', { id, name: f.key }, ...choices.map((c) => h('option', { value: c.value, selected: c.value === value, class: c.unknown ? 'unknown' : undefined }, c.label)));
     } else {
-      input = h('input', { id, name: f.key, type: f.kind === 'number' ? 'number' : 'text', value, placeholder: f.placeholder, spellcheck: 'false', autocomplete: 'off' });
+      input = h('input', { id, name: f.key, type: f.kind === 'number' ? 'number' : 'text', value, step: f.step, placeholder: f.placeholder, spellcheck: 'false', autocomplete: 'off' });
     }
     inputs.set(f.key, input);
     const msg = h('div', { class: 'field-error', id: `${id}-error`, role: 'alert' });

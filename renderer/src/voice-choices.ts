@@ -2,6 +2,7 @@
 // catalogue (with whether each is installed), Kokoro's voices, the LLMs Ollama holds. A saved value that is none of
 // them is kept as the selected choice, marked, so opening the window never changes a setting by itself.
 import type { ModelsView, VoiceChoices } from '../../main/core/contracts/ipc.js';
+import { WAKE_WORDS } from '../../main/core/contracts/wake.js';
 import type { Choice } from './form.js';
 
 const STATE_WORDS = { installed: 'installed', 'not-installed': 'not downloaded', partial: 'partly downloaded' } as const;
@@ -28,4 +29,16 @@ export function kokoroVoiceChoices(voices: string[], saved: string): Choice[] {
 
 export function ollamaModelChoices(models: ModelsView, saved: string): Choice[] {
   return keepSaved(models.models.map((m) => ({ value: m.name, label: m.name })), saved, models.error ? 'Ollama not reachable' : 'not pulled');
+}
+
+/** How a turn starts, in words; the values are voice.activation's. */
+export const ACTIVATION_CHOICES: Choice[] = [
+  { value: 'hotkey', label: 'Hotkey — press it to start and end a turn' },
+  { value: 'handsFree', label: 'Hands-free — listens for the wake word' },
+  { value: 'pushToTalk', label: 'Push-to-talk — hold the hotkey while you speak' },
+];
+
+/** The wake words whose models ship with Jett (checked by sha256 at every load), and none. */
+export function wakeWordChoices(): Choice[] {
+  return [...WAKE_WORDS.map((w) => ({ value: w, label: `"${w.replace(/_/g, ' ')}"` })), { value: 'none', label: 'none — any speech in the room starts a turn' }];
 }

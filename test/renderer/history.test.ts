@@ -2,7 +2,8 @@
 // registration and handlers): turns listed from a real jett.db, searched, one deleted and then all, each after a
 // second click, and the database checked afterwards (rows gone, outbox rows redacted with their seqs, tombstones
 // queued); the microphone, model and voice fields as choices with an unknown saved value kept and marked; the
-// latency chart's labelled axes. Screenshots go to test/artifacts/.
+// latency chart's labelled axes; hands-free's wake word and threshold set from the Voice screen. Screenshots go to
+// test/artifacts/.
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { createHandlers } from '../../main/app/ipc/handlers.js';
 import type { Handlers } from '../../main/app/ipc/register.js';
 import { catalogueModels, modelService } from '../../main/app/models.js';
 import { REDACT_KIND } from '../../main/core/contracts/redaction.js';
+import { WAKE_WORDS } from '../../main/core/contracts/wake.js';
 import { openLocalDb, type LocalDb } from '../../main/core/db/local-db.js';
 import { Outbox } from '../../main/core/outbox/store.js';
 import { openRuntime, type Runtime } from '../../main/core/runtime.js';
@@ -235,6 +237,33 @@ describeWith([binary('chromium')], 'voice history and choices (headless Chromium
     await page.waitForFunction(() => document.querySelector('#toast')?.textContent === 'Engine settings saved');
     expect(runtime.config.load().voice.inputDevice).toBe('plughw:CARD=USB,DEV=0');
     expect(runtime.config.load().models.ttsVoice).toBe('bf_emma');
+  });
+
+  it("sets hands-free from the Voice screen: activation, wake word and threshold as controls, checked again in main", async () => {
+    agent.current = { ...agent.current, voice: { state: 'idle', wake: { listening: 'paused', word: 'hey_jarvis', threshold: 0.5, detections: 3, falseWakes: 1, reason: null } } };
+    const page = await open('#voice');
+    await page.waitForSelector('#voice-forms[data-choices="loaded"]');
+    await expect(page.textContent('#wake-note')).resolves.toBe('Hands-free paused: not listening for "hey jarvis" until you resume it from the tray (threshold 0.5; 3 detections, 1 false wake since the agent started).');
+    const options = (id: string) => page.$$eval(`#${id} option`, (els) => els.map((e) => (e as HTMLOptionElement).value));
+    expect(await options('voice-activation')).toEqual(['hotkey', 'handsFree', 'pushToTalk']);
+    expect(await options('voice-wakeWord')).toEqual([...WAKE_WORDS, 'none']);
+    await expect(page.inputValue('#voice-wakeWord')).resolves.toBe('hey_jarvis');
+    await expect(page.inputValue('#voice-wakeThreshold')).resolves.toBe('0.5');
+    await page.selectOption('#voice-activation', 'handsFree');
+    await page.selectOption('#voice-wakeWord', 'alexa');
+    await page.fill('#voice-wakeThreshold', '1.5');
+    await page.click('#voice-save');
+    await expect(page.textContent('#voice-wakeThreshold-error')).resolves.toBe('at most 1: scores never exceed 1');
+    // Past the form's own check, main refuses the same value through the real IPC with the same message.
+    const refused = await page.evaluate(() => window.jett.settings.save('voice', { wakeThreshold: 1.5, wakeWord: 'hey_siri' }));
+    expect(refused.ok).toBe(false);
+    expect(JSON.stringify(refused)).toContain('at most 1: scores never exceed 1');
+    expect(runtime.config.load().voice).toMatchObject({ wakeWord: 'hey_jarvis', wakeThreshold: 0.5 });
+    await page.fill('#voice-wakeThreshold', '0.65');
+    await screenshot(page, 'voice-hands-free');
+    await page.click('#voice-save');
+    await page.waitForFunction(() => document.querySelector('#toast')?.textContent === 'Voice settings saved');
+    expect(runtime.config.load().voice).toMatchObject({ activation: 'handsFree', wakeWord: 'alexa', wakeThreshold: 0.65 });
   });
 
   it('draws the latency chart on labelled axes', async () => {

@@ -1,9 +1,9 @@
 // `jett voice`: one turn from a file through the configured (or test) engines, the microphone, and the device list.
-import fs from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Command } from 'commander';
 import type { Config } from '../../core/contracts/config.js';
 import { VoiceDevicesOutputSchema, VoiceRunOutputSchema, type VoiceTurnRecord } from '../../core/contracts/voice.js';
+import { openLocalDb } from '../../core/db/local-db.js';
 import { UsageError } from '../../core/errors.js';
 import { resolveBinary } from '../../core/process/binaries.js';
 import type { Runtime } from '../../core/runtime.js';
@@ -12,6 +12,7 @@ import { readAudioFile, PcmSource, writeWav } from '../../core/voice/file-source
 import { MemorySink } from '../../core/voice/playback.js';
 import { buildPipeline, configuredEngines } from '../../core/voice/setup.js';
 import { handsFreeFromConfig } from '../../core/voice/wake-setup.js';
+import { WakeLog } from '../../core/voice/wake-log.js';
 import { EventBus } from '../../core/events/bus.js';
 import { modelEngineProviders } from '../../core/voice/models/providers.js';
 import type { CliContext } from '../context.js';
@@ -27,11 +28,9 @@ interface RunOptions {
   realtime?: boolean;
 }
 
+/** jett.db as the agent opens it (migrated): the turns go to voice_turns, a false wake to wake_events. */
 function openDb(rt: Runtime): Database.Database {
-  fs.mkdirSync(rt.paths.home, { recursive: true, mode: 0o700 });
-  const db = new Database(rt.paths.database);
-  db.pragma('busy_timeout = 5000');
-  return db;
+  return openLocalDb(rt.paths.database).db;
 }
 
 function describeTurn(t: VoiceTurnRecord, testEngines: boolean): string[] {
@@ -106,6 +105,8 @@ export function registerVoice(program: Command, ctx: CliContext): void {
           load: async (word, threshold) => (await import('../../core/voice/wake/detector.js')).createWakeDetector({ word, threshold }),
           bus,
           logger: rt.logger,
+          // A wake no question followed is kept as the agent keeps it, for the user to tune voice.wakeThreshold.
+          log: new WakeLog(db),
         });
         if (handsFree.wake) ctx.err(`voice: say "${handsFree.wake.word.replace('_', ' ')}", then your question`);
         const pipeline = await buildPipeline({ config, engines, logger: rt.logger, resolveBinary: which, db, bus, handsFree });

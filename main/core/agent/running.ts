@@ -82,6 +82,11 @@ export class RunningAgent {
   private readonly inboxHandler: InboxHandler;
   private voice: AgentVoice | null = null;
   private voiceTurns: (() => void) | null = null;
+  /**
+   * The tray's pause of hands-free, kept here so that a settings change (which builds a new pipeline) does not
+   * quietly open the microphone again; it ends when the user resumes, hands-free is switched off, or the agent stops.
+   */
+  private handsFreePaused = false;
   private projection: ReturnType<typeof memoryProjectionService> | null = null;
   /** What the voice factory reported of the speech models; a factory that reports nothing is taken as set up. */
   private voiceSetup: ServiceSetup = { configured: true, reason: 'not checked yet', next: null };
@@ -265,6 +270,7 @@ export class RunningAgent {
     const voice = this.requireVoice();
     if (!voice.pauseHandsFree) throw new JettError('this voice pipeline has no hands-free mode', 'run `jett doctor`');
     await voice.pauseHandsFree(paused);
+    this.handsFreePaused = paused;
   }
 
   /** Hold-to-talk: the key went down (a turn starts) or up (the turn ends there). */
@@ -481,7 +487,10 @@ export class RunningAgent {
   }
 
   private async startVoice(factory: VoiceFactory): Promise<void> {
-    this.voice = await factory({ bus: this.ctx.bus, db: this.stack.local.db, outbox: this.stack.outbox, config: this.config, report: (setup) => (this.voiceSetup = setup) });
+    const handsFreePaused = this.handsFreePaused;
+    this.voice = await factory({ bus: this.ctx.bus, db: this.stack.local.db, outbox: this.stack.outbox, config: this.config, handsFreePaused, report: (setup) => (this.voiceSetup = setup) });
+    // Hands-free switched off (or voice with it): a pause has nothing left to hold, and turning it on again listens.
+    this.handsFreePaused = handsFreePaused && this.voice?.wake?.()?.listening === 'paused';
     if (!this.voice) return;
     // Each turn (transcript, reply, latencies) goes to the VPS's conversation log through the outbox.
     this.voiceTurns = this.voice.onTurn((record) => this.stack.outbox.append('voice.turn', record));

@@ -25,6 +25,8 @@ export interface VoiceContext {
   outbox?: Outbox;
   /** The settings to build from: the agent calls the factory again with new ones when voice, models or ollama change. */
   config: Config;
+  /** The tray paused hands-free before this rebuild: the new pipeline starts paused, its microphone closed. */
+  handsFreePaused?: boolean;
   /** Told whether the speech models are there (for the status snapshot); factories that need none may ignore it. */
   report?: (setup: ServiceSetup) => void;
 }
@@ -43,7 +45,7 @@ export const VOICE_SWITCHED_OFF: ServiceSetup = {
  * `modelsHome` is used where models.dir is empty.
  */
 export function configuredVoice(opts: { logger: Logger; modelsHome: string; env: NodeJS.ProcessEnv; tracker: ModelsStatusTracker; audio?: AudioRoute }): VoiceFactory {
-  return async ({ bus, db, outbox, config, report }) => {
+  return async ({ bus, db, outbox, config, report, handsFreePaused }) => {
     const modelsDir = config.models.dir || opts.modelsHome;
     const which = (name: string) => resolveBinary(name, { env: opts.env });
     const logger = opts.logger.child({ component: 'voice' });
@@ -68,12 +70,13 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
         : await opts.tracker.measure('runtime', 'onnxruntime-node, transformers.js, kokoro-js', load);
       const vad = await opts.tracker.measure('vad', 'silero-vad-v5', () => SileroVad.load());
       const engines = await configuredEngines(config, { resolveBinary: which, modelsDir, providers: modelEngineProviders({ logger, bus }, opts.tracker) });
-      const handsFree = await handsFreeFromConfig(config, {
+      const built = await handsFreeFromConfig(config, {
         load: async (word, threshold) => (await import('../voice/wake/detector.js')).createWakeDetector({ word, threshold }),
         bus,
         logger,
         log: new WakeLog(db),
       });
+      const handsFree = built.wake && handsFreePaused ? { ...built, wake: { ...built.wake, paused: true } } : built;
       const { loadVoiceMemory } = await import('../memory/setup.js');
       const memory = await loadVoiceMemory({ config, modelsDir, db, bus, logger, ...(outbox ? { outbox } : {}) });
       const pipeline = await buildPipeline({ config, engines, logger, resolveBinary: which, db, bus, vad, handsFree, ...(opts.audio ? { audio: opts.audio } : {}), ...(memory ? { memory } : {}) });

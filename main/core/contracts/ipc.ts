@@ -72,7 +72,7 @@ export const EDITABLE_KEYS = {
   tunnel: ['endpoint', 'address', 'peerAddress', 'peerPublicKey', 'keepalive', 'listenPort'],
   postgres: ['host', 'port', 'database', 'user'],
   heartbeat: ['url', 'intervalS'],
-  voice: ['hotkey', 'inputDevice', 'silenceMs', 'activation', 'bargeIn', 'recorder', 'captureDevice'],
+  voice: ['hotkey', 'inputDevice', 'silenceMs', 'activation', 'bargeIn', 'recorder', 'captureDevice', 'wakeWord', 'wakeThreshold'],
   models: ['stt', 'sttLanguage', 'tts', 'ttsVoice', 'executionProvider'],
   ollama: ['host', 'model'],
 } as const;

@@ -18,6 +18,8 @@ export interface WakeSetup {
   log?: WakeLog;
   /** Off: the microphone chime is replaced by the tray's state alone. */
   chime?: boolean;
+  /** Start paused: the tray's pause outlives a rebuild of the pipeline (a settings change). */
+  paused?: boolean;
 }
 
 export class HandsFreeWake {
@@ -28,7 +30,9 @@ export class HandsFreeWake {
   constructor(
     private readonly setup: WakeSetup,
     private readonly deps: { sink: AudioSink; log: Logger; now: () => Date; queue: (play: () => Promise<void>) => void },
-  ) {}
+  ) {
+    this.paused = setup.paused ?? false;
+  }
 
   gateOptions(): WakeGateOptions {
     return { ...DEFAULT_WAKE_GATE, word: this.setup.word, threshold: this.setup.threshold };
@@ -49,6 +53,8 @@ export class HandsFreeWake {
         woke();
       },
       unanswered: (d) => {
+        // The hotkey opened the question and nothing was said: no wake word to count or record.
+        if (!d) return unanswered();
         this.falseWakes++;
         this.deps.log.info('wake word with no question: ended quietly', { word: d.word, score: round(d.score) });
         this.remember(d);

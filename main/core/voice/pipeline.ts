@@ -207,11 +207,18 @@ export class VoicePipeline {
     }
   }
 
-  /** The hotkey: interrupts a reply, ends a turn being spoken, or starts listening. */
+  /**
+   * The hotkey: interrupts a reply, ends a turn being spoken, or starts listening. In hands-free with a wake word it
+   * stands for the wake word: the question starts at once (after a pause, for that one turn).
+   */
   async toggle(): Promise<void> {
     if (this.turn && this.turn.live !== 'held') return this.cancel('hotkey');
     if (this.capture && this.deps.options.activation !== 'handsFree') return this.stopListening();
-    return this.startListening();
+    await this.startListening();
+    if (this.capture?.wakeGate?.listenNow()) {
+      this.log.info('hotkey: listening for a question without the wake word');
+      this.refresh();
+    }
   }
 
   /** Says `text` (a `speak` request from the VPS inbox). */
@@ -269,6 +276,11 @@ export class VoicePipeline {
     this.log.info('voice pipeline stopped');
   }
 
+  /** Whether the microphone is open for one turn only: hotkey, push-to-talk, or the hotkey while hands-free is paused. */
+  private oneTurn(): boolean {
+    return this.deps.options.activation !== 'handsFree' || (this.wake?.paused ?? false);
+  }
+
   /** Publishes the visible state when it changed: the one place `voice.state` comes from. */
   private refresh(): void {
     // Waiting for the wake word is not listening: the tray shows it only once the phrase was heard.
@@ -285,14 +297,18 @@ export class VoicePipeline {
   }
 
   private listen(source: AudioSource): Listening {
-    const { activation } = this.deps.options;
     const { active, suppression } = this.barge;
     const gate = suppression ? new EchoGate() : null;
-    const wake = this.wake ? { detector: this.wake.detector(), options: this.wake.gateOptions(), events: this.wake.events(() => this.refresh(), () => this.refresh()) } : undefined;
+    // Paused, the microphone was open only for the hotkey's question: with none asked, it closes again.
+    const unanswered = () => {
+      if (this.wake?.paused) this.closing = this.closeCapture();
+      this.refresh();
+    };
+    const wake = this.wake ? { detector: this.wake.detector(), options: this.wake.gateOptions(), events: this.wake.events(() => this.refresh(), unanswered) } : undefined;
     const session: Listening = new Listening(source, this.deps.vad, { ...this.deps.options, gate, ...(wake ? { wake } : {}) }, this.deps.engines.stt, this.log, {
       // Without barge-in the assistant's own voice is not analysed: it would start a turn on itself.
       deaf: () => !active && this.turn !== null && this.turn.live !== 'held',
-      hear: (ev) => this.heard(ev, activation !== 'handsFree' && !active),
+      hear: (ev) => this.heard(ev, this.oneTurn() && !active),
       partial: (text) => this.stage({ type: 'stt-partial', text }),
       failed: (err) => this.captureFailed(err),
       closing: () => {
@@ -411,7 +427,7 @@ export class VoicePipeline {
         this.fault = turn.phase === 'failed';
         // Hotkey and push-to-talk kept the microphone open only to hear a barge-in: the reply is over.
         const cap = this.capture;
-        if (cap && this.deps.options.activation !== 'handsFree' && !cap.detector.speaking) this.closing = this.closeCapture();
+        if (cap && this.oneTurn() && !cap.detector.speaking) this.closing = this.closeCapture();
       }
     }
     this.refresh();

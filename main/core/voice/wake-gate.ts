@@ -42,14 +42,17 @@ export const DEFAULT_WAKE_GATE: Omit<WakeGateOptions, 'word' | 'threshold'> = { 
 export interface WakeEvents {
   /** The phrase was heard and cut at `phraseEnd`: the question is listened for (chime, tray). */
   woke(d: WakeDetection, phraseEnd: number): void;
-  /** No question followed within noQuestionMs: the only trace a false wake leaves. */
-  unanswered(d: WakeDetection): void;
+  /**
+   * No question followed within noQuestionMs: the only trace a false wake leaves. Null after the hotkey opened the
+   * question (no wake word was heard: nothing to count or record).
+   */
+  unanswered(d: WakeDetection | null): void;
 }
 
 type GateState =
   | { kind: 'waiting' }
   | { kind: 'locating'; wake: WakeDetection }
-  | { kind: 'question'; wake: WakeDetection; deadline: number }
+  | { kind: 'question'; wake: WakeDetection | null; deadline: number }
   | { kind: 'turn' };
 
 export class WakeGate {
@@ -70,6 +73,19 @@ export class WakeGate {
   /** True while only the wake word is listened for. */
   get waiting(): boolean {
     return this.state.kind === 'waiting';
+  }
+
+  /**
+   * The hotkey while only the wake word is listened for: the question starts here, as after the phrase. False when
+   * a wake or a turn is already under way (it is not started twice).
+   */
+  listenNow(): boolean {
+    if (this.state.kind !== 'waiting') return false;
+    this.state = { kind: 'question', wake: null, deadline: this.clock + msToSamples(this.options.noQuestionMs) };
+    this.turns.skip(this.clock - this.turns.now);
+    this.turns.holdFrom(this.turns.now);
+    this.ringFill = 0;
+    return true;
   }
 
   /** Feeds a capture chunk; returns the turn detector's events (none while only the wake word is listened for). */

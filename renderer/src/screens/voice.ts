@@ -1,18 +1,21 @@
-// Voice: the hotkey (and whether the OS gave it to Jett), microphone, end-of-turn silence, activation, barge-in,
-// the speech engines, and the Ollama host and model the replies come from.
+// Voice: the hotkey (and whether the OS gave it to Jett), microphone, end-of-turn silence, activation, hands-free's
+// wake word and threshold (and how it runs), barge-in, the speech engines, and the Ollama host and model.
 import type { ModelsView, VoiceChoices } from '../../../main/core/contracts/ipc.js';
+import type { WakeStatus } from '../../../main/core/contracts/status.js';
 import { api, unwrap } from '../bridge.js';
 import { h } from '../dom.js';
 import { sectionForm, type Choice, type FieldSpec } from '../form.js';
 import type { Store } from '../state.js';
 import { fail, say } from '../toast.js';
-import { kokoroVoiceChoices, microphoneChoices, ollamaModelChoices, speechModelChoices } from '../voice-choices.js';
+import { ACTIVATION_CHOICES, kokoroVoiceChoices, microphoneChoices, ollamaModelChoices, speechModelChoices, wakeWordChoices } from '../voice-choices.js';
 
 const VOICE: FieldSpec[] = [
   { key: 'hotkey', label: 'Hotkey', kind: 'text', help: 'An Electron accelerator, e.g. Ctrl+Alt+J' },
   { key: 'inputDevice', label: 'Microphone (sox)', kind: 'text', help: 'A sox/arecord device name, or "default"; the app\'s own capture uses the Microphone screen\'s choice' },
   { key: 'silenceMs', label: 'End-of-turn silence (ms)', kind: 'number', help: 'Silence that ends a turn' },
-  { key: 'activation', label: 'Activation', kind: 'select', options: ['hotkey', 'handsFree', 'pushToTalk'] },
+  { key: 'activation', label: 'Activation', kind: 'select', choices: ACTIVATION_CHOICES, help: 'In hands-free the hotkey also starts a turn at once, without the wake word' },
+  { key: 'wakeWord', label: 'Wake word (hands-free)', kind: 'select', choices: wakeWordChoices(), help: 'Say it, then your question; what Jett hears before it is never kept' },
+  { key: 'wakeThreshold', label: 'Wake-word threshold', kind: 'number', step: 'any', help: 'The score from 0 to 1 that counts as the wake word: higher for fewer false wakes, lower if it misses you; 0.5 to start (`jett voice wake --input FILE` shows the scores)' },
   { key: 'bargeIn', label: 'Barge-in', kind: 'select', options: ['auto', 'on', 'off'], help: 'Auto: speaking during a reply interrupts it where Jett can keep its own voice out (the status says why not). On: always (use headphones)' },
   { key: 'recorder', label: 'Recorder', kind: 'select', options: ['sox', 'arecord'] },
 ];
@@ -62,6 +65,8 @@ export function voiceScreen(store: Store): HTMLElement {
       : h('div', { class: 'warning', id: 'hold-note' }, `Hold-to-talk unavailable: ${hk.hold.reason ?? 'the key hook is not running'}`);
   const barge = status.snapshot?.voice.bargeIn;
   const bargeNote = barge ? h('div', { class: barge.active ? 'ok-note' : 'warning', id: 'barge-in-note' }, `Barge-in ${barge.active ? 'on' : 'off'}: ${barge.reason}`) : null;
+  const wake = status.snapshot?.voice.wake;
+  const wakeNote = wake ? h('div', { class: wake.listening === 'off' || wake.word === 'none' ? 'warning' : 'ok-note', id: 'wake-note' }, wakeWords(wake)) : null;
   const c = settings.config;
   const forms = h('div', { id: 'voice-forms' });
   const draw = (voiceChoices: VoiceChoices | null, models: ModelsView | null) => {
@@ -91,5 +96,15 @@ export function voiceScreen(store: Store): HTMLElement {
     draw(vc, m);
     forms.setAttribute('data-choices', vc || m ? 'loaded' : 'none');
   });
-  return h('section', { class: 'screen', id: 'screen-voice' }, h('h1', {}, 'Voice'), hotkeyNote, holdNote, bargeNote, forms);
+  return h('section', { class: 'screen', id: 'screen-voice' }, h('h1', {}, 'Voice'), hotkeyNote, holdNote, bargeNote, wakeNote, forms);
+}
+
+/** Hands-free as the agent runs it: listening, paused (the tray resumes it) or off and why, with its counts. */
+function wakeWords(w: WakeStatus): string {
+  if (w.listening === 'off') return `Hands-free off: ${w.reason ?? 'the wake word could not be loaded'}`;
+  if (w.word === 'none') return `Hands-free hears any speech: ${w.reason ?? 'no wake word is set'}`;
+  const counts = `${w.detections} detection${w.detections === 1 ? '' : 's'}, ${w.falseWakes} false wake${w.falseWakes === 1 ? '' : 's'} since the agent started`;
+  const word = `"${w.word.replace(/_/g, ' ')}"`;
+  if (w.listening === 'paused') return `Hands-free paused: not listening for ${word} until you resume it from the tray (threshold ${w.threshold}; ${counts}).`;
+  return `Hands-free listening for ${word} at threshold ${w.threshold}: ${counts}.`;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inProcessHandle } from '../../../main/app/agent-handle.js';
 import { createHandlers } from '../../../main/app/ipc/handlers.js';
-import { trayModel } from '../../../main/app/tray/model.js';
+import { handsFreeItems, trayModel } from '../../../main/app/tray/model.js';
 import { Agent } from '../../../main/core/agent.js';
 import type { VoiceFactory } from '../../../main/core/agent/voice-factory.js';
 import type { Config } from '../../../main/core/contracts/config.js';
@@ -27,14 +27,20 @@ afterEach(async () => {
   for (const a of running.splice(0)) await a.stop();
 });
 
-/** A voice pipeline stand-in that remembers the settings it was built with; each toggle records them. */
+/**
+ * A voice pipeline stand-in that remembers the settings it was built with; each toggle records them. In hands-free
+ * it keeps the tray's pause as the real pipeline does: paused from the start when the agent builds it paused.
+ */
 function recordingVoice() {
   const builds: Config['voice'][] = [];
   const toggles: Config['voice'][] = [];
-  const factory: VoiceFactory = async ({ config }) => {
+  const factory: VoiceFactory = async ({ config, handsFreePaused }) => {
     const built = config.voice;
     builds.push(built);
+    let paused = handsFreePaused ?? false;
     return {
+      wake: () => (built.activation === 'handsFree' ? { listening: paused ? 'paused' : 'on', word: built.wakeWord, threshold: built.wakeThreshold, detections: 0, falseWakes: 0, reason: null } : null),
+      pauseHandsFree: async (p) => void (paused = p),
       state: () => 'idle',
       hold: async () => undefined,
       bargeIn: () => ({ active: false, reason: 'a stand-in pipeline' }),
@@ -129,6 +135,29 @@ describe.runIf(process.platform !== 'win32')('live settings in a running agent',
     expect(t.voice.builds.map((b) => b.silenceMs)).toEqual([300, 450, 600, 750]);
     expect(restarted(t.stateEvents)).toEqual(['voice']);
     expect(t.agent.status().outbox.pending).toBe(2);
+  });
+
+  it("the tray's pause of hands-free outlives a settings change, until resumed or hands-free is switched off", async () => {
+    const t = await startAgent();
+    const listening = () => t.agent.status().voice.wake?.listening;
+    await t.handlers['settings:save']({ section: 'voice', values: { activation: 'handsFree' } });
+    expect(listening()).toBe('on');
+    await t.agent.voiceHandsFree(true);
+    // Another voice setting from the window rebuilds the pipeline: it comes back paused, its microphone closed.
+    await t.handlers['settings:save']({ section: 'voice', values: { silenceMs: 450 } });
+    expect(t.voice.builds.at(-1)?.silenceMs).toBe(450);
+    expect(listening()).toBe('paused');
+    expect(handsFreeItems(t.agent.status().voice.wake)).toMatchObject([{ action: 'hands-free-toggle', checked: false }]);
+    // The tray's one click resumes it, and the next rebuild listens.
+    await t.agent.voiceHandsFree(false);
+    await t.handlers['settings:save']({ section: 'voice', values: { silenceMs: 500 } });
+    expect(listening()).toBe('on');
+    // Paused, then hands-free switched off and on again: the user asked for it to listen.
+    await t.agent.voiceHandsFree(true);
+    await t.handlers['settings:save']({ section: 'voice', values: { activation: 'hotkey' } });
+    expect(listening()).toBeUndefined();
+    await t.handlers['settings:save']({ section: 'voice', values: { activation: 'handsFree' } });
+    expect(listening()).toBe('on');
   });
 
   it('an invalid edit of config.json is reported as config.invalid and the running settings stay whole', async () => {

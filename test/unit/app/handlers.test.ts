@@ -202,6 +202,18 @@ describe('the window handlers', () => {
     expect(t.config.load().postgres).toEqual({ host: '10.0.0.2', port: 5433, database: 'jett_prod', user: 'jett' });
   });
 
+  it("saves hands-free's wake word and threshold from the window, refused with the schema's messages when wrong", async () => {
+    const t = setup();
+    const bad = await t.call('settings:save', { section: 'voice', values: { activation: 'handsFree', wakeWord: 'hey_siri', wakeThreshold: 1.5 } });
+    const err = ErrorEnvelopeSchema.parse((bad as { error: unknown }).error);
+    expect(err.issues.map((i) => i.path).sort()).toEqual(['voice.wakeThreshold', 'voice.wakeWord']);
+    expect(err.issues.find((i) => i.path === 'voice.wakeThreshold')?.message).toBe('at most 1: scores never exceed 1');
+    expect(t.config.load().voice).toMatchObject({ activation: 'hotkey', wakeWord: 'hey_jarvis', wakeThreshold: 0.5 });
+    const good = await t.call('settings:save', { section: 'voice', values: { activation: 'handsFree', wakeWord: 'alexa', wakeThreshold: 0.6 } });
+    expect(good.ok).toBe(true);
+    expect(t.config.load().voice).toMatchObject({ activation: 'handsFree', wakeWord: 'alexa', wakeThreshold: 0.6 });
+  });
+
   it('never replies with a secret, on any channel', async () => {
     const t = setup();
     const desktop = generateKeyPair();

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrationsDir } from '../../../main/core/db/resources.js';
 import { EventBus } from '../../../main/core/events/bus.js';
+import type { AudioSource } from '../../../main/core/voice/capture.js';
 import { createLogger } from '../../../main/core/log/logger.js';
 import { DEFAULT_ENDPOINT, msToSamples } from '../../../main/core/voice/endpointer.js';
 import { PcmSource } from '../../../main/core/voice/file-source.js';
@@ -16,7 +17,7 @@ import type { FrameClassifier } from '../../../main/core/voice/vad.js';
 import type { WakeDetection, WakeWordDetector } from '../../../main/core/voice/wake-gate.js';
 import { WakeLog } from '../../../main/core/voice/wake-log.js';
 import { ENERGY_WINDOW, findPhraseEnd } from '../../../main/core/voice/wake-phrase-end.js';
-import { CheckingSink, loudness, silence, speech } from './scripted.js';
+import { CheckingSink, loudness, ScriptedMic, silence, speech } from './scripted.js';
 import { chimeTone, CHIME_MS } from '../../../main/core/voice/chime.js';
 
 /** Fires once the stream passes each scripted sample, as openWakeWord would at the end of an 80 ms chunk. */
@@ -58,7 +59,7 @@ function migratedDb(): Database.Database {
   return db;
 }
 
-function build(pcm: Int16Array, detector: ScriptedWake, opts: { threshold?: number } = {}) {
+function build(pcm: Int16Array, detector: ScriptedWake, opts: { threshold?: number; paused?: boolean; mic?: () => AudioSource } = {}) {
   const lines: Array<Record<string, unknown>> = [];
   const bus = new EventBus();
   const events: string[] = [];
@@ -70,7 +71,7 @@ function build(pcm: Int16Array, detector: ScriptedWake, opts: { threshold?: numb
   const vad = countingVad();
   const sink = new CheckingSink();
   const db = migratedDb();
-  const sources: PcmSource[] = [];
+  const sources: AudioSource[] = [];
   const pipeline = new VoicePipeline({
     engines: {
       stt: new ScriptedSpeechToText({ text: (a) => (heardByStt.push(a), 'what time is it') }),
@@ -80,16 +81,16 @@ function build(pcm: Int16Array, detector: ScriptedWake, opts: { threshold?: numb
     sink,
     vad,
     openSource: () => {
-      const s = new PcmSource('clip', pcm, 0);
+      const s = opts.mic?.() ?? new PcmSource('clip', pcm, 0);
       sources.push(s);
       return s;
     },
     logger: createLogger({ sink: (l) => lines.push(JSON.parse(l) as Record<string, unknown>), format: 'json', level: 'debug' }),
     bus,
     options: { activation: 'handsFree', bargeIn: 'off', endpoint: { ...DEFAULT_ENDPOINT, preemptMs: 0 }, memoryTurns: 0, systemPrompt: 'be brief' },
-    wake: { word: 'hey_jarvis', threshold: opts.threshold ?? 0.5, detector, log: new WakeLog(db) },
+    wake: { word: 'hey_jarvis', threshold: opts.threshold ?? 0.5, detector, log: new WakeLog(db), ...(opts.paused ? { paused: true } : {}) },
   });
-  return { pipeline, lines, events, states, heardByStt, vad, sink, db, bus };
+  return { pipeline, lines, events, states, heardByStt, vad, sink, db, bus, sources };
 }
 
 /** Resolves when the listening session has ended (the clip ran out): the state leaves listening for good. */
@@ -203,6 +204,84 @@ describe('hands-free with a wake word', () => {
     await t.pipeline.pauseHandsFree(false);
     expect(t.pipeline.wakeStatus()?.listening).toBe('on');
     expect(detector.resets).toBe(2);
+  });
+
+  it('built paused (a settings change after the tray paused it): starts with the microphone closed until resumed', async () => {
+    const detector = new ScriptedWake([]);
+    const t = build(silence(60_000), detector, { paused: true });
+    cleanup.push(() => t.pipeline.stop());
+    await t.pipeline.start();
+    expect(t.sources).toHaveLength(0);
+    expect(t.pipeline.wakeStatus()?.listening).toBe('paused');
+    await t.pipeline.pauseHandsFree(false);
+    expect(t.sources).toHaveLength(1);
+    expect(t.pipeline.wakeStatus()?.listening).toBe('on');
+  });
+});
+
+/** Resolves once `done()` holds, checked after each turn of the event loop. */
+const until = (done: () => boolean) =>
+  new Promise<void>((resolve) => {
+    const check = () => (done() ? resolve() : setImmediate(check));
+    check();
+  });
+
+describe('the hotkey in hands-free: it stands for the wake word', () => {
+  const wakeRows = (db: Database.Database) => (db.prepare('SELECT count(*) AS n FROM wake_events').get() as { n: number }).n;
+
+  it('while waiting for the wake word, starts the question at once; pressed again mid-question, it does not start it over', async () => {
+    const mic = new ScriptedMic();
+    const detector = new ScriptedWake([]);
+    const t = build(silence(0), detector, { mic: () => mic });
+    cleanup.push(() => t.pipeline.stop());
+    const answered = new Promise<void>((resolve) => t.bus.on('voice.turn', () => resolve()));
+    await t.pipeline.start();
+    mic.say(silence(500));
+    await until(() => detector.pushed >= msToSamples(500));
+    await t.pipeline.toggle();
+    expect(t.states.at(-1)).toBe('listening');
+    mic.say(speech(400));
+    await until(() => t.events.includes('stage:vad-start'));
+    // The key again while the question is spoken: the turn goes on, none starts over.
+    await t.pipeline.toggle();
+    mic.say(speech(400), silence(2000));
+    await answered;
+    // Speech-to-text got the whole question (both halves), once; no wake word was heard, counted or recorded.
+    expect(t.heardByStt).toHaveLength(1);
+    expect(t.heardByStt[0]!.filter((x) => x === 8000).length).toBe(msToSamples(800));
+    expect(t.pipeline.wakeStatus()).toMatchObject({ listening: 'on', detections: 0, falseWakes: 0 });
+    expect(wakeRows(t.db)).toBe(0);
+  });
+
+  it('with nothing said after the key, hands-free goes back to the wake word: no false wake counted or recorded', async () => {
+    const mic = new ScriptedMic();
+    const detector = new ScriptedWake([]);
+    const t = build(silence(0), detector, { mic: () => mic });
+    cleanup.push(() => t.pipeline.stop());
+    await t.pipeline.start();
+    await t.pipeline.toggle();
+    expect(t.states.at(-1)).toBe('listening');
+    mic.say(silence(4500));
+    await until(() => t.states.at(-1) === 'idle');
+    expect(t.events).toEqual([]);
+    expect(t.pipeline.wakeStatus()).toMatchObject({ listening: 'on', detections: 0, falseWakes: 0 });
+    expect(wakeRows(t.db)).toBe(0);
+    expect(mic.stopped).toBe(false);
+  });
+
+  it('paused: the key opens the microphone for one question, which closes after it; hands-free stays paused', async () => {
+    const mic = new ScriptedMic();
+    const detector = new ScriptedWake([]);
+    const t = build(silence(0), detector, { paused: true, mic: () => mic });
+    cleanup.push(() => t.pipeline.stop());
+    const answered = new Promise<void>((resolve) => t.bus.on('voice.turn', () => resolve()));
+    await t.pipeline.start();
+    await t.pipeline.toggle();
+    mic.say(speech(800), silence(2000));
+    await answered;
+    await until(() => mic.stopped);
+    expect(t.heardByStt).toHaveLength(1);
+    expect(t.pipeline.wakeStatus()?.listening).toBe('paused');
   });
 });
 
