@@ -13,7 +13,10 @@ const HISTORY = 32;
 const TRUSTED_AFTER = 8;
 /** Which of a band's ratios (sorted) predicts the next frame's echo: a high one, as the echo varies frame to frame. */
 const QUANTILE = 0.9;
-/** A band carries the user when its residual is this many times (6 dB) the echo predicted there. */
+/**
+ * A band carries the user when its residual is this many times (6 dB) the residual echo predicted there, and the
+ * capture there is louder than the echo predicted (no margin: the residual's test is the strict one).
+ */
 const MARGIN = 4;
 /** Bands that must carry the user for the frame to be the user's. */
 export const MIN_BANDS = 3;
@@ -81,47 +84,83 @@ class Fft {
 export class BandEcho {
   private readonly fft = new Fft();
   private readonly refBands = new Float64Array(BANDS);
+  private readonly nextBands = new Float64Array(BANDS);
   private readonly resBands = new Float64Array(BANDS);
+  private readonly capBands = new Float64Array(BANDS);
+  /** The reply's band energy with the room's reverberation tail. */
   private readonly refTail = new Float64Array(BANDS);
-  /** Per band, the echo-to-reply ratios of recent echo-alone frames, oldest first. */
-  private readonly ratios: number[][] = Array.from({ length: BANDS }, () => []);
+  /** The tail, or the next frame's reply if louder: playback placed a frame early or late is still predicted. */
+  private readonly reach = new Float64Array(BANDS);
+  /** Per band, the residual's and the capture's ratios to the reply in recent echo-alone frames, oldest first. */
+  private readonly resRatios: number[][] = Array.from({ length: BANDS }, () => []);
+  private readonly capRatios: number[][] = Array.from({ length: BANDS }, () => []);
   private frames = 0;
 
-  /** Bands of this frame where the residual rises above the echo predicted; null until enough echo was learnt. */
-  frame(ref: Float64Array, res: Float64Array): number | null {
+  /**
+   * Bands of this frame where both the residual (`res`, the direct echo subtracted) and the capture itself (`cap`)
+   * rise above the echo predicted from the reply (`ref` at the echo's delay, `next` the frame after it); null until
+   * enough echo was learnt. The capture's test keeps a misplaced reply (the subtraction then adds to the echo) from
+   * reading as the user.
+   */
+  frame(ref: Float64Array, next: Float64Array, res: Float64Array, cap: Float64Array): number | null {
     this.fft.bands(ref, this.refBands);
+    this.fft.bands(next, this.nextBands);
     this.fft.bands(res, this.resBands);
-    for (let b = 0; b < BANDS; b++) this.refTail[b] = Math.max(this.refBands[b] as number, (this.refTail[b] as number) * TAIL_DECAY);
+    this.fft.bands(cap, this.capBands);
+    for (let b = 0; b < BANDS; b++) {
+      this.refTail[b] = Math.max(this.refBands[b] as number, (this.refTail[b] as number) * TAIL_DECAY);
+      this.reach[b] = Math.max(this.refTail[b] as number, this.nextBands[b] as number);
+    }
     if (this.frames < TRUSTED_AFTER) return null;
-    // A band the reply has hardly sounded in yet takes the highest ratio learnt in any band.
-    let fallback = 0;
-    for (const r of this.ratios) if (r.length >= TRUSTED_AFTER / 2) fallback = Math.max(fallback, quantile(r, QUANTILE));
+    const resFallback = highest(this.resRatios);
+    const capFallback = highest(this.capRatios);
     let excess = 0;
     for (let b = 0; b < BANDS; b++) {
-      const r = this.ratios[b] as number[];
-      const ratio = r.length >= TRUSTED_AFTER / 2 ? quantile(r, QUANTILE) : fallback;
-      if ((this.resBands[b] as number) > MARGIN * ratio * (this.refTail[b] as number) + BAND_FLOOR) excess++;
+      const reach = this.reach[b] as number;
+      // A band the reply has hardly sounded in yet takes the highest ratio learnt in any band.
+      const resRatio = ratioOf(this.resRatios[b] as number[]) ?? resFallback;
+      const capRatio = ratioOf(this.capRatios[b] as number[]) ?? capFallback;
+      if ((this.resBands[b] as number) > MARGIN * resRatio * reach + BAND_FLOOR && (this.capBands[b] as number) > capRatio * reach + BAND_FLOOR) excess++;
     }
     return excess;
   }
 
   /** The last frame was the reply's echo alone: its ratios teach the prediction. */
   learn(): void {
-    this.frames++;
+    let taught = false;
     for (let b = 0; b < BANDS; b++) {
-      if ((this.refTail[b] as number) <= BAND_FLOOR) continue;
-      const r = this.ratios[b] as number[];
-      r.push((this.resBands[b] as number) / (this.refTail[b] as number));
-      if (r.length > HISTORY) r.shift();
+      const reach = this.reach[b] as number;
+      if (reach <= BAND_FLOOR) continue;
+      push(this.resRatios[b] as number[], (this.resBands[b] as number) / reach);
+      push(this.capRatios[b] as number[], (this.capBands[b] as number) / reach);
+      taught = true;
     }
+    if (taught) this.frames++;
   }
 
   /** A new room: what was learnt no longer holds. */
   reset(): void {
     this.frames = 0;
-    for (const r of this.ratios) r.length = 0;
+    for (const r of [...this.resRatios, ...this.capRatios]) r.length = 0;
     this.refTail.fill(0);
   }
+}
+
+function push(ratios: number[], ratio: number): void {
+  ratios.push(ratio);
+  if (ratios.length > HISTORY) ratios.shift();
+}
+
+/** A band's predicting ratio, once it has a few. */
+function ratioOf(ratios: number[]): number | null {
+  return ratios.length >= TRUSTED_AFTER / 2 ? quantile(ratios, QUANTILE) : null;
+}
+
+/** The highest ratio learnt in any band; infinite (nothing can be told apart) while no band has one. */
+function highest(perBand: number[][]): number {
+  let most = Number.NEGATIVE_INFINITY;
+  for (const r of perBand) most = Math.max(most, ratioOf(r) ?? Number.NEGATIVE_INFINITY);
+  return most === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : most;
 }
 
 function quantile(values: number[], q: number): number {

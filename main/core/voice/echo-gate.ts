@@ -94,7 +94,9 @@ export class EchoGate {
   private readonly bands = new BandEcho();
   private bandsFor = -1;
   private readonly refFrame = new Float64Array(FRAME_SAMPLES);
+  private readonly nextFrame = new Float64Array(FRAME_SAMPLES);
   private readonly resFrame = new Float64Array(FRAME_SAMPLES);
+  private readonly capFrame = new Float64Array(FRAME_SAMPLES);
 
   get estimate(): EchoEstimate | null {
     return this.estimateValue;
@@ -165,7 +167,9 @@ export class EchoGate {
       refE += r * r;
       resE += e * e;
       this.refFrame[i] = r;
+      this.nextFrame[i] = this.refAt(start + pcm.length + i - est.delay);
       this.resFrame[i] = e;
+      this.capFrame[i] = (pcm[i] as number) / 32768;
       this.out[i] = Math.max(-32768, Math.min(32767, Math.round(e * 32768)));
     }
     refE /= pcm.length;
@@ -173,7 +177,7 @@ export class EchoGate {
     this.tail = Math.max(est.energyRatio * refE, this.tail * TAIL_DECAY);
     // The user is heard when the residual beats all the echo predicted, or beats the echo predicted in several bands
     // (a voice unlike the reply's, no louder than its echo overall: the quiet start of a word).
-    const bands = pcm.length === FRAME_SAMPLES ? this.bands.frame(this.refFrame, this.resFrame) : null;
+    const bands = pcm.length === FRAME_SAMPLES ? this.bands.frame(this.refFrame, this.nextFrame, this.resFrame, this.capFrame) : null;
     const nearEnd = resE > NEAR_END_RATIO * this.tail + FLOOR_MS || (bands !== null && bands >= MIN_BANDS);
     if (!nearEnd && pcm.length === FRAME_SAMPLES) this.bands.learn();
     return { audio: this.out.slice(0, pcm.length), nearEnd };
