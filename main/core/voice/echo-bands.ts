@@ -112,15 +112,12 @@ export class BandEcho {
       this.reach[b] = Math.max(this.refTail[b] as number, this.nextBands[b] as number);
     }
     if (this.frames < TRUSTED_AFTER) return null;
-    const resFallback = highest(this.resRatios);
-    const capFallback = highest(this.capRatios);
+    const resRatio = predicting(this.resRatios);
+    const capRatio = predicting(this.capRatios);
     let excess = 0;
     for (let b = 0; b < BANDS; b++) {
       const reach = this.reach[b] as number;
-      // A band the reply has hardly sounded in yet takes the highest ratio learnt in any band.
-      const resRatio = ratioOf(this.resRatios[b] as number[]) ?? resFallback;
-      const capRatio = ratioOf(this.capRatios[b] as number[]) ?? capFallback;
-      if ((this.resBands[b] as number) > MARGIN * resRatio * reach + BAND_FLOOR && (this.capBands[b] as number) > capRatio * reach + BAND_FLOOR) excess++;
+      if ((this.resBands[b] as number) > MARGIN * (resRatio[b] as number) * reach + BAND_FLOOR && (this.capBands[b] as number) > (capRatio[b] as number) * reach + BAND_FLOOR) excess++;
     }
     return excess;
   }
@@ -151,16 +148,15 @@ function push(ratios: number[], ratio: number): void {
   if (ratios.length > HISTORY) ratios.shift();
 }
 
-/** A band's predicting ratio, once it has a few. */
-function ratioOf(ratios: number[]): number | null {
-  return ratios.length >= TRUSTED_AFTER / 2 ? quantile(ratios, QUANTILE) : null;
-}
-
-/** The highest ratio learnt in any band; infinite (nothing can be told apart) while no band has one. */
-function highest(perBand: number[][]): number {
-  let most = Number.NEGATIVE_INFINITY;
-  for (const r of perBand) most = Math.max(most, ratioOf(r) ?? Number.NEGATIVE_INFINITY);
-  return most === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : most;
+/**
+ * Each band's predicting ratio: a high one of its recent ratios, once it has a few; a band the reply has hardly
+ * sounded in yet takes the highest of the others, and while no band has any, nothing can be told apart (infinite).
+ */
+function predicting(perBand: number[][]): number[] {
+  const own = perBand.map((r) => (r.length >= TRUSTED_AFTER / 2 ? quantile(r, QUANTILE) : null));
+  const highest = Math.max(...own.map((r) => r ?? Number.NEGATIVE_INFINITY));
+  const fallback = highest === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : highest;
+  return own.map((r) => r ?? fallback);
 }
 
 function quantile(values: number[], q: number): number {
