@@ -1,7 +1,8 @@
 // bench:voice's `barge_in` figures: replies played into echo rooms (delay and level differ per room, on the sample
 // clock) with Jett's echo suppression and the real Silero VAD; in every other reply the user speaks over it. Barge-in
 // time is the user's speech onset to playback stopped, in capture samples; a reply cut by its own echo (before
-// the user spoke, or with no user at all) is a self-interruption.
+// the user spoke, or with no user at all) is a self-interruption. The same user onsets are also measured with no
+// echo at all (headphones: a silent room, barge-in on): the floor the VAD's start rule sets, for comparison.
 import type { BargeInBench } from '../../main/harness/bench/results.js';
 import { createLogger } from '../../main/core/log/logger.js';
 import { DEFAULT_ENDPOINT, samplesToMs } from '../../main/core/voice/endpointer.js';
@@ -33,16 +34,22 @@ function pct(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
 }
 
+interface Played {
+  /** The user's onset on the capture clock (-1: no user in this reply). */
+  onset: number;
+  /** Where playback was stopped, if it was. */
+  stop: number | undefined;
+  cut: boolean;
+}
+
 export async function measureBargeIn(vad: SileroVad, say: (line: string) => void, count = 24): Promise<BargeInBench> {
   const logger = createLogger({ sink: () => undefined, format: 'json' });
   const replies = await Promise.all(REPLIES.map((t) => speakAt(t, REPLY_RATE)));
   const users = await Promise.all(USERS.map((t) => speak(t)));
-  const times: number[] = [];
-  let self = 0;
-  let missed = 0;
-  for (let i = 0; i < count; i++) {
-    const r = new EchoRoom(room(i));
-    const withUser = i % 2 === 1;
+
+  /** Reply i in its room (or, with `echo` false, on headphones: nothing comes back, nothing is suppressed). */
+  async function play(i: number, withUser: boolean, echo: boolean): Promise<Played> {
+    const r = new EchoRoom(echo ? room(i) : { ...room(i), gain: 0, reflections: [] });
     let onset = -1;
     r.onPlaybackStart = (at) => {
       if (!withUser) return;
@@ -55,18 +62,36 @@ export async function measureBargeIn(vad: SileroVad, say: (line: string) => void
       vad,
       openSource: () => r.source,
       logger,
-      options: { activation: 'handsFree', bargeIn: 'auto', endpoint: DEFAULT_ENDPOINT, memoryTurns: 0, systemPrompt: 'be brief' },
+      options: { activation: 'handsFree', bargeIn: echo ? 'auto' : 'on', endpoint: DEFAULT_ENDPOINT, memoryTurns: 0, systemPrompt: 'be brief' },
     });
     await pipeline.start();
     const record = await pipeline.speak('Reply.');
     await pipeline.stop();
     vad.reset();
     const stop = r.stops[0];
-    const cut = record.outcome === 'cancelled' && stop !== undefined;
+    return { onset, stop, cut: record.outcome === 'cancelled' && stop !== undefined };
+  }
+
+  const times: number[] = [];
+  const noEcho: number[] = [];
+  let self = 0;
+  let missed = 0;
+  for (let i = 0; i < count; i++) {
+    const withUser = i % 2 === 1;
+    const { onset, stop, cut } = await play(i, withUser, true);
     if (cut && (!withUser || (stop as number) < onset)) self++;
     else if (withUser && !cut) missed++;
     else if (withUser && cut) times.push(samplesToMs((stop as number) - onset));
-    say(`  reply ${i + 1}: room delay ${Math.round(samplesToMs(room(i).delay))} ms, ${withUser ? `user speaks, ${cut ? `stopped after ${Math.round(samplesToMs((stop as number) - onset))} ms` : 'NOT stopped'}` : `echo only, ${cut ? 'CUT BY ITS OWN ECHO' : 'played to its end'}`}`);
+    let floor = '';
+    if (withUser) {
+      const alone = await play(i, true, false);
+      if (alone.cut && alone.stop !== undefined && alone.stop >= alone.onset) {
+        noEcho.push(samplesToMs(alone.stop - alone.onset));
+        floor = ` (${Math.round(samplesToMs(alone.stop - alone.onset))} ms with no echo)`;
+      }
+    }
+    say(`  reply ${i + 1}: room delay ${Math.round(samplesToMs(room(i).delay))} ms, ${withUser ? `user speaks, ${cut ? `stopped after ${Math.round(samplesToMs((stop as number) - onset))} ms${floor}` : 'NOT stopped'}` : `echo only, ${cut ? 'CUT BY ITS OWN ECHO' : 'played to its end'}`}`);
   }
-  return { replies: count, barge_in_ms_p95: Math.round(pct(times, 95) * 10) / 10, self_interruptions: self, missed };
+  const round = (v: number) => Math.round(v * 10) / 10;
+  return { replies: count, barge_in_ms_p95: round(pct(times, 95)), self_interruptions: self, missed, no_echo_ms_p95: round(pct(noEcho, 95)) };
 }

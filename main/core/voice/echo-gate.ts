@@ -1,6 +1,8 @@
 // Jett's own echo suppression: it knows the samples it plays, places them on the capture's sample clock, estimates
 // the echo's delay and level from the capture itself, subtracts the delayed, scaled reply, and marks each 32 ms
-// frame that the playback explains, so a speech onset made of the reply's own echo never starts a barge-in.
+// frame that the playback explains (in total and per band: echo-bands.ts), so a speech onset made of the reply's own
+// echo never starts a barge-in.
+import { BandEcho, MIN_BANDS } from './echo-bands.js';
 import { FRAME_SAMPLES, SAMPLE_RATE } from './vad.js';
 
 /** The longest echo delay searched (output buffer + room + input buffer), in capture samples. */
@@ -28,6 +30,8 @@ const KEEP_BELOW = 0.85;
 const RATIO_QUANTILE = 0.6;
 /** Share of the estimate's window in which the reply must sound. */
 const MIN_ACTIVE_SHARE = 0.4;
+/** A delay estimate this far (8 ms) from the one the band test learnt with is a new room: it learns again. */
+const BANDS_MOVED = 128;
 
 export interface EchoEstimate {
   /** Echo delay in capture samples, estimated from the audio. */
@@ -86,6 +90,13 @@ export class EchoGate {
   private tail = 0;
   private framesSinceEstimate = 0;
   private readonly out = new Int16Array(FRAME_SAMPLES);
+  /** The per-band test, and the delay it learnt with (-1: none yet). */
+  private readonly bands = new BandEcho();
+  private bandsFor = -1;
+  private readonly refFrame = new Float64Array(FRAME_SAMPLES);
+  private readonly nextFrame = new Float64Array(FRAME_SAMPLES);
+  private readonly resFrame = new Float64Array(FRAME_SAMPLES);
+  private readonly capFrame = new Float64Array(FRAME_SAMPLES);
 
   get estimate(): EchoEstimate | null {
     return this.estimateValue;
@@ -144,6 +155,10 @@ export class EchoGate {
     }
     const est = this.silentPath ? { delay: 0, gain: 0, energyRatio: 0, correlation: 0 } : this.estimateValue;
     if (!est) return { audio: pcm, nearEnd: false };
+    if (this.bandsFor < 0 || Math.abs(est.delay - this.bandsFor) > BANDS_MOVED) {
+      this.bands.reset();
+      this.bandsFor = est.delay;
+    }
     let refE = 0;
     let resE = 0;
     for (let i = 0; i < pcm.length; i++) {
@@ -151,12 +166,20 @@ export class EchoGate {
       const e = (pcm[i] as number) / 32768 - est.gain * r;
       refE += r * r;
       resE += e * e;
+      this.refFrame[i] = r;
+      this.nextFrame[i] = this.refAt(start + pcm.length + i - est.delay);
+      this.resFrame[i] = e;
+      this.capFrame[i] = (pcm[i] as number) / 32768;
       this.out[i] = Math.max(-32768, Math.min(32767, Math.round(e * 32768)));
     }
     refE /= pcm.length;
     resE /= pcm.length;
     this.tail = Math.max(est.energyRatio * refE, this.tail * TAIL_DECAY);
-    const nearEnd = resE > NEAR_END_RATIO * this.tail + FLOOR_MS;
+    // The user is heard when the residual beats all the echo predicted, or beats the echo predicted in several bands
+    // (a voice unlike the reply's, no louder than its echo overall: the quiet start of a word).
+    const bands = pcm.length === FRAME_SAMPLES ? this.bands.frame(this.refFrame, this.nextFrame, this.resFrame, this.capFrame) : null;
+    const nearEnd = resE > NEAR_END_RATIO * this.tail + FLOOR_MS || (bands !== null && bands >= MIN_BANDS);
+    if (!nearEnd && pcm.length === FRAME_SAMPLES) this.bands.learn();
     return { audio: this.out.slice(0, pcm.length), nearEnd };
   }
 

@@ -74,6 +74,11 @@ export class Endpointer {
     return this.state.kind === 'speech';
   }
 
+  /** Speech frames of the start candidate so far (0 while speaking or with no candidate). */
+  get candidateFrames(): number {
+    return this.state.kind === 'idle' ? this.state.candidateFrames : 0;
+  }
+
   /** Feeds the probability of the frame that starts at `frameStart`; returns what that frame decided, if anything. */
   push(probability: number, frameStart: number): EndpointEvent | null {
     const frameEnd = frameStart + FRAME_SAMPLES;

@@ -17,6 +17,12 @@ export interface DetectedTurn {
 
 /** Echo frames in a row past which a speech-start candidate is dropped. */
 const ECHO_RUN_CANCELS = 2;
+/**
+ * A candidate holding this many frames of the user's survives a longer run (128 ms) of frames the playback explains:
+ * the closure inside a first word ("Ac-tually") under a loud echo, where the user makes no sound to tell apart.
+ */
+const STRONG_CANDIDATE_FRAMES = 3;
+const STRONG_ECHO_RUN_CANCELS = 4;
 
 export type DetectorEvent =
   | { type: 'speech-start'; sample: number }
@@ -88,11 +94,13 @@ export class TurnDetector {
   /**
    * A frame the playback explains cannot confirm speech: it sits in the hysteresis band, neither speech nor the
    * silence that would end a turn. A run of them before speech cancels a start candidate, so scattered frames of the
-   * reply's own echo never add up to a turn, while one quiet syllable of the user's amid the echo does not.
+   * reply's own echo never add up to a turn, while one quiet syllable of the user's amid the echo does not (nor, once
+   * the candidate is strong, a closure within a word).
    */
   private echoProbability(p: number): number {
     const { startThreshold, stopThreshold } = this.endpointer.options;
-    if (!this.endpointer.speaking && this.echoRun > ECHO_RUN_CANCELS) return Math.min(p, stopThreshold / 2);
+    const cancels = this.endpointer.candidateFrames >= STRONG_CANDIDATE_FRAMES ? STRONG_ECHO_RUN_CANCELS : ECHO_RUN_CANCELS;
+    if (!this.endpointer.speaking && this.echoRun > cancels) return Math.min(p, stopThreshold / 2);
     return Math.min(p, (startThreshold + stopThreshold) / 2);
   }
 

@@ -68,6 +68,8 @@ export const BargeInBenchSchema = z.object({
   self_interruptions: z.number().int(),
   /** Replies the user spoke over that played on. */
   missed: z.number().int(),
+  /** The same user onsets with no echo at all (headphones): the floor the VAD's start rule sets. */
+  no_echo_ms_p95: z.number(),
 });
 export type BargeInBench = z.infer<typeof BargeInBenchSchema>;
 

@@ -1,14 +1,18 @@
 // Barge-in with Jett's own echo suppression, on the sample clock: the capture carries the reply Jett is playing,
 // delayed and attenuated as a room would, and sometimes a user's speech. Barge-in must trigger on the user's
-// speech and never on the reply alone, with the real Silero VAD, in-process (the echo room) and through sox capture
-// of a file (a fake ALSA microphone).
+// speech and never on the reply alone, with the real Silero VAD, in-process (the echo room), through sox capture
+// of a file (a fake ALSA microphone) and through the app's capture page in headless Chromium (its fake device fed
+// from the same file, with the app's audio processing on).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { VoiceStageEvent, VoiceTurnRecord } from '../../../main/core/contracts/index.js';
 import { EventBus } from '../../../main/core/events/bus.js';
 import { createLogger } from '../../../main/core/log/logger.js';
 import { resolveBinary } from '../../../main/core/process/binaries.js';
 import { decideBargeIn } from '../../../main/core/voice/barge-in.js';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
 import { MicrophoneSource } from '../../../main/core/voice/capture.js';
+import { PageCaptureSource } from '../../../main/core/voice/page-capture.js';
 import { EchoGate } from '../../../main/core/voice/echo-gate.js';
 import { DEFAULT_ENDPOINT } from '../../../main/core/voice/endpointer.js';
 import type { AudioSource } from '../../../main/core/voice/capture.js';
@@ -16,10 +20,12 @@ import type { AudioSink } from '../../../main/core/voice/engines.js';
 import { VoicePipeline } from '../../../main/core/voice/pipeline.js';
 import { ScriptedLanguageModel, ScriptedSpeechToText } from '../../../main/core/voice/test-engines.js';
 import { SileroVad } from '../../../main/core/voice/vad.js';
-import { fakeMicrophone, ms, noise, speak } from '../../helpers/audio.js';
+import { fakeMicrophone, ms, noise, speak, writeWav } from '../../helpers/audio.js';
 import { DESK_ROOM, EchoRoom, PreparedSpeech, speakAt } from '../../helpers/echo-room.js';
 import { binary, describeWith } from '../../helpers/requirements.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { launchWithMicrophone, openCapturePage, serveRenderer } from '../../renderer/capture-page.js';
+import { buildRenderer } from '../../renderer/page.js';
 
 const logger = createLogger({ sink: () => undefined, format: 'json' });
 const REPLY_RATE = 22_050;
@@ -112,45 +118,50 @@ describeWith([binary('espeak-ng'), binary('sox')], 'barge-in on the sample clock
     expect(Math.abs((gate.estimate?.delay ?? -1) - DESK_ROOM.delay)).toBeLessThanOrEqual(2);
   });
 
-  describe('through sox capture of a file', () => {
-    /** Plays once the capture reaches `at`; the file carries its echo from there (the fake device is not paced). */
-    function fileSink(at: number, p: () => VoicePipeline) {
-      let length = 0;
-      let stopped = false;
-      const waitFor = async (sample: number) => {
-        while (!stopped && (p().listeningSample ?? 0) < sample) await new Promise((r) => setTimeout(r, 1));
-      };
-      const sink: AudioSink = {
-        name: 'file-paced',
-        open: async () => {
-          stopped = false;
-          await waitFor(at);
-        },
-        write: async (pcm) => void (length += pcm.length),
-        drain: () => waitFor(at + Math.round((length * 16_000) / REPLY_RATE) + ms(600)),
-        stop: async () => void (stopped = true),
-      };
-      return sink;
-    }
+  /** Where the reply starts playing on the capture clock, in the file-fed tests. */
+  const AT = ms(1000);
+  /** Plays once the capture reaches `at`; the file carries its echo from there (the fake device is not paced). */
+  function fileSink(at: number, p: () => VoicePipeline) {
+    let length = 0;
+    let stopped = false;
+    const waitFor = async (sample: number) => {
+      while (!stopped && (p().listeningSample ?? 0) < sample) await new Promise((r) => setTimeout(r, 1));
+    };
+    const sink: AudioSink = {
+      name: 'file-paced',
+      open: async () => {
+        stopped = false;
+        await waitFor(at);
+      },
+      write: async (pcm) => void (length += pcm.length),
+      drain: () => waitFor(at + Math.round((length * 16_000) / REPLY_RATE) + ms(600)),
+      stop: async () => void (stopped = true),
+    };
+    return sink;
+  }
 
+  /** The microphone's file: the reply's echo as the room returns it, 300 ms after it is handed over, and the user. */
+  async function roomFile(withUser: boolean): Promise<{ pcm: Int16Array; onset: number }> {
+    const reply16 = await speakAt(REPLY, 16_000);
+    const mic = new Float32Array(AT + ms(300) + reply16.length + ms(3000));
+    const taps: Array<[number, number]> = [[0, 1], ...DESK_ROOM.reflections];
+    for (const [d, g] of taps) for (let i = 0; i < reply16.length; i++) mic[AT + ms(300) + d + i] = (mic[AT + ms(300) + d + i] as number) + DESK_ROOM.gain * g * (reply16[i] as number);
+    const onset = AT + ms(300) + ms(1500);
+    if (withUser) for (let i = 0; i < user.length; i++) mic[onset + i] = (mic[onset + i] as number) + (user[i] as number);
+    const floor = noise(mic.length, 30, 3);
+    return { pcm: Int16Array.from(mic, (v, i) => Math.max(-32768, Math.min(32767, Math.round(v + (floor[i] as number))))), onset };
+  }
+
+  describe('through sox capture of a file', () => {
     async function run(withUser: boolean) {
       const dir = tempDir('jett-barge-');
-      const at = ms(1000);
-      // The room: sox at 16 kHz hears the reply 300 ms after it is handed over (more than one capture read late).
-      const reply16 = await speakAt(REPLY, 16_000);
-      const mic = new Float32Array(at + ms(300) + reply16.length + ms(3000));
-      const taps: Array<[number, number]> = [[0, 1], ...DESK_ROOM.reflections];
-      for (const [d, g] of taps) for (let i = 0; i < reply16.length; i++) mic[at + ms(300) + d + i] = (mic[at + ms(300) + d + i] as number) + DESK_ROOM.gain * g * (reply16[i] as number);
-      const onset = at + ms(300) + ms(1500);
-      if (withUser) for (let i = 0; i < user.length; i++) mic[onset + i] = (mic[onset + i] as number) + (user[i] as number);
-      const floor = noise(mic.length, 30, 3);
-      const pcm = Int16Array.from(mic, (v, i) => Math.max(-32768, Math.min(32767, Math.round(v + (floor[i] as number)))));
+      const { pcm, onset } = await roomFile(withUser);
       const fake = fakeMicrophone(dir, pcm);
       const home = process.env.HOME;
       process.env.HOME = fake.home;
       let t: ReturnType<typeof pipeline> | null = null;
       try {
-        const sink = fileSink(at, () => (t as ReturnType<typeof pipeline>).p);
+        const sink = fileSink(AT, () => (t as ReturnType<typeof pipeline>).p);
         t = pipeline(sink, () => new MicrophoneSource({ recorder: 'sox', device: 'default', resolveBinary: (n) => resolveBinary(n) }));
         await t.p.start();
         const record = await t.p.speak('Reply.');
@@ -174,5 +185,48 @@ describeWith([binary('espeak-ng'), binary('sox')], 'barge-in on the sample clock
       const first = starts[0];
       expect(first && first.type === 'vad-start' ? first.sample : -1).toBeGreaterThanOrEqual(onset - ms(100));
     });
+  });
+  describeWith([binary('chromium')], 'through the app\'s capture page in headless Chromium', () => {
+    let server: Awaited<ReturnType<typeof serveRenderer>>;
+    let browser: Browser | null = null;
+    beforeAll(async () => {
+      const rendererDir = tempDir('jett-barge-renderer-');
+      await buildRenderer(rendererDir);
+      server = await serveRenderer(rendererDir);
+      return async () => {
+        await browser?.close();
+        await server.close();
+      };
+    }, 120_000);
+
+    async function run(withUser: boolean) {
+      const { pcm, onset } = await roomFile(withUser);
+      const wav = path.join(tempDir('jett-barge-page-'), 'room.wav');
+      writeWav(wav, pcm);
+      await browser?.close();
+      browser = await launchWithMicrophone(wav);
+      const page = await openCapturePage(browser, server.origin);
+      let t: ReturnType<typeof pipeline> | null = null;
+      const sink = fileSink(AT, () => (t as ReturnType<typeof pipeline>).p);
+      // The app's defaults: Chromium's canceller, noise suppression and gain control on (its canceller has no
+      // reference here: the reply is not played by the page), so Jett's suppression is what keeps the echo out.
+      t = pipeline(sink, () => new PageCaptureSource(page, { settings: { deviceId: '', echoCancellation: true, noiseSuppression: true, autoGainControl: true } }));
+      await t.p.start();
+      const record = await t.p.speak('Reply.');
+      await t.p.stop();
+      return { record, starts: t.starts(), onset };
+    }
+
+    it('the reply alone plays to its end', async () => {
+      const { record, starts } = await run(false);
+      expect(record.outcome).toBe('answered');
+      expect(starts).toEqual([]);
+    }, 60_000);
+
+    it('the user speaking over it interrupts it', async () => {
+      const { record } = await run(true);
+      expect(record.outcome).toBe('cancelled');
+      expect(record.reason).toBe('barge-in');
+    }, 60_000);
   });
 });

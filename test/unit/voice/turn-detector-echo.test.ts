@@ -1,0 +1,48 @@
+// The turn detector's start rule under the reply's echo, on scripted frames: frames the playback explains never add
+// up to a turn, a run of them drops a weak start candidate, and a strong candidate (three frames of the user's)
+// survives a closure within a word (up to four such frames) but not a longer run.
+import { describe, expect, it } from 'vitest';
+import type { EchoGate, GatedFrame } from '../../../main/core/voice/echo-gate.js';
+import { DEFAULT_ENDPOINT } from '../../../main/core/voice/endpointer.js';
+import { TurnDetector, type DetectorEvent } from '../../../main/core/voice/turn-detector.js';
+import { FRAME_SAMPLES, type FrameClassifier } from '../../../main/core/voice/vad.js';
+
+/** 'u': the user's speech (the gate lets it through); 'e': the reply's echo (the gate explains it); '.': silence. */
+async function run(script: string): Promise<DetectorEvent[]> {
+  const frames = [...script];
+  let at = 0;
+  const vad: FrameClassifier = {
+    // The reply's echo is speech too: the VAD hears it as such; only the gate tells it apart.
+    probability: async () => (frames[at - 1] === '.' ? 0.02 : 0.98),
+    reset: () => undefined,
+  };
+  const gate = {
+    frame: (pcm: Int16Array): GatedFrame => ({ audio: pcm, nearEnd: frames[at++] !== 'e' }),
+    skip: () => undefined,
+  } as unknown as EchoGate;
+  const detector = new TurnDetector(vad, DEFAULT_ENDPOINT, gate);
+  const events: DetectorEvent[] = [];
+  for (let i = 0; i < frames.length; i++) events.push(...(await detector.push(new Int16Array(FRAME_SAMPLES))));
+  return events;
+}
+
+const starts = (events: DetectorEvent[]) => events.filter((e) => e.type === 'speech-start').map((e) => (e as { sample: number }).sample / FRAME_SAMPLES);
+
+describe('TurnDetector under the echo', () => {
+  it('never starts a turn on the reply\'s echo alone', async () => {
+    expect(starts(await run('e'.repeat(60)))).toEqual([]);
+  });
+
+  it('a strong candidate survives a closure of up to four echo frames, and starts where the user began', async () => {
+    expect(starts(await run('...uuueeeeuu....'))).toEqual([3]);
+  });
+
+  it('a strong candidate is dropped by five echo frames in a row', async () => {
+    expect(starts(await run('...uuueeeeeuu......'))).toEqual([]);
+  });
+
+  it('a weak candidate is dropped by three echo frames in a row', async () => {
+    expect(starts(await run('...uueeeuuu......'))).toEqual([]);
+    expect(starts(await run('...uueeuuu......'))).toEqual([3]);
+  });
+});
