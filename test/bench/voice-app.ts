@@ -10,7 +10,7 @@ import { DEFAULT_ENDPOINT, samplesToMs } from '../../main/core/voice/endpointer.
 import { PageCaptureSource, PagePlaybackSink, type CaptureSettings } from '../../main/core/voice/page-capture.js';
 import { TurnDetector, type DetectedTurn } from '../../main/core/voice/turn-detector.js';
 import { SAMPLE_RATE, SileroVad } from '../../main/core/voice/vad.js';
-import { alignment } from '../helpers/app-capture.js';
+import { alignment, offsetsAtSpeechEnds } from '../helpers/app-capture.js';
 import { concat, writeWav } from '../helpers/audio.js';
 import { launchWithMicrophone, openCapturePage, serveRenderer } from '../renderer/capture-page.js';
 import { buildRenderer } from '../renderer/page.js';
@@ -54,28 +54,33 @@ async function endpointing(clips: BenchClip[], dir: string, origin: string, sile
     let length = 0;
     say(`  feeding ${clips.length} clips (${(pcm.length / SAMPLE_RATE).toFixed(0)} s of audio) through Chromium's fake microphone, in real time`);
     for await (const chunk of source.chunks()) {
-      if (length < 3 * SAMPLE_RATE) captured.push(chunk);
+      captured.push(chunk);
       length += chunk.length;
       for (const ev of await detector.push(chunk)) if (ev.type === 'turn-end') turns.push(ev.turn);
       // The file loops: stop once all of it was heard.
       if (length >= pcm.length) break;
     }
     await source.stop();
-    const offset = alignment(concat(captured), pcm, { from: 8000, length: 16000 });
-    say(`  the capture started ${offset.samples} samples into the file (correlation ${offset.correlation.toFixed(2)})`);
+    const heard = concat(captured);
+    const offset = alignment(heard, pcm, { from: 8000, length: 16000 });
+    // Each clip judged where its end of speech lies in the capture, found again near that end.
+    const offsets = offsetsAtSpeechEnds(heard, pcm, clips.map((c, i) => (starts[i] as number) + c.speechEnd), offset);
+    const drift = Math.max(...offsets.map((o) => Math.abs(o - offset.samples)));
+    say(`  the capture started ${offset.samples} samples into the file (correlation ${offset.correlation.toFixed(2)}); later it gained or lost up to ${samplesToMs(drift).toFixed(1)} ms`);
     const delays: number[] = [];
     let falseEndpoints = 0;
     let measured = 0;
     clips.forEach((clip, i) => {
-      const start = starts[i] as number;
-      const end = start + clip.pcm.length;
+      // The clip's place in the capture's own samples.
+      const at = (starts[i] as number) - (offsets[i] as number);
+      const end = at + clip.pcm.length;
       // A clip whose speech or tail the capture did not hear (its start lost, its end not waited for) is left out.
-      if (start + clip.speechStart < offset.samples || end > offset.samples + length) return;
+      if (at + clip.speechStart < 0 || end > length) return;
       measured++;
-      const inClip = turns.map((t) => t.turnEnd + offset.samples).filter((p) => p >= start && p < end);
+      const inClip = turns.map((t) => t.turnEnd).filter((p) => p >= at && p < end);
       const first = inClip[0];
-      if (first === undefined || inClip.length !== 1 || first < start + clip.speechEnd) falseEndpoints++;
-      if (first !== undefined) delays.push(samplesToMs(first - (start + clip.speechEnd)));
+      if (first === undefined || inClip.length !== 1 || first < at + clip.speechEnd) falseEndpoints++;
+      if (first !== undefined) delays.push(samplesToMs(first - (at + clip.speechEnd)));
     });
     return { measured, delays, falseEndpoints, overhead, problems: page.problems };
   } finally {
