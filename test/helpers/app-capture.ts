@@ -51,19 +51,25 @@ export function alignment(captured: Int16Array, file: Int16Array, opts: { from?:
 
 /**
  * Where each clip's end of speech lies in a long capture: the capture's offset from the file, found again just
- * before each clip's end of speech (within `range` samples of the last one found), since a capture running for
- * minutes gains or loses a few milliseconds now and then (seen in headless Chromium: 10 ms gained once in the
- * first 16 s), and one offset found at the start would misplace every later end. A stretch that does not match
- * well (correlation under 0.5) keeps the last offset.
+ * before each clip's end of speech, since a capture running for minutes gains and loses audio (seen in headless
+ * Chromium: 10 ms chunks now and then, and under load stalls of 100 ms and more filled in), and one offset found at
+ * the start would misplace every later end. Searched within `range` samples of the last offset found, then, where
+ * nothing there matches well (correlation under 0.5), within `wide` samples; a stretch that matches nowhere
+ * (silence, a capture that ended) keeps the last offset.
  */
-export function offsetsAtSpeechEnds(captured: Int16Array, file: Int16Array, speechEnds: number[], start: { samples: number }, range = 1600): number[] {
+export function offsetsAtSpeechEnds(captured: Int16Array, file: Int16Array, speechEnds: number[], start: { samples: number }, range = 1600, wide = 16_000): number[] {
   const window = 8000;
   let offset = start.samples;
   return speechEnds.map((end) => {
-    const from = end - window - offset;
-    if (from < 0 || from + window > captured.length) return offset;
-    const found = alignment(captured, file, { from, length: window, before: range - offset, after: offset + range });
-    if (found.correlation > 0.5) offset = found.samples;
+    for (const within of [range, wide]) {
+      const from = Math.max(0, end - window - offset);
+      if (from + window > captured.length) break;
+      const found = alignment(captured, file, { from, length: window, before: within - offset, after: offset + within });
+      if (found.correlation > 0.5) {
+        offset = found.samples;
+        break;
+      }
+    }
     return offset;
   });
 }

@@ -1,5 +1,5 @@
 // bench:voice's app figures judge each clip where its end of speech lies in the capture: a capture that gained
-// 10 ms partway (as Chromium's did) must not shift every later clip's end by those 10 ms.
+// 10 ms partway, or a stall filled in under load (as Chromium's did), must not shift every later clip's end.
 import { describe, expect, it } from 'vitest';
 import { alignment, offsetsAtSpeechEnds } from '../../helpers/app-capture.js';
 
@@ -28,6 +28,15 @@ describe("the benchmark's alignment of a long capture", () => {
     expect(start.samples).toBe(300);
     const ends = [24_000, 48_000, 80_000];
     expect(offsetsAtSpeechEnds(captured, source, ends, start)).toEqual([300, 140, 140]);
+  });
+
+  it('follows a stall of 300 ms filled in with silence, beyond the near search', () => {
+    const source = file(8);
+    const captured = new Int16Array(source.length + 4800);
+    captured.set(source.subarray(0, 40_000));
+    captured.set(source.subarray(40_000), 40_000 + 4800);
+    const start = alignment(captured, source, { from: 8000, length: 8000 });
+    expect(offsetsAtSpeechEnds(captured, source, [24_000, 64_000, 110_000], start)).toEqual([0, -4800, -4800]);
   });
 
   it('keeps the last offset where a stretch does not match the file (silence, or a capture that ended)', () => {
