@@ -48,3 +48,28 @@ export function alignment(captured: Int16Array, file: Int16Array, opts: { from?:
   }
   return best;
 }
+
+/**
+ * Where each clip's end of speech lies in a long capture: the capture's offset from the file, found again just
+ * before each clip's end of speech, since a capture running for minutes gains and loses audio (seen in headless
+ * Chromium: 10 ms chunks now and then, and under load stalls of 100 ms and more filled in), and one offset found at
+ * the start would misplace every later end. Searched within `range` samples of the last offset found, then, where
+ * nothing there matches well (correlation under 0.5), within `wide` samples; a stretch that matches nowhere
+ * (silence, a capture that ended) keeps the last offset.
+ */
+export function offsetsAtSpeechEnds(captured: Int16Array, file: Int16Array, speechEnds: number[], start: { samples: number }, range = 1600, wide = 16_000): number[] {
+  const window = 8000;
+  let offset = start.samples;
+  return speechEnds.map((end) => {
+    for (const within of [range, wide]) {
+      const from = Math.max(0, end - window - offset);
+      if (from + window > captured.length) break;
+      const found = alignment(captured, file, { from, length: window, before: within - offset, after: offset + within });
+      if (found.correlation > 0.5) {
+        offset = found.samples;
+        break;
+      }
+    }
+    return offset;
+  });
+}

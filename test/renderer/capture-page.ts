@@ -1,19 +1,53 @@
 // The capture page in real headless Chromium with a fake microphone fed from a WAV file: the built page is served
 // through the real protocol handler (with its CSP header) at http://127.0.0.1 (getUserMedia needs a secure
 // context), and a stand-in preload hands it a MessagePort exactly as preload/capture.ts does. The port's other end
-// is relayed to this Node process, which stands in for main over the same messages (contracts/capture.ts).
+// goes to a worker of the page, which carries every message over a loopback WebSocket to this Node process (as
+// Electron's MessagePortMain carries it to main, off the page's main thread); this process stands in for main over
+// the same messages (contracts/capture.ts). Every wait has a time limit, and closing the server closes every socket.
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createAppProtocolHandler } from '../../main/app/security/protocol.js';
 import { CAPTURE_PORT_MESSAGE, type CaptureCommand } from '../../main/core/contracts/capture.js';
 import type { CapturePage, CapturePort } from '../../main/core/voice/page-capture.js';
 import { CHROMIUM_ARGS } from './page.js';
+import { acceptWebSocket, decodeWire, encodeWire, WIRE_SCRIPT, type RelaySocket } from './ws-relay.js';
 
-/** Serves the built renderer as jett://app would, on a random loopback port; closed with the returned function. */
+/** How long the page's relay may take to connect before openCapturePage fails (a loaded machine included). */
+const RELAY_CONNECT_MS = 20_000;
+
+/** The relay worker: owns the port's other end (as main does in the app) and joins it to the WebSocket. */
+const RELAY_WORKER = `${WIRE_SCRIPT}
+onmessage = (e) => {
+  const port = e.ports[0];
+  const ws = new WebSocket('ws://' + location.host + '/__relay/' + e.data.id);
+  ws.binaryType = 'arraybuffer';
+  // The port holds the page's messages until the socket is open.
+  ws.onopen = () => { port.onmessage = (m) => ws.send(encodeWire(m.data)); };
+  ws.onmessage = (m) => { const [msg, transfer] = decodeWire(m.data); port.postMessage(msg, transfer); };
+  ws.onclose = () => port.close();
+  onmessage = null;
+};`;
+
+/** A served renderer's relays still waiting for their worker to connect, by id. */
+const relays = new Map<string, Map<string, (socket: RelaySocket) => void>>();
+
+/**
+ * Serves the built renderer as jett://app would, on a random loopback port, plus the relay worker's script
+ * (/__relay-worker.js, whose own policy lets it reach this server's socket) and its WebSocket (/__relay/<id>);
+ * closed, with every relay socket, by the returned function.
+ */
 export async function serveRenderer(rendererDir: string): Promise<{ origin: string; close(): Promise<void> }> {
   const serve = createAppProtocolHandler(rendererDir);
+  let host = '';
   const server = http.createServer((req, res) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname === '/__relay-worker.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript', 'content-security-policy': `default-src 'none'; connect-src ws://${host}`, 'cross-origin-resource-policy': 'same-origin' });
+      res.end(RELAY_WORKER);
+      return;
+    }
     void serve(new Request(`jett://app${new URL(req.url ?? '/', 'http://x').pathname}`)).then(async (r) => {
       const headers: Record<string, string> = {};
       r.headers.forEach((value, key) => void (headers[key] = value));
@@ -21,9 +55,30 @@ export async function serveRenderer(rendererDir: string): Promise<{ origin: stri
       res.end(Buffer.from(await r.arrayBuffer()));
     });
   });
+  const waiting = new Map<string, (socket: RelaySocket) => void>();
+  const sockets = new Set<Duplex>();
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex) => {
+    const id = /^\/__relay\/([0-9a-f]+)$/.exec(req.url ?? '')?.[1];
+    const connected = id ? waiting.get(id) : undefined;
+    if (!id || !connected) return void socket.destroy();
+    waiting.delete(id);
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    connected(acceptWebSocket(req, socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `http://${host}`;
+  relays.set(origin, waiting);
+  return {
+    origin,
+    close: () => {
+      relays.delete(origin);
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /**
@@ -46,43 +101,15 @@ export async function launchWithMicrophone(wavFile: string): Promise<Browser> {
   });
 }
 
-type Wire = { [k: string]: unknown };
-
-/** ArrayBuffers cross the relay as base64 (the binding carries JSON only), and come back as ArrayBuffers. */
-function encode(msg: Wire): Wire {
-  const out: Wire = {};
-  for (const [k, v] of Object.entries(msg)) out[k] = v instanceof ArrayBuffer ? { base64: Buffer.from(v).toString('base64') } : v;
-  return out;
-}
-
-function decode(msg: Wire): Wire {
-  const out: Wire = {};
-  for (const [k, v] of Object.entries(msg)) {
-    if (v && typeof v === 'object' && 'base64' in v) {
-      const b = Buffer.from((v as { base64: string }).base64, 'base64');
-      out[k] = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-    } else out[k] = v;
-  }
-  return out;
-}
-
-/** Runs in the page before its scripts: what preload/capture.ts does, plus the relay to Node. */
-const STAND_IN_PRELOAD = `(() => {
+/** Runs in the page before its scripts: what preload/capture.ts does, with the relay worker as main. */
+function standInPreload(id: string): string {
+  return `(() => {
+  if (location.pathname !== '/capture.html') return;
   const channel = new MessageChannel();
-  const toBase64 = (buf) => { let s = ''; const b = new Uint8Array(buf); for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000)); return btoa(s); };
-  const fromBase64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0)).buffer;
-  channel.port1.onmessage = (e) => {
-    const out = {};
-    for (const [k, v] of Object.entries(e.data)) out[k] = v instanceof ArrayBuffer ? { base64: toBase64(v) } : v;
-    window.__jettRelay(out);
-  };
-  window.__jettSend = (msg) => {
-    const out = {}; const transfer = [];
-    for (const [k, v] of Object.entries(msg)) { if (v && typeof v === 'object' && 'base64' in v) { out[k] = fromBase64(v.base64); transfer.push(out[k]); } else out[k] = v; }
-    channel.port1.postMessage(out, transfer);
-  };
+  new Worker('/__relay-worker.js').postMessage({ id: ${JSON.stringify(id)} }, [channel.port1]);
   window.addEventListener('load', () => window.postMessage(${JSON.stringify(CAPTURE_PORT_MESSAGE)}, '*', [channel.port2]));
 })();`;
+}
 
 export interface OpenedCapturePage extends CapturePage {
   page: Page;
@@ -91,26 +118,47 @@ export interface OpenedCapturePage extends CapturePage {
   sent: CaptureCommand[];
 }
 
+/** The relay's socket once its worker connects, or an error after RELAY_CONNECT_MS (the id is then forgotten). */
+function relayConnection(waiting: Map<string, (socket: RelaySocket) => void>, id: string): Promise<RelaySocket> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      reject(new Error(`the capture page's relay worker did not connect within ${RELAY_CONNECT_MS / 1000} s`));
+    }, RELAY_CONNECT_MS);
+    waiting.set(id, (socket) => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+  });
+}
+
 export async function openCapturePage(browser: Browser, origin: string): Promise<OpenedCapturePage> {
+  const waiting = relays.get(origin);
+  if (!waiting) throw new Error(`${origin} is not served by serveRenderer`);
   const page = await browser.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
-  const listeners = new Set<(raw: unknown) => void>();
-  await page.exposeBinding('__jettRelay', (_source, msg: Wire) => {
-    const decoded = decode(msg);
-    for (const l of [...listeners]) l(decoded);
-  });
-  await page.addInitScript({ content: STAND_IN_PRELOAD });
+  const id = crypto.randomBytes(8).toString('hex');
+  const connected = relayConnection(waiting, id);
+  // Awaited below whatever happens first, so a failed load does not leave it rejected unheard.
+  connected.catch(() => undefined);
+  await page.addInitScript({ content: standInPreload(id) });
   await page.goto(`${origin}/capture.html`);
-  await page.waitForFunction(() => document.readyState === 'complete');
+  const socket = await connected;
+  page.on('close', () => socket.close());
+  const listeners = new Set<(raw: unknown) => void>();
+  socket.onMessage((data) => {
+    const msg = decodeWire(data);
+    for (const l of [...listeners]) l(msg);
+  });
   const sent: CaptureCommand[] = [];
   const port: CapturePort = {
     post: (cmd) => {
       sent.push(cmd);
-      void page.evaluate((m) => (window as unknown as { __jettSend(m: unknown): void }).__jettSend(m), encode(cmd as Wire)).catch(() => undefined);
+      socket.send(encodeWire(cmd as { [k: string]: unknown }));
     },
     listen: (l) => {
       listeners.add(l);

@@ -1,6 +1,7 @@
 // The microphone through getUserMedia and the capture worklet: open only between 'start' and 'stop'; every failure
 // reported with a code main turns into a message the user can act on.
 import { type CaptureFailureCode, type CaptureReport, type CaptureStart } from '../../../main/core/contracts/capture.js';
+import { heardAt } from './audio-clock.js';
 import type { WorkletFrame } from './worklet.js';
 
 export type Report = (msg: CaptureReport, transfer?: Transferable[]) => void;
@@ -75,7 +76,9 @@ export class Microphone {
       this.context = context;
       await context.audioWorklet.addModule(this.workletUrl);
       const node = new AudioWorkletNode(context, 'jett-capture', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
-      node.port.onmessage = (e: MessageEvent<WorkletFrame>) => this.frame(context, session, e.data);
+      // The track's input latency (seconds; Chromium reports it, other engines may not).
+      const inputLatency = Number((track.getSettings() as MediaTrackSettings & { latency?: number }).latency ?? 0);
+      node.port.onmessage = (e: MessageEvent<WorkletFrame>) => this.frame(context, session, inputLatency, e.data);
       context.createMediaStreamSource(stream).connect(node);
       await context.resume();
       if (generation !== this.generation) return;
@@ -107,15 +110,10 @@ export class Microphone {
     this.report({ type: 'devices', devices: devices.slice(0, 64) });
   }
 
-  private frame(context: AudioContext, session: number, f: WorkletFrame): void {
-    // The context's clock to the wall clock: the output timestamp maps a context time to performance.now(), and the
-    // render thread works ahead of the output by the context's latency.
-    // Until the output has started, Chromium answers performanceTime 0 (not undefined): the first frames then take
-    // the render thread's own time, or their audio time would lie at the page's start.
+  private frame(context: AudioContext, session: number, inputLatency: number, f: WorkletFrame): void {
     const ts = context.getOutputTimestamp();
-    const mapped = ts.performanceTime ? { perf: ts.performanceTime, ctx: ts.contextTime ?? context.currentTime } : { perf: performance.now(), ctx: context.currentTime };
-    const ahead = ts.performanceTime ? (context.baseLatency + (context.outputLatency || 0)) * 1000 : 0;
-    const audioEndMs = performance.timeOrigin + mapped.perf + (f.endContextTime - mapped.ctx) * 1000 - ahead;
+    const reading = { outputContextTime: ts.contextTime, outputPerformanceTime: ts.performanceTime, currentTime: context.currentTime, baseLatency: context.baseLatency, outputLatency: context.outputLatency, now: performance.now(), inputLatency };
+    const audioEndMs = performance.timeOrigin + heardAt(f.endContextTime, reading);
     const rms = Math.sqrt(f.sumSquares / (f.pcm.byteLength / 2)) / 32768;
     const levelDb = rms > 0 ? Math.max(-120, 20 * Math.log10(rms)) : -120;
     this.report({ type: 'frame', session, seq: this.seq++, pcm: f.pcm, audioEndMs, levelDb }, [f.pcm]);
