@@ -1,8 +1,9 @@
 // The k-NN index over memory's vectors, in jett.db through sqlite-vec: a coarse pass over binary-quantized copies
 // (vec0 bit[384], Hamming distance: 48 bytes an item) picks candidates, which are then ranked by the exact cosine
-// distance of their float vectors. An exact float scan reads 32x the bytes; the coarse pass with 10x oversampling
-// keeps recall@10 at or above 0.95 (bench:memory measures both). The index is derived from memory_items and rebuilt
-// from it when missing, so it needs no migration of its own.
+// distance of their float vectors. An exact float scan reads 32x the bytes; the coarse pass with 5x oversampling
+// keeps recall@10 at or above 0.95 (bench:memory measures both). sqlite-vec picks a vec0 query's k best with one
+// pass over each 1,024-row chunk per result kept, so the coarse pass costs about k scans: candidates are kept few.
+// The index is derived from memory_items and rebuilt from it when missing, so it needs no migration of its own.
 import { createRequire } from 'node:module';
 import type { SqliteDb } from '../db/local-db.js';
 import { JettError } from '../errors.js';
@@ -10,8 +11,8 @@ import { JettError } from '../errors.js';
 const require = createRequire(import.meta.url);
 
 /** Candidates the coarse pass keeps per result wanted (and at least this many in all). */
-export const OVERSAMPLE = 10;
-const MIN_CANDIDATES = 100;
+export const OVERSAMPLE = 5;
+const MIN_CANDIDATES = 50;
 
 export class MemoryIndexError extends JettError {}
 
