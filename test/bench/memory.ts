@@ -13,7 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { ConfigSchema } from '../../main/core/contracts/config.js';
 import { openLocalDb } from '../../main/core/db/local-db.js';
 import { createLogger } from '../../main/core/log/logger.js';
-import { loadEmbedder, MEMORY_DIMS } from '../../main/core/memory/embedder.js';
+import { EMBED_SESSION_OPTIONS, loadEmbedder, MEMORY_DIMS } from '../../main/core/memory/embedder.js';
 import { MemoryStore } from '../../main/core/memory/store.js';
 import { vectorBlob } from '../../main/core/memory/vector-index.js';
 import { VoiceMemory } from '../../main/core/memory/voice-memory.js';
@@ -76,11 +76,11 @@ const embedder = (await loadEmbedder(config, modelsDir, {
   announce: () => undefined,
 }))!;
 
-// Bare onnxruntime: the same model file and the same token ids (tokenized once, outside the timing), mean pooling
-// and normalization in plain loops.
+// Bare onnxruntime: the same model file, session options and token ids (tokenized once, outside the timing), mean
+// pooling and normalization in plain loops.
 const { AutoTokenizer } = await import('@huggingface/transformers');
 const tokenizer = await AutoTokenizer.from_pretrained(STANDIN_NAME, { local_files_only: true });
-const session = await ort.InferenceSession.create(path.join(modelsDir, STANDIN_NAME, 'onnx', 'model.onnx'), { executionProviders: ['cpu'] });
+const session = await ort.InferenceSession.create(path.join(modelsDir, STANDIN_NAME, 'onnx', 'model.onnx'), { ...EMBED_SESSION_OPTIONS, executionProviders: ['cpu'] });
 const feeds = SENTENCES.map((s) => {
   const enc = tokenizer(s) as unknown as Record<'input_ids' | 'attention_mask' | 'token_type_ids', { data: BigInt64Array; dims: number[] }>;
   return Object.fromEntries(Object.entries(enc).map(([k, t]) => [k, new ort.Tensor('int64', t.data, t.dims)]));

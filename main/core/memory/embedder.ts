@@ -31,9 +31,10 @@ export interface TextEmbedder {
 /**
  * onnxruntime's defaults cost recall more than they give: idle workers spin, so after each embedding they kept the
  * cores busy while the vector search that follows (and the VAD, STT and TTS beside it) ran on what was left; and a
- * worker per core is more hand-offs than a few dozen tokens repay. Two workers that sleep when done (bench:memory).
+ * worker per core is more hand-offs than a few dozen tokens repay. Two workers that sleep when done (bench:memory
+ * runs its bare onnxruntime session with the same options, so its ratio is the wrapper's cost alone).
  */
-const EMBED_SESSION_OPTIONS = {
+export const EMBED_SESSION_OPTIONS = {
   intraOpNumThreads: Math.min(2, os.availableParallelism()),
   interOpNumThreads: 1,
   extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
