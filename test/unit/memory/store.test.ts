@@ -37,6 +37,7 @@ function unit(v: Float32Array): Float32Array {
 }
 
 const outboxRows = (local: LocalDb) => local.db.prepare('SELECT kind, payload FROM outbox ORDER BY seq').all() as Array<{ kind: string; payload: string }>;
+const eventIds = (local: LocalDb) => local.db.prepare('SELECT event_id FROM outbox ORDER BY seq').pluck().all() as string[];
 
 describe('memory store', () => {
   it('keeps an item with its vector and queues it for the VPS; a private one never enters the outbox', () => {
@@ -48,6 +49,8 @@ describe('memory store', () => {
     expect(shared).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), at: expect.any(String), text: 'The plumber comes on Tuesday.', kind: 'fact', private: false });
     const rows = outboxRows(local);
     expect(rows.map((r) => r.kind)).toEqual([MEMORY_ITEM_KIND]);
+    // The item travels under its own id: the event id the server dedupes by is the Qdrant point id.
+    expect(eventIds(local)).toEqual([shared.id]);
     const event = MemoryItemEventSchema.parse(JSON.parse(rows[0]!.payload));
     expect(event).toMatchObject({ id: shared.id, text: 'The plumber comes on Tuesday.', kind: 'fact', model: 'm' });
     expect(event.vector).toHaveLength(384);
