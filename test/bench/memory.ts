@@ -1,11 +1,11 @@
 // `npm run bench:memory -- --json [--items N] [--clips N]`: memory's cost on the latency path, on minilm-standin
 // (all-MiniLM-L6-v2's shapes, its own weights) and 100,000 items of 384 dimensions. Embedding through Jett against
-// bare onnxruntime on the same model and tokens; Jett's search (binary coarse pass, float rescoring) against a bare
-// exact float k-NN query in sqlite-vec over the same items, and the overlap of their top 10; recall (embed + search
-// + the prompt's memory message); first audio with the same clips and test engines as bench:voice, without and
-// with memory. The items are synthetic vectors around 2,000 topics (embedding 100,000 sentences would take an hour
-// on a CPU); the queries are items with noise, as a question about a remembered fact. Progress lines, then one
-// JSON object as the last line.
+// bare onnxruntime on the same model, session options and tokens; Jett's search (a binary coarse pass over 16
+// partitions, float rescoring) against a bare exact float k-NN query in sqlite-vec over the same items, and the
+// overlap of their top 10; recall (embed + search + the prompt's memory message); first audio with the same clips
+// and test engines as bench:voice, without and with memory. The items are synthetic vectors around 2,000 topics
+// (embedding 100,000 sentences would take an hour on a CPU); the queries are items with noise, as a question about
+// a remembered fact. Progress lines, then one JSON object as the last line.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
