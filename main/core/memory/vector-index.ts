@@ -49,13 +49,16 @@ export class VectorIndex {
   ) {
     loadSqliteVec(db);
     const schema = `CREATE VIRTUAL TABLE memory_index USING vec0(part integer partition key, coarse bit[${dims}])`;
-    const current = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'memory_index'").pluck().get() as string | undefined;
-    if (current !== schema) {
+    const shape = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'memory_index'").pluck();
+    if (shape.get() !== schema) {
+      // Checked again under the write lock: the agent and a CLI opening jett.db together rebuild it once.
       db.transaction(() => {
+        const current = shape.get() as string | undefined;
+        if (current === schema) return;
         if (current !== undefined) db.exec('DROP TABLE memory_index');
         db.exec(schema);
         db.exec(`INSERT INTO memory_index (rowid, part, coarse) SELECT rowid, ${partitionOf('rowid')}, vec_quantize_binary(embedding) FROM memory_items WHERE forgotten_at IS NULL`);
-      })();
+      }).immediate();
     }
     this.stmts = {
       add: db.prepare(`INSERT INTO memory_index (rowid, part, coarse) VALUES (@rowid, ${partitionOf('@rowid')}, vec_quantize_binary(@vector))`),
