@@ -1,11 +1,11 @@
 // `npm run bench:memory -- --json [--items N] [--clips N]`: memory's cost on the latency path, on minilm-standin
 // (all-MiniLM-L6-v2's shapes, its own weights) and 100,000 items of 384 dimensions. Embedding through Jett against
-// bare onnxruntime on the same model and tokens; Jett's search (binary coarse pass, float rescoring) against a bare
-// exact float k-NN query in sqlite-vec over the same items, and the overlap of their top 10; recall (embed + search
-// + the prompt's memory message); first audio with the same clips and test engines as bench:voice, without and
-// with memory. The items are synthetic vectors around 2,000 topics (embedding 100,000 sentences would take an hour
-// on a CPU); the queries are items with noise, as a question about a remembered fact. Progress lines, then one
-// JSON object as the last line.
+// bare onnxruntime on the same model, session options and tokens; Jett's search (a binary coarse pass over 16
+// partitions, float rescoring) against a bare exact float k-NN query in sqlite-vec over the same items, and the
+// overlap of their top 10; recall (embed + search + the prompt's memory message); first audio with the same clips
+// and test engines as bench:voice, without and with memory. The items are synthetic vectors around 2,000 topics
+// (embedding 100,000 sentences would take an hour on a CPU); the queries are items with noise, as a question about
+// a remembered fact. Progress lines, then one JSON object as the last line.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import * as ort from 'onnxruntime-node';
 import { ConfigSchema } from '../../main/core/contracts/config.js';
 import { openLocalDb } from '../../main/core/db/local-db.js';
 import { createLogger } from '../../main/core/log/logger.js';
-import { loadEmbedder, MEMORY_DIMS } from '../../main/core/memory/embedder.js';
+import { EMBED_SESSION_OPTIONS, loadEmbedder, MEMORY_DIMS } from '../../main/core/memory/embedder.js';
 import { MemoryStore } from '../../main/core/memory/store.js';
 import { vectorBlob } from '../../main/core/memory/vector-index.js';
 import { VoiceMemory } from '../../main/core/memory/voice-memory.js';
@@ -76,11 +76,11 @@ const embedder = (await loadEmbedder(config, modelsDir, {
   announce: () => undefined,
 }))!;
 
-// Bare onnxruntime: the same model file and the same token ids (tokenized once, outside the timing), mean pooling
-// and normalization in plain loops.
+// Bare onnxruntime: the same model file, session options and token ids (tokenized once, outside the timing), mean
+// pooling and normalization in plain loops.
 const { AutoTokenizer } = await import('@huggingface/transformers');
 const tokenizer = await AutoTokenizer.from_pretrained(STANDIN_NAME, { local_files_only: true });
-const session = await ort.InferenceSession.create(path.join(modelsDir, STANDIN_NAME, 'onnx', 'model.onnx'), { executionProviders: ['cpu'] });
+const session = await ort.InferenceSession.create(path.join(modelsDir, STANDIN_NAME, 'onnx', 'model.onnx'), { ...EMBED_SESSION_OPTIONS, executionProviders: ['cpu'] });
 const feeds = SENTENCES.map((s) => {
   const enc = tokenizer(s) as unknown as Record<'input_ids' | 'attention_mask' | 'token_type_ids', { data: BigInt64Array; dims: number[] }>;
   return Object.fromEntries(Object.entries(enc).map(([k, t]) => [k, new ort.Tensor('int64', t.data, t.dims)]));

@@ -2,6 +2,7 @@
 // (mean pooling, normalized) on the same onnxruntime-node and execution-provider choice as Whisper and Kokoro.
 // Which model: models.embed, or by default the English MiniLM, or the multilingual one when the user speaks
 // another language (models.sttLanguage).
+import os from 'node:os';
 import type { Config } from '../contracts/config.js';
 import type { Catalogue, CatalogueEntry, ExecutionProvider, ExecutionProviderChoice } from '../contracts/models.js';
 import { EngineError } from '../voice/errors.js';
@@ -26,6 +27,18 @@ export interface TextEmbedder {
   /** A unit-length vector of `dims` floats. */
   embed(text: string): Promise<Float32Array>;
 }
+
+/**
+ * onnxruntime's defaults cost recall more than they give: idle workers spin, so after each embedding they kept the
+ * cores busy while the vector search that follows (and the VAD, STT and TTS beside it) ran on what was left; and a
+ * worker per core is more hand-offs than a few dozen tokens repay. Two workers that sleep when done (bench:memory
+ * runs its bare onnxruntime session with the same options, so its ratio is the wrapper's cost alone).
+ */
+export const EMBED_SESSION_OPTIONS = {
+  intraOpNumThreads: Math.min(2, os.availableParallelism()),
+  interOpNumThreads: 1,
+  extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+};
 
 /** The part of the transformers.js feature-extraction pipeline this engine uses. */
 type FeatureExtractor = (text: string, options: { pooling: 'mean'; normalize: boolean }) => Promise<{ data: Float32Array | number[]; dims: number[] }>;
@@ -54,7 +67,7 @@ export class TransformersEmbedder implements TextEmbedder {
     await useLocalModelsOnly(o.modelsDir);
     const { pipeline } = await import('@huggingface/transformers');
     const { engine, choice } = await loadOnProvider(o.entry.name, o.choice, o.announce, async (ep: ExecutionProvider) => {
-      const extract = (await pipeline('feature-extraction', o.entry.name, { device: ep, dtype: 'fp32', local_files_only: true })) as unknown as FeatureExtractor;
+      const extract = (await pipeline('feature-extraction', o.entry.name, { device: ep, dtype: 'fp32', local_files_only: true, session_options: EMBED_SESSION_OPTIONS })) as unknown as FeatureExtractor;
       const embedder = new TransformersEmbedder(extract, o.entry.name, o.choice);
       // The first run builds the session's kernels, and proves the output has the size the index expects.
       await embedder.embed('warm up');

@@ -1,7 +1,8 @@
 // Projects memory into the VPS's Qdrant: reads memory.item events and their tombstones from the local outbox in seq
-// order after a durable cursor (memory_projection), upserts points (point id = the item's id, a UUIDv7) and deletes the
-// forgotten ones, and moves the cursor only once Qdrant answered, so a crash or a cut replays (idempotent: an upsert
-// of the same id overwrites, a delete of a missing point is a no-op). Every request goes through the tunnel guard.
+// order after a durable cursor (memory_projection), upserts points (point id = the item's event id, which is also the
+// item's id: a UUIDv7) and deletes the forgotten ones, and moves the cursor only once Qdrant answered, so a crash or a
+// cut replays (idempotent: an upsert of the same id overwrites, a delete of a missing point is a no-op). Every request
+// goes through the tunnel guard.
 import http from 'node:http';
 import https from 'node:https';
 import { MEMORY_ITEM_KIND, type MemoryItemEvent } from '../contracts/memory.js';

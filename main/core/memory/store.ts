@@ -1,7 +1,8 @@
 // What Jett remembers, in jett.db (local migration 0005): items with their embeddings, the vector index over them,
-// and the outbox event each shared item travels as. Adding an item and its event is one transaction; a private item
-// never reaches the outbox. Forgetting redacts the row in place (text and vector), drops it from the index, and
-// through the history's deletion redacts its outbox payload and sends a tombstone to the VPS.
+// and the outbox event each shared item travels as, under the item's id as its event id. Adding an item and its event
+// is one transaction; a private item never reaches the outbox. Forgetting redacts the row in place (text and vector),
+// drops it from the index, and through the history's deletion redacts its outbox payload and sends a tombstone to the
+// VPS.
 import { MEMORY_ITEM_KIND, type MemoryItem, type MemoryItemEvent, type MemoryKind } from '../contracts/memory.js';
 import type { SqliteDb } from '../db/local-db.js';
 import type { EventBus } from '../events/bus.js';
@@ -81,7 +82,7 @@ export class MemoryStore {
       this.index.add(rowid, m.vector);
       if (!item.private && this.opts.outbox) {
         const event: MemoryItemEvent = { id: item.id, at: item.at, kind: item.kind, text: item.text, model: m.model, vector: Array.from(m.vector) };
-        this.opts.outbox.append(MEMORY_ITEM_KIND, event);
+        this.opts.outbox.append(MEMORY_ITEM_KIND, event, { eventId: item.id });
       }
     })();
     return item;

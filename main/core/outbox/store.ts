@@ -232,11 +232,12 @@ export class Outbox {
   /**
    * Appends one event and returns once it is durable (one autocommitted INSERT; WAL with synchronous=FULL
    * syncs the log before the commit returns). Inside a caller's transaction it commits with that transaction.
+   * `eventId`: a record that has its own UUIDv7 travels under it (a memory item: its id is its Qdrant point id).
    */
-  append(kind: string, payload: unknown): Appended {
+  append(kind: string, payload: unknown, opts: { eventId?: string } = {}): Appended {
     const text = serialise(kind, payload);
     const now = this.clock().getTime();
-    const eventId = uuidv7(now);
+    const eventId = opts.eventId ?? uuidv7(now);
     const seq = Number(this.stmts.insert.run(eventId, kind, text, now).lastInsertRowid);
     const appended = { seq, eventId };
     for (const fn of this.listeners) fn(appended);

@@ -3,6 +3,7 @@
 // Qdrant answers again, a wrong API key is a clear error that leaves the cursor, and the real tunnel guard refuses a
 // Qdrant address the kernel routes outside the tunnel (its route lookup answered as `ip route get` would).
 import { afterEach, describe, expect, it } from 'vitest';
+import { MEMORY_ITEM_KIND } from '../../../main/core/contracts/memory.js';
 import { openLocalDb, type LocalDb } from '../../../main/core/db/local-db.js';
 import { createLogger } from '../../../main/core/log/logger.js';
 import { memoryProjectionService } from '../../../main/core/memory/projection-service.js';
@@ -58,13 +59,14 @@ async function points(qdrant: QdrantStandIn): Promise<Array<{ id: string; payloa
 const vec = (seed: number): Float32Array => Float32Array.from({ length: 384 }, (_, i) => Math.sin(seed * 7 + i));
 
 describe('memory projector (Qdrant stand-in)', () => {
-  it('upserts shared items with their vectors under the item id; a replay from the start changes nothing', async () => {
+  it('upserts shared items with their vectors under their outbox event id; a replay from the start changes nothing', async () => {
     const { qdrant, local, store, projector } = await setup();
     const a = store.add({ kind: 'fact', text: 'The plumber comes on Tuesday.', vector: vec(1), model: 'm' });
     store.add({ kind: 'fact', text: 'My locker code is 12.', vector: vec(2), model: 'm', private: true });
     await projector.drain();
     const got = await points(qdrant);
     expect(got).toHaveLength(1);
+    expect(got[0]!.id).toBe(local.db.prepare('SELECT event_id FROM outbox WHERE kind = ?').pluck().get(MEMORY_ITEM_KIND));
     expect(got[0]).toMatchObject({ id: a.id, payload: { client: local.clientId, kind: 'fact', text: 'The plumber comes on Tuesday.', model: 'm', at: a.at } });
     expect(got[0]!.vector).toEqual(Array.from(vec(1)));
     expect(JSON.stringify(got)).not.toContain('locker');

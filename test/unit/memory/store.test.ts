@@ -1,6 +1,6 @@
 // Memory in jett.db on a real SQLite file with sqlite-vec: items and their outbox events, private items kept local,
 // the coarse-then-exact search against an exact scan, the recency window left out, forgetting in place, and the
-// index rebuilt from the items when it is missing.
+// index rebuilt from the items when it is missing or of an earlier shape.
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MEMORY_ITEM_KIND, MemoryItemEventSchema } from '../../../main/core/contracts/memory.js';
@@ -37,6 +37,7 @@ function unit(v: Float32Array): Float32Array {
 }
 
 const outboxRows = (local: LocalDb) => local.db.prepare('SELECT kind, payload FROM outbox ORDER BY seq').all() as Array<{ kind: string; payload: string }>;
+const eventIds = (local: LocalDb) => local.db.prepare('SELECT event_id FROM outbox ORDER BY seq').pluck().all() as string[];
 
 describe('memory store', () => {
   it('keeps an item with its vector and queues it for the VPS; a private one never enters the outbox', () => {
@@ -48,6 +49,8 @@ describe('memory store', () => {
     expect(shared).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), at: expect.any(String), text: 'The plumber comes on Tuesday.', kind: 'fact', private: false });
     const rows = outboxRows(local);
     expect(rows.map((r) => r.kind)).toEqual([MEMORY_ITEM_KIND]);
+    // The item travels under its own id: the event id the server dedupes by is the Qdrant point id.
+    expect(eventIds(local)).toEqual([shared.id]);
     const event = MemoryItemEventSchema.parse(JSON.parse(rows[0]!.payload));
     expect(event).toMatchObject({ id: shared.id, text: 'The plumber comes on Tuesday.', kind: 'fact', model: 'm' });
     expect(event.vector).toHaveLength(384);
@@ -115,6 +118,20 @@ describe('memory store', () => {
     local.close();
     const again = open(file).store;
     expect(again.search(b!, 5).map((f) => f.id)).toEqual([one.id]);
+  });
+
+  it("rebuilds an index of an earlier release's shape (one partition, missing the newest item) from the live items", () => {
+    const { local, store, file } = open();
+    const [a, b] = vectors(2, 8);
+    const one = store.add({ kind: 'fact', text: 'one', vector: a!, model: 'm' });
+    local.db.exec('DROP TABLE memory_index');
+    local.db.exec('CREATE VIRTUAL TABLE memory_index USING vec0(coarse bit[384])');
+    local.db.prepare('INSERT INTO memory_index (rowid, coarse) SELECT rowid, vec_quantize_binary(embedding) FROM memory_items').run();
+    local.db.prepare("INSERT INTO memory_items (id, at, kind, text, model, embedding) VALUES ('later', '2026-01-01T00:00:00.000Z', 'fact', 'two', 'm', ?)").run(Buffer.from(b!.buffer));
+    local.close();
+    const again = open(file).store;
+    expect(again.search(b!, 1).map((f) => f.text)).toEqual(['two']);
+    expect(again.search(a!, 5).map((f) => f.id)).toEqual([one.id, 'later']);
   });
 
   it('refuses a vector of the wrong size with what to do', () => {
