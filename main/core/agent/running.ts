@@ -224,7 +224,7 @@ export class RunningAgent {
 
   private browser: MemoryBrowser | null = null;
   private memoryBrowser(): MemoryBrowser {
-    this.browser ??= new MemoryBrowser({ db: this.stack.local.db, outbox: this.stack.outbox, bus: this.ctx.bus, config: () => this.config, modelsHome: this.ctx.runtime.paths.models });
+    this.browser ??= new MemoryBrowser({ db: this.stack.local.db, outbox: this.stack.outbox, bus: this.ctx.bus, config: () => this.config, modelsHome: this.ctx.runtime.paths.models, loaded: () => this.voice?.embedder?.() ?? null });
     return this.browser;
   }
 

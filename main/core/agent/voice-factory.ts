@@ -97,6 +97,7 @@ export function configuredVoice(opts: { logger: Logger; modelsHome: string; env:
         },
         wake: () => pipeline.wakeStatus() ?? handsFree.status,
         pauseHandsFree: (paused) => pipeline.pauseHandsFree(paused),
+        embedder: () => memory?.embedder ?? null,
       };
     } catch (err) {
       if (!(err instanceof JettError)) throw err;

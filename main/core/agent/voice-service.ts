@@ -1,6 +1,7 @@
 // The agent's view of the voice pipeline: what the inbox, the hotkey and the status need, or null when voice is off.
 import type { VoiceState, WakeStatus } from '../contracts/status.js';
 import type { BargeInStatus, VoiceTurnRecord } from '../contracts/voice.js';
+import type { TextEmbedder } from '../memory/embedder.js';
 
 export interface AgentVoice {
   state(): VoiceState;
@@ -19,4 +20,6 @@ export interface AgentVoice {
   wake?(): WakeStatus | null;
   /** The tray's pause and resume of hands-free listening. */
   pauseHandsFree?(paused: boolean): Promise<void>;
+  /** Memory's loaded embedding model (null: memory is off), lent to the window's memory search. */
+  embedder?(): TextEmbedder | null;
 }

@@ -1,5 +1,6 @@
 // The window's memory view over the agent's database: items newest first (no model needed), a search nearest in
-// meaning first (the embedding model, loaded on the first search and kept while the settings name the same one), and
+// meaning first (voice's embedding model when it has the configured one loaded, else one loaded here on the first
+// search and kept while the settings name the same one), and
 // forgetting through the store, so a forget reaches the VPS through the outbox like `jett memory forget`.
 import type { Config } from '../contracts/config.js';
 import type { MemoryForget, MemoryForgetOutput, MemoryItem, MemoryView, MemoryViewQuery } from '../contracts/memory.js';
@@ -23,6 +24,8 @@ export interface MemoryBrowserDeps {
   modelsHome: string;
   /** Loads the configured embedder (null: not downloaded); tests give a stand-in. */
   load?: (config: Config, modelsDir: string) => Promise<TextEmbedder | null>;
+  /** The embedder voice has loaded already, if any: used while it is the configured model, instead of a second copy. */
+  loaded?: () => TextEmbedder | null;
 }
 
 const itemOf = (i: MemoryItem): MemoryItem => ({ id: i.id, at: i.at, text: i.text, kind: i.kind, private: i.private });
@@ -54,11 +57,19 @@ export class MemoryBrowser {
     return this.store().forget(what.ids);
   }
 
-  /** The configured embedder; a missing or damaged model is not kept, so a pull made meanwhile is found next time. */
+  /**
+   * The configured embedder: voice's own while it has that model loaded (the browser's copy is then let go), else
+   * one loaded here; a missing or damaged model is not kept, so a pull made meanwhile is found next time.
+   */
   private embedder(): Promise<TextEmbedder> {
     const config = this.deps.config();
-    const modelsDir = config.models.dir || this.deps.modelsHome;
     const name = embedderName(config);
+    const voices = this.deps.loaded?.();
+    if (voices?.model === name) {
+      this.loaded = null;
+      return Promise.resolve(voices);
+    }
+    const modelsDir = config.models.dir || this.deps.modelsHome;
     const key = `${name}|${modelsDir}|${config.models.executionProvider}`;
     if (this.loaded?.key !== key) {
       const load = this.deps.load ?? ((c: Config, dir: string) => loadEmbedder(c, dir, { catalogue: () => loadCatalogue(), ort: loadOrtEnvironment, announce: () => undefined }));

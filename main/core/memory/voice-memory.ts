@@ -29,7 +29,8 @@ export class VoiceMemory implements TurnMemory {
   private readonly minSimilarity: number;
 
   constructor(
-    private readonly embedder: TextEmbedder,
+    /** Also the window's memory search's, while it names the same model: one copy of its weights in the agent. */
+    readonly embedder: TextEmbedder,
     private readonly store: MemoryStore,
     private readonly opts: VoiceMemoryOptions,
   ) {
