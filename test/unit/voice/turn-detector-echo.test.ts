@@ -46,3 +46,16 @@ describe('TurnDetector under the echo', () => {
     expect(starts(await run('...uueeuuu......'))).toEqual([3]);
   });
 });
+
+describe('TurnDetector: a closure of the user\'s, and the echo', () => {
+  it('a strong candidate survives a short silence of the user\'s, with only speech frames counted', async () => {
+    expect(starts(await run('...uuu..uu......'))).toEqual([3]);
+    expect(starts(await run('...uuu.....uu......'))).toEqual([]);
+  });
+
+  it('echo frames that drop a candidate are no closure: the user\'s speech after them starts anew', async () => {
+    // 3 user frames, 5 echo frames (the strong candidate's limit is 4): dropped, the 2 user frames after are no turn.
+    expect(starts(await run('...uuueeeeeuu......'))).toEqual([]);
+    expect(starts(await run('...uuueeeeeuuuuu......'))).toEqual([11]);
+  });
+});
