@@ -52,14 +52,14 @@ export type EndpointEvent =
     };
 
 /**
- * A start candidate holding this many speech frames survives one short run of frames below the stop threshold: the
- * closure inside a first word ("Actually": three frames of "A", then the VAD hears four frames of near silence
- * through the "k-t" before the rest). Only speech frames count toward the minimum, so a turn still needs 160 ms of
- * speech; a weaker candidate (a click, a short noise) is still dropped by its first silent frame, and a second gap
- * drops any candidate, so separate short noises never add up to a start.
+ * A start candidate holding this many speech frames survives one short closure inside its word: in "Actually" the VAD
+ * hears three frames of "A", then three or four frames below the stop threshold through the "k-t" (the hysteresis
+ * band between them) before the rest. Only speech frames count toward the minimum, so a turn still needs 160 ms of
+ * speech; a weaker candidate (a click, a short noise) is still dropped by its first silent frame, and a second
+ * closure drops any candidate, so separate short noises never add up to a start.
  */
 const CLOSURE_CANDIDATE_FRAMES = 3;
-/** The longest closure bridged, in frames (128 ms; frames in the hysteresis band within it count toward it). */
+/** The most frames below the stop threshold one closure may hold (128 ms); a pause between words holds more. */
 export const CLOSURE_FRAMES = 4;
 
 type State =
@@ -67,7 +67,7 @@ type State =
       kind: 'idle';
       candidateStart: number | null;
       candidateFrames: number;
-      /** Frames of the closure in progress (0: none). */
+      /** Frames below the stop threshold in the closure in progress (0: none). */
       gap: number;
       /** The candidate already bridged its one closure. */
       bridged: boolean;
@@ -106,11 +106,11 @@ export class Endpointer {
     const s = this.state;
     if (s.kind === 'idle') {
       if (probability < this.options.startThreshold) {
-        // A frame in the hysteresis band neither confirms nor cancels a candidate (Silero dips inside words), but
-        // within a closure it counts toward the closure's length.
-        if (s.gap > 0) this.state = s.gap < CLOSURE_FRAMES ? { ...s, gap: s.gap + 1 } : IDLE;
-        else if (probability < this.options.stopThreshold) {
-          this.state = s.candidateFrames >= CLOSURE_CANDIDATE_FRAMES && !s.bridged ? { ...s, gap: 1 } : IDLE;
+        // A frame in the hysteresis band neither confirms nor cancels a candidate, nor counts as silence in its
+        // closure: Silero dips inside words.
+        if (probability < this.options.stopThreshold) {
+          const bridges = s.candidateFrames >= CLOSURE_CANDIDATE_FRAMES && !s.bridged && s.gap < CLOSURE_FRAMES;
+          this.state = bridges ? { ...s, gap: s.gap + 1 } : IDLE;
         }
         return null;
       }
