@@ -1,5 +1,6 @@
-// The end-of-turn rules on synthetic probabilities, in samples: minimum speech, hysteresis, silence counted
-// from the first frame below the stop threshold, the maximum turn length and a push-to-talk release.
+// The end-of-turn rules on synthetic probabilities, in samples: minimum speech (and the one closure a start
+// candidate may bridge), hysteresis, silence counted from the first frame below the stop threshold, the maximum turn
+// length and a push-to-talk release.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENDPOINT, Endpointer, type EndpointEvent } from '../../../main/core/voice/endpointer.js';
 

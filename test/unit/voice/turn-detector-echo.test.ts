@@ -1,6 +1,7 @@
 // The turn detector's start rule under the reply's echo, on scripted frames: frames the playback explains never add
 // up to a turn, a run of them drops a weak start candidate, and a strong candidate (three frames of the user's)
-// survives a closure within a word (up to four such frames) but not a longer run.
+// survives a closure within a word (up to four such frames) but not a longer run; a run that drops a candidate is
+// no closure of the user's.
 import { describe, expect, it } from 'vitest';
 import type { EchoGate, GatedFrame } from '../../../main/core/voice/echo-gate.js';
 import { DEFAULT_ENDPOINT } from '../../../main/core/voice/endpointer.js';
