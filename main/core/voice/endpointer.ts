@@ -51,12 +51,33 @@ export type EndpointEvent =
       reason: 'silence' | 'max-length';
     };
 
+/**
+ * A start candidate holding this many speech frames survives one short closure inside its word: in "Actually" the VAD
+ * hears three frames of "A", then three or four frames below the stop threshold through the "k-t" (the hysteresis
+ * band between them) before the rest. Only speech frames count toward the minimum, so a turn still needs 160 ms of
+ * speech; a weaker candidate (a click, a short noise) is still dropped by its first silent frame, and a second
+ * closure drops any candidate, so separate short noises never add up to a start.
+ */
+const CLOSURE_CANDIDATE_FRAMES = 3;
+/** The most frames below the stop threshold one closure may hold (128 ms); a pause between words holds more. */
+export const CLOSURE_FRAMES = 4;
+
 type State =
-  | { kind: 'idle'; candidateStart: number | null; candidateFrames: number }
+  | {
+      kind: 'idle';
+      candidateStart: number | null;
+      candidateFrames: number;
+      /** Frames below the stop threshold in the closure in progress (0: none). */
+      gap: number;
+      /** The candidate already bridged its one closure. */
+      bridged: boolean;
+    }
   | { kind: 'speech'; start: number; silenceStart: number | null; paused: boolean };
 
+const IDLE: State = { kind: 'idle', candidateStart: null, candidateFrames: 0, gap: 0, bridged: false };
+
 export class Endpointer {
-  private state: State = { kind: 'idle', candidateStart: null, candidateFrames: 0 };
+  private state: State = IDLE;
   private readonly minSpeechFrames: number;
   private readonly silenceSamples: number;
   private readonly maxTurnSamples: number;
@@ -85,14 +106,18 @@ export class Endpointer {
     const s = this.state;
     if (s.kind === 'idle') {
       if (probability < this.options.startThreshold) {
-        // A frame in the hysteresis band neither confirms nor cancels a candidate: Silero dips inside words.
-        if (probability < this.options.stopThreshold) this.state = { kind: 'idle', candidateStart: null, candidateFrames: 0 };
+        // A frame in the hysteresis band neither confirms nor cancels a candidate, nor counts as silence in its
+        // closure: Silero dips inside words.
+        if (probability < this.options.stopThreshold) {
+          const bridges = s.candidateFrames >= CLOSURE_CANDIDATE_FRAMES && !s.bridged && s.gap < CLOSURE_FRAMES;
+          this.state = bridges ? { ...s, gap: s.gap + 1 } : IDLE;
+        }
         return null;
       }
       const start = s.candidateStart ?? frameStart;
       const frames = s.candidateFrames + 1;
       if (frames < this.minSpeechFrames) {
-        this.state = { kind: 'idle', candidateStart: start, candidateFrames: frames };
+        this.state = { kind: 'idle', candidateStart: start, candidateFrames: frames, gap: 0, bridged: s.bridged || s.gap > 0 };
         return null;
       }
       this.state = { kind: 'speech', start, silenceStart: null, paused: false };
@@ -127,7 +152,12 @@ export class Endpointer {
   }
 
   reset(): void {
-    this.state = { kind: 'idle', candidateStart: null, candidateFrames: 0 };
+    this.state = IDLE;
+  }
+
+  /** Drops a start candidate (frames the playback explains are no closure of the user's); nothing while speaking. */
+  dropCandidate(): void {
+    if (this.state.kind === 'idle') this.reset();
   }
 
   private end(speechStart: number, speechEnd: number, sample: number, reason: 'silence' | 'max-length'): EndpointEvent {

@@ -1,7 +1,7 @@
 // Cuts a stream of PCM chunks into 32 ms frames, runs the VAD and the endpointer on them, and hands back each
 // turn's audio (with its pre-roll) together with its sample positions.
 import type { EchoGate } from './echo-gate.js';
-import { Endpointer, msToSamples, type EndpointEvent, type EndpointOptions } from './endpointer.js';
+import { CLOSURE_FRAMES, Endpointer, msToSamples, type EndpointEvent, type EndpointOptions } from './endpointer.js';
 import { FRAME_SAMPLES, toFloatFrame, type FrameClassifier } from './vad.js';
 
 export interface DetectedTurn {
@@ -85,6 +85,7 @@ export class TurnDetector {
       this.keep(audio.slice());
       const p = await this.vad.probability(toFloatFrame(audio, this.floatFrame));
       this.echoRun = gated && !gated.nearEnd ? this.echoRun + 1 : 0;
+      if (this.echoRun > 0 && this.echoCancels()) this.endpointer.dropCandidate();
       const ev = this.endpointer.push(this.echoRun > 0 ? this.echoProbability(p) : p, frameStart);
       if (ev) events.push(this.toDetectorEvent(ev));
     }
@@ -93,15 +94,22 @@ export class TurnDetector {
 
   /**
    * A frame the playback explains cannot confirm speech: it sits in the hysteresis band, neither speech nor the
-   * silence that would end a turn. A run of them before speech cancels a start candidate, so scattered frames of the
-   * reply's own echo never add up to a turn, while one quiet syllable of the user's amid the echo does not (nor, once
-   * the candidate is strong, a closure within a word).
+   * silence that would end a turn. A run of them before speech cancels a start candidate (see echoCancels), so
+   * scattered frames of the reply's own echo never add up to a turn, while one quiet syllable of the user's amid the
+   * echo does not (nor, once the candidate is strong, a closure within a word).
    */
   private echoProbability(p: number): number {
     const { startThreshold, stopThreshold } = this.endpointer.options;
-    const cancels = this.endpointer.candidateFrames >= STRONG_CANDIDATE_FRAMES ? STRONG_ECHO_RUN_CANCELS : ECHO_RUN_CANCELS;
-    if (!this.endpointer.speaking && this.echoRun > cancels) return Math.min(p, stopThreshold / 2);
     return Math.min(p, (startThreshold + stopThreshold) / 2);
+  }
+
+  /**
+   * Whether the run of echo frames drops the start candidate. The candidate is dropped outright, not fed as silence:
+   * the endpointer bridges a short silence inside a word, and the echo is no closure of the user's.
+   */
+  private echoCancels(): boolean {
+    const cancels = this.endpointer.candidateFrames >= STRONG_CANDIDATE_FRAMES ? STRONG_ECHO_RUN_CANCELS : ECHO_RUN_CANCELS;
+    return !this.endpointer.speaking && this.echoRun > cancels;
   }
 
   /** Advances the clock over audio that is not analysed (the assistant's own voice while barge-in is off). */
@@ -176,8 +184,8 @@ export class TurnDetector {
   }
 
   private trimToPreRoll(): void {
-    // While idle only the pre-roll plus the frames of a start candidate matter (at most a few hundred ms).
-    const keep = this.preRoll + msToSamples(this.endpointer.options.minSpeechMs) + FRAME_SAMPLES;
+    // While idle only the pre-roll plus the frames of a start candidate (its closure included) matter.
+    const keep = this.preRoll + msToSamples(this.endpointer.options.minSpeechMs) + (CLOSURE_FRAMES + 1) * FRAME_SAMPLES;
     this.dropBefore(this.clock - keep);
   }
 

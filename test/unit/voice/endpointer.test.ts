@@ -1,5 +1,6 @@
-// The end-of-turn rules on synthetic probabilities, in samples: minimum speech, hysteresis, silence counted
-// from the first frame below the stop threshold, the maximum turn length and a push-to-talk release.
+// The end-of-turn rules on synthetic probabilities, in samples: minimum speech (and the one closure a start
+// candidate may bridge), hysteresis, silence counted from the first frame below the stop threshold, the maximum turn
+// length and a push-to-talk release.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENDPOINT, Endpointer, type EndpointEvent } from '../../../main/core/voice/endpointer.js';
 
@@ -64,5 +65,44 @@ describe('Endpointer', () => {
 
   it('refuses a stop threshold above the start threshold', () => {
     expect(() => new Endpointer({ ...DEFAULT_ENDPOINT, stopThreshold: 0.6, startThreshold: 0.5 })).toThrow(RangeError);
+  });
+});
+
+describe('Endpointer: a closure inside the first word', () => {
+  const starts = (probs: number[]) => feed(probs).filter((e) => e.type === 'speech-start');
+
+  it('a candidate of three or more speech frames survives a short silence, counting only speech frames toward the 160 ms', () => {
+    // A 4-frame syllable, a 2-frame stop closure, then speech: the turn starts at the syllable, on the 5th speech frame.
+    expect(starts([...run(0, 3), ...run(0.9, 4), ...run(0.05, 2), ...run(0.9, 1), ...run(0, 10)])).toEqual([{ type: 'speech-start', sample: 3 * F, frame: 9 }]);
+    // "Actually" as the bench's clip gives it: 3 frames, a closure of 3 silent frames and one in the hysteresis band.
+    expect(starts([0.04, 0.99, 0.99, 0.99, 0.03, 0.38, 0.2, 0.08, 0.72, 0.74, 1, 1])).toEqual([{ type: 'speech-start', sample: F, frame: 9 }]);
+    // Four speech frames around the closure are still short of 160 ms.
+    expect(starts([...run(0.9, 3), ...run(0.05, 2), ...run(0.9, 1), ...run(0, 10)])).toEqual([]);
+  });
+
+  it('a longer silence drops the candidate', () => {
+    expect(starts([...run(0.9, 4), ...run(0.05, 5), ...run(0.9, 1), ...run(0, 10)])).toEqual([]);
+    // Frames in the hysteresis band neither lengthen nor end a closure: five silent frames among them are too many.
+    expect(starts([...run(0.9, 4), 0.05, 0.4, 0.05, 0.05, 0.4, 0.05, 0.05, 0.4, ...run(0.9, 1), ...run(0, 10)])).toEqual([]);
+    expect(starts([...run(0.9, 4), 0.05, 0.4, 0.05, 0.4, 0.05, 0.05, 0.4, ...run(0.9, 1), ...run(0, 10)])).toEqual([{ type: 'speech-start', sample: 0, frame: 11 }]);
+  });
+
+  it('a weak candidate (one or two frames) is dropped by its first silent frame', () => {
+    expect(starts([...run(0.9, 2), ...run(0.05, 1), ...run(0.9, 2), ...run(0.05, 1), ...run(0.9, 2), ...run(0, 10)])).toEqual([]);
+  });
+
+  it('separate short noises never add up to a start', () => {
+    // 2 frames, gap 2, 2 frames, gap 2, ...
+    expect(starts(Array.from({ length: 10 }, () => [...run(0.9, 2), ...run(0.05, 2)]).flat())).toEqual([]);
+    // Only one closure per candidate: 3 frames, gap, 1 frame, gap, 1 frame is no turn.
+    expect(starts([...run(0.9, 3), ...run(0.05, 2), 0.9, ...run(0.05, 2), 0.9, ...run(0, 10)])).toEqual([]);
+  });
+
+  it('a dropped candidate (frames the playback explains) does not bridge', () => {
+    const e = new Endpointer();
+    [0.9, 0.9, 0.9, 0.05].forEach((p, i) => e.push(p, i * F));
+    e.dropCandidate();
+    expect([0.9, 0.9].map((p, i) => e.push(p, (4 + i) * F))).toEqual([null, null]);
+    expect(e.candidateFrames).toBe(2);
   });
 });

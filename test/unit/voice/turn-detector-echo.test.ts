@@ -1,6 +1,7 @@
 // The turn detector's start rule under the reply's echo, on scripted frames: frames the playback explains never add
 // up to a turn, a run of them drops a weak start candidate, and a strong candidate (three frames of the user's)
-// survives a closure within a word (up to four such frames) but not a longer run.
+// survives a closure within a word (up to four such frames) but not a longer run; a run that drops a candidate is
+// no closure of the user's.
 import { describe, expect, it } from 'vitest';
 import type { EchoGate, GatedFrame } from '../../../main/core/voice/echo-gate.js';
 import { DEFAULT_ENDPOINT } from '../../../main/core/voice/endpointer.js';
@@ -44,5 +45,18 @@ describe('TurnDetector under the echo', () => {
   it('a weak candidate is dropped by three echo frames in a row', async () => {
     expect(starts(await run('...uueeeuuu......'))).toEqual([]);
     expect(starts(await run('...uueeuuu......'))).toEqual([3]);
+  });
+});
+
+describe('TurnDetector: a closure of the user\'s, and the echo', () => {
+  it('a strong candidate survives a short silence of the user\'s, with only speech frames counted', async () => {
+    expect(starts(await run('...uuu..uu......'))).toEqual([3]);
+    expect(starts(await run('...uuu.....uu......'))).toEqual([]);
+  });
+
+  it('echo frames that drop a candidate are no closure: the user\'s speech after them starts anew', async () => {
+    // 3 user frames, 5 echo frames (the strong candidate's limit is 4): dropped, the 2 user frames after are no turn.
+    expect(starts(await run('...uuueeeeeuu......'))).toEqual([]);
+    expect(starts(await run('...uuueeeeeuuuuu......'))).toEqual([11]);
   });
 });
