@@ -21,6 +21,8 @@ const FLOOR_MS = 3e-6;
 const TAIL_DECAY = 0.5;
 /** A frame is the user's (near end) when what is left after the echo is louder than all the echo predicted. */
 const NEAR_END_RATIO = 1;
+/** The same where the subtraction removed under 3 dB of the echo: 6 dB above all the echo predicted. */
+const UNSUBTRACTED_RATIO = 4;
 /** Below this normalised correlation a delay estimate is not trusted. */
 const MIN_CORRELATION = 0.4;
 const ESTIMATE_EVERY_FRAMES = 4;
@@ -161,11 +163,13 @@ export class EchoGate {
     }
     let refE = 0;
     let resE = 0;
+    let capE = 0;
     for (let i = 0; i < pcm.length; i++) {
       const r = this.refAt(start + i - est.delay);
       const e = (pcm[i] as number) / 32768 - est.gain * r;
       refE += r * r;
       resE += e * e;
+      capE += ((pcm[i] as number) / 32768) ** 2;
       this.refFrame[i] = r;
       this.nextFrame[i] = this.refAt(start + pcm.length + i - est.delay);
       this.resFrame[i] = e;
@@ -174,13 +178,24 @@ export class EchoGate {
     }
     refE /= pcm.length;
     resE /= pcm.length;
+    capE /= pcm.length;
+    // A subtraction that adds energy fits the wrong waveform (the echo reshaped by Chromium's noise suppression and
+    // gain control, or an estimate half a pitch period off): what is left is then at most what was captured, which is
+    // judged against the echo's predicted energy alone, and the VAD hears the capture, not a doubled echo.
+    const subtracted = resE <= capE;
+    if (!subtracted) resE = capE;
+    // Where the subtraction removed little (under 3 dB), the frame's echo varies around its predicted energy as much
+    // as the echo does: only a clear excess (6 dB) is the user, and the bands, learnt on residuals, are not asked.
+    const effective = resE * 2 <= capE;
     this.tail = Math.max(est.energyRatio * refE, this.tail * TAIL_DECAY);
     // The user is heard when the residual beats all the echo predicted, or beats the echo predicted in several bands
     // (a voice unlike the reply's, no louder than its echo overall: the quiet start of a word).
     const bands = pcm.length === FRAME_SAMPLES ? this.bands.frame(this.refFrame, this.nextFrame, this.resFrame, this.capFrame) : null;
-    const nearEnd = resE > NEAR_END_RATIO * this.tail + FLOOR_MS || (bands !== null && bands >= MIN_BANDS);
+    const nearEnd = effective
+      ? resE > NEAR_END_RATIO * this.tail + FLOOR_MS || (bands !== null && bands >= MIN_BANDS)
+      : resE > UNSUBTRACTED_RATIO * this.tail + FLOOR_MS;
     if (!nearEnd && pcm.length === FRAME_SAMPLES) this.bands.learn();
-    return { audio: this.out.slice(0, pcm.length), nearEnd };
+    return { audio: subtracted ? this.out.slice(0, pcm.length) : pcm, nearEnd };
   }
 
   private refAt(sample: number): number {
@@ -272,8 +287,15 @@ export class EchoGate {
     this.estimateValue = { delay, gain: xy / yy, energyRatio, correlation: best };
   }
 
-  /** The sample-exact delay within two envelope blocks of the coarse one: the peak of the normalised correlation. */
+  /**
+   * The sample-exact delay within two envelope blocks of the coarse one: the peak of the normalised correlation.
+   * Once an echo was found, its polarity is kept: a voiced reply correlates almost as strongly, inverted, half a
+   * pitch period away, and an estimate that flipped there would add the echo instead of removing it (seen through
+   * Chromium's noise suppression and gain control, where the echo's waveform is reshaped: the reply cut itself off).
+   * The first estimate takes either polarity (a device may invert it).
+   */
   private refine(end: number, coarse: number): number {
+    const polarity = this.estimateValue ? Math.sign(this.estimateValue.gain) : 0;
     let bestDelay = coarse;
     let best = -Infinity;
     for (let d = Math.max(0, coarse - 2 * BLOCK); d <= Math.min(MAX_ECHO_DELAY, coarse + 2 * BLOCK); d++) {
@@ -284,7 +306,7 @@ export class EchoGate {
         xy += r * (this.cap[i & (CAP_RING - 1)] as number);
         rr += r * r;
       }
-      const c = rr > 0 ? Math.abs(xy) / Math.sqrt(rr) : 0;
+      const c = rr > 0 ? (polarity === 0 ? Math.abs(xy) : polarity * xy) / Math.sqrt(rr) : 0;
       if (c > best) {
         best = c;
         bestDelay = d;

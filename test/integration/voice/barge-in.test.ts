@@ -120,8 +120,11 @@ describeWith([binary('espeak-ng'), binary('sox')], 'barge-in on the sample clock
 
   /** Where the reply starts playing on the capture clock, in the file-fed tests. */
   const AT = ms(1000);
-  /** Plays once the capture reaches `at`; the file carries its echo from there (the fake device is not paced). */
-  function fileSink(at: number, p: () => VoicePipeline) {
+  /**
+   * Plays once the capture reaches `at` (or, given `reached`, once that says the file did); the file carries its
+   * echo from there (sox's file is not paced).
+   */
+  function fileSink(at: number, p: () => VoicePipeline, reached?: () => boolean) {
     let length = 0;
     let stopped = false;
     const waitFor = async (sample: number) => {
@@ -131,7 +134,8 @@ describeWith([binary('espeak-ng'), binary('sox')], 'barge-in on the sample clock
       name: 'file-paced',
       open: async () => {
         stopped = false;
-        await waitFor(at);
+        if (!reached) return waitFor(at);
+        while (!stopped && !reached()) await new Promise((r) => setTimeout(r, 1));
       },
       write: async (pcm) => void (length += pcm.length),
       drain: () => waitFor(at + Math.round((length * 16_000) / REPLY_RATE) + ms(600)),
@@ -207,10 +211,14 @@ describeWith([binary('espeak-ng'), binary('sox')], 'barge-in on the sample clock
       browser = await launchWithMicrophone(wav);
       const page = await openCapturePage(browser, server.origin);
       let t: ReturnType<typeof pipeline> | null = null;
-      const sink = fileSink(AT, () => (t as ReturnType<typeof pipeline>).p);
+      // Chromium's fake device plays the file in real time from the moment the stream starts, while the capture
+      // drops the input of its first 35-280 ms (more under load): counted in captured samples, the file's echo would
+      // come early, even before its playback. So the reply plays when the file reaches AT by the wall clock.
+      let startedAt = Infinity;
+      const sink = fileSink(AT, () => (t as ReturnType<typeof pipeline>).p, () => Date.now() >= startedAt + (AT * 1000) / 16_000);
       // The app's defaults: Chromium's canceller, noise suppression and gain control on (its canceller has no
       // reference here: the reply is not played by the page), so Jett's suppression is what keeps the echo out.
-      t = pipeline(sink, () => new PageCaptureSource(page, { settings: { deviceId: '', echoCancellation: true, noiseSuppression: true, autoGainControl: true } }));
+      t = pipeline(sink, () => new PageCaptureSource(page, { settings: { deviceId: '', echoCancellation: true, noiseSuppression: true, autoGainControl: true }, onStarted: () => (startedAt = Date.now()) }));
       await t.p.start();
       const record = await t.p.speak('Reply.');
       await t.p.stop();
