@@ -21,7 +21,7 @@ const FLOOR_MS = 3e-6;
 const TAIL_DECAY = 0.5;
 /** A frame is the user's (near end) when what is left after the echo is louder than all the echo predicted. */
 const NEAR_END_RATIO = 1;
-/** The same where the subtraction removed under 3 dB of the echo: 6 dB above all the echo predicted. */
+/** The same where the subtraction removes under 3 dB of the room's echo: 6 dB above all the echo predicted. */
 const UNSUBTRACTED_RATIO = 4;
 /** Below this normalised correlation a delay estimate is not trusted. */
 const MIN_CORRELATION = 0.4;
@@ -43,6 +43,11 @@ export interface EchoEstimate {
   /** Echo energy (direct path and reverberation) over the reply's energy, per frame. */
   energyRatio: number;
   correlation: number;
+  /**
+   * Whether subtracting the delayed reply removes most of the echo (3 dB or more in the window's typical frame).
+   * Not where the capture's own processing (noise suppression, gain control) reshaped the echo's waveform.
+   */
+  subtracts: boolean;
 }
 
 export interface GatedFrame {
@@ -155,7 +160,7 @@ export class EchoGate {
       this.tail = 0;
       return { audio: pcm, nearEnd: true };
     }
-    const est = this.silentPath ? { delay: 0, gain: 0, energyRatio: 0, correlation: 0 } : this.estimateValue;
+    const est = this.silentPath ? { delay: 0, gain: 0, energyRatio: 0, correlation: 0, subtracts: true } : this.estimateValue;
     if (!est) return { audio: pcm, nearEnd: false };
     if (this.bandsFor < 0 || Math.abs(est.delay - this.bandsFor) > BANDS_MOVED) {
       this.bands.reset();
@@ -180,18 +185,17 @@ export class EchoGate {
     resE /= pcm.length;
     capE /= pcm.length;
     // A subtraction that adds energy fits the wrong waveform (the echo reshaped by Chromium's noise suppression and
-    // gain control, or an estimate half a pitch period off): what is left is then at most what was captured, which is
-    // judged against the echo's predicted energy alone, and the VAD hears the capture, not a doubled echo.
+    // gain control, or an estimate half a pitch period off): what is left is then at most what was captured, and the
+    // VAD hears the capture, not a doubled echo.
     const subtracted = resE <= capE;
     if (!subtracted) resE = capE;
-    // Where the subtraction removed little (under 3 dB), the frame's echo varies around its predicted energy as much
-    // as the echo does: only a clear excess (6 dB) is the user, and the bands, learnt on residuals, are not asked.
-    const effective = resE * 2 <= capE;
     this.tail = Math.max(est.energyRatio * refE, this.tail * TAIL_DECAY);
     // The user is heard when the residual beats all the echo predicted, or beats the echo predicted in several bands
     // (a voice unlike the reply's, no louder than its echo overall: the quiet start of a word).
     const bands = pcm.length === FRAME_SAMPLES ? this.bands.frame(this.refFrame, this.nextFrame, this.resFrame, this.capFrame) : null;
-    const nearEnd = effective
+    // Where the subtraction removes little of this room's echo, a frame's echo wanders around its predicted energy as
+    // much as the echo does: only a clear excess (6 dB) is the user, and the bands, learnt on residuals, are not asked.
+    const nearEnd = est.subtracts
       ? resE > NEAR_END_RATIO * this.tail + FLOOR_MS || (bands !== null && bands >= MIN_BANDS)
       : resE > UNSUBTRACTED_RATIO * this.tail + FLOOR_MS;
     if (!nearEnd && pcm.length === FRAME_SAMPLES) this.bands.learn();
@@ -265,6 +269,7 @@ export class EchoGate {
     let xy = 0;
     let yy = 0;
     const ratios: number[] = [];
+    const frames: Array<{ f: number; ce: number }> = [];
     for (let f = end - WINDOW; f + FRAME_SAMPLES <= end; f += FRAME_SAMPLES) {
       let fe = 0;
       let ce = 0;
@@ -276,7 +281,10 @@ export class EchoGate {
         fe += r * r;
         ce += y * y;
       }
-      if (fe > FLOOR_MS * FRAME_SAMPLES) ratios.push(ce / fe);
+      if (fe > FLOOR_MS * FRAME_SAMPLES) {
+        ratios.push(ce / fe);
+        frames.push({ f, ce });
+      }
     }
     if (yy <= 0 || ratios.length === 0) return;
     ratios.sort((a, b) => a - b);
@@ -284,7 +292,15 @@ export class EchoGate {
     const energyRatio = ratios[Math.min(ratios.length - 1, Math.floor(ratios.length * RATIO_QUANTILE))] as number;
     // Only an echo found ends the silent path: the user talking over a reply on headphones is no echo.
     this.silentPath = false;
-    this.estimateValue = { delay, gain: xy / yy, energyRatio, correlation: best };
+    const gain = xy / yy;
+    // What the subtraction leaves of the capture in the window's median frame (the user, when there, is in few).
+    const left = frames.map(({ f, ce }) => {
+      let re = 0;
+      for (let i = f; i < f + FRAME_SAMPLES; i++) re += ((this.cap[i & (CAP_RING - 1)] as number) - gain * this.refAt(i - delay)) ** 2;
+      return ce > 0 ? re / ce : 1;
+    });
+    left.sort((a, b) => a - b);
+    this.estimateValue = { delay, gain, energyRatio, correlation: best, subtracts: (left[Math.floor(left.length / 2)] as number) <= 0.5 };
   }
 
   /**
