@@ -15,7 +15,6 @@ import { WAKE_WORDS } from '../../main/core/contracts/wake.js';
 import { openLocalDb, type LocalDb } from '../../main/core/db/local-db.js';
 import { Outbox } from '../../main/core/outbox/store.js';
 import { openRuntime, type Runtime } from '../../main/core/runtime.js';
-import { setupChecklist } from '../../main/core/setup/checklist.js';
 import { VoiceHistory } from '../../main/core/voice/history.js';
 import { KOKORO_VOICES } from '../../main/core/voice/models/kokoro-voices.js';
 import { VoiceStore } from '../../main/core/voice/store.js';
@@ -24,6 +23,7 @@ import { binary, describeWith } from '../helpers/requirements.js';
 import { tempDir } from '../helpers/tmp.js';
 import { UNUSED_HANDLER_DEPS } from '../helpers/unused-handlers.js';
 import { FakeAgent } from '../unit/app/helpers.js';
+import { doneChecklist } from './done-checklist.js';
 import { buildRenderer, launch, openWindow, screenshot } from './page.js';
 import { connectRealBridge, realBridgeScript, type RealBridge } from './real-bridge.js';
 
@@ -91,21 +91,7 @@ describeWith([binary('chromium')], 'voice history and choices (headless Chromium
       setupTunnel: async () => {},
       setup: {
         ...UNUSED_HANDLER_DEPS.setup,
-        view: async () =>
-          setupChecklist({
-            platform: 'linux',
-            wireguard: { found: true, where: '/usr/bin/wg-quick' },
-            keys: null,
-            bundle: { dir: null, secretsStored: false },
-            peer: null,
-            privileged: { state: 'todo', detail: 'not set up' },
-            tunnel: (await agent.status()).tunnel,
-            audit: null,
-            models: { missing: [], installed: ['whisper-base'] },
-            ollama: { running: false, model: 'llama3.2:3b', error: 'Ollama is not running' },
-            voice: { configured: true, reason: 'installed', next: null, running: true, firstTurn: null },
-            errors: {},
-          }),
+        view: async () => doneChecklist((await agent.status()).tunnel),
       },
     });
     turn(1, 'what is the weather tomorrow', 'Sunny, around 14 degrees.');

@@ -17,11 +17,11 @@ import { MEMORY_DIMS, type TextEmbedder } from '../../main/core/memory/embedder.
 import { MemoryStore } from '../../main/core/memory/store.js';
 import { Outbox } from '../../main/core/outbox/store.js';
 import { openRuntime, type Runtime } from '../../main/core/runtime.js';
-import { setupChecklist } from '../../main/core/setup/checklist.js';
 import { binary, describeWith } from '../helpers/requirements.js';
 import { tempDir } from '../helpers/tmp.js';
 import { UNUSED_HANDLER_DEPS } from '../helpers/unused-handlers.js';
 import { FakeAgent } from '../unit/app/helpers.js';
+import { doneChecklist } from './done-checklist.js';
 import { buildRenderer, launch, openWindow, screenshot } from './page.js';
 import { connectRealBridge, realBridgeScript } from './real-bridge.js';
 
@@ -103,21 +103,7 @@ describeWith([binary('chromium')], 'memory view (headless Chromium, real bridge)
       setupTunnel: async () => {},
       setup: {
         ...UNUSED_HANDLER_DEPS.setup,
-        view: async () =>
-          setupChecklist({
-            platform: 'linux',
-            wireguard: { found: true, where: '/usr/bin/wg-quick' },
-            keys: null,
-            bundle: { dir: null, secretsStored: false },
-            peer: null,
-            privileged: { state: 'todo', detail: 'not set up' },
-            tunnel: (await agent.status()).tunnel,
-            audit: null,
-            models: { missing: [], installed: ['whisper-base'] },
-            ollama: { running: false, model: 'llama3.2:3b', error: 'Ollama is not running' },
-            voice: { configured: true, reason: 'installed', next: null, running: true, firstTurn: null },
-            errors: {},
-          }),
+        view: async () => doneChecklist((await agent.status()).tunnel),
       },
     });
   }, 180_000);

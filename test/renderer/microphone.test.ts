@@ -13,7 +13,6 @@ import type { Handlers } from '../../main/app/ipc/register.js';
 import { CaptureReportSchema } from '../../main/core/contracts/capture.js';
 import type { MicLevel } from '../../main/core/contracts/mic-check.js';
 import { openRuntime, type Runtime } from '../../main/core/runtime.js';
-import { setupChecklist } from '../../main/core/setup/checklist.js';
 import { LEVEL_EVERY_FRAMES } from '../../main/core/voice/mic-check.js';
 import type { CapturePage } from '../../main/core/voice/page-capture.js';
 import { FRAME_SAMPLES, SileroVad } from '../../main/core/voice/vad.js';
@@ -24,6 +23,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { UNUSED_HANDLER_DEPS } from '../helpers/unused-handlers.js';
 import { FakeAgent } from '../unit/app/helpers.js';
 import { launchWithMicrophone, openCapturePage, serveRenderer, type OpenedCapturePage } from './capture-page.js';
+import { doneChecklist } from './done-checklist.js';
 import { buildRenderer, openWindow, screenshot } from './page.js';
 import { connectRealBridge, realBridgeScript, type RealBridge } from './real-bridge.js';
 
@@ -103,21 +103,7 @@ describeWith([binary('chromium'), binary('espeak-ng')], 'the Microphone screen (
       // The window opens on the checklist's state: every step done, so it shows the screen asked for.
       setup: {
         ...UNUSED_HANDLER_DEPS.setup,
-        view: async () =>
-          setupChecklist({
-            platform: 'linux',
-            wireguard: { found: true, where: '/usr/bin/wg-quick' },
-            keys: null,
-            bundle: { dir: null, secretsStored: false },
-            peer: null,
-            privileged: { state: 'todo', detail: 'not set up' },
-            tunnel: (await agent.status()).tunnel,
-            audit: null,
-            models: { missing: [], installed: ['whisper-base'] },
-            ollama: { running: false, model: 'llama3.2:3b', error: 'Ollama is not running' },
-            voice: { configured: true, reason: 'installed', next: null, running: true, firstTurn: null },
-            errors: {},
-          }),
+        view: async () => doneChecklist((await agent.status()).tunnel),
       },
     });
   }, 180_000);
