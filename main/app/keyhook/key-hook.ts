@@ -94,10 +94,20 @@ export interface KeyHookDeps {
   onUp(): void;
   /** Each change of state: running, or why not (the shell then binds the toggle). */
   onState(state: KeyHookState): void;
+  /** How long the hook process may take to say it runs (or why not) before it is stopped; 10 s by default. */
+  startTimeoutMs?: number;
 }
+
+/**
+ * A hook process that neither runs nor fails by then is stopped: without a usable display the native library
+ * usually aborts its process, but on a busy machine it was seen to hang there instead (here: 5 of 40 starts with the
+ * cores saturated), which left hold-to-talk silently dead.
+ */
+const START_TIMEOUT_MS = 10_000;
 
 export class KeyHook {
   private child: KeyHookProcess | null = null;
+  private startTimer: ReturnType<typeof setTimeout> | null = null;
   /** The key is down: a hook that dies now owes the turn its release. */
   private held = false;
   private current: KeyHookState = { active: false, reason: 'not started' };
@@ -125,9 +135,17 @@ export class KeyHook {
       return this.set({ active: false, reason: hookFailure(this.platform, { message: (err as Error).message }) });
     }
     this.child = child;
+    const timeoutMs = this.deps.startTimeoutMs ?? START_TIMEOUT_MS;
+    this.startTimer = setTimeout(() => {
+      if (this.child !== child) return;
+      this.stop();
+      this.set({ active: false, reason: hookFailure(this.platform, { message: `it did not answer within ${Math.round(timeoutMs / 1000)} s, so it was stopped` }) });
+    }, timeoutMs);
+    this.startTimer.unref?.();
     child.on('message', (m) => {
       if (this.child !== child || typeof m !== 'object' || m === null) return;
       const msg = m as { type?: unknown; message?: unknown };
+      if (msg.type === 'ready' || msg.type === 'failed') this.clearStartTimer();
       if (msg.type === 'down') {
         this.held = true;
         this.deps.onDown();
@@ -143,6 +161,7 @@ export class KeyHook {
     });
     child.on('exit', (code) => {
       if (this.child !== child) return;
+      this.clearStartTimer();
       this.child = null;
       // A key held when the hook died would leave the microphone open: its release is assumed.
       if (this.held) {
@@ -155,10 +174,16 @@ export class KeyHook {
   }
 
   stop(): void {
+    this.clearStartTimer();
     const child = this.child;
     this.child = null;
     child?.kill();
     if (this.current.active) this.set({ active: false, reason: 'stopped' });
+  }
+
+  private clearStartTimer(): void {
+    if (this.startTimer !== null) clearTimeout(this.startTimer);
+    this.startTimer = null;
   }
 
   private set(state: KeyHookState): void {

@@ -108,7 +108,9 @@ describeWith([binary('Xvfb'), binary('xdotool')], 'hold-to-talk key hook on a re
     await until('the hook to give up', () => t.states.some((s) => !s.active && s.reason !== 'not started'));
     const last = t.states.at(-1) as KeyHookState;
     expect(last.active).toBe(false);
-    expect(last.reason).toMatch(/key hook stopped \(exit 134\).*no usable X11 display.*toggles/);
+    // The native library aborts its process (exit 134); on a busy machine it may hang instead, and the hook stops it
+    // after its start limit: either way it says why, and this process is untouched.
+    expect(last.reason).toMatch(/key hook (stopped \(exit 134\)|did not start: it did not answer within 10 s, so it was stopped).*no usable X11 display.*toggles/);
     expect(t.events).toEqual([]);
   });
 });

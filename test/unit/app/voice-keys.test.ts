@@ -1,7 +1,7 @@
 // The voice key: pushToTalk runs the key hook (press and release reach the agent, the toggle shortcut is let go);
 // where the hook cannot run (Wayland, its process died) the toggle stays and the view says why.
 import { EventEmitter } from 'node:events';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Hotkey } from '../../../main/app/hotkey.js';
 import type { KeyHookProcess } from '../../../main/app/keyhook/key-hook.js';
 import { VoiceKeys } from '../../../main/app/keyhook/voice-keys.js';
@@ -23,6 +23,9 @@ class FakeHookProcess extends EventEmitter {
 beforeEach(() => {
   globalShortcut.handlers.clear();
   globalShortcut.heldElsewhere.clear();
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 function build(env: NodeJS.ProcessEnv = { DISPLAY: ':0', XDG_SESSION_TYPE: 'x11' }) {
@@ -91,5 +94,32 @@ describe('VoiceKeys', () => {
     t.keys.bind('Ctrl+Alt+J', 'hotkey');
     expect(child.killed).toBe(true);
     expect(t.keys.view).toEqual({ accelerator: 'Ctrl+Alt+J', registered: true, error: null });
+  });
+
+  it('stops a hook process that never says it runs (the display library hung) and keeps the toggle, saying why', () => {
+    vi.useFakeTimers();
+    const t = build();
+    t.keys.bind('Ctrl+Alt+J', 'pushToTalk');
+    const child = t.forks[0] as FakeHookProcess;
+    vi.advanceTimersByTime(9_900);
+    expect(child.killed).toBe(false);
+    vi.advanceTimersByTime(200);
+    expect(child.killed).toBe(true);
+    expect(globalShortcut.handlers.has('Ctrl+Alt+J')).toBe(true);
+    expect(t.keys.view.hold).toEqual({ active: false, reason: expect.stringMatching(/did not answer within 10 s, so it was stopped: no usable X11 display.*toggles instead/) });
+    // Its exit, when it comes, changes nothing more.
+    child.emit('exit', 137);
+    expect(t.keys.view.hold?.reason).toMatch(/did not answer within 10 s/);
+  });
+
+  it('lets a hook that said it runs keep running past the start limit', () => {
+    vi.useFakeTimers();
+    const t = build();
+    t.keys.bind('Ctrl+Alt+J', 'pushToTalk');
+    const child = t.forks[0] as FakeHookProcess;
+    child.emit('message', { type: 'ready' });
+    vi.advanceTimersByTime(60_000);
+    expect(child.killed).toBe(false);
+    expect(t.keys.view.hold).toEqual({ active: true, reason: null });
   });
 });
