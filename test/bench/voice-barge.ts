@@ -1,9 +1,11 @@
 // bench:voice's `barge_in` figures: replies played into echo rooms (delay and level differ per room, on the sample
 // clock) with Jett's echo suppression and the real Silero VAD; in every other reply the user speaks over it. Barge-in
-// time is the user's speech onset to playback stopped, in capture samples; a reply cut by its own echo (before
-// the user spoke, or with no user at all) is a self-interruption. The same user onsets are also measured with no
+// time is the user's speech onset to playback stopped (the reply is hushed at a likely onset), in capture samples,
+// and the cancel time the onset to the reply cancelled (the turn's start confirmed); a reply cut by its own echo
+// (before the user spoke, or with no user at all) is a self-interruption, a hush that came to nothing a false hush. The same user onsets are also measured with no
 // echo at all (headphones: a silent room, barge-in on): the floor the VAD's start rule sets, for comparison.
 import type { BargeInBench } from '../../main/harness/bench/results.js';
+import { EventBus } from '../../main/core/events/bus.js';
 import { createLogger } from '../../main/core/log/logger.js';
 import { DEFAULT_ENDPOINT, samplesToMs } from '../../main/core/voice/endpointer.js';
 import { VoicePipeline } from '../../main/core/voice/pipeline.js';
@@ -37,8 +39,12 @@ function pct(values: number[], p: number): number {
 interface Played {
   /** The user's onset on the capture clock (-1: no user in this reply). */
   onset: number;
-  /** Where playback was stopped, if it was. */
+  /** Where playback was first stopped (hushed or cut) at or after the onset, if it was. */
   stop: number | undefined;
+  /** Where the reply was cancelled (the capture clock when the turn's start was confirmed), if it was. */
+  cancel: number | undefined;
+  /** Hushes that came to nothing: the reply opened the speaker again to go on. */
+  falseHushes: number;
   cut: boolean;
 }
 
@@ -52,11 +58,18 @@ export async function measureBargeIn(vad: SileroVad, say: (line: string) => void
     const r = new EchoRoom(echo ? room(i) : { ...room(i), gain: 0, reflections: [] });
     let onset = -1;
     r.onPlaybackStart = (at) => {
-      if (!withUser) return;
+      // A reply that goes on after a hush opens the speaker again: the user speaks once.
+      if (!withUser || onset >= 0) return;
       onset = at + ms(900 + ((i * 173) % 1500));
       r.say(onset, users[i % users.length] as Int16Array);
     };
+    const bus = new EventBus();
+    let cancel: number | undefined;
+    bus.on('voice.stage', (e) => {
+      if (e.type === 'vad-start' && cancel === undefined) cancel = r.now;
+    });
     const pipeline = new VoicePipeline({
+      bus,
       engines: { stt: new ScriptedSpeechToText({ text: () => 'stop' }), llm: new ScriptedLanguageModel({ reply: 'Okay.' }), tts: new PreparedSpeech(replies[i % replies.length] as Int16Array, REPLY_RATE) },
       sink: r.sink,
       vad,
@@ -68,30 +81,40 @@ export async function measureBargeIn(vad: SileroVad, say: (line: string) => void
     const record = await pipeline.speak('Reply.');
     await pipeline.stop();
     vad.reset();
-    const stop = r.stops[0];
-    return { onset, stop, cut: record.outcome === 'cancelled' && stop !== undefined };
+    const cut = record.outcome === 'cancelled' && cancel !== undefined;
+    const from = withUser ? onset : Number.POSITIVE_INFINITY;
+    return { onset, stop: r.stops.find((s) => s >= from), cancel, falseHushes: r.starts.length - 1, cut };
   }
 
   const times: number[] = [];
+  const cancels: number[] = [];
   const noEcho: number[] = [];
   let self = 0;
   let missed = 0;
+  let falseHushes = 0;
   for (let i = 0; i < count; i++) {
     const withUser = i % 2 === 1;
-    const { onset, stop, cut } = await play(i, withUser, true);
-    if (cut && (!withUser || (stop as number) < onset)) self++;
-    else if (withUser && !cut) missed++;
-    else if (withUser && cut) times.push(samplesToMs((stop as number) - onset));
+    const p = await play(i, withUser, true);
+    falseHushes += p.falseHushes;
+    const mine = p.cut && (!withUser || (p.cancel as number) < p.onset);
+    if (mine) self++;
+    else if (withUser && !p.cut) missed++;
+    else if (withUser) {
+      times.push(samplesToMs((p.stop as number) - p.onset));
+      cancels.push(samplesToMs((p.cancel as number) - p.onset));
+    }
     let floor = '';
     if (withUser) {
       const alone = await play(i, true, false);
-      if (alone.cut && alone.stop !== undefined && alone.stop >= alone.onset) {
+      if (alone.cut && alone.stop !== undefined) {
         noEcho.push(samplesToMs(alone.stop - alone.onset));
         floor = ` (${Math.round(samplesToMs(alone.stop - alone.onset))} ms with no echo)`;
       }
     }
-    say(`  reply ${i + 1}: room delay ${Math.round(samplesToMs(room(i).delay))} ms, ${withUser ? `user speaks, ${cut ? `stopped after ${Math.round(samplesToMs((stop as number) - onset))} ms${floor}` : 'NOT stopped'}` : `echo only, ${cut ? 'CUT BY ITS OWN ECHO' : 'played to its end'}`}`);
+    const hushes = p.falseHushes > 0 ? `, ${p.falseHushes} false hush${p.falseHushes > 1 ? 'es' : ''}` : '';
+    const user = mine ? 'CUT BY ITS OWN ECHO before the user spoke' : p.cut ? `stopped after ${Math.round(samplesToMs((p.stop as number) - p.onset))} ms, cancelled after ${Math.round(samplesToMs((p.cancel as number) - p.onset))} ms${floor}` : 'NOT stopped';
+    say(`  reply ${i + 1}: room delay ${Math.round(samplesToMs(room(i).delay))} ms, ${withUser ? `user speaks, ${user}` : `echo only, ${mine ? 'CUT BY ITS OWN ECHO' : 'played to its end'}`}${hushes}`);
   }
   const round = (v: number) => Math.round(v * 10) / 10;
-  return { replies: count, barge_in_ms_p95: round(pct(times, 95)), self_interruptions: self, missed, no_echo_ms_p95: round(pct(noEcho, 95)) };
+  return { replies: count, barge_in_ms_p95: round(pct(times, 95)), cancel_ms_p95: round(pct(cancels, 95)), self_interruptions: self, false_hushes: falseHushes, missed, no_echo_ms_p95: round(pct(noEcho, 95)) };
 }

@@ -162,7 +162,7 @@ say(`  preemptMs ${DEFAULT_ENDPOINT.preemptMs} (the default: prepared during the
 // Barge-in (issue 14): replies heard back through echo rooms, the user speaking over every other one.
 say('barge-in: replies played into echo rooms on the sample clock, Jett\'s echo suppression, the user over every other reply');
 const bargeIn = await measureBargeIn(vad, say);
-say(`  barge-in p95 ${bargeIn.barge_in_ms_p95} ms (speech onset -> playback stopped), self-interruptions ${bargeIn.self_interruptions}, missed ${bargeIn.missed}, over ${bargeIn.replies} replies; with no echo (headphones) p95 ${bargeIn.no_echo_ms_p95} ms`);
+say(`  barge-in p95 ${bargeIn.barge_in_ms_p95} ms (speech onset -> playback stopped: hushed at a likely onset), cancelled p95 ${bargeIn.cancel_ms_p95} ms (the turn's start confirmed), self-interruptions ${bargeIn.self_interruptions}, false hushes ${bargeIn.false_hushes}, missed ${bargeIn.missed}, over ${bargeIn.replies} replies; with no echo (headphones) p95 ${bargeIn.no_echo_ms_p95} ms`);
 await vad.close();
 
 const result: VoiceBench = VoiceBenchSchema.parse({

@@ -52,13 +52,15 @@ export type EndpointEvent =
     };
 
 /**
- * A start candidate holding this many speech frames survives one short closure inside its word: in "Actually" the VAD
- * hears three frames of "A", then three or four frames below the stop threshold through the "k-t" (the hysteresis
- * band between them) before the rest. Only speech frames count toward the minimum, so a turn still needs 160 ms of
- * speech; a weaker candidate (a click, a short noise) is still dropped by its first silent frame, and a second
- * closure drops any candidate, so separate short noises never add up to a start.
+ * A start candidate holding this many speech frames (96 ms) is a likely onset of the user's voice. It survives one
+ * short closure inside its word: in "Actually" the VAD hears three frames of "A", then three or four frames below the
+ * stop threshold through the "k-t" (the hysteresis band between them) before the rest. Only speech frames count
+ * toward the minimum, so a turn still needs 160 ms of speech; a weaker candidate (a click, a short noise) is still
+ * dropped by its first silent frame, and a second closure drops any candidate, so separate short noises never add up
+ * to a start. During a reply a likely onset hushes the playback until the start is confirmed or dropped
+ * (turn-detector.ts, hushable-sink.ts).
  */
-const CLOSURE_CANDIDATE_FRAMES = 3;
+export const ONSET_FRAMES = 3;
 /** The most frames below the stop threshold one closure may hold (128 ms); a pause between words holds more. */
 export const CLOSURE_FRAMES = 4;
 
@@ -100,6 +102,11 @@ export class Endpointer {
     return this.state.kind === 'idle' ? this.state.candidateFrames : 0;
   }
 
+  /** The first sample of the start candidate's first speech frame (null while speaking or with no candidate). */
+  get candidateStart(): number | null {
+    return this.state.kind === 'idle' ? this.state.candidateStart : null;
+  }
+
   /** Feeds the probability of the frame that starts at `frameStart`; returns what that frame decided, if anything. */
   push(probability: number, frameStart: number): EndpointEvent | null {
     const frameEnd = frameStart + FRAME_SAMPLES;
@@ -109,7 +116,7 @@ export class Endpointer {
         // A frame in the hysteresis band neither confirms nor cancels a candidate, nor counts as silence in its
         // closure: Silero dips inside words.
         if (probability < this.options.stopThreshold) {
-          const bridges = s.candidateFrames >= CLOSURE_CANDIDATE_FRAMES && !s.bridged && s.gap < CLOSURE_FRAMES;
+          const bridges = s.candidateFrames >= ONSET_FRAMES && !s.bridged && s.gap < CLOSURE_FRAMES;
           this.state = bridges ? { ...s, gap: s.gap + 1 } : IDLE;
         }
         return null;

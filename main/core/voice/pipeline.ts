@@ -12,6 +12,7 @@ import { decideBargeIn, type BargeInDecision } from './barge-in.js';
 import type { AudioSource } from './capture.js';
 import { EchoGate } from './echo-gate.js';
 import { EchoTapSink } from './echo-tap.js';
+import { HushableSink } from './hushable-sink.js';
 import type { EndpointOptions } from './endpointer.js';
 import type { AudioSink, ChatMessage, VoiceEngines } from './engines.js';
 import { stageFailure, VoiceError } from './errors.js';
@@ -91,8 +92,11 @@ export class VoicePipeline {
   /** The last capture failure, so the shell can show why listening stopped. */
   lastCaptureError: VoiceError | null = null;
   private readonly barge: BargeInDecision;
-  /** The sink every reply plays through: it shows the listening session's echo gate what is played. */
-  private readonly sink: AudioSink;
+  /**
+   * The sink every reply plays through: it shows the listening session's echo gate what is played, and goes quiet on
+   * the user's likely onset until the turn start is confirmed (the reply is cancelled) or dropped (it goes on).
+   */
+  private readonly sink: HushableSink;
 
   constructor(private readonly deps: VoicePipelineDeps) {
     this.log = deps.logger.child({ component: 'voice' });
@@ -103,7 +107,7 @@ export class VoicePipeline {
     this.newId = deps.newId ?? randomUUID;
     const { bargeIn, aecReductionDb, ownSuppression } = deps.options;
     this.barge = decideBargeIn({ setting: bargeIn, aecReductionDb: aecReductionDb ?? null, ownSuppression: ownSuppression ?? true });
-    this.sink = new EchoTapSink(deps.sink, () => this.capture?.gate ?? null);
+    this.sink = new HushableSink(new EchoTapSink(deps.sink, () => this.capture?.gate ?? null), this.clock);
     this.wake =
       deps.wake && deps.options.activation === 'handsFree'
         ? new HandsFreeWake(deps.wake, {
@@ -322,6 +326,16 @@ export class VoicePipeline {
   /** One detector event of a listening session; true ends the session (`oneTurn`: hotkey, push-to-talk). */
   private heard(ev: DetectorEvent, oneTurn: boolean): boolean | Promise<boolean> {
     switch (ev.type) {
+      case 'onset':
+        // Only a reply that is playing is hushed: the chime and a reply still being thought of go on.
+        if (this.turn?.live === 'speaking' && this.sink.hush()) this.log.info('barge-in: likely onset, reply hushed', { sample: ev.sample });
+        return false;
+      case 'onset-dropped':
+        if (this.sink.isHushed) {
+          this.log.info('barge-in: the onset came to nothing, the reply goes on', { sample: ev.sample });
+          void this.sink.resume();
+        }
+        return false;
       case 'pause':
         this.paused(ev.turn, 'microphone');
         return false;

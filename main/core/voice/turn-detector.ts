@@ -1,7 +1,7 @@
 // Cuts a stream of PCM chunks into 32 ms frames, runs the VAD and the endpointer on them, and hands back each
 // turn's audio (with its pre-roll) together with its sample positions.
 import type { EchoGate } from './echo-gate.js';
-import { CLOSURE_FRAMES, Endpointer, msToSamples, type EndpointEvent, type EndpointOptions } from './endpointer.js';
+import { CLOSURE_FRAMES, Endpointer, msToSamples, ONSET_FRAMES, type EndpointEvent, type EndpointOptions } from './endpointer.js';
 import { FRAME_SAMPLES, toFloatFrame, type FrameClassifier } from './vad.js';
 
 export interface DetectedTurn {
@@ -18,13 +18,16 @@ export interface DetectedTurn {
 /** Echo frames in a row past which a speech-start candidate is dropped. */
 const ECHO_RUN_CANCELS = 2;
 /**
- * A candidate holding this many frames of the user's survives a longer run (128 ms) of frames the playback explains:
- * the closure inside a first word ("Ac-tually") under a loud echo, where the user makes no sound to tell apart.
+ * A likely onset (ONSET_FRAMES of the user's) survives a longer run (128 ms) of frames the playback explains: the
+ * closure inside a first word ("Ac-tually") under a loud echo, where the user makes no sound to tell apart.
  */
-const STRONG_CANDIDATE_FRAMES = 3;
 const STRONG_ECHO_RUN_CANCELS = 4;
 
 export type DetectorEvent =
+  /** A start candidate became a likely onset (ONSET_FRAMES of speech): a reply playing is hushed until it is decided. */
+  | { type: 'onset'; sample: number }
+  /** The likely onset was dropped without starting a turn (a cough, a click): a hushed reply goes on. */
+  | { type: 'onset-dropped'; sample: number }
   | { type: 'speech-start'; sample: number }
   /** A tentative end (see EndpointOptions.preemptMs): the turn so far, which may still go on. */
   | { type: 'pause'; turn: DetectedTurn }
@@ -47,6 +50,8 @@ export class TurnDetector {
   private keepFrom: number | null = null;
   /** Frames in a row that the playback explains. */
   private echoRun = 0;
+  /** A likely onset was announced and not yet decided (confirmed by a speech start, or dropped). */
+  private onsetOpen = false;
 
   constructor(
     private readonly vad: FrameClassifier,
@@ -87,9 +92,29 @@ export class TurnDetector {
       this.echoRun = gated && !gated.nearEnd ? this.echoRun + 1 : 0;
       if (this.echoRun > 0 && this.echoCancels()) this.endpointer.dropCandidate();
       const ev = this.endpointer.push(this.echoRun > 0 ? this.echoProbability(p) : p, frameStart);
+      const onset = this.onsetChange(ev, frameStart);
+      if (onset) events.push(onset);
       if (ev) events.push(this.toDetectorEvent(ev));
     }
     return events;
+  }
+
+  /** Whether this frame made the start candidate a likely onset, or dropped one (a speech start decides it too). */
+  private onsetChange(ev: EndpointEvent | null, frameStart: number): DetectorEvent | null {
+    const start = this.endpointer.candidateStart;
+    if (ev?.type === 'speech-start' || this.endpointer.speaking) {
+      this.onsetOpen = false;
+      return null;
+    }
+    if (!this.onsetOpen && start !== null && this.endpointer.candidateFrames >= ONSET_FRAMES) {
+      this.onsetOpen = true;
+      return { type: 'onset', sample: start };
+    }
+    if (this.onsetOpen && start === null) {
+      this.onsetOpen = false;
+      return { type: 'onset-dropped', sample: frameStart };
+    }
+    return null;
   }
 
   /**
@@ -108,7 +133,7 @@ export class TurnDetector {
    * the endpointer bridges a short silence inside a word, and the echo is no closure of the user's.
    */
   private echoCancels(): boolean {
-    const cancels = this.endpointer.candidateFrames >= STRONG_CANDIDATE_FRAMES ? STRONG_ECHO_RUN_CANCELS : ECHO_RUN_CANCELS;
+    const cancels = this.endpointer.candidateFrames >= ONSET_FRAMES ? STRONG_ECHO_RUN_CANCELS : ECHO_RUN_CANCELS;
     return !this.endpointer.speaking && this.echoRun > cancels;
   }
 
@@ -119,6 +144,7 @@ export class TurnDetector {
     this.clock += this.frameFill + samples;
     this.frameFill = 0;
     this.endpointer.reset();
+    this.onsetOpen = false;
     this.keepFrom = null;
     this.chunks = [];
     this.bufferedStart = this.clock;
@@ -141,6 +167,7 @@ export class TurnDetector {
   /** Ends the turn at the current sample (push-to-talk release); null when no speech was heard. */
   release(): DetectedTurn | null {
     const ev = this.endpointer.forceEnd(this.clock);
+    this.onsetOpen = false;
     if (!ev || ev.type !== 'turn-end') {
       this.trimToPreRoll();
       return null;
@@ -151,6 +178,7 @@ export class TurnDetector {
   /** Forgets the turn in progress and the model's state (after playback without barge-in, or a new stream). */
   reset(): void {
     this.endpointer.reset();
+    this.onsetOpen = false;
     this.vad.reset();
     this.keepFrom = null;
     this.chunks = [];

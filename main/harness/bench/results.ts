@@ -62,10 +62,14 @@ export type AppCaptureBench = z.infer<typeof AppCaptureBenchSchema>;
 /** bench:voice's barge-in figures: replies played while the capture carries their echo, and in some the user's speech. */
 export const BargeInBenchSchema = z.object({
   replies: z.number().int(),
-  /** The user's speech onset to playback stopped, on the sample clock. */
+  /** The user's speech onset to playback stopped (hushed at a likely onset), on the sample clock. */
   barge_in_ms_p95: z.number(),
+  /** The user's speech onset to the reply cancelled (the turn's start confirmed). */
+  cancel_ms_p95: z.number(),
   /** Replies cut by their own echo. */
   self_interruptions: z.number().int(),
+  /** Hushes that came to nothing: the reply went on after them. */
+  false_hushes: z.number().int(),
   /** Replies the user spoke over that played on. */
   missed: z.number().int(),
   /** The same user onsets with no echo at all (headphones): the floor the VAD's start rule sets. */

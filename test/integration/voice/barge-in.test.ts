@@ -55,10 +55,15 @@ describeWith([binary('espeak-ng'), binary('sox')], 'barge-in on the sample clock
     return () => vad.close();
   });
 
-  function pipeline(sink: AudioSink, source: () => AudioSource) {
+  /** A pipeline over the sink and source; `captureClock` (the room's) dates the turn's confirmed start. */
+  function pipeline(sink: AudioSink, source: () => AudioSource, captureClock: () => number = () => -1) {
     const bus = new EventBus();
     const stages: VoiceStageEvent[] = [];
-    bus.on('voice.stage', (e) => stages.push(e));
+    let confirmed: number | undefined;
+    bus.on('voice.stage', (e) => {
+      stages.push(e);
+      if (e.type === 'vad-start') confirmed ??= captureClock();
+    });
     const p = new VoicePipeline({
       engines: { stt: new ScriptedSpeechToText({ text: () => 'stop' }), llm: new ScriptedLanguageModel({ reply: 'Okay.' }), tts: new PreparedSpeech(reply, REPLY_RATE) },
       sink,
@@ -68,7 +73,7 @@ describeWith([binary('espeak-ng'), binary('sox')], 'barge-in on the sample clock
       bus,
       options: { activation: 'handsFree', bargeIn: 'auto', endpoint: DEFAULT_ENDPOINT, memoryTurns: 0, systemPrompt: 'be brief' },
     });
-    return { p, stages, starts: () => stages.filter((e) => e.type === 'vad-start') };
+    return { p, stages, starts: () => stages.filter((e) => e.type === 'vad-start'), confirmedAt: () => confirmed };
   }
 
   it('the reply alone, heard back through the room, never interrupts itself', async () => {
@@ -94,7 +99,7 @@ describeWith([binary('espeak-ng'), binary('sox')], 'barge-in on the sample clock
       onset = at + ms(1700);
       room.say(onset, user);
     };
-    const t = pipeline(room.sink, () => room.source);
+    const t = pipeline(room.sink, () => room.source, () => room.now);
     await t.p.start();
     const record = await t.p.speak('Reply.');
     await t.p.stop();
@@ -102,7 +107,10 @@ describeWith([binary('espeak-ng'), binary('sox')], 'barge-in on the sample clock
     expect(record.reason).toBe('barge-in');
     const first = t.starts()[0];
     expect(first && first.type === 'vad-start' ? first.sample : -1).toBeGreaterThanOrEqual(onset - ms(100));
+    // The speaker went quiet at the likely onset, before the turn's start was confirmed and the reply cancelled.
     expect(room.stops[0]).toBeGreaterThan(onset);
+    expect(room.stops[0]).toBeLessThan(t.confirmedAt() as number);
+    expect(room.starts).toHaveLength(1);
   });
 
   it('the echo gate estimates the room\'s delay from the audio', async () => {

@@ -13,7 +13,9 @@ import { VoiceStore } from '../../../main/core/voice/store.js';
 import { ScriptedLanguageModel, ScriptedSpeechToText, ToneTextToSpeech } from '../../../main/core/voice/test-engines.js';
 import { CheckingSink, loudness, ScriptedMic, silence, speech } from './scripted.js';
 
-const logger = createLogger({ sink: () => undefined, format: 'json' });
+/** What the pipelines logged, newest last. */
+const logged: string[] = [];
+const logger = createLogger({ sink: (line) => logged.push(line), format: 'json' });
 
 function build(opts: Partial<VoicePipelineOptions> & { llm?: LanguageModel; stt?: SpeechToText; ttsMsPerWord?: number } = {}) {
   const mic = new ScriptedMic();
@@ -167,6 +169,30 @@ describe('VoicePipeline', () => {
     expect(second.outcome).toBe('answered');
     expect(t.sink.writesAfterStop).toBe(0);
     expect(t.turns.map((x) => x.outcome)).toEqual(['cancelled', 'answered']);
+  });
+
+  it('barge-in on: a short noise during the reply hushes it, and the reply goes on and is answered', async () => {
+    logged.length = 0;
+    const t = build({ activation: 'handsFree', bargeIn: 'on', ttsMsPerWord: 200 });
+    cleanup.push(() => t.pipeline.stop());
+    await t.pipeline.start();
+    const first = t.nextTurn();
+    t.mic.say(speech(600), silence(500));
+    let noise = false;
+    t.sink.onWrite = () => {
+      if (noise) return;
+      noise = true;
+      // 70 ms of sound touches three or four 32 ms frames: a likely onset (three), never a turn (five).
+      t.mic.say(silence(200), speech(70), silence(1500));
+    };
+    const turn = await first;
+    expect(turn.outcome).toBe('answered');
+    // Hushed once (the speaker stopped), then opened again to go on as soon as the onset was dropped.
+    expect(logged.filter((l) => l.includes('likely onset, reply hushed'))).toHaveLength(1);
+    expect(logged.filter((l) => l.includes('the onset came to nothing'))).toHaveLength(1);
+    expect(t.sink.stops).toBe(1);
+    expect(t.sink.opens).toBe(2);
+    expect(t.turns.map((x) => x.outcome)).toEqual(['answered']);
   });
 
   it('barge-in off: the assistant does not hear itself, and no turn starts during the reply', async () => {

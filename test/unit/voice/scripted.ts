@@ -37,9 +37,11 @@ export class CheckingSink implements AudioSink {
   writes = 0;
   writesAfterStop = 0;
   stops = 0;
+  opens = 0;
   private stopped = false;
   onWrite: (() => void) | null = null;
   async open(): Promise<void> {
+    this.opens++;
     this.stopped = false;
   }
   async write(): Promise<void> {

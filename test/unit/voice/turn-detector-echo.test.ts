@@ -1,7 +1,7 @@
 // The turn detector's start rule under the reply's echo, on scripted frames: frames the playback explains never add
 // up to a turn, a run of them drops a weak start candidate, and a strong candidate (three frames of the user's)
 // survives a closure within a word (up to four such frames) but not a longer run; a run that drops a candidate is
-// no closure of the user's.
+// no closure of the user's. A likely onset (three frames of the user's) is announced, and dropped or decided by the start.
 import { describe, expect, it } from 'vitest';
 import type { EchoGate, GatedFrame } from '../../../main/core/voice/echo-gate.js';
 import { DEFAULT_ENDPOINT } from '../../../main/core/voice/endpointer.js';
@@ -58,5 +58,28 @@ describe('TurnDetector: a closure of the user\'s, and the echo', () => {
     // 3 user frames, 5 echo frames (the strong candidate's limit is 4): dropped, the 2 user frames after are no turn.
     expect(starts(await run('...uuueeeeeuu......'))).toEqual([]);
     expect(starts(await run('...uuueeeeeuuuuu......'))).toEqual([11]);
+  });
+});
+
+describe('TurnDetector: the likely onset that hushes a reply', () => {
+  /** The events as `type@frame`, the frame being the event's sample over the frame size. */
+  const timeline = (events: DetectorEvent[]) => events.filter((e) => e.type !== 'pause' && e.type !== 'turn-end').map((e) => `${e.type}@${(e as { sample: number }).sample / FRAME_SAMPLES}`);
+
+  it('is announced at the third frame of the user\'s, where the user began, and decided by the turn\'s start', async () => {
+    expect(timeline(await run('...uuuuu......'))).toEqual(['onset@3', 'speech-start@3']);
+  });
+
+  it('is dropped, with the frame that dropped it, when the sound ends before a turn would start', async () => {
+    expect(timeline(await run('...uuu.....uu...'))).toEqual(['onset@3', 'onset-dropped@10']);
+  });
+
+  it('survives the closure inside a word, and an echo run a strong candidate survives, until the start', async () => {
+    expect(timeline(await run('...uuu..uu......'))).toEqual(['onset@3', 'speech-start@3']);
+    expect(timeline(await run('...uuueeeeuu......'))).toEqual(['onset@3', 'speech-start@3']);
+  });
+
+  it('is never announced for the reply\'s echo, nor for two frames of sound', async () => {
+    expect(timeline(await run('e'.repeat(60)))).toEqual([]);
+    expect(timeline(await run('...uu........'))).toEqual([]);
   });
 });
