@@ -62,6 +62,9 @@ export class SoxPlayer implements AudioSink {
     if (!child) return;
     child.stdin?.end();
     const res = await child;
+    // A stop took this child away (and a reply that goes on after a hush may have started the next one): its end is
+    // no failure, and the next child is not this drain's to forget.
+    if (this.child !== child) return;
     this.child = null;
     if (!this.stopped && res.exitCode !== 0) {
       throw new EngineError(`sox could not play the reply (exit ${res.exitCode}): ${String(res.stderr).trim().slice(0, 300)}`, 'check the speakers with `sox -n -d synth 1 sine 440` (Windows: `sox -n -t waveaudio default synth 1 sine 440`), then run `jett doctor`');

@@ -7,6 +7,7 @@ import { MicrophoneSource, recorderCommand } from '../../../main/core/voice/capt
 import { liveChildren } from '../../../main/core/voice/children.js';
 import { listInputDevices } from '../../../main/core/voice/devices.js';
 import { EngineError } from '../../../main/core/voice/errors.js';
+import { HushableSink } from '../../../main/core/voice/hushable-sink.js';
 import { playbackArgs, SoxPlayer } from '../../../main/core/voice/playback.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -14,9 +15,10 @@ const RAW_16K = ['--rate', '16000', '--channels', '1', '--encoding', 'signed-int
 
 /**
  * A stand-in sox in a folder whose name has spaces and parentheses, far from PATH. It records its argv (one per
- * line), then either sends 0.1 s of non-silent audio and waits (recording), or stores its stdin (playing).
+ * line), then either sends 0.1 s of non-silent audio and waits (recording), or adds its stdin to played.raw and then
+ * takes `playOutS` to play out what a speaker's buffer would still hold (playing).
  */
-function standInSox(): { bin: string; argv: () => string[]; played: () => Buffer } {
+function standInSox(playOutS = 0): { bin: string; argv: () => string[]; played: () => Buffer } {
   const dir = path.join(tempDir('jett-sox-'), 'Program Files (x86)', 'sox-14-4-2');
   fs.mkdirSync(dir, { recursive: true });
   const bin = path.join(dir, 'sox');
@@ -27,7 +29,8 @@ function standInSox(): { bin: string; argv: () => string[]; played: () => Buffer
       'here="$(dirname "$0")"',
       'printf "%s\\n" "$@" > "$here/argv"',
       'if [ "$3" = "waveaudio" ]; then head -c 3200 /dev/zero | tr "\\0" "\\1"; exec sleep 30; fi',
-      'cat > "$here/played.raw"',
+      'cat >> "$here/played.raw"',
+      ...(playOutS > 0 ? [`sleep ${playOutS}`] : []),
       '',
     ].join('\n'),
     { mode: 0o755 },
@@ -100,5 +103,25 @@ describe('the resolved sox runs, not a bare name', () => {
     expect(asked).toEqual(['sox']);
     expect(err).toBeInstanceOf(EngineError);
     expect((err as EngineError).fix).toContain('Program Files');
+  });
+});
+
+describe('a reply through sox, hushed and going on', () => {
+  it('a hush while sox plays out kills it; the reply goes on in a new sox, which the drain waits for', async () => {
+    const sox = standInSox(1);
+    const sink = new HushableSink(new SoxPlayer({ platform: 'linux', resolveBinary: (n) => (n === 'sox' ? sox.bin : null) }));
+    const pcm = Int16Array.from({ length: 32_000 }, (_, i) => (i % 40) * 200 - 4000);
+    await sink.open(16_000);
+    await sink.write(pcm);
+    // Everything is handed over; sox is still playing it out when the user's likely onset comes.
+    const drained = sink.drain();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sink.hush()).toBe(true);
+    await sink.resume();
+    await drained;
+    // The drain ended with the second sox, not with the first one's kill: nothing is left running, and the second
+    // one played what was left of the reply.
+    expect(liveChildren()).toEqual([]);
+    expect(sox.played().length).toBeGreaterThan(pcm.byteLength);
   });
 });
