@@ -78,7 +78,7 @@ export class MockWebContents extends EventEmitter {
 export class MessagePortMain extends EventEmitter {
   other: MessagePortMain | null = null;
   started = false;
-  postMessage = vi.fn((data: unknown) => void this.other?.emit('message', { data, ports: [] }));
+  postMessage = vi.fn((data: unknown, ports: MessagePortMain[] = []) => void this.other?.emit('message', { data, ports }));
   start = vi.fn(() => void (this.started = true));
   close = vi.fn();
 }

@@ -2,8 +2,9 @@
 // through the real protocol handler (with its CSP header) at http://127.0.0.1 (getUserMedia needs a secure
 // context), and a stand-in preload hands it a MessagePort exactly as preload/capture.ts does. The port's other end
 // goes to a worker of the page, which carries every message over a loopback WebSocket to this Node process (as
-// Electron's MessagePortMain carries it to main, off the page's main thread); this process stands in for main over
-// the same messages (contracts/capture.ts). Every wait has a time limit, and closing the server closes every socket.
+// Electron's MessagePortMain carries it to main, off the page's main thread), and so do the ports the page transfers
+// to main (a stream's frames, which the capture worklet posts itself); this process stands in for main over the
+// same messages (contracts/capture.ts). Every wait has a time limit, and closing the server closes every socket.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,22 +12,36 @@ import type { Duplex } from 'node:stream';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createAppProtocolHandler } from '../../main/app/security/protocol.js';
 import { CAPTURE_PORT_MESSAGE, type CaptureCommand } from '../../main/core/contracts/capture.js';
-import type { CapturePage, CapturePort } from '../../main/core/voice/page-capture.js';
+import type { CapturePage, CapturePort, TransferredPort } from '../../main/core/voice/page-capture.js';
 import { CHROMIUM_ARGS } from './page.js';
 import { acceptWebSocket, decodeWire, encodeWire, WIRE_SCRIPT, type RelaySocket } from './ws-relay.js';
 
 /** How long the page's relay may take to connect before openCapturePage fails (a loaded machine included). */
 const RELAY_CONNECT_MS = 20_000;
 
-/** The relay worker: owns the port's other end (as main does in the app) and joins it to the WebSocket. */
+/**
+ * The relay worker: owns the port's other end (as main does in the app) and joins it to the WebSocket, with every
+ * port the page transfers on it, numbered in order.
+ */
 const RELAY_WORKER = `${WIRE_SCRIPT}
 onmessage = (e) => {
   const port = e.ports[0];
   const ws = new WebSocket('ws://' + location.host + '/__relay/' + e.data.id);
   ws.binaryType = 'arraybuffer';
+  const transferred = [];
+  const carry = (p) => {
+    const from = transferred.push(p) - 1;
+    p.onmessage = (m) => ws.send(encodeWire(m.data, { from }));
+    return from;
+  };
   // The port holds the page's messages until the socket is open.
-  ws.onopen = () => { port.onmessage = (m) => ws.send(encodeWire(m.data)); };
-  ws.onmessage = (m) => { const [msg, transfer] = decodeWire(m.data); port.postMessage(msg, transfer); };
+  ws.onopen = () => { port.onmessage = (m) => ws.send(encodeWire(m.data, { ports: m.ports.map(carry) })); };
+  ws.onmessage = (m) => {
+    const [msg, transfer, route] = decodeWire(m.data);
+    if (route.close === undefined) return port.postMessage(msg, transfer);
+    transferred[route.close]?.close();
+    transferred[route.close] = null;
+  };
   ws.onclose = () => port.close();
   onmessage = null;
 };`;
@@ -132,6 +147,28 @@ function relayConnection(waiting: Map<string, (socket: RelaySocket) => void>, id
   });
 }
 
+/** Port `n` of the page's worker as main's TransferredPort: its messages come tagged with `n`; closing it tells the worker. */
+function relayedPort(n: number, carried: Map<number, Set<(raw: unknown) => void>>, socket: RelaySocket): TransferredPort & { readonly taken: boolean } {
+  const mine = new Set<(raw: unknown) => void>();
+  carried.set(n, mine);
+  let taken = false;
+  return {
+    get taken() {
+      return taken;
+    },
+    listen: (l) => {
+      taken = true;
+      mine.add(l);
+      return () => void mine.delete(l);
+    },
+    close: () => {
+      if (carried.get(n) !== mine) return;
+      carried.delete(n);
+      socket.send(encodeWire({}, { close: n }));
+    },
+  };
+}
+
 export async function openCapturePage(browser: Browser, origin: string): Promise<OpenedCapturePage> {
   const waiting = relays.get(origin);
   if (!waiting) throw new Error(`${origin} is not served by serveRenderer`);
@@ -149,10 +186,19 @@ export async function openCapturePage(browser: Browser, origin: string): Promise
   await page.goto(`${origin}/capture.html`);
   const socket = await connected;
   page.on('close', () => socket.close());
-  const listeners = new Set<(raw: unknown) => void>();
+  const listeners = new Set<(raw: unknown, ports: readonly TransferredPort[]) => void>();
+  /** The listeners of each port the page transferred, by the worker's number. */
+  const carried = new Map<number, Set<(raw: unknown) => void>>();
   socket.onMessage((data) => {
-    const msg = decodeWire(data);
-    for (const l of [...listeners]) l(msg);
+    const { msg, route } = decodeWire(data);
+    if (route.from !== undefined) {
+      for (const l of [...(carried.get(route.from) ?? [])]) l(msg);
+      return;
+    }
+    const ports = (route.ports ?? []).map((n) => relayedPort(n, carried, socket));
+    for (const l of [...listeners]) l(msg, ports);
+    // As main's host does: a port no listener took is closed.
+    for (const p of ports) if (!p.taken) p.close();
   });
   const sent: CaptureCommand[] = [];
   const port: CapturePort = {

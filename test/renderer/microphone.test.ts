@@ -63,9 +63,13 @@ describeWith([binary('chromium'), binary('espeak-ng')], 'the Microphone screen (
     browser = await launchWithMicrophone(wav);
     capture = await openCapturePage(browser, server.origin);
     const port = await capture.port();
-    port.listen((raw) => {
-      const msg = CaptureReportSchema.safeParse(raw);
-      if (msg.success && msg.data.type === 'frame') frames.set(msg.data.session, [...(frames.get(msg.data.session) ?? []), new Int16Array(msg.data.pcm)]);
+    // Each stream's frames arrive on the port its 'frames' report carries.
+    port.listen((raw, ports) => {
+      if (CaptureReportSchema.safeParse(raw).data?.type !== 'frames') return;
+      ports[0]?.listen((f) => {
+        const msg = CaptureReportSchema.safeParse(f);
+        if (msg.success && msg.data.type === 'frame') frames.set(msg.data.session, [...(frames.get(msg.data.session) ?? []), new Int16Array(msg.data.pcm)]);
+      });
     });
     const page: CapturePage = { port: () => capture.port(), microphone: (open) => opened.push(open) };
     vad = await SileroVad.load();

@@ -2,7 +2,9 @@
 // Node side stands in for main, and a loopback socket from a worker of the page is the nearest a browser page comes
 // to Electron's MessagePortMain (a pipe straight into main's event loop), unlike Playwright's bindings, which go
 // through CDP as JSON. Each message is the capture contract's message: a little-endian u32 header length, the
-// message as JSON with its one ArrayBuffer field (if any) left out and named, then that buffer's bytes.
+// message as JSON with its one ArrayBuffer field (if any) left out and named, then that buffer's bytes. Ports the
+// page transfers to main (a stream's frame port) are numbered by the worker: the header says which ones a message
+// carries, which one a message came on, and which one this side closed.
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,7 +19,14 @@ export interface RelaySocket {
 
 type Wire = { [k: string]: unknown };
 
-export function encodeWire(msg: Wire): Buffer {
+/** Which port a message came on (none: the page's own), the ports it carries, or a port this side closed. */
+export interface Route {
+  from?: number;
+  ports?: number[];
+  close?: number;
+}
+
+export function encodeWire(msg: Wire, route: Route = {}): Buffer {
   let key: string | null = null;
   const plain: Wire = {};
   for (const [k, v] of Object.entries(msg)) {
@@ -25,31 +34,31 @@ export function encodeWire(msg: Wire): Buffer {
     else if (key) throw new Error('the relay carries one ArrayBuffer per message');
     else key = k;
   }
-  const head = Buffer.from(JSON.stringify({ msg: plain, buffer: key }));
+  const head = Buffer.from(JSON.stringify({ msg: plain, buffer: key, route }));
   const body = key ? Buffer.from(msg[key] as ArrayBuffer) : Buffer.alloc(0);
   const len = Buffer.alloc(4);
   len.writeUInt32LE(head.length);
   return Buffer.concat([len, head, body]);
 }
 
-export function decodeWire(data: Buffer): Wire {
+export function decodeWire(data: Buffer): { msg: Wire; route: Route } {
   const n = data.readUInt32LE(0);
-  const { msg, buffer } = JSON.parse(data.subarray(4, 4 + n).toString()) as { msg: Wire; buffer: string | null };
+  const { msg, buffer, route } = JSON.parse(data.subarray(4, 4 + n).toString()) as { msg: Wire; buffer: string | null; route?: Route };
   if (buffer) {
     const b = data.subarray(4 + n);
     msg[buffer] = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
   }
-  return msg;
+  return { msg, route: route ?? {} };
 }
 
 /** The same framing in the page's worker (plain JavaScript, served as the worker's script). */
 export const WIRE_SCRIPT = `
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const encodeWire = (msg) => {
+const encodeWire = (msg, route = {}) => {
   let key = null; const plain = {};
   for (const [k, v] of Object.entries(msg)) { if (v instanceof ArrayBuffer) key = k; else plain[k] = v; }
-  const head = enc.encode(JSON.stringify({ msg: plain, buffer: key }));
+  const head = enc.encode(JSON.stringify({ msg: plain, buffer: key, route }));
   const body = key ? new Uint8Array(msg[key]) : new Uint8Array(0);
   const out = new Uint8Array(4 + head.length + body.length);
   new DataView(out.buffer).setUint32(0, head.length, true);
@@ -58,10 +67,10 @@ const encodeWire = (msg) => {
 };
 const decodeWire = (buf) => {
   const n = new DataView(buf).getUint32(0, true);
-  const { msg, buffer } = JSON.parse(dec.decode(new Uint8Array(buf, 4, n)));
+  const { msg, buffer, route } = JSON.parse(dec.decode(new Uint8Array(buf, 4, n)));
   const transfer = [];
   if (buffer) { msg[buffer] = buf.slice(4 + n); transfer.push(msg[buffer]); }
-  return [msg, transfer];
+  return [msg, transfer, route ?? {}];
 };`;
 
 /** Completes the handshake on an upgraded request and returns the socket's message side. */

@@ -4,7 +4,7 @@
 import { MessageChannelMain, type BrowserWindow, type MessagePortMain } from 'electron';
 import { APP_ORIGIN } from '../../core/contracts/ipc.js';
 import { CAPTURE_PORT_CHANNEL } from '../../core/contracts/capture.js';
-import type { CapturePage, CapturePort } from '../../core/voice/page-capture.js';
+import type { CapturePage, CapturePort, TransferredPort } from '../../core/voice/page-capture.js';
 import type { IsCaptureContents, PolicyLog } from '../security/web-policies.js';
 
 export interface CaptureHostDeps {
@@ -78,12 +78,17 @@ export class CaptureHost implements CapturePage {
 
   /** MessagePortMain as the core's CapturePort: every message passes on unchecked; the core validates it. */
   private wrap(port: MessagePortMain): CapturePort {
+    const listeners = new Set<(raw: unknown, ports: readonly TransferredPort[]) => void>();
+    port.on('message', (e: { data: unknown; ports?: MessagePortMain[] }) => {
+      const ports = (e.ports ?? []).map(transferred);
+      for (const l of [...listeners]) l(e.data, ports);
+      for (const p of ports) if (!p.taken) p.close();
+    });
     return {
       post: (cmd) => port.postMessage(cmd),
       listen: (listener) => {
-        const onMessage = (e: { data: unknown }) => listener(e.data);
-        port.on('message', onMessage);
-        return () => void port.off('message', onMessage);
+        listeners.add(listener);
+        return () => void listeners.delete(listener);
       },
       closed: (listener) => {
         this.gone.add(listener);
@@ -91,4 +96,22 @@ export class CaptureHost implements CapturePage {
       },
     };
   }
+}
+
+/** A port the page sent along (a stream's frames, from the capture worklet): started when first listened to. */
+function transferred(port: MessagePortMain): TransferredPort & { readonly taken: boolean } {
+  let taken = false;
+  return {
+    get taken() {
+      return taken;
+    },
+    listen: (listener) => {
+      const onMessage = (e: { data: unknown }) => listener(e.data);
+      port.on('message', onMessage);
+      if (!taken) port.start();
+      taken = true;
+      return () => void port.off('message', onMessage);
+    },
+    close: () => port.close(),
+  };
 }

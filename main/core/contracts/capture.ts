@@ -1,6 +1,6 @@
 // The messages between main and the capture page (the tray app's microphone and speaker in Chromium), over the one
 // MessagePort main hands to that page: what main asks, what the page answers, each checked with these schemas on
-// arrival. Frames are 32 ms of 16 kHz mono S16, the turn detector's frame.
+// arrival. Frames are 32 ms of 16 kHz mono S16, the turn detector's frame, on a port of their own per stream.
 import { z } from 'zod';
 import { CAPTURE_FRAME_SAMPLES } from './capture-frame.js';
 
@@ -53,6 +53,11 @@ export const CaptureReportSchema = z.discriminatedUnion('type', [
     noiseSuppression: z.boolean(),
     autoGainControl: z.boolean(),
   }),
+  /**
+   * Carries (as its one transferred port) the port on which this stream's frames arrive: the capture worklet posts
+   * them there itself, off the page's main thread. Frames come on that port only.
+   */
+  z.strictObject({ type: z.literal('frames'), session: z.number().int().nonnegative() }),
   z.strictObject({
     type: z.literal('frame'),
     session: z.number().int().nonnegative(),

@@ -6,11 +6,21 @@ import type { AudioSource } from './capture.js';
 import type { AudioSink } from './engines.js';
 import { CaptureError, EngineError } from './errors.js';
 
+/** A port the page transferred with a message: a stream's frames, which the capture worklet posts there itself. */
+export interface TransferredPort {
+  /** Every message that arrives on it, unchecked; returns the unsubscribe function. */
+  listen(listener: (raw: unknown) => void): () => void;
+  close(): void;
+}
+
 /** One end of the channel to the capture page. */
 export interface CapturePort {
   post(cmd: CaptureCommand): void;
-  /** Every message the page sends, unchecked; returns the unsubscribe function. */
-  listen(listener: (raw: unknown) => void): () => void;
+  /**
+   * Every message the page sends, unchecked, with the ports it transferred; returns the unsubscribe function. A port
+   * that no listener listened to by the time they all returned is closed: a message no one wanted holds nothing open.
+   */
+  listen(listener: (raw: unknown, ports: readonly TransferredPort[]) => void): () => void;
   /** Called if the page goes away (its window closed, its renderer died); returns the unsubscribe function. */
   closed?(listener: () => void): () => void;
 }
@@ -96,14 +106,28 @@ export class PageCaptureSource implements AudioSource {
     const clock = this.opts.wallClock ?? Date.now;
     const platform = this.opts.platform ?? process.platform;
     const session = nextSession++;
-    const unlisten = port.listen((raw) => {
+    /** This stream's frame port, once the page sent it (at most one). */
+    const framePorts: TransferredPort[] = [];
+    const onFrame = (raw: unknown) => {
+      const msg = parseReport(raw);
+      if (msg?.type !== 'frame' || msg.session !== session) return;
+      const pcm = new Int16Array(msg.pcm);
+      this.opts.onFrame?.({ pcm, seq: msg.seq, arrivedMs: clock(), audioEndMs: msg.audioEndMs, levelDb: msg.levelDb });
+      queue.push(pcm);
+      this.wake?.();
+    };
+    const unlisten = port.listen((raw, ports) => {
       const msg = parseReport(raw);
       if (!msg || !('session' in msg) || msg.session !== session) return;
-      if (msg.type === 'frame') {
-        const pcm = new Int16Array(msg.pcm);
-        this.opts.onFrame?.({ pcm, seq: msg.seq, arrivedMs: clock(), audioEndMs: msg.audioEndMs, levelDb: msg.levelDb });
-        queue.push(pcm);
-      } else if (msg.type === 'started') {
+      if (msg.type === 'frames') {
+        // One port, once per stream: a second one (or a message with none or several) is left to be closed.
+        const framePort = ports[0];
+        if (framePorts.length > 0 || ports.length !== 1 || !framePort) return;
+        framePorts.push(framePort);
+        framePort.listen(onFrame);
+        return;
+      }
+      if (msg.type === 'started') {
         this.page.microphone?.(true);
         this.opts.onStarted?.(msg);
       } else if (msg.type === 'failed') {
@@ -111,7 +135,7 @@ export class PageCaptureSource implements AudioSource {
         ended = true;
       } else if (msg.type === 'stopped') {
         ended = true;
-      } else return;
+      } else return; // a frame here: frames come on the frame port only
       this.wake?.();
     });
     const unclosed = port.closed?.(() => {
@@ -135,6 +159,7 @@ export class PageCaptureSource implements AudioSource {
     } finally {
       unlisten();
       unclosed?.();
+      for (const p of framePorts) p.close();
       this.port = null;
       if (!ended) port.post({ type: 'stop' });
       this.page.microphone?.(false);

@@ -33,3 +33,22 @@ export function renderedAt(t: number, r: ClockReading): number {
 export function heardAt(t: number, r: ClockReading): number {
   return renderedAt(t, r) - (Number.isFinite(r.inputLatency) && r.inputLatency > 0 ? r.inputLatency * 1000 : 0);
 }
+
+/**
+ * Where the context's clock sits on the wall clock at one reading: context time `contextTime` (seconds) was heard
+ * at `epochMs`. The capture worklet, which has no wall clock of its own, places each frame with it.
+ */
+export interface ClockMapping {
+  contextTime: number;
+  epochMs: number;
+}
+
+/** The reading as a mapping: at any context time, the same as heardAt on that reading (both move 1 ms per ms). */
+export function clockMapping(r: ClockReading, timeOrigin: number): ClockMapping {
+  return { contextTime: r.currentTime, epochMs: timeOrigin + heardAt(r.currentTime, r) };
+}
+
+/** The wall-clock time (epoch ms) at which the microphone heard context time `t`. */
+export function heardAtEpoch(t: number, m: ClockMapping): number {
+  return m.epochMs + (t - m.contextTime) * 1000;
+}

@@ -67,3 +67,9 @@ export class FrameCutter {
     return block.contextFrame + (pos - block.input);
   }
 }
+
+/** A frame's level in dBFS (floored at -120) from its S16 samples' sum of squares. */
+export function levelDb(sumSquares: number, samples: number): number {
+  const rms = Math.sqrt(sumSquares / samples) / 32768;
+  return rms > 0 ? Math.max(-120, 20 * Math.log10(rms)) : -120;
+}

@@ -1,10 +1,23 @@
 // The microphone through getUserMedia and the capture worklet: open only between 'start' and 'stop'; every failure
 // reported with a code main turns into a message the user can act on.
 import { type CaptureFailureCode, type CaptureReport, type CaptureStart } from '../../../main/core/contracts/capture.js';
-import { heardAt } from './audio-clock.js';
-import type { WorkletFrame } from './worklet.js';
+import { clockMapping, type ClockReading } from './audio-clock.js';
+import type { WorkletCommand } from './worklet.js';
 
 export type Report = (msg: CaptureReport, transfer?: Transferable[]) => void;
+
+/**
+ * How often the page sends the worklet a fresh clock mapping. Between two, frames are placed on the last one: the
+ * context's clock and the wall clock part by the output device's drift (parts per million) and by glitches, which
+ * the next mapping takes in.
+ */
+const CLOCK_EVERY_MS = 100;
+
+/** The context's clock now, and the track's input latency (seconds). */
+function reading(context: AudioContext, inputLatency: number): ClockReading {
+  const ts = context.getOutputTimestamp();
+  return { outputContextTime: ts.contextTime, outputPerformanceTime: ts.performanceTime, currentTime: context.currentTime, baseLatency: context.baseLatency, outputLatency: context.outputLatency, now: performance.now(), inputLatency };
+}
 
 /** getUserMedia's DOMException names to the codes main knows. */
 export function failureCode(err: unknown): CaptureFailureCode {
@@ -22,7 +35,6 @@ function detail(err: unknown): string {
 export class Microphone {
   private stream: MediaStream | null = null;
   private context: AudioContext | null = null;
-  private seq = 0;
   /** Bumped by every start and stop, so a start that finishes after a stop closes what it opened. */
   private generation = 0;
   /** The stream main named in its last 'start'. */
@@ -38,7 +50,6 @@ export class Microphone {
     const generation = ++this.generation;
     const session = cmd.session;
     this.session = session;
-    this.seq = 0;
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({
@@ -72,13 +83,28 @@ export class Microphone {
       void this.close().then(() => this.report({ type: 'failed', session, code: 'device-ended', detail: `"${track.label}" stopped delivering audio` }));
     });
     try {
+      // The worklet sees the microphone's input only when the context renders, a whole buffer at a time: a sample
+      // waits up to one buffer (10 ms here) before process() runs. The platform's smallest buffer (latencyHint 0:
+      // 128 frames here) cut that wait (frames reached Node p95 16-17 ms after their audio time instead of 21-22), but
+      // Chromium's bridge from the track into the context then lost or padded audio, with frames through the page or
+      // straight from the worklet alike: over the benchmark's 169 s the capture slipped 0.6-2 s against the file in
+      // four runs out of four, two of them so broken that most clips got false endpoints (20-690 ms and none with
+      // 'interactive', four runs). Losing words costs more than 5 ms.
       const context = new AudioContext({ latencyHint: 'interactive' });
       this.context = context;
       await context.audioWorklet.addModule(this.workletUrl);
       const node = new AudioWorkletNode(context, 'jett-capture', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
       // The track's input latency (seconds; Chromium reports it, other engines may not).
       const inputLatency = Number((track.getSettings() as MediaTrackSettings & { latency?: number }).latency ?? 0);
-      node.port.onmessage = (e: MessageEvent<WorkletFrame>) => this.frame(context, session, inputLatency, e.data);
+      // The worklet posts the frames to main itself, on a port of their own: they never wait for this thread
+      // (measured: 1 ms from the worklet to here at the median, up to 46 ms when this thread stalled).
+      const frames = new MessageChannel();
+      const tell = (cmd: WorkletCommand, transfer: Transferable[] = []) => node.port.postMessage(cmd, transfer);
+      tell({ type: 'frames', session }, [frames.port2]);
+      this.report({ type: 'frames', session }, [frames.port1]);
+      const clock = () => tell({ type: 'clock', ...clockMapping(reading(context, inputLatency), performance.timeOrigin) });
+      clock();
+      const timer = setInterval(() => (this.context === context ? clock() : clearInterval(timer)), CLOCK_EVERY_MS);
       context.createMediaStreamSource(stream).connect(node);
       await context.resume();
       if (generation !== this.generation) return;
@@ -108,15 +134,6 @@ export class Microphone {
     const all = await navigator.mediaDevices.enumerateDevices();
     const devices = all.filter((d) => d.kind === 'audioinput').map((d) => ({ deviceId: d.deviceId.slice(0, 512), label: d.label.slice(0, 512) }));
     this.report({ type: 'devices', devices: devices.slice(0, 64) });
-  }
-
-  private frame(context: AudioContext, session: number, inputLatency: number, f: WorkletFrame): void {
-    const ts = context.getOutputTimestamp();
-    const reading = { outputContextTime: ts.contextTime, outputPerformanceTime: ts.performanceTime, currentTime: context.currentTime, baseLatency: context.baseLatency, outputLatency: context.outputLatency, now: performance.now(), inputLatency };
-    const audioEndMs = performance.timeOrigin + heardAt(f.endContextTime, reading);
-    const rms = Math.sqrt(f.sumSquares / (f.pcm.byteLength / 2)) / 32768;
-    const levelDb = rms > 0 ? Math.max(-120, 20 * Math.log10(rms)) : -120;
-    this.report({ type: 'frame', session, seq: this.seq++, pcm: f.pcm, audioEndMs, levelDb }, [f.pcm]);
   }
 
   private async close(): Promise<void> {

@@ -10,7 +10,7 @@ import { ConfigSchema } from '../../../main/core/contracts/config.js';
 import { CAPTURE_PORT_CHANNEL } from '../../../main/core/contracts/capture.js';
 import { CaptureError } from '../../../main/core/voice/errors.js';
 import { PageCaptureSource } from '../../../main/core/voice/page-capture.js';
-import { BrowserWindow, MockSession, type MessagePortMain } from '../../mocks/electron.js';
+import { BrowserWindow, MessageChannelMain, MockSession, type MessagePortMain } from '../../mocks/electron.js';
 
 const log = { warn: vi.fn() };
 
@@ -86,12 +86,23 @@ describe('the capture window', () => {
     const page = pageEnd(windows[0]!);
     const start = await new Promise<{ session: number }>((resolve) => page.once('message', (e: { data: { session: number } }) => resolve(e.data)));
     page.postMessage({ type: 'started', session: start.session, label: 'Mic', contextRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
-    page.postMessage({ type: 'frame', session: start.session, seq: 0, pcm: new ArrayBuffer(1024), audioEndMs: 1, levelDb: -60 });
+    // The stream's frames come on a port of their own, which the page transfers (the capture worklet holds the other end).
+    const frames = new MessageChannelMain();
+    const stray = new MessageChannelMain();
+    page.postMessage({ type: 'frames', session: start.session }, [frames.port1]);
+    page.postMessage({ type: 'devices', devices: [] }, [stray.port1]);
+    frames.port2.postMessage({ type: 'frame', session: start.session, seq: 0, pcm: new ArrayBuffer(1024), audioEndMs: 1, levelDb: -60 });
     expect((await next).value).toHaveLength(512);
+    expect(frames.port1.start).toHaveBeenCalled();
+    // A port no listener took is closed as soon as its message was handled.
+    expect(stray.port1.start).not.toHaveBeenCalled();
+    expect(stray.port1.close).toHaveBeenCalled();
+    expect(frames.port1.close).not.toHaveBeenCalled();
     expect(mic).toEqual([true]);
     windows[0]!.close();
     await expect(it.next()).rejects.toBeInstanceOf(CaptureError);
     expect(mic).toEqual([true, false]);
+    expect(frames.port1.close).toHaveBeenCalled();
   });
 });
 

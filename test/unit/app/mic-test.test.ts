@@ -9,7 +9,8 @@ import { ConfigSchema } from '../../../main/core/contracts/config.js';
 import { CaptureCommandSchema, type CaptureCommand } from '../../../main/core/contracts/capture.js';
 import type { MicLevel } from '../../../main/core/contracts/mic-check.js';
 import { JettError } from '../../../main/core/errors.js';
-import type { CapturePage, CapturePort } from '../../../main/core/voice/page-capture.js';
+import type { CapturePage, CapturePort, TransferredPort } from '../../../main/core/voice/page-capture.js';
+import { FakeFramePort } from '../../helpers/fake-frame-port.js';
 import type { FrameClassifier } from '../../../main/core/voice/vad.js';
 import { FakeAgent, snapshot } from './helpers.js';
 
@@ -34,7 +35,9 @@ class FakePage implements CapturePage {
     { deviceId: 'default', label: 'Default' },
     { deviceId: 'abc123', label: 'USB Microphone' },
   ];
-  private readonly listeners = new Set<(raw: unknown) => void>();
+  private readonly listeners = new Set<(raw: unknown, ports: readonly TransferredPort[]) => void>();
+  /** The open stream's frame port. */
+  frames: FakeFramePort | null = null;
   private session: number | null = null;
   private seq = 0;
   constructor(private readonly script: Int16Array[] = []) {}
@@ -62,15 +65,18 @@ class FakePage implements CapturePage {
     if (session === null) return;
     for (const f of pcm) {
       const rms = Math.sqrt(f.reduce((a, s) => a + s * s, 0) / f.length) / 32768;
-      this.send({ type: 'frame', session, seq: this.seq++, pcm: f.slice().buffer, audioEndMs: Date.now(), levelDb: rms > 0 ? 20 * Math.log10(rms) : -120 });
+      this.frames?.send({ type: 'frame', session, seq: this.seq++, pcm: f.slice().buffer, audioEndMs: Date.now(), levelDb: rms > 0 ? 20 * Math.log10(rms) : -120 });
     }
   }
-  private send(msg: unknown) {
-    for (const l of [...this.listeners]) l(msg);
+  private send(msg: unknown, ports: FakeFramePort[] = []) {
+    for (const l of [...this.listeners]) l(msg, ports);
+    for (const p of ports) if (!p.taken) p.close();
   }
   private handle(cmd: CaptureCommand) {
     if (cmd.type === 'start') {
       this.session = cmd.session;
+      this.frames = new FakeFramePort();
+      this.send({ type: 'frames', session: cmd.session }, [this.frames]);
       this.send({ type: 'started', session: cmd.session, label: 'USB Microphone', contextRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
       this.hear(this.script);
     } else if (cmd.type === 'stop') {

@@ -1,10 +1,11 @@
 // The capture worklet's arithmetic (renderer/src/capture/frames.ts, audio-clock.ts), run in Node on known signals:
 // 16 kHz frames of the turn detector's size, each placed on the context's clock by the quantum it came in (Chromium
-// skips quanta after the context starts), and the audio clock mapped to the wall clock with every latency taken off.
+// skips quanta after the context starts), and the audio clock mapped to the wall clock with every latency taken off,
+// also as the mapping the page sends the worklet; and each frame's level.
 import { describe, expect, it } from 'vitest';
 import { CAPTURE_FRAME_SAMPLES } from '../../../main/core/contracts/capture-frame.js';
-import { heardAt, renderedAt, type ClockReading } from '../../../renderer/src/capture/audio-clock.js';
-import { FrameCutter, type CutFrame } from '../../../renderer/src/capture/frames.js';
+import { clockMapping, heardAt, heardAtEpoch, renderedAt, type ClockReading } from '../../../renderer/src/capture/audio-clock.js';
+import { FrameCutter, levelDb, type CutFrame } from '../../../renderer/src/capture/frames.js';
 
 const QUANTUM = 128;
 
@@ -91,5 +92,23 @@ describe("a frame's audio time from the context's clock", () => {
   it('before the output has started (performanceTime 0), from the context time rendered by now', () => {
     const early = { ...reading, outputPerformanceTime: 0, currentTime: 2, now: 800 };
     expect(heardAt(1.99, early)).toBeCloseTo(800 - 10 - 10, 6);
+  });
+
+  it("as the worklet gets it (a mapping the page sends): the same time heardAt gives on that reading, on the wall clock", () => {
+    const origin = 1_796_000_000_000;
+    for (const r of [reading, { ...reading, outputPerformanceTime: 0, currentTime: 2, now: 800 }]) {
+      const m = clockMapping(r, origin);
+      for (const t of [r.currentTime - 0.5, r.currentTime - 0.0123, r.currentTime, r.currentTime + 0.2]) expect(heardAtEpoch(t, m)).toBeCloseTo(origin + heardAt(t, r), 6);
+    }
+  });
+});
+
+describe("a frame's level", () => {
+  it('is its RMS in dBFS, silence floored at -120', () => {
+    const full = new Int16Array(CAPTURE_FRAME_SAMPLES).fill(-32768);
+    const sum = (f: Int16Array) => f.reduce((a, v) => a + v * v, 0);
+    expect(levelDb(sum(full), full.length)).toBeCloseTo(0, 6);
+    expect(levelDb(sum(full.map(() => 328)), full.length)).toBeCloseTo(-40, 1);
+    expect(levelDb(0, full.length)).toBe(-120);
   });
 });

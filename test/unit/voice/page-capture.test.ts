@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CaptureCommandSchema, type CaptureCommand } from '../../../main/core/contracts/capture.js';
 import { createLogger } from '../../../main/core/log/logger.js';
 import { DEFAULT_ENDPOINT } from '../../../main/core/voice/endpointer.js';
-import { PageCaptureSource, PagePlaybackSink, pageCaptureFailure, type CapturePage, type CapturePort } from '../../../main/core/voice/page-capture.js';
+import { PageCaptureSource, PagePlaybackSink, pageCaptureFailure, type CapturePage, type CapturePort, type TransferredPort } from '../../../main/core/voice/page-capture.js';
+import { FakeFramePort } from '../../helpers/fake-frame-port.js';
 import { VoicePipeline } from '../../../main/core/voice/pipeline.js';
 import { ScriptedLanguageModel, ScriptedSpeechToText, ToneTextToSpeech } from '../../../main/core/voice/test-engines.js';
 import { loudness, silence, speech } from './scripted.js';
@@ -18,7 +19,9 @@ class FakePage implements CapturePage {
   readonly commands: CaptureCommand[] = [];
   readonly mic: boolean[] = [];
   readonly played: Int16Array[] = [];
-  private readonly listeners = new Set<(raw: unknown) => void>();
+  private readonly listeners = new Set<(raw: unknown, ports: readonly TransferredPort[]) => void>();
+  /** The open stream's frame port. */
+  frames: FakeFramePort | null = null;
   private session: number | null = null;
   private seq = 0;
   private readonly end: CapturePort = {
@@ -49,17 +52,20 @@ class FakePage implements CapturePage {
     const session = this.session;
     if (session === null) return;
     for (let at = 0; at + 512 <= pcm.length; at += 512) {
-      this.send({ type: 'frame', session, seq: this.seq++, pcm: pcm.slice(at, at + 512).buffer, audioEndMs: Date.now(), levelDb: -30 });
+      this.frames?.send({ type: 'frame', session, seq: this.seq++, pcm: pcm.slice(at, at + 512).buffer, audioEndMs: Date.now(), levelDb: -30 });
     }
   }
 
-  send(msg: unknown): void {
-    for (const l of [...this.listeners]) l(msg);
+  send(msg: unknown, ports: FakeFramePort[] = []): void {
+    for (const l of [...this.listeners]) l(msg, ports);
+    for (const p of ports) if (!p.taken) p.close();
   }
 
   private handle(cmd: CaptureCommand): void {
     if (cmd.type === 'start') {
       this.session = cmd.session;
+      this.frames = new FakeFramePort();
+      this.send({ type: 'frames', session: cmd.session }, [this.frames]);
       this.send({ type: 'started', session: cmd.session, label: 'Fake mic', contextRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     } else if (cmd.type === 'stop') {
       const s = this.session;
@@ -132,9 +138,10 @@ describe('the microphone through the capture page', () => {
     const iter = source.chunks()[Symbol.asyncIterator]();
     const first = iter.next();
     await until(() => page.open);
-    page.send({ type: 'frame', session: 9999, seq: 0, pcm: new ArrayBuffer(1024), audioEndMs: 0, levelDb: 0 });
+    page.frames?.send({ type: 'frame', session: 9999, seq: 0, pcm: new ArrayBuffer(1024), audioEndMs: 0, levelDb: 0 });
     page.send({ type: 'stopped', session: 9999 });
-    page.send({ type: 'frame', session: (page.commands[0] as { session: number }).session, seq: 1, pcm: new ArrayBuffer(1000), audioEndMs: 0, levelDb: 0 });
+    page.frames?.send({ type: 'frame', session: (page.commands[0] as { session: number }).session, seq: 1, pcm: new ArrayBuffer(1000), audioEndMs: 0, levelDb: 0 });
+    page.frames?.send({ type: 'started', session: (page.commands[0] as { session: number }).session, label: 'x', contextRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     page.send({ type: 'failed', code: 'no-device' });
     page.send('not a message');
     page.hear(speech(32));
@@ -142,6 +149,40 @@ describe('the microphone through the capture page', () => {
     expect(got.value).toEqual(speech(32));
     await source.stop();
     expect((await iter.next()).done).toBe(true);
+  });
+
+  it("takes frames only from the stream's one frame port, and closes every other port the page sends", async () => {
+    const page = new FakePage();
+    const source = new PageCaptureSource(page, { settings: SETTINGS });
+    const iter = source.chunks()[Symbol.asyncIterator]();
+    const first = iter.next();
+    await until(() => page.open);
+    const session = (page.commands[0] as { session: number }).session;
+    const framePort = page.frames as FakeFramePort;
+    expect(framePort.taken).toBe(true);
+    // A frame on the page's own port: frames come on the frame port only.
+    page.send({ type: 'frame', session, seq: 0, pcm: speech(32).buffer, audioEndMs: 0, levelDb: 0 });
+    // A second frame port for the same stream, one for another stream, two ports in one message, a port with a
+    // message that is not 'frames': none is taken, each is closed at once, and frames sent on them go nowhere.
+    const second = new FakeFramePort();
+    const other = new FakeFramePort();
+    const pair = [new FakeFramePort(), new FakeFramePort()];
+    const stray = new FakeFramePort();
+    page.send({ type: 'frames', session }, [second]);
+    page.send({ type: 'frames', session: session + 1000 }, [other]);
+    page.send({ type: 'frames', session }, pair);
+    page.send({ type: 'started', session, label: 'x', contextRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true }, [stray]);
+    for (const p of [second, other, ...pair, stray]) {
+      expect(p.closed).toBe(true);
+      p.send({ type: 'frame', session, seq: 0, pcm: speech(32).buffer, audioEndMs: 0, levelDb: 0 });
+    }
+    // The first chunk is what the frame port carried, not the louder frames sent elsewhere.
+    page.hear(silence(32));
+    expect((await first).value).toEqual(silence(32));
+    // The stream's end closes its frame port.
+    await source.stop();
+    expect((await iter.next()).done).toBe(true);
+    expect(framePort.closed).toBe(true);
   });
 
   it('refuses a reply larger than a minute at 48 kHz, and commands of the wrong shape', () => {
