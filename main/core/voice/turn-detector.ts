@@ -50,8 +50,8 @@ export class TurnDetector {
   private keepFrom: number | null = null;
   /** Frames in a row that the playback explains. */
   private echoRun = 0;
-  /** A likely onset was announced and not yet decided (confirmed by a speech start, or dropped). */
-  private onsetOpen = false;
+  /** Where the likely onset announced and not yet decided (confirmed by a speech start, or dropped) began. */
+  private onsetAt: number | null = null;
 
   constructor(
     private readonly vad: FrameClassifier,
@@ -103,16 +103,17 @@ export class TurnDetector {
   private onsetChange(ev: EndpointEvent | null, frameStart: number): DetectorEvent | null {
     const start = this.endpointer.candidateStart;
     if (ev?.type === 'speech-start' || this.endpointer.speaking) {
-      this.onsetOpen = false;
+      this.onsetAt = null;
       return null;
     }
-    if (!this.onsetOpen && start !== null && this.endpointer.candidateFrames >= ONSET_FRAMES) {
-      this.onsetOpen = true;
-      return { type: 'onset', sample: start };
-    }
-    if (this.onsetOpen && start === null) {
-      this.onsetOpen = false;
+    // The candidate is gone (or another one stands in its place): the onset came to nothing.
+    if (this.onsetAt !== null && start !== this.onsetAt) {
+      this.onsetAt = null;
       return { type: 'onset-dropped', sample: frameStart };
+    }
+    if (this.onsetAt === null && start !== null && this.endpointer.candidateFrames >= ONSET_FRAMES) {
+      this.onsetAt = start;
+      return { type: 'onset', sample: start };
     }
     return null;
   }
@@ -144,7 +145,7 @@ export class TurnDetector {
     this.clock += this.frameFill + samples;
     this.frameFill = 0;
     this.endpointer.reset();
-    this.onsetOpen = false;
+    this.onsetAt = null;
     this.keepFrom = null;
     this.chunks = [];
     this.bufferedStart = this.clock;
@@ -167,7 +168,7 @@ export class TurnDetector {
   /** Ends the turn at the current sample (push-to-talk release); null when no speech was heard. */
   release(): DetectedTurn | null {
     const ev = this.endpointer.forceEnd(this.clock);
-    this.onsetOpen = false;
+    this.onsetAt = null;
     if (!ev || ev.type !== 'turn-end') {
       this.trimToPreRoll();
       return null;
@@ -178,7 +179,7 @@ export class TurnDetector {
   /** Forgets the turn in progress and the model's state (after playback without barge-in, or a new stream). */
   reset(): void {
     this.endpointer.reset();
-    this.onsetOpen = false;
+    this.onsetAt = null;
     this.vad.reset();
     this.keepFrom = null;
     this.chunks = [];
