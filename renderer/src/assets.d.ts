@@ -1,6 +1,6 @@
 // Stylesheets are imported for Vite to bundle; they export nothing to TypeScript.
 declare module '*.css';
-// A worker or worklet module, bundled on its own by Vite; the import gives its URL (the capture worklet).
+// A worker module, bundled on its own by Vite; the import gives its URL (the capture worker).
 declare module '*?worker&url' {
   const url: string;
   export default url;

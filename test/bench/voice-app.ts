@@ -5,12 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import type { AppCaptureBench } from '../../main/harness/bench/results.js';
 import { DEFAULT_ENDPOINT, samplesToMs } from '../../main/core/voice/endpointer.js';
 import { PageCaptureSource, PagePlaybackSink, type CaptureSettings } from '../../main/core/voice/page-capture.js';
 import { TurnDetector, type DetectedTurn } from '../../main/core/voice/turn-detector.js';
-import { FRAME_SAMPLES, SAMPLE_RATE, SileroVad } from '../../main/core/voice/vad.js';
+import { SAMPLE_RATE, SileroVad } from '../../main/core/voice/vad.js';
 import { alignment, offsetsAtSpeechEnds } from '../helpers/app-capture.js';
 import { concat, writeWav } from '../helpers/audio.js';
 import { launchWithMicrophone, openCapturePage, serveRenderer } from '../renderer/capture-page.js';
@@ -47,15 +46,10 @@ async function endpointing(clips: BenchClip[], dir: string, origin: string, sile
   try {
     const page = await openCapturePage(browser, origin);
     const overhead: number[] = [];
-    const arrivals: number[] = [];
     const source = new PageCaptureSource(page, {
       settings: APP_DEFAULTS,
-      onFrame: (f) => {
-        overhead.push(f.arrivedMs - f.audioEndMs);
-        arrivals.push(f.arrivedMs);
-      },
+      onFrame: (f) => overhead.push(f.arrivedMs - f.audioEndMs),
     });
-    const deviceClock = await watchDeviceClock(page.page);
     const detector = new TurnDetector(vad, { ...DEFAULT_ENDPOINT, silenceMs });
     detector.reset();
     const turns: DetectedTurn[] = [];
@@ -71,25 +65,12 @@ async function endpointing(clips: BenchClip[], dir: string, origin: string, sile
       if (length >= pcm.length + 2 * SAMPLE_RATE) break;
     }
     await source.stop();
-    const deviceStart = await deviceClock.stop();
     const heard = concat(captured);
     const offset = alignment(heard, pcm, { from: 8000, length: 16000 });
     // Each clip judged where its end of speech lies in the capture, found again near that end.
     const offsets = offsetsAtSpeechEnds(heard, pcm, clips.map((c, i) => (starts[i] as number) + c.speechEnd), offset);
     const drift = Math.max(...offsets.map((o) => Math.abs(o - offset.samples)));
     say(`  the capture started ${offset.samples} samples into the file (correlation ${offset.correlation.toFixed(2)}); later it gained or lost up to ${samplesToMs(drift).toFixed(1)} ms`);
-    // The same frames against the fake microphone's own clock: when the device delivered the file's sample (its
-    // start plus the sample's place in the file), which the audio clock cannot see past the buffer in between.
-    const deviceLag: number[] = [];
-    if (deviceStart !== null) {
-      let clip = 0;
-      arrivals.forEach((arrived, n) => {
-        const last = (n + 1) * FRAME_SAMPLES - 1;
-        while (clip + 1 < clips.length && last + (offsets[clip + 1] as number) >= (starts[clip + 1] as number)) clip++;
-        deviceLag.push(arrived - (deviceStart + samplesToMs(last + 1 + (offsets[clip] as number))));
-      });
-      say(`  against the fake microphone's own clock (its track's delivered-frame count), frames arrive p50 ${r1(pct(deviceLag, 50))} ms, p95 ${r1(pct(deviceLag, 95))} ms after the device delivered their last sample (first tenth of the run p50 ${r1(pct(deviceLag.slice(0, Math.ceil(deviceLag.length / 10)), 50))}, last tenth ${r1(pct(deviceLag.slice(-Math.ceil(deviceLag.length / 10)), 50))}; no goal: the buffer between the track and the AudioContext)`);
-    }
     const delays: number[] = [];
     let falseEndpoints = 0;
     let measured = 0;
@@ -110,42 +91,6 @@ async function endpointing(clips: BenchClip[], dir: string, origin: string, sile
     await vad.close();
     await browser.close();
   }
-}
-
-/**
- * Reads the microphone track's stats (deliveredFramesDuration: ms of audio the device has delivered) about once a
- * second while the capture runs; stop() gives the device's start on the wall clock (epoch ms: reading time less
- * what was delivered by then, the median over the readings), or null where the track has no stats.
- */
-async function watchDeviceClock(page: Page): Promise<{ stop(): Promise<number | null> }> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __jettTracks: MediaStreamTrack[] };
-    w.__jettTracks = [];
-    const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-    navigator.mediaDevices.getUserMedia = async (c) => {
-      const s = await real(c);
-      w.__jettTracks.push(...s.getAudioTracks());
-      return s;
-    };
-  });
-  const starts: number[] = [];
-  const read = async () => {
-    const r = await page
-      .evaluate(() => {
-        const t = (window as unknown as { __jettTracks: Array<MediaStreamTrack & { stats?: { deliveredFramesDuration: number } }> }).__jettTracks[0];
-        return t?.stats ? { at: performance.timeOrigin + performance.now(), delivered: t.stats.deliveredFramesDuration } : null;
-      })
-      .catch(() => null);
-    if (r && r.delivered > 0) starts.push(r.at - r.delivered);
-  };
-  const timer = setInterval(() => void read(), 1000);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await read();
-      return starts.length > 0 ? median(starts) : null;
-    },
-  };
 }
 
 /** A steady 440 Hz tone at -26 dBFS: the reply, and what the fake microphone hears of it (its echo). */

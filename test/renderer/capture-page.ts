@@ -3,7 +3,7 @@
 // context), and a stand-in preload hands it a MessagePort exactly as preload/capture.ts does. The port's other end
 // goes to a worker of the page, which carries every message over a loopback WebSocket to this Node process (as
 // Electron's MessagePortMain carries it to main, off the page's main thread), and so do the ports the page transfers
-// to main (a stream's frames, which the capture worklet posts itself); this process stands in for main over the
+// to main (a stream's frames, which the capture worker posts itself); this process stands in for main over the
 // same messages (contracts/capture.ts). Every wait has a time limit, and closing the server closes every socket.
 import crypto from 'node:crypto';
 import http from 'node:http';

@@ -98,7 +98,7 @@ export class CaptureHost implements CapturePage {
   }
 }
 
-/** A port the page sent along (a stream's frames, from the capture worklet): started when first listened to. */
+/** A port the page sent along (a stream's frames, from the capture worker): started when first listened to. */
 function transferred(port: MessagePortMain): TransferredPort & { readonly taken: boolean } {
   let taken = false;
   return {

@@ -1,5 +1,5 @@
-// The capture page's frame and port names, without zod: the worklet (on Chromium's audio thread) and the capture
-// preload import only these.
+// The capture page's frame and port names, without zod: the capture worker and the capture preload import only
+// these.
 export const CAPTURE_SAMPLE_RATE = 16_000;
 /** 512 samples: Silero's frame at 16 kHz (main/core/voice/vad.ts FRAME_SAMPLES; a test keeps the two equal). */
 export const CAPTURE_FRAME_SAMPLES = 512;

@@ -47,14 +47,14 @@ export const CaptureReportSchema = z.discriminatedUnion('type', [
     type: z.literal('started'),
     session: z.number().int().nonnegative(),
     label: z.string().max(512),
-    /** The AudioContext's rate, which the worklet resamples to 16 kHz. */
-    contextRate: z.number().int().positive(),
+    /** The microphone track's rate, which the capture worker resamples to 16 kHz; 0 where the engine reports none. */
+    trackRate: z.number().int().nonnegative(),
     echoCancellation: z.boolean(),
     noiseSuppression: z.boolean(),
     autoGainControl: z.boolean(),
   }),
   /**
-   * Carries (as its one transferred port) the port on which this stream's frames arrive: the capture worklet posts
+   * Carries (as its one transferred port) the port on which this stream's frames arrive: the capture worker posts
    * them there itself, off the page's main thread. Frames come on that port only.
    */
   z.strictObject({ type: z.literal('frames'), session: z.number().int().nonnegative() }),
@@ -63,7 +63,7 @@ export const CaptureReportSchema = z.discriminatedUnion('type', [
     session: z.number().int().nonnegative(),
     seq: z.number().int().nonnegative(),
     pcm: z.instanceof(ArrayBuffer).refine((b) => b.byteLength === CAPTURE_FRAME_SAMPLES * 2, 'one 512-sample S16 frame'),
-    /** Wall-clock time (ms since the epoch) of the frame's last sample as the audio clock places it. */
+    /** Wall-clock time (ms since the epoch) at which the frame's last sample was heard, from the track's capture times. */
     audioEndMs: z.number(),
     /** The frame's level in dBFS, for the level meter. */
     levelDb: z.number(),

@@ -6,7 +6,7 @@ import type { AudioSource } from './capture.js';
 import type { AudioSink } from './engines.js';
 import { CaptureError, EngineError } from './errors.js';
 
-/** A port the page transferred with a message: a stream's frames, which the capture worklet posts there itself. */
+/** A port the page transferred with a message: a stream's frames, which the capture worker posts there itself. */
 export interface TransferredPort {
   /** Every message that arrives on it, unchecked; returns the unsubscribe function. */
   listen(listener: (raw: unknown) => void): () => void;

@@ -1,15 +1,14 @@
-// The capture worklet's arithmetic, free of Web Audio so a unit test runs it in Node: each render quantum's input is
-// resampled to 16 kHz and cut into frames, and each frame's last sample is placed on the context's clock by the
-// context frame of the quantum it came in, not by counting samples since the first quantum: Chromium does not call
-// the worklet for every quantum (measured here: one call at frame 0, the next 35-280 ms later, the input of the
-// quanta between lost), and a count would place every later frame that much too early.
+// The capture worker's arithmetic, free of Web APIs so a unit test runs it in Node: each chunk of the microphone's
+// audio is resampled to 16 kHz and cut into frames, and each frame's last sample is placed on the wall clock by the
+// chunk it came in, not by counting samples since the first chunk: a chunk the track dropped (its queue full while the
+// worker stalled) would place every later frame too early.
 import { CAPTURE_FRAME_SAMPLES, CAPTURE_SAMPLE_RATE } from '../../../main/core/contracts/capture-frame.js';
 import { Resampler, toS16 } from './resampler.js';
 
-/** A frame the cutter completed: its S16 samples, its last sample's context frame (fractional), its energy. */
+/** A frame the cutter completed: its S16 samples, when its last sample was heard (epoch ms), its energy. */
 export interface CutFrame {
   pcm: ArrayBuffer;
-  endContextFrame: number;
+  endMs: number;
   sumSquares: number;
 }
 
@@ -22,11 +21,11 @@ export class FrameCutter {
   private sumSquares = 0;
   /** Input samples received so far. */
   private received = 0;
-  /** The quanta a future output sample may still fall in: the input index of each one's first sample, and its context frame. */
-  private blocks: Array<{ input: number; contextFrame: number }> = [];
+  /** The chunks a future output sample may still fall in: the input index of each one's first sample, and its time. */
+  private chunks: Array<{ input: number; startMs: number }> = [];
 
   constructor(
-    inRate: number,
+    readonly inRate: number,
     private readonly frameSamples = CAPTURE_FRAME_SAMPLES,
     outRate = CAPTURE_SAMPLE_RATE,
   ) {
@@ -35,9 +34,9 @@ export class FrameCutter {
     this.frame = new Int16Array(frameSamples);
   }
 
-  /** One quantum of input, rendered at `contextFrame`; returns the frames it completed, oldest first. */
-  push(input: Float32Array, contextFrame: number): CutFrame[] {
-    this.blocks.push({ input: this.received, contextFrame });
+  /** One chunk of input whose first sample was heard at `startMs`; returns the frames it completed, oldest first. */
+  push(input: Float32Array, startMs: number): CutFrame[] {
+    this.chunks.push({ input: this.received, startMs });
     this.received += input.length;
     const out = this.resampler.push(input);
     const lastPos = this.resampler.lastOutputPosition;
@@ -47,24 +46,24 @@ export class FrameCutter {
       this.frame[this.fill++] = s;
       this.sumSquares += s * s;
       if (this.fill === this.frameSamples) {
-        // Output sample i lies (out.length - 1 - i) output steps before the last one of this quantum.
+        // Output sample i lies (out.length - 1 - i) output steps before the last one of this chunk.
         const pos = lastPos - (out.length - 1 - i) * this.step;
-        frames.push({ pcm: this.frame.buffer, endContextFrame: this.contextFrame(pos), sumSquares: this.sumSquares });
+        frames.push({ pcm: this.frame.buffer, endMs: this.heardAt(pos), sumSquares: this.sumSquares });
         this.frame = new Int16Array(this.frameSamples);
         this.fill = 0;
         this.sumSquares = 0;
       }
     }
-    // Later output samples lie at or after lastPos: the quanta wholly before its quantum are no longer needed.
-    while (this.blocks.length > 1 && (this.blocks[1] as { input: number }).input <= lastPos) this.blocks.shift();
+    // Later output samples lie at or after lastPos: the chunks wholly before its chunk are no longer needed.
+    while (this.chunks.length > 1 && (this.chunks[1] as { input: number }).input <= lastPos) this.chunks.shift();
     return frames;
   }
 
-  /** The context frame at which input position `pos` was rendered. */
-  private contextFrame(pos: number): number {
-    let block = this.blocks[0] as { input: number; contextFrame: number };
-    for (const b of this.blocks) if (b.input <= pos) block = b;
-    return block.contextFrame + (pos - block.input);
+  /** When input position `pos` (fractional, after resampling) was heard. */
+  private heardAt(pos: number): number {
+    let chunk = this.chunks[0] as { input: number; startMs: number };
+    for (const c of this.chunks) if (c.input <= pos) chunk = c;
+    return chunk.startMs + ((pos - chunk.input) * 1000) / this.inRate;
   }
 }
 

@@ -1,13 +1,13 @@
 // The capture page: no UI, no bridge. Its preload hands it one MessagePort (window.postMessage with
 // CAPTURE_PORT_MESSAGE); every command that arrives there is checked against the contract before it acts.
 import { CAPTURE_PORT_MESSAGE, CaptureCommandSchema, type CaptureReport } from '../../../main/core/contracts/capture.js';
-import workletUrl from './worklet.ts?worker&url';
+import workerUrl from './capture-worker.ts?worker&url';
 import { Microphone } from './microphone.js';
 import { ReplyPlayer } from './playback.js';
 
 function serve(port: MessagePort): void {
   const report = (msg: CaptureReport, transfer: Transferable[] = []) => port.postMessage(msg, transfer);
-  const microphone = new Microphone(workletUrl, report);
+  const microphone = new Microphone(workerUrl, report);
   const player = new ReplyPlayer(report);
   port.onmessage = (e: MessageEvent<unknown>) => {
     const parsed = CaptureCommandSchema.safeParse(e.data);
@@ -18,7 +18,7 @@ function serve(port: MessagePort): void {
         void microphone.start(cmd);
         break;
       case 'stop':
-        void microphone.stop();
+        microphone.stop();
         break;
       case 'devices':
         void microphone.devices().catch(() => report({ type: 'devices', devices: [] }));

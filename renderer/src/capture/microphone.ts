@@ -1,23 +1,21 @@
-// The microphone through getUserMedia and the capture worklet: open only between 'start' and 'stop'; every failure
-// reported with a code main turns into a message the user can act on.
+// The microphone through getUserMedia, its chunks read by the capture worker: open only between 'start' and 'stop';
+// every failure reported with a code main turns into a message the user can act on.
 import { type CaptureFailureCode, type CaptureReport, type CaptureStart } from '../../../main/core/contracts/capture.js';
-import { clockMapping, type ClockReading } from './audio-clock.js';
-import type { WorkletCommand } from './worklet.js';
+import type { CaptureWorkerError, CaptureWorkerStart } from './capture-worker.js';
 
 export type Report = (msg: CaptureReport, transfer?: Transferable[]) => void;
 
 /**
- * How often the page sends the worklet a fresh clock mapping. Between two, frames are placed on the last one: the
- * context's clock and the wall clock part by the output device's drift (parts per million) and by glitches, which
- * the next mapping takes in.
+ * Chromium's track processor (Insertable Streams for MediaStreamTrack): the track's own 10 ms chunks, each stamped
+ * with its capture time. The DOM library declares it for workers and video only; Chromium has it on the window.
  */
-const CLOCK_EVERY_MS = 100;
+declare const MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => { readonly readable: ReadableStream<AudioData> };
 
-/** The context's clock now, and the track's input latency (seconds). */
-function reading(context: AudioContext, inputLatency: number): ClockReading {
-  const ts = context.getOutputTimestamp();
-  return { outputContextTime: ts.contextTime, outputPerformanceTime: ts.performanceTime, currentTime: context.currentTime, baseLatency: context.baseLatency, outputLatency: context.outputLatency, now: performance.now(), inputLatency };
-}
+/**
+ * Chunks the processor holds while the worker is late, before it drops the oldest: half a second, so a stalled worker
+ * delays words rather than losing them.
+ */
+const CHUNK_QUEUE = 50;
 
 /** getUserMedia's DOMException names to the codes main knows. */
 export function failureCode(err: unknown): CaptureFailureCode {
@@ -34,19 +32,19 @@ function detail(err: unknown): string {
 
 export class Microphone {
   private stream: MediaStream | null = null;
-  private context: AudioContext | null = null;
+  private worker: Worker | null = null;
   /** Bumped by every start and stop, so a start that finishes after a stop closes what it opened. */
   private generation = 0;
   /** The stream main named in its last 'start'. */
   private session = 0;
 
   constructor(
-    private readonly workletUrl: string,
+    private readonly workerUrl: string,
     private readonly report: Report,
   ) {}
 
   async start(cmd: CaptureStart): Promise<void> {
-    await this.close();
+    this.close();
     const generation = ++this.generation;
     const session = cmd.session;
     this.session = session;
@@ -73,60 +71,57 @@ export class Microphone {
     this.stream = stream;
     const track = stream.getAudioTracks()[0];
     if (!track) {
-      await this.close();
+      this.close();
       this.report({ type: 'failed', session, code: 'no-device', detail: 'the stream has no audio track' });
       return;
     }
     // Unplugged (or taken away by the system) mid-turn: the track ends by itself.
     track.addEventListener('ended', () => {
       if (generation !== this.generation) return;
-      void this.close().then(() => this.report({ type: 'failed', session, code: 'device-ended', detail: `"${track.label}" stopped delivering audio` }));
+      this.close();
+      this.report({ type: 'failed', session, code: 'device-ended', detail: `"${track.label}" stopped delivering audio` });
     });
     try {
-      // The worklet sees the microphone's input only when the context renders, a whole buffer at a time: a sample
-      // waits up to one buffer (10 ms here) before process() runs. The platform's smallest buffer (latencyHint 0:
-      // 128 frames here) cut that wait (frames reached Node p95 16-17 ms after their audio time instead of 21-22), but
-      // Chromium's bridge from the track into the context then lost or padded audio, with frames through the page or
-      // straight from the worklet alike: over the benchmark's 169 s the capture slipped 0.6-2 s against the file in
-      // four runs out of four, two of them so broken that most clips got false endpoints (20-690 ms and none with
-      // 'interactive', four runs). Losing words costs more than 5 ms.
-      const context = new AudioContext({ latencyHint: 'interactive' });
-      this.context = context;
-      await context.audioWorklet.addModule(this.workletUrl);
-      const node = new AudioWorkletNode(context, 'jett-capture', { numberOfInputs: 1, numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
-      // The track's input latency (seconds; Chromium reports it, other engines may not).
-      const inputLatency = Number((track.getSettings() as MediaTrackSettings & { latency?: number }).latency ?? 0);
-      // The worklet posts the frames to main itself, on a port of their own: they never wait for this thread
-      // (measured: 1 ms from the worklet to here at the median, up to 46 ms when this thread stalled).
+      // Straight from the track, not through an AudioWorklet: a worklet sees the input only when an AudioContext
+      // renders, a whole output buffer at a time (up to 10 ms more wait here, and the context is paced by the output
+      // device, whatever that is), and Chromium's bridge from the track into the context lost or padded audio with
+      // the smallest buffer (0.6-2 s over the benchmark's 169 s). Frames reached Node p95 21 ms after their audio
+      // time through the worklet, 12 ms through the processor, with the file's pace kept to 0.3 ms.
+      const processor = new MediaStreamTrackProcessor({ track, maxBufferSize: CHUNK_QUEUE });
+      const worker = new Worker(this.workerUrl, { type: 'module', name: 'jett-capture' });
+      this.worker = worker;
+      const failed = (detail: string) => {
+        if (generation !== this.generation) return;
+        this.close();
+        this.report({ type: 'failed', session, code: 'failed', detail: detail.slice(0, 500) });
+      };
+      worker.onmessage = (e: MessageEvent<CaptureWorkerError>) => failed(`the capture worker stopped: ${e.data.detail}`);
+      worker.onerror = (e) => failed(`the capture worker failed: ${e.message}`);
+      // The worker posts the frames to main itself, on a port of their own: they never wait for this thread
+      // (measured: 1 ms from a worklet to here at the median, up to 46 ms when this thread stalled).
       const frames = new MessageChannel();
-      const tell = (cmd: WorkletCommand, transfer: Transferable[] = []) => node.port.postMessage(cmd, transfer);
-      tell({ type: 'frames', session }, [frames.port2]);
+      const begin: CaptureWorkerStart = { type: 'stream', session, pageTimeOrigin: performance.timeOrigin, chunks: processor.readable };
+      worker.postMessage(begin, [frames.port2, processor.readable]);
       this.report({ type: 'frames', session }, [frames.port1]);
-      const clock = () => tell({ type: 'clock', ...clockMapping(reading(context, inputLatency), performance.timeOrigin) });
-      clock();
-      const timer = setInterval(() => (this.context === context ? clock() : clearInterval(timer)), CLOCK_EVERY_MS);
-      context.createMediaStreamSource(stream).connect(node);
-      await context.resume();
-      if (generation !== this.generation) return;
       const s = track.getSettings();
       this.report({
         type: 'started',
         session,
         label: track.label.slice(0, 512),
-        contextRate: context.sampleRate,
+        trackRate: s.sampleRate ?? 0,
         echoCancellation: s.echoCancellation === true,
         noiseSuppression: s.noiseSuppression === true,
         autoGainControl: s.autoGainControl === true,
       });
     } catch (err) {
-      await this.close();
+      this.close();
       if (generation === this.generation) this.report({ type: 'failed', session, code: 'failed', detail: detail(err) });
     }
   }
 
-  async stop(): Promise<void> {
+  stop(): void {
     this.generation++;
-    await this.close();
+    this.close();
     this.report({ type: 'stopped', session: this.session });
   }
 
@@ -136,11 +131,11 @@ export class Microphone {
     this.report({ type: 'devices', devices: devices.slice(0, 64) });
   }
 
-  private async close(): Promise<void> {
-    const { stream, context } = this;
+  private close(): void {
+    const { stream, worker } = this;
     this.stream = null;
-    this.context = null;
+    this.worker = null;
     for (const t of stream?.getTracks() ?? []) t.stop();
-    await context?.close().catch(() => undefined);
+    worker?.terminate();
   }
 }

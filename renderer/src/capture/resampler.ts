@@ -1,5 +1,5 @@
-// Streaming band-limited resampler (windowed sinc) from the AudioContext's rate to 16 kHz: the capture worklet's
-// arithmetic, kept free of Web Audio so a unit test runs it in Node on known signals.
+// Streaming band-limited resampler (windowed sinc) from the microphone track's rate to 16 kHz: the capture worker's
+// arithmetic, kept free of Web APIs so a unit test runs it in Node on known signals.
 
 export class Resampler {
   /** Input samples per output sample. */

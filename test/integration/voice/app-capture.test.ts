@@ -1,7 +1,8 @@
 // The tray app's capture path in real headless Chromium: the built capture page, getUserMedia on Chromium's fake
-// device fed from a WAV of espeak-ng speech, the AudioWorklet's 16 kHz frames over the page's MessagePort to this
+// device fed from a WAV of espeak-ng speech, the capture worker's 16 kHz frames over the port main holds to this
 // process (standing in for main), the real turn detector on them: the turn ends where the speech really ends, as
-// with sox capture of the same file. And each failure ends the stream with an error that says what to do.
+// with sox capture of the same file; each frame placed on the wall clock where the microphone heard it. And each
+// failure ends the stream with an error that says what to do.
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -64,7 +65,7 @@ describeWith([binary('chromium'), binary('espeak-ng'), binary('sox')], 'the app 
     const source = new PageCaptureSource({ ...page, microphone: (open) => opened.push(open) }, { settings: APP_DEFAULTS });
     const app = await endpointFirstTurn(source, vad);
     expect(app.turn).not.toBeNull();
-    // The fake device starts the file anew at getUserMedia, but the first samples may not reach the worklet:
+    // The fake device starts the file anew at getUserMedia, but the first samples may not reach the worker:
     // where the capture starts in the file is found by correlation, then the turn is judged on the file's clock.
     const offset = alignment(app.captured, clip.pcm);
     // Noise suppression and gain control reshape the waveform (seen here: 0.69 at the true shift, under 0.2 elsewhere).
@@ -103,6 +104,42 @@ describeWith([binary('chromium'), binary('espeak-ng'), binary('sox')], 'the app 
     expect(quiet).toBeLessThan(-50);
     expect(loud).toBeGreaterThan(-30);
     expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i));
+  }, 60_000);
+
+  it("places each frame where the microphone heard it: 32 ms after the one before, never after it arrived", async () => {
+    browser = await launchWithMicrophone(wav);
+    const page = await openCapturePage(browser, origin);
+    const frames: ArrivedFrame[] = [];
+    const source = new PageCaptureSource(page, { settings: APP_DEFAULTS, onFrame: (f) => frames.push(f) });
+    expect((await endpointFirstTurn(source, vad)).turn).not.toBeNull();
+    expect(frames.length).toBeGreaterThan(40);
+    // Node's clock reads whole milliseconds: a frame may seem to arrive up to 1 ms before it was heard, never more.
+    for (const f of frames) expect(f.audioEndMs).toBeLessThanOrEqual(f.arrivedMs + 1);
+    // And not far before: a clock misread (the page's origin for the worker's, or the other way) is off by the
+    // hundreds of milliseconds between the two; the delay itself is a few tens at most (bench:voice measures it).
+    const delays = frames.map((f) => f.arrivedMs - f.audioEndMs).sort((a, b) => a - b);
+    expect(delays[Math.floor(delays.length / 2)]).toBeLessThan(100);
+    const frameMs = samplesToMs(CAPTURE_FRAME_SAMPLES);
+    const steps = frames.slice(1).map((f, i) => f.audioEndMs - (frames[i] as ArrivedFrame).audioEndMs);
+    expect(steps.sort((a, b) => a - b)[Math.floor(steps.length / 2)]).toBeCloseTo(frameMs, 0);
+    // Over the whole capture, no drift and no gap: the span is the frames' own length.
+    const span = (frames.at(-1) as ArrivedFrame).audioEndMs - (frames[0] as ArrivedFrame).audioEndMs;
+    expect(Math.abs(span - (frames.length - 1) * frameMs)).toBeLessThan(15);
+  }, 60_000);
+
+  it("a capture worker that cannot load (a damaged install) ends the stream with the app's capture failure and the sox way out", async () => {
+    browser = await launchWithMicrophone(wav);
+    const page = await openCapturePage(browser, origin);
+    await page.page.context().route(/capture-worker[^/]*\.js$/, (r) => r.abort());
+    const source = new PageCaptureSource(page, { settings: APP_DEFAULTS });
+    const err = (await endpointFirstTurn(source, vad).then(
+      () => null,
+      (e: unknown) => e,
+    )) as CaptureError;
+    expect(err).toBeInstanceOf(CaptureError);
+    expect(err.message).toMatch(/the app's audio capture failed \(.*capture worker/);
+    expect(err.fix).toMatch(/jett config set voice.capture sox/);
+    expect(page.problems.join(' ')).not.toMatch(/Uncaught/);
   }, 60_000);
 
   it('an unknown device ends the stream with "no microphone was found" and what to do', async () => {
@@ -148,16 +185,19 @@ describeWith([binary('chromium'), binary('espeak-ng'), binary('sox')], 'the app 
       };
     });
     let frames = 0;
+    let unplugged: Promise<boolean> | undefined;
     const source = new PageCaptureSource(page, {
       settings: APP_DEFAULTS,
       onFrame: () => {
-        if (++frames === 10) void page.page.evaluate(() => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks[0]!.dispatchEvent(new Event('ended')));
+        if (++frames === 10) unplugged = page.page.evaluate(() => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks[0]!.dispatchEvent(new Event('ended')));
       },
     });
     const err = (await endpointFirstTurn(source, vad).then(
       () => null,
       (e: unknown) => e,
     )) as CaptureError;
+    // The page reports the failure while it handles the event: the unplug's own answer may come after it.
+    expect(await unplugged).toBe(true);
     expect(err).toBeInstanceOf(CaptureError);
     expect(err.message).toMatch(/the microphone went away mid-turn/);
     expect(err.fix).toMatch(/plug it back in/);

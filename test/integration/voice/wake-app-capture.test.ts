@@ -1,5 +1,5 @@
 // The wake word on the tray app's capture path: espeak-ng speech on Chromium's fake microphone, through the real
-// capture page (getUserMedia with the app's echo cancellation, noise suppression and gain control, the AudioWorklet's
+// capture page (getUserMedia with the app's echo cancellation, noise suppression and gain control, the capture worker's
 // 16 kHz frames over the page's port to this process, standing in for main), into the real openWakeWord models:
 // "hey jarvis" wakes once, "hey there" never. The sox path's own frames are tested in wake.test.ts.
 import path from 'node:path';

@@ -85,8 +85,8 @@ describe('the capture window', () => {
     await vi.waitFor(() => expect(windows).toHaveLength(1));
     const page = pageEnd(windows[0]!);
     const start = await new Promise<{ session: number }>((resolve) => page.once('message', (e: { data: { session: number } }) => resolve(e.data)));
-    page.postMessage({ type: 'started', session: start.session, label: 'Mic', contextRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
-    // The stream's frames come on a port of their own, which the page transfers (the capture worklet holds the other end).
+    page.postMessage({ type: 'started', session: start.session, label: 'Mic', trackRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+    // The stream's frames come on a port of their own, which the page transfers (the capture worker holds the other end).
     const frames = new MessageChannelMain();
     const stray = new MessageChannelMain();
     page.postMessage({ type: 'frames', session: start.session }, [frames.port1]);

@@ -77,7 +77,7 @@ class FakePage implements CapturePage {
       this.session = cmd.session;
       this.frames = new FakeFramePort();
       this.send({ type: 'frames', session: cmd.session }, [this.frames]);
-      this.send({ type: 'started', session: cmd.session, label: 'USB Microphone', contextRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+      this.send({ type: 'started', session: cmd.session, label: 'USB Microphone', trackRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
       this.hear(this.script);
     } else if (cmd.type === 'stop') {
       const s = this.session;

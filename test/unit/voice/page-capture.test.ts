@@ -66,7 +66,7 @@ class FakePage implements CapturePage {
       this.session = cmd.session;
       this.frames = new FakeFramePort();
       this.send({ type: 'frames', session: cmd.session }, [this.frames]);
-      this.send({ type: 'started', session: cmd.session, label: 'Fake mic', contextRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+      this.send({ type: 'started', session: cmd.session, label: 'Fake mic', trackRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     } else if (cmd.type === 'stop') {
       const s = this.session;
       this.session = null;
@@ -141,7 +141,7 @@ describe('the microphone through the capture page', () => {
     page.frames?.send({ type: 'frame', session: 9999, seq: 0, pcm: new ArrayBuffer(1024), audioEndMs: 0, levelDb: 0 });
     page.send({ type: 'stopped', session: 9999 });
     page.frames?.send({ type: 'frame', session: (page.commands[0] as { session: number }).session, seq: 1, pcm: new ArrayBuffer(1000), audioEndMs: 0, levelDb: 0 });
-    page.frames?.send({ type: 'started', session: (page.commands[0] as { session: number }).session, label: 'x', contextRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+    page.frames?.send({ type: 'started', session: (page.commands[0] as { session: number }).session, label: 'x', trackRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     page.send({ type: 'failed', code: 'no-device' });
     page.send('not a message');
     page.hear(speech(32));
@@ -171,7 +171,7 @@ describe('the microphone through the capture page', () => {
     page.send({ type: 'frames', session }, [second]);
     page.send({ type: 'frames', session: session + 1000 }, [other]);
     page.send({ type: 'frames', session }, pair);
-    page.send({ type: 'started', session, label: 'x', contextRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true }, [stray]);
+    page.send({ type: 'started', session, label: 'x', trackRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true }, [stray]);
     for (const p of [second, other, ...pair, stray]) {
       expect(p.closed).toBe(true);
       p.send({ type: 'frame', session, seq: 0, pcm: speech(32).buffer, audioEndMs: 0, levelDb: 0 });
