@@ -1,4 +1,4 @@
-// Numbers and states as people read them: ages, byte counts, milliseconds, a service not set up yet.
+// Numbers and states as people read them: ages, byte counts, times, milliseconds, a service not set up yet.
 import type { ServiceSetup } from '../../main/core/contracts/status.js';
 export function ago(seconds: number | null): string {
   if (seconds === null) return 'never';
@@ -18,6 +18,12 @@ export function bytes(n: number | null): string {
     i++;
   }
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** An ISO time as the user's locale writes a date and time; the text itself where it is not a time. */
+export function when(at: string): string {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? at : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 export function ms(n: number | null): string {

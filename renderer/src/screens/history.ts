@@ -2,8 +2,10 @@
 // deleting one turn or all of them, each behind a second click: gone here at once, on the VPS at the next sync.
 import type { VoiceTurnRecord } from '../../../main/core/contracts/voice.js';
 import { api, unwrap } from '../bridge.js';
+import { confirmButton } from '../confirm-button.js';
 import { h } from '../dom.js';
-import { ms } from '../format.js';
+import { ms, when } from '../format.js';
+import { reloadOnActivity, serialLoader } from '../live-list.js';
 import { fail, say } from '../toast.js';
 
 const STAGES: Array<[keyof VoiceTurnRecord['latencies'], string]> = [
@@ -15,32 +17,6 @@ const STAGES: Array<[keyof VoiceTurnRecord['latencies'], string]> = [
 ];
 
 const OUTCOME_WORDS: Record<VoiceTurnRecord['outcome'], string> = { answered: 'Answered', cancelled: 'Cancelled', failed: 'Failed', 'no-speech': 'No speech' };
-
-function when(at: string): string {
-  const d = new Date(at);
-  return Number.isNaN(d.getTime()) ? at : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-/** A button that acts on its second click only: the first one turns it into the question. */
-function confirmButton(props: { id?: string; class?: string; label: string; question: string; act: () => Promise<void> }): HTMLButtonElement {
-  let armed = false;
-  const button: HTMLButtonElement = h('button', {
-    id: props.id,
-    class: props.class,
-    type: 'button',
-    onclick: () => {
-      if (!armed) {
-        armed = true;
-        button.textContent = props.question;
-        button.classList.add('danger');
-        return;
-      }
-      button.disabled = true;
-      void props.act().finally(() => (button.disabled = false));
-    },
-  }, props.label);
-  return button;
-}
 
 function turnCard(t: VoiceTurnRecord, onDelete: (id: string) => Promise<void>): HTMLElement {
   const l = t.latencies;
@@ -102,30 +78,15 @@ export function historyScreen(): HTMLElement {
       turns.length < shown ? h('span') : h('button', { id: 'history-more', type: 'button', onclick: () => ((shown += PAGE), void load()) }, 'Show older turns'),
     );
   };
-  // One request at a time; a change while one runs (typing, a new turn) asks again once it is back.
-  let loading: Promise<void> | null = null;
-  let again = false;
-  const load = async (): Promise<void> => {
-    if (loading) {
-      again = true;
-      return loading;
+  const load = serialLoader(async () => {
+    try {
+      const q = search.value.trim();
+      turns = await unwrap(api().voice.history({ limit: shown, ...(q ? { search: q } : {}) }));
+      draw();
+    } catch (err) {
+      fail(err);
     }
-    loading = (async () => {
-      try {
-        const q = search.value.trim();
-        turns = await unwrap(api().voice.history({ limit: shown, ...(q ? { search: q } : {}) }));
-        draw();
-      } catch (err) {
-        fail(err);
-      }
-    })();
-    await loading;
-    loading = null;
-    if (again) {
-      again = false;
-      await load();
-    }
-  };
+  });
   search.addEventListener('input', () => ((shown = PAGE), void load()));
   void load();
   const screen = h(
@@ -142,14 +103,7 @@ export function historyScreen(): HTMLElement {
     list,
     more,
   );
-  // A turn just answered, or a deletion made elsewhere (the CLI, another window) moves the status's last turn or the
-  // outbox: list again. The subscription ends with the screen.
-  let seen = '';
-  const off = api().status.onChange((status) => {
-    if (!screen.isConnected) return off();
-    const key = `${status.turns.at(-1)?.at ?? ''}|${status.snapshot.outbox.pending}`;
-    if (seen && key !== seen) void load();
-    seen = key;
-  });
+  // A turn just answered, or a deletion made elsewhere (the CLI, another window): list again.
+  reloadOnActivity(screen, load);
   return screen;
 }

@@ -2,35 +2,13 @@
 // forgetting one item behind a second click: gone here at once, on the VPS when the outbox next reaches it.
 import type { MemoryItem, MemoryView } from '../../../main/core/contracts/memory.js';
 import { api, unwrap } from '../bridge.js';
+import { confirmButton } from '../confirm-button.js';
 import { h } from '../dom.js';
+import { when } from '../format.js';
+import { reloadOnActivity, serialLoader } from '../live-list.js';
 import { fail, say } from '../toast.js';
 
 const KIND_WORDS: Record<MemoryItem['kind'], string> = { turn: 'Conversation', fact: 'Asked to remember' };
-
-function when(at: string): string {
-  const d = new Date(at);
-  return Number.isNaN(d.getTime()) ? at : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
-/** Forget acts on the second click only: the first turns the button into the question. */
-function forgetButton(act: () => Promise<void>): HTMLButtonElement {
-  let armed = false;
-  const button: HTMLButtonElement = h('button', {
-    class: 'forget-item',
-    type: 'button',
-    onclick: () => {
-      if (!armed) {
-        armed = true;
-        button.textContent = 'Click again to forget';
-        button.classList.add('danger');
-        return;
-      }
-      button.disabled = true;
-      void act().finally(() => (button.disabled = false));
-    },
-  }, 'Forget');
-  return button;
-}
 
 function itemCard(m: MemoryItem, onForget: (id: string) => Promise<void>): HTMLElement {
   return h(
@@ -42,7 +20,7 @@ function itemCard(m: MemoryItem, onForget: (id: string) => Promise<void>): HTMLE
       h('time', { datetime: m.at }, when(m.at)),
       h('span', { class: `pill kind-${m.kind}` }, KIND_WORDS[m.kind]),
       m.private ? h('span', { class: 'pill private', title: 'Stays on this computer: never sent to the VPS' }, 'Private') : null,
-      forgetButton(() => onForget(m.id)),
+      confirmButton({ class: 'forget-item', label: 'Forget', question: 'Click again to forget', act: () => onForget(m.id) }),
     ),
     h('p', { class: 'memory-text' }, m.text),
   );
@@ -78,30 +56,15 @@ export function memoryScreen(): HTMLElement {
         );
     list.replaceChildren(...(view.items.length === 0 ? [empty] : view.items.map((m) => itemCard(m, forget))));
   };
-  // One request at a time; typing while one runs asks again once it is back.
-  let loading: Promise<void> | null = null;
-  let again = false;
-  const load = async (): Promise<void> => {
-    if (loading) {
-      again = true;
-      return loading;
+  const load = serialLoader(async () => {
+    try {
+      const q = search.value.trim();
+      view = await unwrap(api().memory.list({ limit: LIMIT, ...(q ? { search: q } : {}) }));
+      draw();
+    } catch (err) {
+      fail(err);
     }
-    loading = (async () => {
-      try {
-        const q = search.value.trim();
-        view = await unwrap(api().memory.list({ limit: LIMIT, ...(q ? { search: q } : {}) }));
-        draw();
-      } catch (err) {
-        fail(err);
-      }
-    })();
-    await loading;
-    loading = null;
-    if (again) {
-      again = false;
-      await load();
-    }
-  };
+  });
   search.addEventListener('input', () => void load());
   void load();
   const screen = h(
@@ -117,13 +80,7 @@ export function memoryScreen(): HTMLElement {
     list,
   );
   // A turn just answered (kept in memory) or a forget made elsewhere (spoken, the CLI: its tombstone moves the
-  // outbox) changes what is remembered: list again. The subscription ends with the screen.
-  let seen = '';
-  const off = api().status.onChange((status) => {
-    if (!screen.isConnected) return off();
-    const key = `${status.turns.at(-1)?.at ?? ''}|${status.snapshot.outbox.pending}`;
-    if (seen && key !== seen) void load();
-    seen = key;
-  });
+  // outbox) changes what is remembered: list again.
+  reloadOnActivity(screen, load);
   return screen;
 }
