@@ -4,12 +4,9 @@
 // queued); the microphone, model and voice fields as choices with an unknown saved value kept and marked; the
 // latency chart's labelled axes; hands-free's wake word and threshold set from the Voice screen. Screenshots go to
 // test/artifacts/.
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createHandlers } from '../../main/app/ipc/handlers.js';
 import type { Handlers } from '../../main/app/ipc/register.js';
-import { catalogueModels, modelService } from '../../main/app/models.js';
 import { REDACT_KIND } from '../../main/core/contracts/redaction.js';
 import { WAKE_WORDS } from '../../main/core/contracts/wake.js';
 import { openLocalDb, type LocalDb } from '../../main/core/db/local-db.js';
@@ -21,9 +18,9 @@ import { VoiceStore } from '../../main/core/voice/store.js';
 import { voiceTurn } from '../helpers/event-samples.js';
 import { binary, describeWith } from '../helpers/requirements.js';
 import { tempDir } from '../helpers/tmp.js';
-import { UNUSED_HANDLER_DEPS } from '../helpers/unused-handlers.js';
+import { windowHandlers } from '../helpers/window-handlers.js';
 import { FakeAgent } from '../unit/app/helpers.js';
-import { doneChecklist } from './done-checklist.js';
+import { doneSetup } from './done-checklist.js';
 import { buildRenderer, launch, openWindow, screenshot } from './page.js';
 import { connectRealBridge, realBridgeScript, type RealBridge } from './real-bridge.js';
 
@@ -69,30 +66,13 @@ describeWith([binary('chromium')], 'voice history and choices (headless Chromium
     agent.devices = { supported: true, devices: [{ name: 'default', description: 'Default ALSA Output' }, { name: 'plughw:CARD=USB,DEV=0', description: 'USB Audio, USB Audio - Hardware device with all software conversions' }], note: null };
     // A microphone saved earlier that is not plugged in now: it must stay selected, marked.
     runtime.config.set('voice.inputDevice', 'hw:CARD=Headset,DEV=0');
-    handlers = createHandlers({
-      ...UNUSED_HANDLER_DEPS,
-      config: runtime.config,
-      secrets: runtime.secrets,
-      secretStoreNote: 'the 0600 file store in JETT_HOME',
-      agent,
+    handlers = windowHandlers(runtime, agent, {
       statusView: async () => ({
         snapshot: await agent.status(),
         hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null },
         turns: [320, 410, 620, null, 380].map((ms, i) => ({ at: new Date(Date.UTC(2026, 10, 29, 9, i)).toISOString(), speechEndToAudioMs: ms })),
       }),
-      onConfigChanged: () => {},
-      chooseConfFile: async () => null,
-      readConfFile: async () => '',
-      writeClipboard: () => {},
-      openLink: async () => ({ opened: false, reason: 'not in this test' }),
-      // Ollama is not running here (port 9 answers nothing): its field keeps the saved model, marked.
-      models: modelService(() => 'http://127.0.0.1:9', () => catalogueModels(path.join(runtime.paths.home, 'models'))),
-      sendModelProgress: () => {},
-      setupTunnel: async () => {},
-      setup: {
-        ...UNUSED_HANDLER_DEPS.setup,
-        view: async () => doneChecklist((await agent.status()).tunnel),
-      },
+      setup: doneSetup(agent),
     });
     turn(1, 'what is the weather tomorrow', 'Sunny, around 14 degrees.');
     turn(2, 'remind me of my dentist appointment', 'It is on Thursday at 10.');

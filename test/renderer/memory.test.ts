@@ -3,12 +3,9 @@
 // kind and privacy, searched by meaning with a stand-in embedder, one forgotten after a second click and jett.db
 // checked afterwards (text overwritten, outbox payload redacted in place, a tombstone queued), and the clear state
 // when the embedding model is not downloaded (listing still works). Screenshots go to test/artifacts/.
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createHandlers } from '../../main/app/ipc/handlers.js';
 import type { Handlers } from '../../main/app/ipc/register.js';
-import { catalogueModels, modelService } from '../../main/app/models.js';
 import { REDACT_KIND } from '../../main/core/contracts/redaction.js';
 import { openLocalDb, type LocalDb } from '../../main/core/db/local-db.js';
 import { EventBus } from '../../main/core/events/bus.js';
@@ -19,9 +16,9 @@ import { Outbox } from '../../main/core/outbox/store.js';
 import { openRuntime, type Runtime } from '../../main/core/runtime.js';
 import { binary, describeWith } from '../helpers/requirements.js';
 import { tempDir } from '../helpers/tmp.js';
-import { UNUSED_HANDLER_DEPS } from '../helpers/unused-handlers.js';
+import { windowHandlers } from '../helpers/window-handlers.js';
 import { FakeAgent } from '../unit/app/helpers.js';
-import { doneChecklist } from './done-checklist.js';
+import { doneSetup } from './done-checklist.js';
 import { buildRenderer, launch, openWindow, screenshot } from './page.js';
 import { connectRealBridge, realBridgeScript } from './real-bridge.js';
 
@@ -86,26 +83,7 @@ describeWith([binary('chromium')], 'memory view (headless Chromium, real bridge)
     const withModel = new MemoryBrowser({ db: local.db, outbox, bus, config, modelsHome: runtime.paths.models, load: async () => wordsEmbedder });
     const withoutModel = new MemoryBrowser({ db: local.db, outbox, bus, config, modelsHome: runtime.paths.models });
     agent = new MemoryAgent(() => (agent.modelDownloaded ? withModel : withoutModel));
-    handlers = createHandlers({
-      ...UNUSED_HANDLER_DEPS,
-      config: runtime.config,
-      secrets: runtime.secrets,
-      secretStoreNote: 'the 0600 file store in JETT_HOME',
-      agent,
-      statusView: async () => ({ snapshot: await agent.status(), hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, turns: [] }),
-      onConfigChanged: () => {},
-      chooseConfFile: async () => null,
-      readConfFile: async () => '',
-      writeClipboard: () => {},
-      openLink: async () => ({ opened: false, reason: 'not in this test' }),
-      models: modelService(() => 'http://127.0.0.1:9', () => catalogueModels(path.join(runtime.paths.home, 'models'))),
-      sendModelProgress: () => {},
-      setupTunnel: async () => {},
-      setup: {
-        ...UNUSED_HANDLER_DEPS.setup,
-        view: async () => doneChecklist((await agent.status()).tunnel),
-      },
-    });
+    handlers = windowHandlers(runtime, agent, { setup: doneSetup(agent) });
   }, 180_000);
 
   afterAll(async () => {

@@ -8,7 +8,6 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MicTestService } from '../../main/app/capture/mic-test.js';
-import { createHandlers } from '../../main/app/ipc/handlers.js';
 import type { Handlers } from '../../main/app/ipc/register.js';
 import { CaptureReportSchema } from '../../main/core/contracts/capture.js';
 import type { MicLevel } from '../../main/core/contracts/mic-check.js';
@@ -20,10 +19,10 @@ import { alignment } from '../helpers/app-capture.js';
 import { concat, makeClip, writeWav, type Clip } from '../helpers/audio.js';
 import { binary, describeWith } from '../helpers/requirements.js';
 import { tempDir } from '../helpers/tmp.js';
-import { UNUSED_HANDLER_DEPS } from '../helpers/unused-handlers.js';
+import { windowHandlers } from '../helpers/window-handlers.js';
 import { FakeAgent } from '../unit/app/helpers.js';
 import { launchWithMicrophone, openCapturePage, serveRenderer, type OpenedCapturePage } from './capture-page.js';
-import { doneChecklist } from './done-checklist.js';
+import { doneSetup } from './done-checklist.js';
 import { buildRenderer, openWindow, screenshot } from './page.js';
 import { connectRealBridge, realBridgeScript, type RealBridge } from './real-bridge.js';
 
@@ -88,27 +87,10 @@ describeWith([binary('chromium'), binary('espeak-ng')], 'the Microphone screen (
       },
       platform: 'linux',
     });
-    handlers = createHandlers({
-      ...UNUSED_HANDLER_DEPS,
+    handlers = windowHandlers(runtime, agent, {
       microphone,
-      config: runtime.config,
-      secrets: runtime.secrets,
-      secretStoreNote: 'the 0600 file store in JETT_HOME',
-      agent,
-      statusView: async () => ({ snapshot: await agent.status(), hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, turns: [] }),
-      onConfigChanged: () => {},
-      chooseConfFile: async () => null,
-      readConfFile: async () => '',
-      writeClipboard: () => {},
-      openLink: async () => ({ opened: false, reason: 'not in this test' }),
       models: { list: async () => ({ models: [], error: 'not in this test', speech: { dir: home, models: [], error: null } }), pull: async () => {} },
-      sendModelProgress: () => {},
-      setupTunnel: async () => {},
-      // The window opens on the checklist's state: every step done, so it shows the screen asked for.
-      setup: {
-        ...UNUSED_HANDLER_DEPS.setup,
-        view: async () => doneChecklist((await agent.status()).tunnel),
-      },
+      setup: doneSetup(agent),
     });
   }, 180_000);
 

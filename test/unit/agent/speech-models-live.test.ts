@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessHandle, type AgentHandle } from '../../../main/app/agent-handle.js';
-import { createHandlers } from '../../../main/app/ipc/handlers.js';
 import { catalogueModels, modelService } from '../../../main/app/models.js';
 import { Agent } from '../../../main/core/agent.js';
 import { ConfigSchema, type Config } from '../../../main/core/contracts/config.js';
@@ -15,7 +14,7 @@ import type { ProcessRunner } from '../../../main/core/tunnel/runner.js';
 import { findEntry, loadCatalogue } from '../../../main/core/voice/models/catalogue.js';
 import { jett } from '../../helpers/cli.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { UNUSED_HANDLER_DEPS } from '../../helpers/unused-handlers.js';
+import { windowHandlers } from '../../helpers/window-handlers.js';
 import { FakeHub } from '../../integration/models/fake-hub.js';
 import { FakeAgent } from '../app/helpers.js';
 
@@ -73,7 +72,7 @@ describe.runIf(process.platform === 'linux')('a speech model pulled while the ag
     const seen: Array<{ progress: ModelProgress; voiceConfigured: boolean | undefined }> = [];
     let finished!: () => void;
     const done = new Promise<void>((r) => (finished = r));
-    const handlers = windowHandlers(home, runtime, inProcessHandle(agent), (p) => {
+    const handlers = hubHandlers(home, runtime, inProcessHandle(agent), (p) => {
       seen.push({ progress: p, voiceConfigured: agent.status().setup?.voice.configured });
       if (p.done) finished();
     });
@@ -96,28 +95,17 @@ describe.runIf(process.platform === 'linux')('a speech model pulled while the ag
     };
     let last!: (p: ModelProgress) => void;
     const finalProgress = new Promise<ModelProgress>((r) => (last = r));
-    const handlers = windowHandlers(home, runtime, agent, (p) => p.done && last(p));
+    const handlers = hubHandlers(home, runtime, agent, (p) => p.done && last(p));
     await handlers['models:pull']({ kind: 'speech', name: STT });
     expect(await finalProgress).toMatchObject({ done: true, error: 'pulled, but the running agent did not take it: the agent is not running; restart Jett to use it' });
     expect(fs.existsSync(path.join(home, 'models', STT, 'config.json'))).toBe(true);
   });
 });
 
-function windowHandlers(home: string, runtime: Runtime, agent: AgentHandle, sendModelProgress: (p: ModelProgress) => void) {
-  return createHandlers({
-      ...UNUSED_HANDLER_DEPS,
-      config: runtime.config,
-      secrets: runtime.secrets,
-      secretStoreNote: 'the 0600 file store',
-      agent,
-      statusView: async () => ({ snapshot: await agent.status(), hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, turns: [] }),
-      onConfigChanged: () => {},
-      chooseConfFile: async () => null,
-      readConfFile: async () => '',
-      writeClipboard: () => {},
-      openLink: async () => ({ opened: false, reason: 'not in this test' }),
-      models: modelService(() => runtime.config.load().ollama.host, () => catalogueModels(path.join(home, 'models'), hub.url)),
+/** The window's handlers with the catalogue served by the test's hub, and each progress report passed on. */
+function hubHandlers(home: string, runtime: Runtime, agent: AgentHandle, sendModelProgress: (p: ModelProgress) => void) {
+  return windowHandlers(runtime, agent, {
+    models: modelService(() => runtime.config.load().ollama.host, () => catalogueModels(path.join(home, 'models'), hub.url)),
     sendModelProgress,
-    setupTunnel: async () => {},
   });
 }
