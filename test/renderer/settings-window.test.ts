@@ -1,37 +1,17 @@
 // The settings window in headless Chromium against a fake bridge that implements the IPC contract: each screen,
 // key generation and import, settings saved and refused, live status, and a screenshot of every screen.
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { INVOKE_CHANNELS } from '../../main/core/contracts/ipc.js';
 import { binary, describeWith } from '../helpers/requirements.js';
-import { tempDir } from '../helpers/tmp.js';
-import { buildRenderer, fakeBridgeScript, launch, openWindow, screenshot } from './page.js';
+import { fakeBridgeWindows } from './fake-bridge-windows.js';
+import { screenshot } from './page.js';
 
 const VPS_KEY = 'HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw=';
 
 describeWith([binary('chromium')], 'settings window (headless Chromium, fake bridge)', () => {
-  let browser: Browser;
-  let rendererDir: string;
-  let bridge: string;
-  const problems: string[][] = [];
-
-  beforeAll(async () => {
-    rendererDir = tempDir('jett-renderer-');
-    await buildRenderer(rendererDir);
-    bridge = await fakeBridgeScript();
-    browser = await launch();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  async function open(hash = ''): Promise<Page> {
-    const opened = await openWindow(browser, rendererDir, bridge, hash);
-    problems.push(opened.problems);
-    return opened.page;
-  }
+  const { open, problems } = fakeBridgeWindows();
 
   const calls = (page: Page) => page.evaluate(() => window.__fake.calls.map((c) => c.channel));
 

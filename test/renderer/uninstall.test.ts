@@ -1,33 +1,14 @@
 // "Remove Jett from this computer" in headless Chromium against the fake bridge: nothing is called before the
 // confirmation, Cancel calls nothing, the data is kept unless its box is ticked, and what is left shows with its fix.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { binary, describeWith } from '../helpers/requirements.js';
-import { tempDir } from '../helpers/tmp.js';
-import { buildRenderer, fakeBridgeScript, launch, openWindow, screenshot } from './page.js';
+import { fakeBridgeWindows } from './fake-bridge-windows.js';
+import { screenshot } from './page.js';
 
 describeWith([binary('chromium')], 'remove Jett from the window (headless Chromium, fake bridge)', () => {
-  let browser: Browser;
-  let rendererDir: string;
-  let bridge: string;
-  const problems: string[][] = [];
-
-  beforeAll(async () => {
-    rendererDir = tempDir('jett-renderer-');
-    await buildRenderer(rendererDir);
-    bridge = await fakeBridgeScript();
-    browser = await launch();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  async function open(): Promise<Page> {
-    const opened = await openWindow(browser, rendererDir, bridge, '#services');
-    problems.push(opened.problems);
-    return opened.page;
-  }
+  const { open: openAt, problems } = fakeBridgeWindows();
+  const open = () => openAt('#services');
 
   const uninstalls = (page: Page) => page.evaluate(() => window.__fake.calls.filter((c) => c.channel === 'app:uninstall').map((c) => c.arg));
 
