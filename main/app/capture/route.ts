@@ -10,9 +10,9 @@ export function captureSettings(config: Config) {
 }
 
 export function appAudioRoute(page: CapturePage, platform: NodeJS.Platform): AudioRoute {
-  return (config) => {
+  return (config, logger) => {
     if (config.voice.capture !== 'app') return null;
     const settings = captureSettings(config);
-    return { openSource: () => new PageCaptureSource(page, { settings, platform }), sink: new PagePlaybackSink(page) };
+    return { openSource: () => new PageCaptureSource(page, { settings, platform, log: logger }), sink: new PagePlaybackSink(page) };
   };
 }

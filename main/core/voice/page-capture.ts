@@ -1,7 +1,8 @@
 // The capture page's microphone and speaker as the pipeline's AudioSource and AudioSink, over a port that carries
 // the messages of contracts/capture.ts. Electron-free: the tray app gives it a MessagePortMain (main/app/capture),
 // the tests a relay to a page in headless Chromium. The stream is open only between chunks() and stop().
-import { CaptureReportSchema, type CaptureCommand, type CaptureDevice, type CaptureFailureCode, type CaptureReport, type CaptureStart } from '../contracts/capture.js';
+import { CAPTURE_FRAME_SAMPLES, CAPTURE_SAMPLE_RATE, CaptureReportSchema, type CaptureCommand, type CaptureDevice, type CaptureFailureCode, type CaptureReport, type CaptureStart } from '../contracts/capture.js';
+import type { Logger } from '../log/logger.js';
 import type { AudioSource } from './capture.js';
 import type { AudioSink } from './engines.js';
 import { CaptureError, EngineError } from './errors.js';
@@ -75,7 +76,17 @@ export interface PageSourceOptions {
   /** Each 'started' report: what the page actually got (device label, whether each processing step is on). */
   onStarted?(started: Extract<CaptureReport, { type: 'started' }>): void;
   wallClock?: () => number;
+  /** Told once per stream, as it ends, how much audio the capture lost on the way (none: not told). */
+  log?: Pick<Logger, 'warn'>;
 }
+
+const FRAME_MS = (CAPTURE_FRAME_SAMPLES * 1000) / CAPTURE_SAMPLE_RATE;
+/**
+ * Two frames' audio times further apart than a frame by more than this: audio was lost between them (the track
+ * dropped chunks while the capture page was stalled). Their timing wobbles by under 10 ms (a chunk placed by its
+ * arrival), and a lost chunk is 10 ms: so a single lost chunk goes unnoticed, two and more are counted.
+ */
+const LOST_AUDIO_MS = 15;
 
 function parseReport(raw: unknown): CaptureReport | null {
   const r = CaptureReportSchema.safeParse(raw);
@@ -108,9 +119,16 @@ export class PageCaptureSource implements AudioSource {
     const session = nextSession++;
     /** This stream's frame port, once the page sent it (at most one). */
     const framePorts: TransferredPort[] = [];
+    const lost = { ms: 0, places: 0, lastEnd: Number.NaN };
     const onFrame = (raw: unknown) => {
       const msg = parseReport(raw);
       if (msg?.type !== 'frame' || msg.session !== session) return;
+      const gap = msg.audioEndMs - lost.lastEnd - FRAME_MS;
+      if (gap > LOST_AUDIO_MS) {
+        lost.ms += gap;
+        lost.places++;
+      }
+      lost.lastEnd = msg.audioEndMs;
       const pcm = new Int16Array(msg.pcm);
       this.opts.onFrame?.({ pcm, seq: msg.seq, arrivedMs: clock(), audioEndMs: msg.audioEndMs, levelDb: msg.levelDb });
       queue.push(pcm);
@@ -163,6 +181,9 @@ export class PageCaptureSource implements AudioSource {
       this.port = null;
       if (!ended) port.post({ type: 'stop' });
       this.page.microphone?.(false);
+      if (lost.places > 0) {
+        this.opts.log?.warn(`the app's microphone lost about ${Math.round(lost.ms)} ms of audio in ${lost.places === 1 ? 'one place' : `${lost.places} places`} during this stream: the capture page fell behind (a busy machine); words said then were not heard`, { lostMs: Math.round(lost.ms), places: lost.places });
+      }
     }
   }
 

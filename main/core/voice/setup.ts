@@ -68,7 +68,8 @@ export function pipelineOptions(config: Config): VoicePipelineOptions {
  * Where a front end's own audio stack takes over the microphone and the speaker (the tray app's capture page);
  * null for a config that wants sox.
  */
-export type AudioRoute = (config: Config) => { openSource: () => AudioSource; sink: AudioSink } | null;
+/** The audio a pipeline hears and speaks through, for this config (null: sox); `logger` is the pipeline's. */
+export type AudioRoute = (config: Config, logger: Logger) => { openSource: () => AudioSource; sink: AudioSink } | null;
 
 export interface BuildPipelineDeps {
   config: Config;
@@ -90,7 +91,7 @@ export interface BuildPipelineDeps {
 
 export async function buildPipeline(deps: BuildPipelineDeps): Promise<VoicePipeline> {
   const { config } = deps;
-  const route = deps.audio?.(config) ?? null;
+  const route = deps.audio?.(config, deps.logger) ?? null;
   return new VoicePipeline({
     engines: deps.engines,
     sink: deps.sink ?? route?.sink ?? new SoxPlayer({ resolveBinary: deps.resolveBinary }),

@@ -8,6 +8,7 @@ import { applySessionPolicies } from '../../../main/app/security/session-policie
 import { createCaptureWindow, createSettingsWindow } from '../../../main/app/window.js';
 import { ConfigSchema } from '../../../main/core/contracts/config.js';
 import { CAPTURE_PORT_CHANNEL } from '../../../main/core/contracts/capture.js';
+import { createLogger } from '../../../main/core/log/logger.js';
 import { CaptureError } from '../../../main/core/voice/errors.js';
 import { PageCaptureSource } from '../../../main/core/voice/page-capture.js';
 import { BrowserWindow, MessageChannelMain, MockSession, type MessagePortMain } from '../../mocks/electron.js';
@@ -141,11 +142,12 @@ describe('the microphone permission', () => {
 describe('the app audio route', () => {
   it('is the capture page by default, on every OS; voice.capture "sox" leaves capture to sox', () => {
     const { h } = host();
+    const logger = createLogger({ sink: () => undefined, format: 'json' });
     for (const platform of ['win32', 'linux', 'darwin'] as const) {
-      const route = appAudioRoute(h, platform)(ConfigSchema.parse({}));
+      const route = appAudioRoute(h, platform)(ConfigSchema.parse({}), logger);
       expect(route?.sink.name).toBe('app');
       expect(route?.openSource().name).toBe('app');
     }
-    expect(appAudioRoute(h, 'win32')(ConfigSchema.parse({ voice: { capture: 'sox' } }))).toBeNull();
+    expect(appAudioRoute(h, 'win32')(ConfigSchema.parse({ voice: { capture: 'sox' } }), logger)).toBeNull();
   });
 });

@@ -185,6 +185,29 @@ describe('the microphone through the capture page', () => {
     expect(framePort.closed).toBe(true);
   });
 
+  it('says once, as the stream ends, how much audio the page lost on the way; steady frames and their wobble say nothing', async () => {
+    const warned: string[] = [];
+    const run = async (ends: number[]) => {
+      const page = new FakePage();
+      const source = new PageCaptureSource(page, { settings: SETTINGS, log: { warn: (m) => void warned.push(m) } });
+      const iter = source.chunks()[Symbol.asyncIterator]();
+      const first = iter.next();
+      await until(() => page.open);
+      const session = (page.commands[0] as { session: number }).session;
+      ends.forEach((audioEndMs, seq) => page.frames?.send({ type: 'frame', session, seq, pcm: speech(32).buffer, audioEndMs, levelDb: -30 }));
+      await first;
+      await source.stop();
+      while (!(await iter.next()).done);
+    };
+    const T = 1_796_000_000_000;
+    // 32 ms apart, give or take the 9 ms a chunk placed by its arrival may wobble.
+    await run([0, 32, 73, 96, 128, 151, 192].map((d) => T + d));
+    expect(warned).toEqual([]);
+    // 100 ms lost after the second frame, 40 ms after the fourth.
+    await run([0, 32, 164, 196, 268, 300].map((d) => T + d));
+    expect(warned).toEqual(["the app's microphone lost about 140 ms of audio in 2 places during this stream: the capture page fell behind (a busy machine); words said then were not heard"]);
+  });
+
   it('refuses a reply larger than a minute at 48 kHz, and commands of the wrong shape', () => {
     expect(CaptureCommandSchema.safeParse({ type: 'play', sampleRate: 24000, pcm: new ArrayBuffer(48_000 * 60 * 2 + 2) }).success).toBe(false);
     expect(CaptureCommandSchema.safeParse({ type: 'play', sampleRate: 24000, pcm: new ArrayBuffer(3) }).success).toBe(false);
