@@ -11,7 +11,6 @@ import { execa, type ResultPromise } from 'execa';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { attachedHandle, type AgentHandle } from '../../main/app/agent-handle.js';
-import { createHandlers } from '../../main/app/ipc/handlers.js';
 import type { Handlers } from '../../main/app/ipc/register.js';
 import { catalogueModels, modelService } from '../../main/app/models.js';
 import { privilegedStep } from '../../main/app/setup/privileged.js';
@@ -35,7 +34,7 @@ import { createNetnsPair, TUNNEL, type NetnsPair } from '../helpers/netns.js';
 import { binary, describeWith, root } from '../helpers/requirements.js';
 import { jett } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { UNUSED_HANDLER_DEPS } from '../helpers/unused-handlers.js';
+import { windowHandlers } from '../helpers/window-handlers.js';
 import { buildRenderer, launch, openWindow, screenshot } from './page.js';
 import { connectRealBridge, realBridgeScript, type RealBridge } from './real-bridge.js';
 
@@ -108,30 +107,17 @@ describeWith([binary('chromium'), root, binary('ip'), binary('nsenter'), binary(
     }
     agent = await attachedHandle(client);
     const models = modelService(() => runtime.config.load().ollama.host, () => catalogueModels(path.join(home, 'models'), hub.url));
-    handlers = createHandlers({
-      config: runtime.config,
-      secrets: runtime.secrets,
+    handlers = windowHandlers(runtime, agent, {
       secretStoreNote: 'the 0600 file store in JETT_HOME (no keyring in this test)',
-      agent,
-      statusView: async () => ({ snapshot: await agent.status(), hotkey: { accelerator: 'Ctrl+Alt+J', registered: true, error: null }, turns: [] }),
-      onConfigChanged: () => {},
-      chooseConfFile: async () => null,
-      readConfFile: async () => '',
-      writeClipboard: () => {},
-      openLink: async () => ({ opened: false, reason: 'not in this test' }),
       models,
       sendModelProgress: (p) => {
         progress.push(p);
         void bridge.emit('models:progress', p);
       },
-      // Not a step of the checklist: the uninstall has its own test (test/renderer/uninstall.test.ts).
-      uninstall: async () => {
-        throw new Error('not in this test');
-      },
+      // The uninstall is not a step of the checklist: it has its own test (test/renderer/uninstall.test.ts).
       setupTunnel: async () => {
         throw new Error('Windows only');
       },
-      microphone: UNUSED_HANDLER_DEPS.microphone,
       setup: createSetupService({
         runtime,
         platform: 'linux',
