@@ -9,7 +9,7 @@ import type { AppCaptureBench } from '../../main/harness/bench/results.js';
 import { DEFAULT_ENDPOINT, samplesToMs } from '../../main/core/voice/endpointer.js';
 import { PageCaptureSource, PagePlaybackSink, type CaptureSettings } from '../../main/core/voice/page-capture.js';
 import { TurnDetector, type DetectedTurn } from '../../main/core/voice/turn-detector.js';
-import { SAMPLE_RATE, SileroVad } from '../../main/core/voice/vad.js';
+import { FRAME_SAMPLES, SAMPLE_RATE, SileroVad } from '../../main/core/voice/vad.js';
 import { alignment, offsetsAtSpeechEnds } from '../helpers/app-capture.js';
 import { concat, writeWav } from '../helpers/audio.js';
 import { launchWithMicrophone, openCapturePage, serveRenderer } from '../renderer/capture-page.js';
@@ -35,6 +35,27 @@ function joined(clips: BenchClip[]): { pcm: Int16Array; starts: number[] } {
     at += c.pcm.length;
   }
   return { pcm: concat(clips.map((c) => c.pcm)), starts };
+}
+
+/**
+ * Each clip judged in a stream of turn ends: `offsets[i]` places clip i's file position in the stream's samples; a
+ * clip whose speech or tail the stream did not hear (its start lost, its end not waited for) is left out.
+ */
+function judge(clips: BenchClip[], starts: number[], offsets: number[], turns: DetectedTurn[], length: number): { measured: number; delays: number[]; falseEndpoints: number } {
+  const delays: number[] = [];
+  let falseEndpoints = 0;
+  let measured = 0;
+  clips.forEach((clip, i) => {
+    const at = (starts[i] as number) - (offsets[i] as number);
+    const end = at + clip.pcm.length;
+    if (at + clip.speechStart < 0 || end > length) return;
+    measured++;
+    const inClip = turns.map((t) => t.turnEnd).filter((p) => p >= at && p < end);
+    const first = inClip[0];
+    if (first === undefined || inClip.length !== 1 || first < at + clip.speechEnd) falseEndpoints++;
+    if (first !== undefined) delays.push(samplesToMs(first - (at + clip.speechEnd)));
+  });
+  return { measured, delays, falseEndpoints };
 }
 
 async function endpointing(clips: BenchClip[], dir: string, origin: string, silenceMs: number, say: (l: string) => void) {
@@ -71,22 +92,19 @@ async function endpointing(clips: BenchClip[], dir: string, origin: string, sile
     const offsets = offsetsAtSpeechEnds(heard, pcm, clips.map((c, i) => (starts[i] as number) + c.speechEnd), offset);
     const drift = Math.max(...offsets.map((o) => Math.abs(o - offset.samples)));
     say(`  the capture started ${offset.samples} samples into the file (correlation ${offset.correlation.toFixed(2)}); later it gained or lost up to ${samplesToMs(drift).toFixed(1)} ms`);
-    const delays: number[] = [];
-    let falseEndpoints = 0;
-    let measured = 0;
-    clips.forEach((clip, i) => {
-      // The clip's place in the capture's own samples.
-      const at = (starts[i] as number) - (offsets[i] as number);
-      const end = at + clip.pcm.length;
-      // A clip whose speech or tail the capture did not hear (its start lost, its end not waited for) is left out.
-      if (at + clip.speechStart < 0 || end > length) return;
-      measured++;
-      const inClip = turns.map((t) => t.turnEnd).filter((p) => p >= at && p < end);
-      const first = inClip[0];
-      if (first === undefined || inClip.length !== 1 || first < at + clip.speechEnd) falseEndpoints++;
-      if (first !== undefined) delays.push(samplesToMs(first - (at + clip.speechEnd)));
-    });
-    return { measured, delays, falseEndpoints, overhead, problems: page.problems };
+    const judged = judge(clips, starts, offsets, turns, length);
+    // The same file fed straight to a turn detector, starting where the capture started: the same 32 ms frames as
+    // the capture's, so what remains between the two is the capture path's own doing, not where frames fall.
+    const shifted = offset.samples < 0 ? concat([new Int16Array(-offset.samples), pcm]) : pcm.subarray(offset.samples);
+    const straight = new TurnDetector(vad, { ...DEFAULT_ENDPOINT, silenceMs });
+    straight.reset();
+    const straightTurns: DetectedTurn[] = [];
+    for (let at = 0; at + FRAME_SAMPLES <= shifted.length; at += FRAME_SAMPLES) {
+      for (const ev of await straight.push(shifted.subarray(at, at + FRAME_SAMPLES))) if (ev.type === 'turn-end') straightTurns.push(ev.turn);
+    }
+    const atPhase = judge(clips, starts, offsets.map(() => offset.samples), straightTurns, shifted.length);
+    say(`  the same clips fed straight at the capture's frame phase: endpoint delay p50 ${r1(pct(atPhase.delays, 50))} ms, p95 ${r1(pct(atPhase.delays, 95))} ms, false endpoints ${atPhase.falseEndpoints} (no goal: how much of the gap to the top-level figure is where 32 ms frames fall)`);
+    return { ...judged, overhead, problems: page.problems };
   } finally {
     await vad.close();
     await browser.close();
