@@ -77,7 +77,7 @@ describe('the capture worker cuts 16 kHz frames', () => {
     expect((frames[0] as CutFrame).endMs).toBe((counted[0] as CutFrame).endMs);
   });
 
-  it('starts a frame only with whole input: a chunk cut at any length gives the same frames', () => {
+  it('gives the same frames and times whatever length the chunks come in', () => {
     const rate = 44_100;
     const tone = new Float32Array(rate).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / rate));
     const even = cut(rate, tone);
