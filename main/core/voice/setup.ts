@@ -66,9 +66,8 @@ export function pipelineOptions(config: Config): VoicePipelineOptions {
 
 /**
  * Where a front end's own audio stack takes over the microphone and the speaker (the tray app's capture page);
- * null for a config that wants sox.
+ * null for a config that wants sox. `logger` is the pipeline's, for what the route has to report.
  */
-/** The audio a pipeline hears and speaks through, for this config (null: sox); `logger` is the pipeline's. */
 export type AudioRoute = (config: Config, logger: Logger) => { openSource: () => AudioSource; sink: AudioSink } | null;
 
 export interface BuildPipelineDeps {
