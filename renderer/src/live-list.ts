@@ -1,10 +1,11 @@
 // What the History and Memory screens share about keeping their list current: one request at a time, and a new
 // request when a turn is answered or something is deleted elsewhere.
 import { api } from './bridge.js';
+import { fail } from './toast.js';
 
 /**
  * `fetch` run one at a time: a call while one runs (typing, a new turn) asks again once it is back, so the list
- * always ends on the latest search without requests racing each other.
+ * always ends on the latest search without requests racing each other. A failed fetch shows its error.
  */
 export function serialLoader(fetch: () => Promise<void>): () => Promise<void> {
   let loading: Promise<void> | null = null;
@@ -14,7 +15,7 @@ export function serialLoader(fetch: () => Promise<void>): () => Promise<void> {
       again = true;
       return loading;
     }
-    loading = fetch();
+    loading = fetch().catch(fail);
     await loading;
     loading = null;
     if (again) {

@@ -79,13 +79,9 @@ export function historyScreen(): HTMLElement {
     );
   };
   const load = serialLoader(async () => {
-    try {
-      const q = search.value.trim();
-      turns = await unwrap(api().voice.history({ limit: shown, ...(q ? { search: q } : {}) }));
-      draw();
-    } catch (err) {
-      fail(err);
-    }
+    const q = search.value.trim();
+    turns = await unwrap(api().voice.history({ limit: shown, ...(q ? { search: q } : {}) }));
+    draw();
   });
   search.addEventListener('input', () => ((shown = PAGE), void load()));
   void load();

@@ -57,13 +57,9 @@ export function memoryScreen(): HTMLElement {
     list.replaceChildren(...(view.items.length === 0 ? [empty] : view.items.map((m) => itemCard(m, forget))));
   };
   const load = serialLoader(async () => {
-    try {
-      const q = search.value.trim();
-      view = await unwrap(api().memory.list({ limit: LIMIT, ...(q ? { search: q } : {}) }));
-      draw();
-    } catch (err) {
-      fail(err);
-    }
+    const q = search.value.trim();
+    view = await unwrap(api().memory.list({ limit: LIMIT, ...(q ? { search: q } : {}) }));
+    draw();
   });
   search.addEventListener('input', () => void load());
   void load();

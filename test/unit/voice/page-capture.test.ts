@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CaptureCommandSchema, type CaptureCommand } from '../../../main/core/contracts/capture.js';
 import { createLogger } from '../../../main/core/log/logger.js';
 import { DEFAULT_ENDPOINT } from '../../../main/core/voice/endpointer.js';
-import { PageCaptureSource, PagePlaybackSink, pageCaptureFailure, type CapturePage, type CapturePort, type TransferredPort } from '../../../main/core/voice/page-capture.js';
+import { PageCaptureSource, PagePlaybackSink, pageCaptureFailure, type CapturePage, type CapturePort, type PageSourceOptions, type TransferredPort } from '../../../main/core/voice/page-capture.js';
 import { FakeFramePort } from '../../helpers/fake-frame-port.js';
 import { VoicePipeline } from '../../../main/core/voice/pipeline.js';
 import { ScriptedLanguageModel, ScriptedSpeechToText, ToneTextToSpeech } from '../../../main/core/voice/test-engines.js';
@@ -82,6 +82,16 @@ const until = async (cond: () => boolean) => {
   return cond();
 };
 
+/** A stream opened on a fake page: its first chunk asked for, the page's stream started. */
+async function openStream(options: Partial<PageSourceOptions> = {}) {
+  const page = new FakePage();
+  const source = new PageCaptureSource(page, { settings: SETTINGS, ...options });
+  const iter = source.chunks()[Symbol.asyncIterator]();
+  const first = iter.next();
+  await until(() => page.open);
+  return { page, source, iter, first, session: (page.commands[0] as { session: number }).session };
+}
+
 function pipelineOn(page: FakePage, activation: 'hotkey' | 'handsFree') {
   return new VoicePipeline({
     engines: { stt: new ScriptedSpeechToText({ text: () => 'turn on the lights' }), llm: new ScriptedLanguageModel({ reply: 'Done.' }), tts: new ToneTextToSpeech({ msPerWord: 20 }) },
@@ -133,15 +143,11 @@ describe('the microphone through the capture page', () => {
   });
 
   it('ignores malformed messages and the reports of an earlier stream', async () => {
-    const page = new FakePage();
-    const source = new PageCaptureSource(page, { settings: SETTINGS });
-    const iter = source.chunks()[Symbol.asyncIterator]();
-    const first = iter.next();
-    await until(() => page.open);
+    const { page, source, iter, first, session } = await openStream();
     page.frames?.send({ type: 'frame', session: 9999, seq: 0, pcm: new ArrayBuffer(1024), audioEndMs: 0, levelDb: 0 });
     page.send({ type: 'stopped', session: 9999 });
-    page.frames?.send({ type: 'frame', session: (page.commands[0] as { session: number }).session, seq: 1, pcm: new ArrayBuffer(1000), audioEndMs: 0, levelDb: 0 });
-    page.frames?.send({ type: 'started', session: (page.commands[0] as { session: number }).session, label: 'x', trackRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
+    page.frames?.send({ type: 'frame', session, seq: 1, pcm: new ArrayBuffer(1000), audioEndMs: 0, levelDb: 0 });
+    page.frames?.send({ type: 'started', session, label: 'x', trackRate: 48000, echoCancellation: true, noiseSuppression: true, autoGainControl: true });
     page.send({ type: 'failed', code: 'no-device' });
     page.send('not a message');
     page.hear(speech(32));
@@ -152,12 +158,7 @@ describe('the microphone through the capture page', () => {
   });
 
   it("takes frames only from the stream's one frame port, and closes every other port the page sends", async () => {
-    const page = new FakePage();
-    const source = new PageCaptureSource(page, { settings: SETTINGS });
-    const iter = source.chunks()[Symbol.asyncIterator]();
-    const first = iter.next();
-    await until(() => page.open);
-    const session = (page.commands[0] as { session: number }).session;
+    const { page, source, iter, first, session } = await openStream();
     const framePort = page.frames as FakeFramePort;
     expect(framePort.taken).toBe(true);
     // A frame on the page's own port: frames come on the frame port only.
@@ -188,12 +189,7 @@ describe('the microphone through the capture page', () => {
   it('says once, as the stream ends, how much audio the page lost on the way; steady frames and their wobble say nothing', async () => {
     const warned: string[] = [];
     const run = async (ends: number[]) => {
-      const page = new FakePage();
-      const source = new PageCaptureSource(page, { settings: SETTINGS, log: { warn: (m) => void warned.push(m) } });
-      const iter = source.chunks()[Symbol.asyncIterator]();
-      const first = iter.next();
-      await until(() => page.open);
-      const session = (page.commands[0] as { session: number }).session;
+      const { page, source, iter, first, session } = await openStream({ log: { warn: (m) => void warned.push(m) } });
       ends.forEach((audioEndMs, seq) => page.frames?.send({ type: 'frame', session, seq, pcm: speech(32).buffer, audioEndMs, levelDb: -30 }));
       await first;
       await source.stop();
